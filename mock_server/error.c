@@ -1,0 +1,28 @@
+#include <esomock/error.h>
+
+const char *esomock_strerror(enum esomock_status status)
+{
+    switch (status) {
+    case ESOMOCK_OK:
+        return "success";
+    case ESOMOCK_BAD_ARGUMENT:
+        return "bad argument";
+    case ESOMOCK_OUT_OF_MEMORY:
+        return "out of memory";
+    case ESOMOCK_IO:
+        return "file could not be read";
+    case ESOMOCK_FIXTURE_INVALID:
+        return "invalid fixture";
+    case ESOMOCK_BIND_FAILED:
+        return "could not bind the listening socket";
+    case ESOMOCK_DAEMON_FAILED:
+        return "HTTP daemon failed to start";
+    case ESOMOCK_SCENARIO_INVALID:
+        return "invalid scenario";
+    case ESOMOCK_NOT_FOUND:
+        return "not found";
+    case ESOMOCK_UNSUPPORTED:
+        return "not supported";
+    }
+    return "unknown status";
+}

@@ -1,0 +1,78 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "graphql_request_private.h"
+
+void esomock__gql_request_clear(struct esomock_gql_request *req)
+{
+    cJSON_Delete(req->root);
+    memset(req, 0, sizeof(*req));
+}
+
+int esomock__gql_request_parse(const char *body, size_t len, struct esomock_gql_request *req,
+                               char *why, size_t why_size)
+{
+    memset(req, 0, sizeof(*req));
+    if (len == 0) {
+        snprintf(why, why_size, "Request body is empty: expected JSON "
+                                "{\"query\": \"...\", \"operationName\": ..., \"variables\": {...}}");
+        return 400;
+    }
+    const char *parse_end = NULL;
+    /* The body is NUL-terminated; cJSON wants the NUL counted to reject trailing garbage. */
+    cJSON *root = cJSON_ParseWithLengthOpts(body, len + 1, &parse_end, 1);
+    if (root == NULL) {
+        char where[64] = "the start";
+        if (parse_end != NULL) {
+            /* The body is not NUL-terminated; bound the position walk by len. */
+            size_t offset = (size_t)(parse_end - body);
+            snprintf(where, sizeof(where), "byte %zu", offset < len ? offset : len);
+        }
+        snprintf(why, why_size, "Request body is not valid JSON (error at %s)", where);
+        return 400;
+    }
+    if (!cJSON_IsObject(root)) {
+        snprintf(why, why_size,
+                 "Request body must be a JSON object with a \"query\" string, not a JSON %s",
+                 cJSON_IsArray(root) ? "array" : "scalar");
+        goto fail;
+    }
+    cJSON *query = cJSON_GetObjectItemCaseSensitive(root, "query");
+    if (query == NULL || cJSON_IsNull(query)) {
+        snprintf(why, why_size, "Request body is missing \"query\" (the GraphQL document)");
+        goto fail;
+    }
+    if (!cJSON_IsString(query)) {
+        snprintf(why, why_size, "\"query\" must be a string holding the GraphQL document");
+        goto fail;
+    }
+    cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "operationName");
+    if (name != NULL && !cJSON_IsNull(name) && !cJSON_IsString(name)) {
+        snprintf(why, why_size, "\"operationName\" must be a string or null");
+        goto fail;
+    }
+    cJSON *vars = cJSON_GetObjectItemCaseSensitive(root, "variables");
+    if (vars != NULL && !cJSON_IsNull(vars) && !cJSON_IsObject(vars)) {
+        snprintf(why, why_size, "\"variables\" must be an object or null");
+        goto fail;
+    }
+    const char *wanted = cJSON_IsString(name) && name->valuestring[0] != '\0' ? name->valuestring
+                                                                              : NULL;
+    char detail[256] = "";
+    enum esomock_gql_find found =
+        esomock__gql_choose_operation(query->valuestring, strlen(query->valuestring), wanted,
+                                      req->operation, detail, sizeof(detail));
+    if (found != ESOMOCK_GQL_FOUND) {
+        snprintf(why, why_size, "%s%s", found == ESOMOCK_GQL_SYNTAX ? "Syntax Error: " : "",
+                 detail);
+        goto fail;
+    }
+    req->root = root;
+    req->query = query->valuestring;
+    req->variables = cJSON_IsObject(vars) ? vars : NULL;
+    return 0;
+fail:
+    cJSON_Delete(root);
+    memset(req, 0, sizeof(*req));
+    return 400;
+}

@@ -1,0 +1,96 @@
+/*
+ * libesomock: an in-process mock of the ESO Logs API v2 (GraphQL + OAuth).
+ *
+ * Thread safety: every function here may be called from any thread; the
+ * server runs its own threads. One server handle must not be destroyed while
+ * another thread still uses it.
+ */
+#ifndef ESOMOCK_SERVER_H
+#define ESOMOCK_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <esomock/error.h>
+#include <esomock/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct esomock_server;
+
+/*
+ * Server configuration. `struct esomock_options opts = {0};` is a valid,
+ * sensible configuration: loopback, ephemeral port, default fixtures.
+ * Read once by esomock_server_start(); the caller keeps ownership of every
+ * pointer and may free them after the call returns.
+ */
+struct esomock_options {
+    const char *host;          /* address to bind; NULL = "127.0.0.1" */
+    uint16_t port;             /* TCP port; 0 = an ephemeral port (see esomock_server_port) */
+    const char *fixtures_dir;  /* directory of fixture files; NULL = the default set */
+    size_t max_body_bytes;     /* largest accepted request body; 0 = 1 MiB */
+    unsigned threads;          /* worker threads polling connections; 0 = 2 */
+    unsigned max_connections;  /* concurrent connections; 0 = 4096 */
+
+    bool strict_auth;          /* true: only bearer tokens this server issued and not expired */
+    unsigned token_ttl_s;      /* expires_in of issued tokens, scenario seconds; 0 = 3600 */
+    const char *client_id;     /* OAuth credentials to require; NULL = accept any non-empty */
+    const char *client_secret; /* as client_id; never logged */
+
+    double time_scale;         /* multiplies every duration the server applies; 0 = 1.0 */
+    uint64_t seed;             /* seed for every random choice; 0 = a fixed default */
+
+    FILE *log;                 /* one line per request; NULL = silent. Not closed by the server */
+};
+
+/**
+ * Load the fixtures and start serving.
+ * @param opts  configuration; NULL means all defaults. Borrowed for the call.
+ * @param out   receives the new server; set only on ESOMOCK_OK. Free with esomock_server_stop().
+ * @param err   optional buffer of ESOMOCK_ERROR_SIZE bytes for a message naming what failed
+ *              (file, JSON position, address); may be NULL.
+ * @return ESOMOCK_OK, or the reason the server did not start (nothing is left running).
+ */
+ESOMOCK_API enum esomock_status esomock_server_start(const struct esomock_options *opts,
+                                                     struct esomock_server **out, char *err);
+
+/**
+ * Stop serving, release every connection (hung ones included) and free the server.
+ * @param server  the handle to free; NULL is a no-op. Invalid after the call.
+ */
+ESOMOCK_API void esomock_server_stop(struct esomock_server *server);
+
+/**
+ * The TCP port the server listens on (the real one when opts.port was 0).
+ * @return the port; 0 for a NULL handle.
+ */
+ESOMOCK_API uint16_t esomock_server_port(const struct esomock_server *server);
+
+/**
+ * The base URL, e.g. "http://127.0.0.1:40123".
+ * @return a string owned by the server, valid until esomock_server_stop(); "" for NULL.
+ */
+ESOMOCK_API const char *esomock_server_url(const struct esomock_server *server);
+
+/**
+ * The fixture directory in use (the resolved default when opts.fixtures_dir was NULL).
+ * @return a string owned by the server, valid until esomock_server_stop(); "" for NULL.
+ */
+ESOMOCK_API const char *esomock_server_fixtures_dir(const struct esomock_server *server);
+
+/**
+ * The default fixture directory this build would use: $ESOMOCK_FIXTURES when set,
+ * else the source tree's scenarios/fixtures when it exists, else the installed copy.
+ * @return a static string owned by the library; never NULL.
+ */
+ESOMOCK_API const char *esomock_default_fixtures_dir(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

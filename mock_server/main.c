@@ -1,0 +1,249 @@
+/* eso-mock: command-line front end to libesomock. Flag parsing only; the server is the library. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <esomock/server.h>
+#include <esomock/version.h>
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "Usage: eso-mock [OPTION]...\n"
+            "A mock ESO Logs API v2 server: GraphQL operations answered from fixtures,\n"
+            "OAuth client-credentials tokens, and (with --scenario) scripted faults.\n"
+            "\n"
+            "  --host ADDR          address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)\n"
+            "  --port N             TCP port (default 8080; 0 picks a free one)\n"
+            "  --port-file FILE     write the bound port to FILE once listening\n"
+            "  --fixtures DIR       fixture directory (default: %s)\n"
+            "  --scenario FILE      fault scenario to play (JSON; see scenarios/README.md)\n"
+            "  --seed N             seed for random faults (same seed, same faults)\n"
+            "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
+            "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
+            "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
+            "  --client-id ID       require this OAuth client id (default: any)\n"
+            "  --client-secret S    require this OAuth client secret (default: any)\n"
+            "  --max-body BYTES     largest request body accepted (default 1048576)\n"
+            "  --threads N          worker threads (default 2)\n"
+            "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
+            "  --version            print the version and exit\n"
+            "  --help               print this help and exit\n"
+            "\n"
+            "The first line on stdout is 'eso-mock listening on http://HOST:PORT'.\n"
+            "SIGINT or SIGTERM stops the server cleanly. Exit status: 0 after a clean stop,\n"
+            "1 when the server cannot start, 2 on a usage error.\n",
+            esomock_default_fixtures_dir());
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("eso-mock: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'eso-mock --help'.\n", stderr);
+    return 2;
+}
+
+static bool parse_ulong(const char *text, unsigned long max, unsigned long *out)
+{
+    if (text == NULL || text[0] == '\0' || text[0] == '-')
+        return false;
+    errno = 0;
+    char *end = NULL;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_positive_double(const char *text, double *out)
+{
+    errno = 0;
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(v > 0) || v > 1e6)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+        return -1;
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL)
+        return -1;
+    int ok = fprintf(f, "%u\n", port) > 0;
+    ok = fclose(f) == 0 && ok;
+    /* rename() makes the file appear whole to a reader polling for it. */
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum {
+        OPT_HOST = 256, OPT_PORT, OPT_PORT_FILE, OPT_FIXTURES, OPT_SCENARIO, OPT_SEED,
+        OPT_TIME_SCALE, OPT_STRICT, OPT_TTL, OPT_CLIENT_ID, OPT_CLIENT_SECRET, OPT_MAX_BODY,
+        OPT_THREADS, OPT_LOG, OPT_VERSION, OPT_HELP,
+    };
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"port", required_argument, NULL, OPT_PORT},
+        {"port-file", required_argument, NULL, OPT_PORT_FILE},
+        {"fixtures", required_argument, NULL, OPT_FIXTURES},
+        {"scenario", required_argument, NULL, OPT_SCENARIO},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"time-scale", required_argument, NULL, OPT_TIME_SCALE},
+        {"strict-auth", no_argument, NULL, OPT_STRICT},
+        {"token-ttl", required_argument, NULL, OPT_TTL},
+        {"client-id", required_argument, NULL, OPT_CLIENT_ID},
+        {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
+        {"max-body", required_argument, NULL, OPT_MAX_BODY},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    struct esomock_options opts = {.port = 8080};
+    const char *port_file = NULL, *log_path = "-", *scenario = NULL;
+    unsigned long n;
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_HOST:
+            opts.host = optarg;
+            break;
+        case OPT_PORT:
+            if (!parse_ulong(optarg, 65535, &n))
+                return usage_error("--port wants 0-65535, got '%s'", optarg);
+            opts.port = (uint16_t)n;
+            break;
+        case OPT_PORT_FILE:
+            port_file = optarg;
+            break;
+        case OPT_FIXTURES:
+            opts.fixtures_dir = optarg;
+            break;
+        case OPT_SCENARIO:
+            scenario = optarg;
+            break;
+        case OPT_SEED:
+            if (!parse_ulong(optarg, ULONG_MAX, &n))
+                return usage_error("--seed wants a non-negative integer, got '%s'", optarg);
+            opts.seed = n;
+            break;
+        case OPT_TIME_SCALE:
+            if (!parse_positive_double(optarg, &opts.time_scale))
+                return usage_error("--time-scale wants a positive number, got '%s'", optarg);
+            break;
+        case OPT_STRICT:
+            opts.strict_auth = true;
+            break;
+        case OPT_TTL:
+            if (!parse_ulong(optarg, 10u * 365 * 24 * 3600, &n) || n == 0)
+                return usage_error("--token-ttl wants seconds > 0, got '%s'", optarg);
+            opts.token_ttl_s = (unsigned)n;
+            break;
+        case OPT_CLIENT_ID:
+            opts.client_id = optarg;
+            break;
+        case OPT_CLIENT_SECRET:
+            opts.client_secret = optarg;
+            break;
+        case OPT_MAX_BODY:
+            if (!parse_ulong(optarg, 1024ul * 1024 * 1024, &n) || n == 0)
+                return usage_error("--max-body wants 1 to 1073741824 bytes, got '%s'", optarg);
+            opts.max_body_bytes = n;
+            break;
+        case OPT_THREADS:
+            if (!parse_ulong(optarg, 256, &n) || n == 0)
+                return usage_error("--threads wants 1-256, got '%s'", optarg);
+            opts.threads = (unsigned)n;
+            break;
+        case OPT_LOG:
+            log_path = optarg;
+            break;
+        case OPT_VERSION:
+            printf("eso-mock %s\n", ESOMOCK_VERSION_STR);
+            return 0;
+        case OPT_HELP:
+            usage(stdout);
+            return 0;
+        default:
+            if (optopt != 0)
+                return usage_error("option '%s' is missing its value or takes none",
+                                   argv[optind - 1]);
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (scenario != NULL)
+        return usage_error("--scenario %s: scenarios are not supported yet", scenario);
+
+    FILE *log = NULL;
+    if (strcmp(log_path, "-") == 0) {
+        log = stderr;
+    } else if (strcmp(log_path, "none") != 0) {
+        log = fopen(log_path, "a");
+        if (log == NULL) {
+            fprintf(stderr, "eso-mock: --log %s: %s\n", log_path, strerror(errno));
+            return 1;
+        }
+    }
+    opts.log = log;
+
+    /* Block the stop signals before any server thread exists, so only sigwait() sees them. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int status = 1;
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_server *server = NULL;
+    enum esomock_status rc = esomock_server_start(&opts, &server, err);
+    if (rc != ESOMOCK_OK) {
+        fprintf(stderr, "eso-mock: %s: %s\n", esomock_strerror(rc), err);
+        goto out;
+    }
+    printf("eso-mock listening on %s\n", esomock_server_url(server));
+    fflush(stdout);
+    if (port_file != NULL && write_port_file(port_file, esomock_server_port(server)) != 0) {
+        fprintf(stderr, "eso-mock: cannot write --port-file %s: %s\n", port_file,
+                strerror(errno));
+        goto out;
+    }
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    fprintf(stderr, "eso-mock: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    status = 0;
+out:
+    esomock_server_stop(server);
+    if (log != NULL && log != stderr)
+        fclose(log);
+    return status;
+}
