@@ -147,6 +147,7 @@ enum esomock_gql_find esomock__gql_choose_operation(const char *doc, size_t len,
     struct lexer lx = {.p = doc, .end = doc + len, .start = doc};
     int depth = 0;
     bool saw_operation = false;
+    bool in_header = false; /* between a definition's keyword and its selection set */
     const char *first_name = NULL;
     size_t first_len = 0;
     const char *found = NULL;
@@ -162,8 +163,11 @@ enum esomock_gql_find esomock__gql_choose_operation(const char *doc, size_t len,
             return ESOMOCK_GQL_SYNTAX;
         }
         if (kind == TOK_PUNCT && (*lx.tok == '{' || *lx.tok == '(' || *lx.tok == '[')) {
-            if (depth == 0 && *lx.tok == '{')
+            /* A `{` that opens a definition with no keyword before it is the query shorthand. */
+            if (depth == 0 && *lx.tok == '{' && !in_header)
                 saw_operation = true;
+            if (depth == 0 && *lx.tok == '{')
+                in_header = false;
             depth++;
             continue;
         }
@@ -176,10 +180,15 @@ enum esomock_gql_find esomock__gql_choose_operation(const char *doc, size_t len,
         }
         if (depth != 0 || kind != TOK_NAME)
             continue;
+        if (token_is(&lx, "fragment")) {
+            in_header = true;
+            continue;
+        }
         if (!token_is(&lx, "query") && !token_is(&lx, "mutation") &&
             !token_is(&lx, "subscription"))
             continue;
         saw_operation = true;
+        in_header = true;
         const char *after_keyword = lx.p;
         enum token_kind next = next_token(&lx);
         if (next != TOK_NAME) {

@@ -1,0 +1,152 @@
+/* The eso-mock command: flags, the listening line, the port file, clean stop on SIGTERM. */
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "http_helper.h"
+
+extern char **environ;
+
+struct child {
+    pid_t pid;
+    FILE *out; /* the child's stdout */
+    FILE *err; /* the child's stderr */
+};
+
+static const char *mock_bin(void)
+{
+    const char *bin = getenv("ESO_MOCK_BIN");
+    cr_assert_not_null(bin, "ESO_MOCK_BIN is set by meson");
+    return bin;
+}
+
+static struct child spawn_mock(char *const extra[])
+{
+    char *argv[32] = {(char *)mock_bin()};
+    int argc = 1;
+    for (int i = 0; extra[i] != NULL && argc < 31; i++)
+        argv[argc++] = extra[i];
+    argv[argc] = NULL;
+
+    int out_pipe[2], err_pipe[2];
+    cr_assert_eq(pipe(out_pipe), 0);
+    cr_assert_eq(pipe(err_pipe), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+    struct child c = {0};
+    cr_assert_eq(posix_spawn(&c.pid, argv[0], &actions, NULL, argv, environ), 0, "spawn %s",
+                 argv[0]);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    c.out = fdopen(out_pipe[0], "r");
+    c.err = fdopen(err_pipe[0], "r");
+    return c;
+}
+
+/* Wait for the child and return its exit status (or 128 + signal). */
+static int finish(struct child *c, char *err_text, size_t size)
+{
+    size_t n = fread(err_text, 1, size - 1, c->err);
+    err_text[n] = '\0';
+    int status = 0;
+    waitpid(c->pid, &status, 0);
+    fclose(c->out);
+    fclose(c->err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+Test(cli, help_documents_every_flag, .timeout = 20)
+{
+    struct child c = spawn_mock((char *[]){"--help", NULL});
+    char out[8192];
+    size_t n = fread(out, 1, sizeof(out) - 1, c.out);
+    out[n] = '\0';
+    char err[256];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0);
+    const char *flags[] = {"--host", "--port", "--port-file", "--fixtures", "--scenario",
+                           "--seed", "--time-scale", "--log", "--strict-auth", "--max-body"};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        cr_assert(strstr(out, flags[i]) != NULL, "--help lacks %s", flags[i]);
+}
+
+Test(cli, bad_flags_exit_2_with_usage, .timeout = 20)
+{
+    char *const cases[][3] = {
+        {"--bogus", NULL, NULL},
+        {"--port", "70000", NULL},
+        {"--port", "abc", NULL},
+        {"--time-scale", "-1", NULL},
+        {"--threads", "0", NULL},
+        {"stray-argument", NULL, NULL},
+        {"--port", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct child c = spawn_mock(cases[i]);
+        char err[1024];
+        cr_assert_eq(finish(&c, err, sizeof(err)), 2, "case %zu (%s) should exit 2", i,
+                     cases[i][0]);
+        cr_assert(strstr(err, "eso-mock --help") != NULL, "case %zu: usage hint in: %s", i,
+                  err);
+    }
+}
+
+Test(cli, serves_then_stops_cleanly_on_sigterm, .timeout = 30)
+{
+    char port_file[] = "/tmp/eso-mock-port-XXXXXX";
+    int fd = mkstemp(port_file);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    struct child c = spawn_mock(
+        (char *[]){"--port", "0", "--port-file", port_file, "--log", "none", NULL});
+    char line[256] = "";
+    cr_assert_not_null(fgets(line, sizeof(line), c.out), "no first line on stdout");
+    unsigned port = 0;
+    cr_assert_eq(sscanf(line, "eso-mock listening on http://127.0.0.1:%u", &port), 1, "%s",
+                 line);
+    cr_assert_neq(port, 0);
+
+    /* The port file is written after the first line is flushed; the line means listening. */
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/__admin/health", port);
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url}, &res);
+    cr_assert_eq(res.status, 200);
+    http_result_free(&res);
+
+    kill(c.pid, SIGTERM);
+    char err[512];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "clean exit after SIGTERM: %s", err);
+    char *written = read_text_file(port_file);
+    cr_assert_not_null(written);
+    cr_assert_eq((unsigned)strtoul(written, NULL, 10), port);
+    free(written);
+    remove(port_file);
+}
+
+Test(cli, broken_fixtures_stop_start_up_naming_the_file, .timeout = 20)
+{
+    char dir[] = "/tmp/eso-mock-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/broken.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"operation\": \"x\",\n \"response\": }\n", f);
+    fclose(f);
+    struct child c = spawn_mock((char *[]){"--port", "0", "--fixtures", dir, NULL});
+    char err[1024];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 1);
+    cr_assert(strstr(err, "broken.json") != NULL && strstr(err, "line 2") != NULL, "%s", err);
+    remove(path);
+    rmdir(dir);
+}
