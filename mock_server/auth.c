@@ -70,6 +70,13 @@ void esomock__auth_set_ttl(struct esomock_auth *auth, unsigned ttl_s)
     pthread_mutex_unlock(&auth->lock);
 }
 
+void esomock__auth_set_time_scale(struct esomock_auth *auth, double time_scale)
+{
+    pthread_mutex_lock(&auth->lock);
+    auth->time_scale = time_scale > 0 ? time_scale : 1.0;
+    pthread_mutex_unlock(&auth->lock);
+}
+
 void esomock__auth_set_strict(struct esomock_auth *auth, bool strict)
 {
     pthread_mutex_lock(&auth->lock);

@@ -38,6 +38,9 @@ void esomock__auth_destroy(struct esomock_auth *auth);
 /* Change the lifetime of tokens issued from now on (scenario seconds; 0 keeps the current one). */
 void esomock__auth_set_ttl(struct esomock_auth *auth, unsigned ttl_s);
 
+/* Change the time scale applied to token lifetimes from now on. */
+void esomock__auth_set_time_scale(struct esomock_auth *auth, double time_scale);
+
 /* Switch strict checking on or off. */
 void esomock__auth_set_strict(struct esomock_auth *auth, bool strict);
 

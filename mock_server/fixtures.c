@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "fixtures_private.h"
+#include "match_private.h"
 
 static const char *const envelope_keys[] = {"operation", "variables", "description",
                                             "status",    "headers",   "response"};
@@ -326,18 +327,6 @@ out:
     return rc;
 }
 
-/* True when every key of @p subset is in @p vars with an equal value. */
-static bool variables_contain(const cJSON *vars, const cJSON *subset)
-{
-    for (const cJSON *want = subset->child; want != NULL; want = want->next) {
-        const cJSON *have =
-            cJSON_IsObject(vars) ? cJSON_GetObjectItemCaseSensitive(vars, want->string) : NULL;
-        if (have == NULL || !cJSON_Compare(have, want, 1))
-            return false;
-    }
-    return true;
-}
-
 const struct esomock_fixture *esomock__fixtures_match(const struct esomock_fixture_set *set,
                                                       const char *operation,
                                                       const cJSON *variables)
@@ -349,7 +338,7 @@ const struct esomock_fixture *esomock__fixtures_match(const struct esomock_fixtu
         if (strcmp(fx->operation, operation) != 0)
             continue;
         int keys = fx->variables != NULL ? cJSON_GetArraySize(fx->variables) : 0;
-        if (fx->variables != NULL && !variables_contain(variables, fx->variables))
+        if (fx->variables != NULL && !esomock__json_subset(variables, fx->variables))
             continue;
         if (keys > best_keys) {
             best = fx;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <esomock/scenario.h>
 #include <esomock/server.h>
 #include <esomock/version.h>
 
@@ -17,6 +18,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
             "Usage: eso-mock [OPTION]...\n"
+            "       eso-mock check [--fixtures DIR] SCENARIO.json...\n"
             "A mock ESO Logs API v2 server: GraphQL operations answered from fixtures,\n"
             "OAuth client-credentials tokens, and (with --scenario) scripted faults.\n"
             "\n"
@@ -25,6 +27,12 @@ static void usage(FILE *to)
             "  --port-file FILE     write the bound port to FILE once listening\n"
             "  --fixtures DIR       fixture directory (default: %s)\n"
             "  --scenario FILE      fault scenario to play (JSON; see scenarios/README.md)\n"
+            "  --watch              reload --scenario FILE when it changes (a bad edit is refused)\n"
+            "  --journal FILE       append every completed request to FILE as a JSON line\n"
+            "  --journal-capacity N requests kept for GET /__admin/requests (default 10000)\n"
+            "  --blackhole          also open a port that never accepts (connect timeouts);\n"
+            "                       its URL is the second line on stdout\n"
+            "  --admin-token T      let non-loopback clients use /__admin/ with Bearer T\n"
             "  --seed N             seed for random faults (same seed, same faults)\n"
             "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
             "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
@@ -36,6 +44,9 @@ static void usage(FILE *to)
             "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
             "  --version            print the version and exit\n"
             "  --help               print this help and exit\n"
+            "\n"
+            "'eso-mock check' validates scenario files without serving: one line per problem\n"
+            "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
             "\n"
             "The first line on stdout is 'eso-mock listening on http://HOST:PORT'.\n"
             "SIGINT or SIGTERM stops the server cleanly. Exit status: 0 after a clean stop,\n"
@@ -97,12 +108,34 @@ static int write_port_file(const char *path, unsigned port)
     return 0;
 }
 
+/* eso-mock check [--fixtures DIR] FILE...: validate scenarios, exit 0 when all are valid. */
+static int check_command(int argc, char **argv)
+{
+    const char *fixtures = NULL;
+    int first = 1;
+    if (argc > 2 && strcmp(argv[1], "--fixtures") == 0) {
+        fixtures = argv[2];
+        first = 3;
+    }
+    if (first >= argc)
+        return usage_error("check needs at least one scenario file");
+    enum esomock_status rc = esomock_check_scenario_files((const char *const *)argv + first,
+                                                          (size_t)(argc - first), fixtures, stderr);
+    if (rc == ESOMOCK_OK)
+        printf("%d scenario file%s valid\n", argc - first, argc - first == 1 ? "" : "s");
+    return rc == ESOMOCK_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "check") == 0)
+        return check_command(argc - 1, argv + 1);
+
     enum {
         OPT_HOST = 256, OPT_PORT, OPT_PORT_FILE, OPT_FIXTURES, OPT_SCENARIO, OPT_SEED,
         OPT_TIME_SCALE, OPT_STRICT, OPT_TTL, OPT_CLIENT_ID, OPT_CLIENT_SECRET, OPT_MAX_BODY,
-        OPT_THREADS, OPT_LOG, OPT_VERSION, OPT_HELP,
+        OPT_THREADS, OPT_LOG, OPT_VERSION, OPT_HELP, OPT_WATCH, OPT_JOURNAL,
+        OPT_JOURNAL_CAPACITY, OPT_BLACKHOLE, OPT_ADMIN_TOKEN,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -119,12 +152,17 @@ int main(int argc, char **argv)
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"log", required_argument, NULL, OPT_LOG},
+        {"watch", no_argument, NULL, OPT_WATCH},
+        {"journal", required_argument, NULL, OPT_JOURNAL},
+        {"journal-capacity", required_argument, NULL, OPT_JOURNAL_CAPACITY},
+        {"blackhole", no_argument, NULL, OPT_BLACKHOLE},
+        {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     struct esomock_options opts = {.port = 8080};
-    const char *port_file = NULL, *log_path = "-", *scenario = NULL;
+    const char *port_file = NULL, *log_path = "-", *journal_path = NULL;
     unsigned long n;
     int c;
 
@@ -146,7 +184,24 @@ int main(int argc, char **argv)
             opts.fixtures_dir = optarg;
             break;
         case OPT_SCENARIO:
-            scenario = optarg;
+            opts.scenario_file = optarg;
+            break;
+        case OPT_WATCH:
+            opts.watch_scenario = true;
+            break;
+        case OPT_JOURNAL:
+            journal_path = optarg;
+            break;
+        case OPT_JOURNAL_CAPACITY:
+            if (!parse_ulong(optarg, 10000000, &n) || n == 0)
+                return usage_error("--journal-capacity wants 1-10000000, got '%s'", optarg);
+            opts.journal_capacity = n;
+            break;
+        case OPT_BLACKHOLE:
+            opts.blackhole = true;
+            break;
+        case OPT_ADMIN_TOKEN:
+            opts.admin_token = optarg;
             break;
         case OPT_SEED:
             if (!parse_ulong(optarg, ULONG_MAX, &n))
@@ -199,8 +254,8 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
-    if (scenario != NULL)
-        return usage_error("--scenario %s: scenarios are not supported yet", scenario);
+    if (opts.watch_scenario && opts.scenario_file == NULL)
+        return usage_error("--watch needs --scenario FILE");
 
     FILE *log = NULL;
     if (strcmp(log_path, "-") == 0) {
@@ -213,6 +268,17 @@ int main(int argc, char **argv)
         }
     }
     opts.log = log;
+    FILE *journal = NULL;
+    if (journal_path != NULL) {
+        journal = fopen(journal_path, "a");
+        if (journal == NULL) {
+            fprintf(stderr, "eso-mock: --journal %s: %s\n", journal_path, strerror(errno));
+            if (log != NULL && log != stderr)
+                fclose(log);
+            return 1;
+        }
+    }
+    opts.journal = journal;
 
     /* Block the stop signals before any server thread exists, so only sigwait() sees them. */
     sigset_t stop_signals;
@@ -227,10 +293,12 @@ int main(int argc, char **argv)
     struct esomock_server *server = NULL;
     enum esomock_status rc = esomock_server_start(&opts, &server, err);
     if (rc != ESOMOCK_OK) {
-        fprintf(stderr, "eso-mock: %s: %s\n", esomock_strerror(rc), err);
+        fprintf(stderr, "eso-mock: %s:\n%s\n", esomock_strerror(rc), err);
         goto out;
     }
     printf("eso-mock listening on %s\n", esomock_server_url(server));
+    if (opts.blackhole)
+        printf("eso-mock blackhole on %s\n", esomock_server_blackhole_url(server));
     fflush(stdout);
     if (port_file != NULL && write_port_file(port_file, esomock_server_port(server)) != 0) {
         fprintf(stderr, "eso-mock: cannot write --port-file %s: %s\n", port_file,
@@ -245,5 +313,7 @@ out:
     esomock_server_stop(server);
     if (log != NULL && log != stderr)
         fclose(log);
+    if (journal != NULL)
+        fclose(journal);
     return status;
 }

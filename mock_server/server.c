@@ -1,3 +1,8 @@
+/*
+ * The server: libmicrohttpd lifecycle and the request pipeline
+ * parse -> plan -> answer -> act -> journal. Requests never block a worker:
+ * delays, hangs and drips suspend the connection and the timer resumes it.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -7,12 +12,16 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <esomock/scenario.h>
+
 #include "clock_private.h"
 #include "server_private.h"
 
 #define DEFAULT_MAX_BODY (1024u * 1024u)
 #define DEFAULT_THREADS 2u
 #define DEFAULT_MAX_CONNECTIONS 4096u
+#define DEFAULT_JOURNAL_CAPACITY 10000u
+#define DEFAULT_HANG_MAX_MS 60000.0
 /* Idle connections are closed after this long, so abandoned sockets do not pile up. */
 #define CONNECTION_IDLE_TIMEOUT_S 120u
 
@@ -56,151 +65,102 @@ static const struct route_entry routes[] = {
     {"/api/v2/client", "POST", ESOMOCK_ROUTE_GRAPHQL},
     {"/api/v2/user", "POST", ESOMOCK_ROUTE_GRAPHQL},
     {"/oauth/token", "POST", ESOMOCK_ROUTE_TOKEN},
-    {"/__admin/health", "GET", ESOMOCK_ROUTE_ADMIN_HEALTH},
 };
 
 static void resolve_route(struct esomock_request *req, const char *url, const char *method)
 {
     req->route = ESOMOCK_ROUTE_NOT_FOUND;
     req->method_allowed = false;
+    if (strncmp(url, "/__admin/", 9) == 0) {
+        req->route = ESOMOCK_ROUTE_ADMIN;
+        req->method_allowed = true; /* admin.c checks per route */
+        return;
+    }
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         if (strcmp(url, routes[i].path) != 0)
             continue;
         req->route = routes[i].route;
-        req->method_allowed = strcmp(method, routes[i].method) == 0 ||
-                              (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0);
+        req->method_allowed = strcmp(method, routes[i].method) == 0;
         return;
     }
 }
 
-static const char *allowed_method(enum esomock_route route)
+/* ---- request state ---------------------------------------------------------------------- */
+
+const char *esomock__request_header(void *request, const char *name)
 {
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        if (routes[i].route == route)
-            return routes[i].method;
-    }
-    return "GET";
+    struct esomock_request *req = request;
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
 }
 
-/* ---- request handling ------------------------------------------------------------------- */
-
-static void handle_graphql(struct esomock_server *srv, struct MHD_Connection *conn,
-                           struct esomock_request *req)
+double esomock__request_scenario_ms(const struct esomock_request *req)
 {
-    const char *authorization =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    enum esomock_bearer bearer = esomock__auth_check(srv->auth, authorization);
-    if (bearer != ESOMOCK_BEARER_OK) {
-        esomock__reply_error(&req->reply, 401, "UNAUTHENTICATED", "%s",
-                             esomock__bearer_message(bearer));
-        esomock__reply_header(&req->reply, "WWW-Authenticate", "Bearer realm=\"esologs\"");
-        return;
-    }
-    char why[512];
-    int status = esomock__gql_request_parse(req->body != NULL ? req->body : "", req->body_len,
-                                            &req->gql, why, sizeof(why));
-    if (status != 0) {
-        esomock__reply_error(&req->reply, status, "BAD_REQUEST", "%s", why);
-        return;
-    }
-    const struct esomock_fixture *fx =
-        esomock__fixtures_match(srv->fixtures, req->gql.operation, req->gql.variables);
-    if (fx == NULL) {
-        /* GraphQL servers answer unknown operations in the body, not with a 404 page. */
-        esomock__reply_error(&req->reply, 200, "UNKNOWN_OPERATION",
-                             "Unknown operation \"%s\": no fixture answers it in %s",
-                             req->gql.operation, srv->fixtures->dir);
-        return;
-    }
-    esomock__reply_borrowed(&req->reply, fx->status, fx->body, fx->body_len);
-    if (fx->headers != NULL) {
-        for (const cJSON *h = fx->headers->child; h != NULL; h = h->next)
-            esomock__reply_header(&req->reply, h->string, h->valuestring);
-    }
+    double epoch;
+    struct esomock_server *srv = req->server;
+    pthread_mutex_lock(&srv->scenario_lock);
+    epoch = srv->epoch_ms;
+    pthread_mutex_unlock(&srv->scenario_lock);
+    return (esomock__now_ms() - epoch) / req->effective.time_scale;
 }
 
-static void handle_token(struct esomock_server *srv, struct MHD_Connection *conn,
-                         struct esomock_request *req)
+static void journal_arrival(struct esomock_server *srv, struct esomock_request *req,
+                            double epoch_ms)
 {
-    const char *authorization =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    esomock__auth_token_request(srv->auth, authorization, req->body != NULL ? req->body : "",
-                                req->body_len, &req->reply);
+    struct esomock_journal_entry e = {
+        .seq = req->seq,
+        .t_ms = req->arrived_ms - epoch_ms,
+        .state = ESOMOCK_ENTRY_IN_FLIGHT,
+        .step = -1,
+        .admin = req->route == ESOMOCK_ROUTE_ADMIN,
+    };
+    snprintf(e.method, sizeof(e.method), "%s", req->method);
+    snprintf(e.path, sizeof(e.path), "%s", req->path);
+    const char *id = esomock__request_header(req, "X-Request-Id");
+    if (id != NULL)
+        snprintf(e.request_id, sizeof(e.request_id), "%s", id);
+    const char *attempt = esomock__request_header(req, "X-Attempt");
+    if (attempt != NULL) {
+        long n = strtol(attempt, NULL, 10);
+        e.attempt = n > 0 && n < 1000000 ? (int)n : 0;
+    }
+    snprintf(e.action, sizeof(e.action), "%s", e.admin ? "admin" : "pass");
+    esomock__journal_add(&srv->journal, &e);
 }
 
-static void handle(struct esomock_server *srv, struct MHD_Connection *conn,
-                   struct esomock_request *req)
-{
-    if (req->body_too_large) {
-        esomock__reply_error(&req->reply, 413, "PAYLOAD_TOO_LARGE",
-                             "Request body is larger than the limit of %zu bytes",
-                             srv->max_body_bytes);
-        return;
-    }
-    if (req->route == ESOMOCK_ROUTE_NOT_FOUND) {
-        esomock__reply_error(&req->reply, 404, "NOT_FOUND",
-                             "No route for %s %s (GraphQL is POST /api/v2/client, tokens are "
-                             "POST /oauth/token)",
-                             req->method, req->path);
-        return;
-    }
-    if (!req->method_allowed) {
-        esomock__reply_error(&req->reply, 405, "METHOD_NOT_ALLOWED", "%s does not accept %s (use %s)",
-                             req->path, req->method, allowed_method(req->route));
-        esomock__reply_header(&req->reply, "Allow", allowed_method(req->route));
-        return;
-    }
-    switch (req->route) {
-    case ESOMOCK_ROUTE_GRAPHQL:
-        handle_graphql(srv, conn, req);
-        return;
-    case ESOMOCK_ROUTE_TOKEN:
-        handle_token(srv, conn, req);
-        return;
-    case ESOMOCK_ROUTE_ADMIN_HEALTH:
-        esomock__reply_borrowed(&req->reply, 200, "{\"status\":\"ok\"}", 15);
-        return;
-    case ESOMOCK_ROUTE_NOT_FOUND:
-        break;
-    }
-}
-
-static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct esomock_request *req)
-{
-    struct esomock_reply *reply = &req->reply;
-    struct MHD_Response *response = MHD_create_response_from_buffer(
-        reply->body_len, reply->body, reply->body_owned ? MHD_RESPMEM_MUST_COPY
-                                                        : MHD_RESPMEM_PERSISTENT);
-    if (response == NULL)
-        return MHD_NO;
-    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            reply->content_type != NULL ? reply->content_type
-                                                        : "application/json");
-    for (size_t i = 0; i < reply->header_count; i++)
-        MHD_add_response_header(response, reply->headers[i].name, reply->headers[i].value);
-    enum MHD_Result ok = MHD_queue_response(conn, (unsigned)reply->status, response);
-    MHD_destroy_response(response);
-    req->answered = ok == MHD_YES;
-    return ok;
-}
-
-static struct esomock_request *request_new(struct esomock_server *srv, const char *url,
+static struct esomock_request *request_new(struct esomock_server *srv,
+                                           struct MHD_Connection *connection, const char *url,
                                            const char *method)
 {
     struct esomock_request *req = calloc(1, sizeof(*req));
     if (req == NULL)
         return NULL;
     req->server = srv;
+    req->connection = connection;
     req->arrived_ms = esomock__now_ms();
     req->seq = atomic_fetch_add(&srv->next_seq, 1) + 1;
+    req->plan.action = ESOMOCK_ACTION_PASS;
+    req->plan.step_index = -1;
     snprintf(req->method, sizeof(req->method), "%s", method);
     snprintf(req->path, sizeof(req->path), "%s", url);
     resolve_route(req, url, method);
+
+    /* A request keeps the scenario in force when it arrived, even if one is loaded mid-flight. */
+    pthread_mutex_lock(&srv->scenario_lock);
+    double epoch = srv->epoch_ms;
+    req->effective = srv->effective;
+    if (req->route != ESOMOCK_ROUTE_ADMIN && srv->run != NULL) {
+        req->run = srv->run;
+        esomock__run_ref(req->run);
+    }
+    pthread_mutex_unlock(&srv->scenario_lock);
+    atomic_fetch_add(&srv->in_flight, 1);
+    journal_arrival(srv, req, epoch);
     return req;
 }
 
 static void request_free(struct esomock_request *req)
 {
+    esomock__run_unref(req->run);
     esomock__gql_request_clear(&req->gql);
     esomock__reply_clear(&req->reply);
     free(req->body);
@@ -232,6 +192,117 @@ static void append_body(struct esomock_request *req, const char *data, size_t le
     req->body[req->body_len] = '\0';
 }
 
+/* ---- the pipeline ----------------------------------------------------------------------- */
+
+static void record_plan(struct esomock_journal_entry *e, const void *arg)
+{
+    const struct esomock_request *req = arg;
+    snprintf(e->operation, sizeof(e->operation), "%s", req->gql.operation);
+    if (req->gql.variables != NULL) {
+        char *vars = cJSON_PrintUnformatted(req->gql.variables);
+        if (vars != NULL)
+            snprintf(e->variables, sizeof(e->variables), "%s", vars);
+        free(vars);
+    }
+    if (req->plan.rule != NULL) {
+        snprintf(e->rule, sizeof(e->rule), "%s", req->plan.rule->name);
+        e->step = req->plan.step_index;
+    }
+    const char *action = req->outcome != NULL && req->plan.step == NULL
+                             ? req->outcome
+                             : esomock__action_name(req->plan.action);
+    snprintf(e->action, sizeof(e->action), "%s", action);
+    e->delay_ms = req->plan.delay_ms;
+    e->status = req->reply.status;
+}
+
+/* Fill req->reply (and req->plan for API routes) once the whole body is in. */
+static void prepare(struct esomock_server *srv, struct esomock_request *req)
+{
+    if (req->body_too_large) {
+        esomock__reply_error(&req->reply, 413, "PAYLOAD_TOO_LARGE",
+                             "Request body is larger than the limit of %zu bytes",
+                             srv->max_body_bytes);
+        req->outcome = "error";
+    } else if (req->route == ESOMOCK_ROUTE_NOT_FOUND) {
+        esomock__reply_error(&req->reply, 404, "NOT_FOUND",
+                             "No route for %s %s (GraphQL is POST /api/v2/client, tokens are "
+                             "POST /oauth/token)",
+                             req->method, req->path);
+        req->outcome = "error";
+    } else if (!req->method_allowed) {
+        esomock__reply_error(&req->reply, 405, "METHOD_NOT_ALLOWED",
+                             "%s does not accept %s (use POST)", req->path, req->method);
+        esomock__reply_header(&req->reply, "Allow", "POST");
+        req->outcome = "error";
+    } else if (req->route == ESOMOCK_ROUTE_ADMIN) {
+        esomock__admin_handle(srv, req);
+    } else {
+        esomock__graphql_prepare(srv, req);
+    }
+    esomock__journal_update(&srv->journal, req->seq, record_plan, req, false);
+}
+
+static enum MHD_Result act_or_delay(struct esomock_server *srv, struct esomock_request *req)
+{
+    if (req->plan.delay_ms > 0) {
+        req->phase = ESOMOCK_PHASE_DELAYING;
+        double until = req->arrived_ms + req->plan.delay_ms * req->effective.time_scale;
+        /* The delay counts from arrival, so reading a slow body does not add to it. */
+        if (until > esomock__now_ms()) {
+            if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until, -1))
+                return MHD_NO;
+            return MHD_YES;
+        }
+    }
+    return esomock__faults_act(srv, req);
+}
+
+/* slow_read: take at most chunk_bytes now, park the connection for interval_ms, repeat. */
+static enum MHD_Result read_slowly(struct esomock_server *srv, struct esomock_request *req,
+                                   const char *data, size_t *size)
+{
+    const struct esomock_step *step = req->slow_read;
+    size_t take = *size < step->chunk_bytes ? *size : step->chunk_bytes;
+    append_body(req, data, take);
+    *size -= take;
+    double until = esomock__now_ms() + step->interval_ms * req->effective.time_scale;
+    if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until, -1))
+        return MHD_NO;
+    return MHD_YES;
+}
+
+static void decide_header_phase(struct esomock_request *req)
+{
+    if (req->run == NULL || !req->run->has_header_rules)
+        return;
+    struct esomock_request_view view = {
+        .path = req->path,
+        .header = esomock__request_header,
+        .header_ctx = req,
+        .scenario_ms = esomock__request_scenario_ms(req),
+    };
+    struct esomock_plan plan;
+    esomock__run_decide(req->run, &view, true, &plan);
+    if (plan.rule == NULL)
+        return;
+    req->plan = plan;
+    if (plan.action == ESOMOCK_ACTION_SLOW_READ)
+        req->slow_read = plan.step;
+}
+
+static bool declared_length_too_large(struct esomock_server *srv, struct MHD_Connection *conn)
+{
+    const char *length =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length == NULL)
+        return false;
+    errno = 0;
+    char *end = NULL;
+    unsigned long long declared = strtoull(length, &end, 10);
+    return errno != 0 || end == length || declared > srv->max_body_bytes;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -242,34 +313,94 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct esomock_request *req = *req_cls;
 
     if (req == NULL) {
-        req = request_new(srv, url, method);
+        req = request_new(srv, conn, url, method);
         if (req == NULL)
             return MHD_NO;
         *req_cls = req;
-        const char *length =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (length != NULL) {
-            errno = 0;
-            char *end = NULL;
-            unsigned long long declared = strtoull(length, &end, 10);
-            if (errno != 0 || end == length || declared > srv->max_body_bytes) {
-                /* Answer at once rather than read a body we will refuse. */
-                req->body_too_large = true;
-                handle(srv, conn, req);
-                return queue_reply(conn, req);
-            }
+        if (declared_length_too_large(srv, conn)) {
+            /* Answer at once rather than read a body we will refuse. */
+            req->body_too_large = true;
+            prepare(srv, req);
+            return esomock__queue_reply(req);
         }
+        if (req->route != ESOMOCK_ROUTE_ADMIN)
+            decide_header_phase(req);
         return MHD_YES;
     }
-    if (req->answered)
-        return MHD_YES;
-    if (*upload_data_size != 0) {
-        append_body(req, upload_data, *upload_data_size);
-        *upload_data_size = 0;
+
+    switch (req->phase) {
+    case ESOMOCK_PHASE_RECEIVING:
+        if (*upload_data_size != 0) {
+            if (req->slow_read != NULL && !req->body_too_large)
+                return read_slowly(srv, req, upload_data, upload_data_size);
+            append_body(req, upload_data, *upload_data_size);
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        prepare(srv, req);
+        return act_or_delay(srv, req);
+    case ESOMOCK_PHASE_DELAYING:
+        if (req->wait.reason == ESOMOCK_WAKE_SHUTDOWN)
+            return MHD_NO;
+        return esomock__faults_act(srv, req);
+    case ESOMOCK_PHASE_HANGING:
+        return MHD_NO; /* released: the client left, the bound passed, or shutdown */
+    case ESOMOCK_PHASE_ANSWERED:
         return MHD_YES;
     }
-    handle(srv, conn, req);
-    return queue_reply(conn, req);
+    return MHD_NO;
+}
+
+struct completion {
+    double duration_ms;
+    int status;
+    uint64_t bytes;
+    enum esomock_entry_state state;
+};
+
+static void record_completion(struct esomock_journal_entry *e, const void *arg)
+{
+    const struct completion *c = arg;
+    e->duration_ms = c->duration_ms;
+    e->status = c->status;
+    e->bytes_sent = c->bytes;
+    e->state = c->state;
+}
+
+/* What actually went on the wire, given how the request ended. */
+static struct completion completion_of(const struct esomock_request *req,
+                                       enum MHD_RequestTerminationCode toe)
+{
+    struct completion c = {.duration_ms = esomock__now_ms() - req->arrived_ms};
+    bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+    switch (req->plan.action) {
+    case ESOMOCK_ACTION_DROP:
+    case ESOMOCK_ACTION_RESET:
+        c.state = req->phase == ESOMOCK_PHASE_ANSWERED ? ESOMOCK_ENTRY_COMPLETED
+                                                        : ESOMOCK_ENTRY_ABORTED;
+        return c;
+    case ESOMOCK_ACTION_HANG:
+        c.state = req->wait.reason == ESOMOCK_WAKE_DEADLINE ? ESOMOCK_ENTRY_COMPLETED
+                                                             : ESOMOCK_ENTRY_ABORTED;
+        return c;
+    case ESOMOCK_ACTION_TRUNCATE:
+        c.status = req->phase == ESOMOCK_PHASE_ANSWERED ? req->reply.status : 0;
+        c.bytes = req->bytes_sent;
+        c.state = req->bytes_sent == req->stream_stop && req->phase == ESOMOCK_PHASE_ANSWERED
+                      ? ESOMOCK_ENTRY_COMPLETED
+                      : ESOMOCK_ENTRY_ABORTED;
+        return c;
+    default:
+        break;
+    }
+    if (req->phase != ESOMOCK_PHASE_ANSWERED) {
+        c.state = ESOMOCK_ENTRY_ABORTED; /* the client left during a delay or slow read */
+        return c;
+    }
+    c.status = req->reply.status;
+    c.bytes = req->streamed ? req->bytes_sent : ok ? req->reply.body_len : 0;
+    c.state = ok ? ESOMOCK_ENTRY_COMPLETED : ESOMOCK_ENTRY_ABORTED;
+    return c;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -281,16 +412,56 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (req == NULL)
         return;
     *req_cls = NULL;
+    struct completion c = completion_of(req, toe);
+    esomock__journal_update(&srv->journal, req->seq, record_completion, &c, true);
+    if (req->route != ESOMOCK_ROUTE_ADMIN)
+        esomock__metrics_count(&srv->metrics, req->gql.operation, req->plan.action,
+                               req->plan.step != NULL, c.status);
     if (srv->log != NULL) {
-        double now = esomock__now_ms();
-        fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %d %zuB %.1fms%s\n",
-                (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq,
-                req->method, req->path, req->gql.operation[0] ? " " : "", req->gql.operation,
-                req->reply.status, req->reply.body_len, now - req->arrived_ms,
-                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+        const char *action = req->plan.step != NULL ? esomock__action_name(req->plan.action)
+                             : req->outcome != NULL ? req->outcome
+                                                    : "pass";
+        fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
+                (req->arrived_ms - srv->started_ms) / 1000.0,
+                (unsigned long long)req->seq, req->method, req->path,
+                req->gql.operation[0] ? " " : "", req->gql.operation, action, c.status,
+                (unsigned long long)c.bytes, c.duration_ms,
+                c.state == ESOMOCK_ENTRY_ABORTED ? " (connection ended early)" : "");
         fflush(srv->log);
     }
+    atomic_fetch_sub(&srv->in_flight, 1);
     request_free(req);
+}
+
+/* Per-connection state: how many requests a keep-alive connection has carried. */
+struct connection_state {
+    unsigned requests;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)conn;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = calloc(1, sizeof(struct connection_state));
+    } else {
+        free(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* Count a request on its connection; true when the answer must close it. */
+bool esomock__connection_count_request(struct esomock_request *req)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct connection_state *state = info != NULL ? info->socket_context : NULL;
+    if (state == NULL)
+        return false;
+    state->requests++;
+    unsigned max = req->effective.max_requests_per_connection;
+    return max > 0 && state->requests >= max;
 }
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
@@ -328,6 +499,51 @@ static enum esomock_status resolve_bind_address(const char *host, uint16_t port,
     return ESOMOCK_OK;
 }
 
+static void format_url(char *buf, size_t size, const char *host, bool ipv6, uint16_t port)
+{
+    snprintf(buf, size, ipv6 ? "http://[%s]:%u" : "http://%s:%u", host, (unsigned)port);
+}
+
+static enum esomock_status start_daemon(struct esomock_server *srv,
+                                        const struct esomock_options *opts, const char *host,
+                                        char *err)
+{
+    struct sockaddr_storage addr;
+    bool ipv6 = false;
+    enum esomock_status rc = resolve_bind_address(host, opts->port, &addr, &ipv6, err);
+    if (rc != ESOMOCK_OK)
+        return rc;
+    unsigned threads = opts->threads ? opts->threads : DEFAULT_THREADS;
+    unsigned max_conns = opts->max_connections ? opts->max_connections : DEFAULT_MAX_CONNECTIONS;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (ipv6)
+        flags |= MHD_USE_IPv6;
+    srv->daemon = MHD_start_daemon(
+        flags, opts->port, NULL, NULL, on_request, srv,
+        /* The logger goes first so that messages about later options reach it too. */
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
+        CONNECTION_IDLE_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    if (srv->daemon == NULL) {
+        set_err(err, "cannot listen on %s port %u (in use, or not a local address?)", host,
+                (unsigned)opts->port);
+        return ESOMOCK_BIND_FAILED;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info != NULL ? info->port : opts->port;
+    format_url(srv->url, sizeof(srv->url), host, ipv6, srv->port);
+    if (opts->blackhole) {
+        rc = esomock__blackhole_open(&srv->blackhole, host, err);
+        if (rc != ESOMOCK_OK)
+            return rc;
+        format_url(srv->blackhole_url, sizeof(srv->blackhole_url), host, ipv6,
+                   srv->blackhole.port);
+    }
+    return ESOMOCK_OK;
+}
+
 enum esomock_status esomock_server_start(const struct esomock_options *opts,
                                          struct esomock_server **out, char *err)
 {
@@ -349,65 +565,74 @@ enum esomock_status esomock_server_start(const struct esomock_options *opts,
     srv = calloc(1, sizeof(*srv));
     if (srv == NULL)
         goto fail;
+    srv->blackhole.listen_fd = -1;
+    esomock__blackhole_close(&srv->blackhole);
+    pthread_mutex_init(&srv->scenario_lock, NULL);
+    pthread_mutex_init(&srv->watch_lock, NULL);
+    pthread_condattr_t cond_attr;
+    pthread_condattr_init(&cond_attr);
+    pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC); /* deadlines come from clock.c */
+    pthread_cond_init(&srv->watch_cond, &cond_attr);
+    pthread_condattr_destroy(&cond_attr);
     srv->started_ms = esomock__now_ms();
+    srv->epoch_ms = srv->started_ms;
     srv->max_body_bytes = opts->max_body_bytes ? opts->max_body_bytes : DEFAULT_MAX_BODY;
-    srv->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     srv->log = opts->log;
+    srv->opts_time_scale = opts->time_scale;
+    srv->opts_strict_auth = opts->strict_auth;
+    srv->opts_token_ttl_s = opts->token_ttl_s ? opts->token_ttl_s : 3600;
+    srv->opts_has_seed = opts->seed != 0;
+    srv->opts_seed = opts->seed;
+    srv->effective.time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
+    srv->effective.hang_max_ms = DEFAULT_HANG_MAX_MS;
     atomic_init(&srv->next_seq, 0);
+    atomic_init(&srv->in_flight, 0);
+    esomock__metrics_init(&srv->metrics);
+    esomock__ratelimit_init(&srv->ratelimit, NULL, srv->effective.time_scale);
 
+    const char *host = opts->host != NULL ? opts->host : "127.0.0.1";
     const char *dir = opts->fixtures_dir != NULL ? opts->fixtures_dir
                                                  : esomock_default_fixtures_dir();
+    srv->host = strdup(host);
     srv->fixtures_dir = strdup(dir);
-    if (srv->fixtures_dir == NULL)
+    srv->admin_token = opts->admin_token != NULL ? strdup(opts->admin_token) : NULL;
+    if (srv->host == NULL || srv->fixtures_dir == NULL ||
+        (opts->admin_token != NULL && srv->admin_token == NULL))
         goto fail;
     rc = esomock__fixtures_load(dir, &srv->fixtures, err);
     if (rc != ESOMOCK_OK)
         goto fail;
 
+    rc = ESOMOCK_OUT_OF_MEMORY;
     struct esomock_auth_options auth_opts = {
         .strict = opts->strict_auth,
-        .ttl_s = opts->token_ttl_s,
-        .time_scale = srv->time_scale,
+        .ttl_s = srv->opts_token_ttl_s,
+        .time_scale = srv->effective.time_scale,
         .client_id = opts->client_id,
         .client_secret = opts->client_secret,
     };
     srv->auth = esomock__auth_create(&auth_opts);
-    if (srv->auth == NULL) {
-        rc = ESOMOCK_OUT_OF_MEMORY;
-        set_err(err, "out of memory");
+    srv->journal_ready = esomock__journal_init(
+        &srv->journal, opts->journal_capacity ? opts->journal_capacity : DEFAULT_JOURNAL_CAPACITY,
+        opts->journal);
+    srv->timer = esomock__timer_create();
+    if (srv->auth == NULL || !srv->journal_ready || srv->timer == NULL) {
+        set_err(err, "out of memory or threads while starting");
         goto fail;
     }
-
-    const char *host = opts->host != NULL ? opts->host : "127.0.0.1";
-    struct sockaddr_storage addr;
-    bool ipv6 = false;
-    rc = resolve_bind_address(host, opts->port, &addr, &ipv6, err);
+    if (opts->scenario_file != NULL) {
+        rc = esomock_server_load_scenario_file(srv, opts->scenario_file, err);
+        if (rc != ESOMOCK_OK)
+            goto fail;
+    }
+    rc = start_daemon(srv, opts, host, err);
     if (rc != ESOMOCK_OK)
         goto fail;
-
-    unsigned threads = opts->threads ? opts->threads : DEFAULT_THREADS;
-    unsigned max_conns = opts->max_connections ? opts->max_connections : DEFAULT_MAX_CONNECTIONS;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    if (ipv6)
-        flags |= MHD_USE_IPv6;
-    srv->daemon = MHD_start_daemon(
-        flags, opts->port, NULL, NULL, on_request, srv,
-        /* The logger goes first so that messages about later options reach it too. */
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, max_conns,
-        MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_IDLE_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        1024u, MHD_OPTION_END);
-    if (srv->daemon == NULL) {
-        rc = ESOMOCK_BIND_FAILED;
-        set_err(err, "cannot listen on %s port %u (in use, or not a local address?)", host,
-                (unsigned)opts->port);
-        goto fail;
+    if (opts->watch_scenario && opts->scenario_file != NULL) {
+        rc = esomock__watch_start(srv, opts->scenario_file, err);
+        if (rc != ESOMOCK_OK)
+            goto fail;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = info != NULL ? info->port : opts->port;
-    snprintf(srv->url, sizeof(srv->url), ipv6 ? "http://[%s]:%u" : "http://%s:%u", host,
-             (unsigned)srv->port);
     *out = srv;
     return ESOMOCK_OK;
 fail:
@@ -419,11 +644,26 @@ void esomock_server_stop(struct esomock_server *srv)
 {
     if (srv == NULL)
         return;
+    esomock__watch_stop(srv);
+    /* libmicrohttpd cannot stop while connections are suspended: release them first. */
+    esomock__timer_shutdown(srv->timer);
     if (srv->daemon != NULL)
         MHD_stop_daemon(srv->daemon);
+    esomock__timer_destroy(srv->timer);
+    esomock__blackhole_close(&srv->blackhole);
+    esomock__run_unref(srv->run);
+    if (srv->journal_ready)
+        esomock__journal_finish(&srv->journal);
+    esomock__ratelimit_finish(&srv->ratelimit);
+    esomock__metrics_finish(&srv->metrics);
     esomock__auth_destroy(srv->auth);
     esomock__fixtures_free(srv->fixtures);
+    pthread_cond_destroy(&srv->watch_cond);
+    pthread_mutex_destroy(&srv->watch_lock);
+    pthread_mutex_destroy(&srv->scenario_lock);
+    free(srv->admin_token);
     free(srv->fixtures_dir);
+    free(srv->host);
     free(srv);
 }
 
@@ -437,7 +677,60 @@ const char *esomock_server_url(const struct esomock_server *srv)
     return srv != NULL ? srv->url : "";
 }
 
+const char *esomock_server_blackhole_url(const struct esomock_server *srv)
+{
+    return srv != NULL ? srv->blackhole_url : "";
+}
+
 const char *esomock_server_fixtures_dir(const struct esomock_server *srv)
 {
     return srv != NULL ? srv->fixtures_dir : "";
+}
+
+/* ---- journal and metrics ---------------------------------------------------------------- */
+
+enum esomock_status esomock_server_journal(struct esomock_server *srv,
+                                           const struct esomock_journal_filter *filter,
+                                           struct esomock_journal_entry **out, size_t *count)
+{
+    if (srv == NULL || out == NULL || count == NULL)
+        return ESOMOCK_BAD_ARGUMENT;
+    if (esomock__journal_copy(&srv->journal, filter, out, count) != 0)
+        return ESOMOCK_OUT_OF_MEMORY;
+    return ESOMOCK_OK;
+}
+
+size_t esomock_server_wait_for_requests(struct esomock_server *srv,
+                                        const struct esomock_journal_filter *filter, size_t count,
+                                        bool completed, unsigned timeout_ms)
+{
+    if (srv == NULL)
+        return 0;
+    return esomock__journal_wait(&srv->journal, filter, count, completed, timeout_ms);
+}
+
+void esomock_server_journal_clear(struct esomock_server *srv)
+{
+    if (srv != NULL)
+        esomock__journal_clear(&srv->journal);
+}
+
+uint64_t esomock_server_journal_dropped(struct esomock_server *srv)
+{
+    return srv != NULL ? esomock__journal_dropped(&srv->journal) : 0;
+}
+
+char *esomock_server_metrics(struct esomock_server *srv)
+{
+    if (srv == NULL)
+        return NULL;
+    struct esomock_budget b = esomock__ratelimit_snapshot(&srv->ratelimit);
+    struct esomock_gauges g = {
+        .in_flight = atomic_load(&srv->in_flight),
+        .waiting = esomock__timer_waiting(srv->timer),
+        .points_remaining = b.limit_per_hour - b.spent,
+        .points_limit = b.limit_per_hour,
+        .journal_dropped = esomock__journal_dropped(&srv->journal),
+    };
+    return esomock__metrics_render(&srv->metrics, &g);
 }

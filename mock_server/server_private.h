@@ -2,6 +2,7 @@
 #ifndef ESOMOCK_SERVER_PRIVATE_H
 #define ESOMOCK_SERVER_PRIVATE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -9,50 +10,141 @@
 
 #include <microhttpd.h>
 
+#include <esomock/journal.h>
 #include <esomock/server.h>
 
 #include "auth_private.h"
+#include "blackhole_private.h"
 #include "fixtures_private.h"
 #include "graphql_request_private.h"
+#include "journal_private.h"
+#include "metrics_private.h"
+#include "ratelimit_private.h"
 #include "reply_private.h"
+#include "run_private.h"
+#include "timer_private.h"
 
 enum esomock_route {
     ESOMOCK_ROUTE_NOT_FOUND,
     ESOMOCK_ROUTE_GRAPHQL,
     ESOMOCK_ROUTE_TOKEN,
-    ESOMOCK_ROUTE_ADMIN_HEALTH,
+    ESOMOCK_ROUTE_ADMIN,
+};
+
+/* Settings in force: the server's options, overridden by the scenario's where it sets them. */
+struct esomock_effective {
+    double time_scale;       /* real ms per scenario ms */
+    double hang_max_ms;      /* scenario ms */
+    unsigned max_requests_per_connection;
 };
 
 struct esomock_server {
     struct MHD_Daemon *daemon;
     uint16_t port;
     char url[96];
+    char blackhole_url[96];
+    char *host;
     char *fixtures_dir;
+    char *admin_token;
     struct esomock_fixture_set *fixtures;
     struct esomock_auth *auth;
+    struct esomock_timer *timer;
+    struct esomock_journal journal;
+    bool journal_ready;
+    struct esomock_metrics metrics;
+    struct esomock_ratelimit ratelimit;
+    struct esomock_blackhole blackhole;
     size_t max_body_bytes;
-    double time_scale;
-    double started_ms; /* monotonic */
     FILE *log;
+    double started_ms;             /* monotonic, for log lines */
     atomic_uint_fast64_t next_seq;
+    atomic_uint_fast64_t in_flight;
+
+    /* What the options said, for settings a scenario may override and a clear restores. */
+    double opts_time_scale;  /* 0 = not fixed by the options */
+    bool opts_strict_auth;
+    unsigned opts_token_ttl_s;
+    bool opts_has_seed;
+    uint64_t opts_seed;
+
+    pthread_mutex_t scenario_lock; /* guards run, effective and epoch_ms */
+    struct esomock_run *run;       /* NULL: no scenario, normal answers */
+    struct esomock_effective effective;
+    double epoch_ms;               /* monotonic time the scenario in force started */
+
+    /* --watch */
+    char *watch_path;
+    pthread_t watch_thread;
+    bool watch_started;
+    pthread_mutex_t watch_lock;
+    pthread_cond_t watch_cond;
+    bool watch_stop;
+};
+
+enum esomock_phase {
+    ESOMOCK_PHASE_RECEIVING, /* headers and body arriving */
+    ESOMOCK_PHASE_DELAYING,  /* suspended until the step's delay ends */
+    ESOMOCK_PHASE_HANGING,   /* suspended with no answer until the client leaves or the bound */
+    ESOMOCK_PHASE_ANSWERED,  /* a response is queued (or streaming) */
 };
 
 /* One HTTP request, from its first header to the end of its answer. */
 struct esomock_request {
     struct esomock_server *server;
+    struct MHD_Connection *connection;
     uint64_t seq;
-    double arrived_ms;        /* monotonic */
+    double arrived_ms;            /* monotonic */
     enum esomock_route route;
     bool method_allowed;
     char method[16];
     char path[256];
-    char *body;               /* request body, NUL-terminated, at most max_body_bytes */
+
+    struct esomock_run *run;      /* the scenario planned with (a reference), or NULL */
+    struct esomock_effective effective;
+    enum esomock_phase phase;
+    struct esomock_plan plan;
+    const struct esomock_step *slow_read; /* set when the body is to be read slowly */
+    struct esomock_timer_entry wait;
+
+    char *body;                   /* request body, NUL-terminated, at most max_body_bytes */
     size_t body_len;
     size_t body_cap;
     bool body_too_large;
-    bool answered;            /* a response has been queued */
-    struct esomock_gql_request gql; /* parsed GraphQL request, when route is GRAPHQL */
+
+    struct esomock_gql_request gql;
     struct esomock_reply reply;
+    const char *outcome;          /* journal action for answers no script chose: auth, error... */
+
+    /* Streaming answers (truncate, drip). */
+    size_t stream_stop;           /* truncate: bytes to send before cutting */
+    double next_chunk_ms;         /* drip: monotonic time of the next chunk */
+    uint64_t bytes_sent;
+    bool streamed;
 };
+
+/* The normal answer and the plan for a GraphQL request whose body is complete (graphql.c). */
+void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request *req);
+
+/* Carry out req->plan on the connection (faults.c); the return value goes back to libmicrohttpd. */
+enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_request *req);
+
+/* Queue req->reply as a plain response (faults.c). */
+enum MHD_Result esomock__queue_reply(struct esomock_request *req);
+
+/* Answer an /__admin/ request into req->reply (admin.c). */
+void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *req);
+
+/* Count a request on its keep-alive connection; true when its answer must close it. */
+bool esomock__connection_count_request(struct esomock_request *req);
+
+/* Start/stop the thread that reloads @p path when it changes (scenario_api.c). */
+enum esomock_status esomock__watch_start(struct esomock_server *srv, const char *path, char *err);
+void esomock__watch_stop(struct esomock_server *srv);
+
+/* The request's header @p name, or NULL (a lookup function for match views). */
+const char *esomock__request_header(void *request, const char *name);
+
+/* Scenario ms since the scenario in force started, as seen by @p req's settings. */
+double esomock__request_scenario_ms(const struct esomock_request *req);
 
 #endif

@@ -45,6 +45,14 @@ struct esomock_options {
     uint64_t seed;             /* seed for every random choice; 0 = a fixed default */
 
     FILE *log;                 /* one line per request; NULL = silent. Not closed by the server */
+
+    size_t journal_capacity;   /* journal entries kept (a ring); 0 = 10000 */
+    FILE *journal;             /* completed entries as JSON lines; NULL = none. Not closed */
+    const char *admin_token;   /* lets non-loopback clients use /__admin/ with
+                                  "Authorization: Bearer TOKEN"; NULL = loopback only */
+    bool blackhole;            /* also open a port that never accepts (connect timeouts) */
+    const char *scenario_file; /* scenario in force at start; NULL = none (normal answers) */
+    bool watch_scenario;       /* reload scenario_file when it changes (a bad edit is refused) */
 };
 
 /**
@@ -81,6 +89,19 @@ ESOMOCK_API const char *esomock_server_url(const struct esomock_server *server);
  * @return a string owned by the server, valid until esomock_server_stop(); "" for NULL.
  */
 ESOMOCK_API const char *esomock_server_fixtures_dir(const struct esomock_server *server);
+
+/**
+ * URL of the blackhole port (connections are never accepted: a client's connect times out),
+ * e.g. "http://127.0.0.1:40125"; "" when opts.blackhole was false.
+ * @return a string owned by the server, valid until esomock_server_stop().
+ */
+ESOMOCK_API const char *esomock_server_blackhole_url(const struct esomock_server *server);
+
+/**
+ * The metrics page (Prometheus text format), as GET /__admin/metrics serves it.
+ * @return a malloc'd string the caller frees with free(); NULL when out of memory.
+ */
+ESOMOCK_API char *esomock_server_metrics(struct esomock_server *server);
 
 /**
  * The default fixture directory this build would use: $ESOMOCK_FIXTURES when set,

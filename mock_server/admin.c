@@ -1,0 +1,229 @@
+/*
+ * The admin API under /__admin/: health, journal, scenario, reset, metrics.
+ * Same operations as the C embedding API, so a test in any language can drive it.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <esomock/scenario.h>
+
+#include "server_private.h"
+
+static bool is_loopback_client(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL)
+        return false;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+            return true;
+        return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
+    }
+    return false;
+}
+
+/* Constant-time comparison, so the admin token cannot be guessed byte by byte. */
+static bool same_secret(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char diff = (unsigned char)(la != lb);
+    for (size_t i = 0; i < la && i < lb; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+static bool admin_allowed(struct esomock_server *srv, struct esomock_request *req)
+{
+    if (srv->admin_token != NULL) {
+        const char *auth = esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+        if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0 &&
+            same_secret(auth + 7, srv->admin_token))
+            return true;
+    }
+    return is_loopback_client(req->connection);
+}
+
+static void reply_journal(struct esomock_server *srv, struct esomock_request *req)
+{
+    struct esomock_journal_filter filter = {0};
+    filter.operation = MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND,
+                                                   "operation");
+    const char *since = MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND,
+                                                    "since");
+    if (since != NULL) {
+        char *end = NULL;
+        filter.since_seq = strtoull(since, &end, 10);
+        if (end == since || *end != '\0') {
+            esomock__reply_error(&req->reply, 400, "BAD_REQUEST",
+                                 "since must be a sequence number, got \"%.64s\"", since);
+            return;
+        }
+    }
+    const char *admin = MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND,
+                                                    "include_admin");
+    filter.include_admin = admin != NULL && strcmp(admin, "false") != 0 && strcmp(admin, "0") != 0;
+
+    struct esomock_journal_entry *entries = NULL;
+    size_t count = 0;
+    if (esomock__journal_copy(&srv->journal, &filter, &entries, &count) != 0) {
+        esomock__reply_error(&req->reply, 500, "INTERNAL", "out of memory");
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(root, "requests");
+    for (size_t i = 0; i < count; i++)
+        cJSON_AddItemToArray(list, esomock__journal_entry_json(&entries[i]));
+    cJSON_AddNumberToObject(root, "count", (double)count);
+    cJSON_AddNumberToObject(root, "dropped", (double)esomock__journal_dropped(&srv->journal));
+    esomock__reply_json(&req->reply, 200, root);
+    cJSON_Delete(root);
+    free(entries);
+}
+
+static void reply_scenario(struct esomock_server *srv, struct esomock_request *req)
+{
+    pthread_mutex_lock(&srv->scenario_lock);
+    struct esomock_run *run = srv->run;
+    if (run != NULL)
+        esomock__run_ref(run);
+    pthread_mutex_unlock(&srv->scenario_lock);
+    if (run == NULL) {
+        esomock__reply_borrowed(&req->reply, 200, "{\"scenario\":null}", 17);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "source", run->scenario->source);
+    cJSON_AddStringToObject(root, "name", run->scenario->name);
+    cJSON *parsed = cJSON_Parse(run->scenario->text);
+    if (parsed != NULL)
+        cJSON_AddItemToObject(root, "scenario", parsed);
+    size_t n = 0;
+    uint64_t *counts = esomock__run_rule_counts(run, &n);
+    cJSON *matched = cJSON_AddObjectToObject(root, "rule_matches");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddNumberToObject(matched, run->scenario->rules[i].name, (double)counts[i]);
+    free(counts);
+    esomock__reply_json(&req->reply, 200, root);
+    cJSON_Delete(root);
+    esomock__run_unref(run);
+}
+
+static void load_scenario(struct esomock_server *srv, struct esomock_request *req)
+{
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    enum esomock_status rc = esomock_server_load_scenario(
+        srv, req->body != NULL ? req->body : "", req->body_len, "<admin>", err);
+    if (rc == ESOMOCK_OK) {
+        esomock__reply_borrowed(&req->reply, 200, "{\"loaded\":true}", 15);
+        return;
+    }
+    /* One GraphQL-style error per problem, as `eso-mock check` prints them. */
+    cJSON *root = cJSON_CreateObject();
+    cJSON *errors = cJSON_AddArrayToObject(root, "errors");
+    char *save = NULL;
+    for (char *line = strtok_r(err, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "message", line);
+        cJSON_AddItemToArray(errors, e);
+    }
+    cJSON_AddBoolToObject(root, "loaded", false);
+    esomock__reply_json(&req->reply, rc == ESOMOCK_SCENARIO_INVALID ? 400 : 500, root);
+    cJSON_Delete(root);
+}
+
+struct admin_route {
+    const char *method;
+    const char *path;
+    void (*handle)(struct esomock_server *, struct esomock_request *);
+};
+
+static void health(struct esomock_server *srv, struct esomock_request *req)
+{
+    (void)srv;
+    esomock__reply_borrowed(&req->reply, 200, "{\"status\":\"ok\"}", 15);
+}
+
+static void clear_journal(struct esomock_server *srv, struct esomock_request *req)
+{
+    esomock__journal_clear(&srv->journal);
+    esomock__reply_borrowed(&req->reply, 200, "{\"cleared\":true}", 16);
+}
+
+static void reset(struct esomock_server *srv, struct esomock_request *req)
+{
+    esomock_server_reset(srv);
+    esomock__reply_borrowed(&req->reply, 200, "{\"reset\":true}", 14);
+}
+
+static void clear_scenario(struct esomock_server *srv, struct esomock_request *req)
+{
+    esomock_server_clear_scenario(srv);
+    esomock__reply_borrowed(&req->reply, 200, "{\"scenario\":null}", 17);
+}
+
+static void metrics(struct esomock_server *srv, struct esomock_request *req)
+{
+    char *text = esomock_server_metrics(srv);
+    if (text == NULL) {
+        esomock__reply_error(&req->reply, 500, "INTERNAL", "out of memory");
+        return;
+    }
+    esomock__reply_owned(&req->reply, 200, text, strlen(text));
+    req->reply.content_type = "text/plain; version=0.0.4";
+}
+
+static const struct admin_route admin_routes[] = {
+    {"GET", "/__admin/health", health},
+    {"GET", "/__admin/requests", reply_journal},
+    {"DELETE", "/__admin/requests", clear_journal},
+    {"GET", "/__admin/scenario", reply_scenario},
+    {"POST", "/__admin/scenario", load_scenario},
+    {"DELETE", "/__admin/scenario", clear_scenario},
+    {"POST", "/__admin/reset", reset},
+    {"GET", "/__admin/metrics", metrics},
+};
+
+void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *req)
+{
+    req->outcome = "admin";
+    if (!admin_allowed(srv, req)) {
+        esomock__reply_error(&req->reply, 403, "FORBIDDEN",
+                             "The admin API answers loopback clients only, unless the server "
+                             "has an admin token and the request carries it");
+        return;
+    }
+    bool path_known = false;
+    const char *allowed = NULL;
+    for (size_t i = 0; i < sizeof(admin_routes) / sizeof(admin_routes[0]); i++) {
+        if (strcmp(req->path, admin_routes[i].path) != 0)
+            continue;
+        path_known = true;
+        allowed = admin_routes[i].method;
+        bool head_of_get = strcmp(req->method, "HEAD") == 0 &&
+                           strcmp(admin_routes[i].method, "GET") == 0;
+        if (strcmp(req->method, admin_routes[i].method) == 0 || head_of_get) {
+            admin_routes[i].handle(srv, req);
+            return;
+        }
+    }
+    if (!path_known) {
+        esomock__reply_error(&req->reply, 404, "NOT_FOUND",
+                             "No admin route %s (try /__admin/requests, /__admin/scenario, "
+                             "/__admin/reset, /__admin/metrics, /__admin/health)",
+                             req->path);
+        return;
+    }
+    esomock__reply_error(&req->reply, 405, "METHOD_NOT_ALLOWED", "%s does not accept %s",
+                         req->path, req->method);
+    esomock__reply_header(&req->reply, "Allow", allowed);
+}

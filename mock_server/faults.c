@@ -1,0 +1,151 @@
+/*
+ * Carrying out a plan on the wire: plain answers, no answer at all (drop, reset,
+ * hang), and answers that break part-way (truncate) or crawl (drip).
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "clock_private.h"
+#include "server_private.h"
+
+static int connection_fd(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info != NULL ? (int)info->connect_fd : -1;
+}
+
+/*
+ * Abort the connection with a TCP RST now. libmicrohttpd shuts the write side down
+ * (a FIN) before it closes, so SO_LINGER alone would never show a reset; connect()
+ * with AF_UNSPEC disconnects the socket at once, sending RST, and leaves the
+ * descriptor for libmicrohttpd to close as usual.
+ */
+static void reset_now(struct MHD_Connection *connection)
+{
+    int fd = connection_fd(connection);
+    if (fd < 0)
+        return;
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    if (connect(fd, &unspec, sizeof(unspec)) != 0) {
+        struct linger hard = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+    }
+}
+
+static void add_headers(struct MHD_Response *response, const struct esomock_reply *reply)
+{
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            reply->content_type != NULL ? reply->content_type
+                                                        : "application/json");
+    for (size_t i = 0; i < reply->header_count; i++)
+        MHD_add_response_header(response, reply->headers[i].name, reply->headers[i].value);
+}
+
+static enum MHD_Result queue(struct esomock_request *req, struct MHD_Response *response)
+{
+    if (response == NULL)
+        return MHD_NO;
+    add_headers(response, &req->reply);
+    enum MHD_Result ok = MHD_queue_response(req->connection, (unsigned)req->reply.status, response);
+    MHD_destroy_response(response);
+    if (ok == MHD_YES)
+        req->phase = ESOMOCK_PHASE_ANSWERED;
+    return ok;
+}
+
+enum MHD_Result esomock__queue_reply(struct esomock_request *req)
+{
+    struct esomock_reply *reply = &req->reply;
+    struct MHD_Response *response = MHD_create_response_from_buffer(
+        reply->body_len, reply->body,
+        reply->body_owned ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+    return queue(req, response);
+}
+
+/* truncate: the declared length is the whole body; the connection ends after stream_stop bytes. */
+static ssize_t read_truncated(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct esomock_request *req = cls;
+    if (pos >= req->stream_stop) {
+        if (req->plan.step != NULL && req->plan.step->truncate_end == ESOMOCK_END_RESET)
+            reset_now(req->connection);
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    size_t n = req->stream_stop - (size_t)pos;
+    n = n < max ? n : max;
+    memcpy(buf, req->reply.body + pos, n);
+    req->bytes_sent += n;
+    return (ssize_t)n;
+}
+
+/* drip: chunk_bytes per interval; between chunks the connection is parked, not a thread. */
+static ssize_t read_drip(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct esomock_request *req = cls;
+    struct esomock_server *srv = req->server;
+    if (pos >= req->reply.body_len)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    double now = esomock__now_ms();
+    if (now < req->next_chunk_ms) {
+        if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection,
+                                          req->next_chunk_ms, -1))
+            return MHD_CONTENT_READER_END_WITH_ERROR; /* shutting down */
+        return 0;
+    }
+    if (req->wait.reason == ESOMOCK_WAKE_SHUTDOWN)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    const struct esomock_step *step = req->plan.step;
+    size_t n = req->reply.body_len - (size_t)pos;
+    n = n < step->chunk_bytes ? n : step->chunk_bytes;
+    n = n < max ? n : max;
+    memcpy(buf, req->reply.body + pos, n);
+    req->bytes_sent += n;
+    req->next_chunk_ms = now + step->interval_ms * req->effective.time_scale;
+    return (ssize_t)n;
+}
+
+static enum MHD_Result stream(struct esomock_request *req, MHD_ContentReaderCallback reader)
+{
+    req->streamed = true;
+    struct MHD_Response *response =
+        MHD_create_response_from_callback(req->reply.body_len, 4096, reader, req, NULL);
+    return queue(req, response);
+}
+
+enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_request *req)
+{
+    const struct esomock_step *step = req->plan.step;
+    switch (req->plan.action) {
+    case ESOMOCK_ACTION_PASS:
+    case ESOMOCK_ACTION_RESPOND:
+    case ESOMOCK_ACTION_MALFORMED:
+    case ESOMOCK_ACTION_EMPTY:
+    case ESOMOCK_ACTION_SLOW_READ:
+        return esomock__queue_reply(req);
+    case ESOMOCK_ACTION_DROP:
+        req->phase = ESOMOCK_PHASE_ANSWERED;
+        return MHD_NO; /* libmicrohttpd closes the connection without a response */
+    case ESOMOCK_ACTION_RESET:
+        req->phase = ESOMOCK_PHASE_ANSWERED;
+        reset_now(req->connection);
+        return MHD_NO;
+    case ESOMOCK_ACTION_HANG: {
+        double bound = step->hang_max_ms > 0 ? step->hang_max_ms : req->effective.hang_max_ms;
+        req->phase = ESOMOCK_PHASE_HANGING;
+        if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection,
+                                          esomock__now_ms() + bound * req->effective.time_scale,
+                                          connection_fd(req->connection)))
+            return MHD_NO;
+        return MHD_YES;
+    }
+    case ESOMOCK_ACTION_TRUNCATE:
+        req->stream_stop =
+            step->truncate_bytes < req->reply.body_len ? step->truncate_bytes : req->reply.body_len;
+        return stream(req, read_truncated);
+    case ESOMOCK_ACTION_DRIP:
+        req->next_chunk_ms = 0;
+        return stream(req, read_drip);
+    }
+    return MHD_NO;
+}

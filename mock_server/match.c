@@ -1,0 +1,44 @@
+#include <string.h>
+
+#include "match_private.h"
+
+bool esomock__json_subset(const cJSON *vars, const cJSON *subset)
+{
+    for (const cJSON *want = subset->child; want != NULL; want = want->next) {
+        const cJSON *have =
+            cJSON_IsObject(vars) ? cJSON_GetObjectItemCaseSensitive(vars, want->string) : NULL;
+        if (have == NULL || !cJSON_Compare(have, want, 1))
+            return false;
+    }
+    return true;
+}
+
+static bool in_window(const struct esomock_rule *rule, double scenario_ms)
+{
+    if (scenario_ms < rule->window_from_ms)
+        return false;
+    return rule->window_until_ms < 0 || scenario_ms < rule->window_until_ms;
+}
+
+bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock_request_view *view)
+{
+    if (!in_window(rule, view->scenario_ms))
+        return false;
+    if (rule->path != NULL && (view->path == NULL || strcmp(rule->path, view->path) != 0))
+        return false;
+    if (rule->operation != NULL &&
+        (view->operation == NULL || strcmp(rule->operation, view->operation) != 0))
+        return false;
+    if (rule->variables != NULL && !esomock__json_subset(view->variables, rule->variables))
+        return false;
+    for (size_t i = 0; i < rule->header_count; i++) {
+        const char *have = view->header != NULL
+                               ? view->header(view->header_ctx, rule->headers[i].name)
+                               : NULL;
+        if (have == NULL)
+            return false;
+        if (rule->headers[i].value != NULL && strcmp(have, rule->headers[i].value) != 0)
+            return false;
+    }
+    return true;
+}
