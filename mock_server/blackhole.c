@@ -10,7 +10,7 @@
 
 #include "blackhole_private.h"
 
-static void reset_fds(struct esomock_blackhole *bh)
+void esomock__blackhole_init(struct esomock_blackhole *bh)
 {
     bh->listen_fd = -1;
     for (int i = 0; i < ESOMOCK_BLACKHOLE_FILLERS; i++)
@@ -21,7 +21,7 @@ static void reset_fds(struct esomock_blackhole *bh)
 enum esomock_status esomock__blackhole_open(struct esomock_blackhole *bh, const char *host,
                                             char *err)
 {
-    reset_fds(bh);
+    esomock__blackhole_init(bh);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE};
     struct addrinfo *ai = NULL;
@@ -72,5 +72,5 @@ void esomock__blackhole_close(struct esomock_blackhole *bh)
     }
     if (bh->listen_fd >= 0)
         close(bh->listen_fd);
-    reset_fds(bh);
+    esomock__blackhole_init(bh);
 }

@@ -18,6 +18,9 @@ struct esomock_blackhole {
     uint16_t port;
 };
 
+/* Mark every socket closed (-1) without closing anything: call before open or close. */
+void esomock__blackhole_init(struct esomock_blackhole *bh);
+
 /* Open the port on @p host (numeric) and fill its queue. @p err gets ESOMOCK_ERROR_SIZE bytes. */
 enum esomock_status esomock__blackhole_open(struct esomock_blackhole *bh, const char *host,
                                             char *err);

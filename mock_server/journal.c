@@ -76,8 +76,8 @@ void esomock__journal_update(struct esomock_journal *j, uint64_t seq,
         update(slot(j, seq), arg);
         if (completed && j->jsonl != NULL)
             write_jsonl(j, slot(j, seq));
-        if (completed)
-            pthread_cond_broadcast(&j->changed);
+        /* Waiters may filter on what this update filled in (the operation, say). */
+        pthread_cond_broadcast(&j->changed);
     }
     pthread_mutex_unlock(&j->lock);
 }

@@ -26,6 +26,8 @@ bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock
         return false;
     if (rule->path != NULL && (view->path == NULL || strcmp(rule->path, view->path) != 0))
         return false;
+    if (rule->any_operation && view->operation == NULL)
+        return false;
     if (rule->operation != NULL &&
         (view->operation == NULL || strcmp(rule->operation, view->operation) != 0))
         return false;

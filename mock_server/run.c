@@ -105,8 +105,9 @@ static double sample_delay(const struct esomock_delay *d, struct esomock_rng *rn
     return 0;
 }
 
-/* Take the next request for @p rule's script; the run lock is held. */
-static void take_step(const struct esomock_rule *rule, struct esomock_rule_state *st,
+/* Take the next request for @p rule's script; false when its probability draw failed.
+ * The run lock is held. */
+static bool take_step(const struct esomock_rule *rule, struct esomock_rule_state *st,
                       double scenario_ms, struct esomock_plan *plan)
 {
     const struct esomock_step *step = &rule->steps[st->step];
@@ -126,10 +127,14 @@ static void take_step(const struct esomock_rule *rule, struct esomock_rule_state
      * the stream for the requests after it. */
     double draw = esomock__rng_unit(&st->rng);
     if (draw >= step->probability)
-        return;
+        return false;
     plan->step = step;
     plan->action = step->action;
     plan->delay_ms = sample_delay(&step->delay, &st->rng, scenario_ms);
+    /* A log-normal tail is unbounded; keep every delay within what a scenario may say. */
+    if (!(plan->delay_ms <= ESOMOCK_SCENARIO_MAX_MS))
+        plan->delay_ms = ESOMOCK_SCENARIO_MAX_MS;
+    return true;
 }
 
 void esomock__run_decide(struct esomock_run *run, const struct esomock_request_view *view,
@@ -148,9 +153,12 @@ void esomock__run_decide(struct esomock_run *run, const struct esomock_request_v
             continue;
         if (!esomock__rule_matches(rule, view))
             continue;
-        plan->rule = rule;
-        take_step(rule, st, view->scenario_ms, plan);
-        break;
+        /* A failed probability draw lets the later rules have their chance. */
+        if (take_step(rule, st, view->scenario_ms, plan)) {
+            plan->rule = rule;
+            break;
+        }
+        plan->step_index = -1;
     }
     pthread_mutex_unlock(&run->lock);
 }

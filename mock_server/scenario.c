@@ -14,13 +14,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "expect_check_private.h"
 #include "fixtures_private.h"
 #include "scenario_private.h"
 
 #define PATH_SIZE sizeof(((struct esomock_scenario_error *)0)->path)
-#define MESSAGE_SIZE sizeof(((struct esomock_scenario_error *)0)->message)
 
-/* Quoted values in messages are cut to this many bytes, so one long string cannot crowd out the rest. */
+/* Quoted values in messages are cut to this many bytes, so one long string cannot crowd out the
+ * rest. */
 #define QUOTE_MAX 48
 #define NAME_MAX_LEN 64
 #define RULE_NAME_MAX_LEN 128
@@ -186,29 +187,41 @@ static void path_index(char *buf, size_t size, const char *parent, size_t index)
 
 #define EDIT_MAX 32
 
-/* Levenshtein distance, or SIZE_MAX for strings too long to be worth comparing. */
+/*
+ * Edit distance counting a swap of neighbours as one edit (optimal string alignment),
+ * or SIZE_MAX for strings too long to be worth comparing.
+ */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > EDIT_MAX || lb > EDIT_MAX)
         return SIZE_MAX;
-    size_t prev[EDIT_MAX + 1], cur[EDIT_MAX + 1];
+    size_t before[EDIT_MAX + 1], prev[EDIT_MAX + 1], cur[EDIT_MAX + 1];
     for (size_t j = 0; j <= lb; j++)
         prev[j] = j;
+    memcpy(before, prev, sizeof(before));
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
             size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
             size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
             size_t best = sub < del ? sub : del;
-            cur[j] = best < ins ? best : ins;
+            best = best < ins ? best : ins;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                before[j - 2] + 1 < best)
+                best = before[j - 2] + 1;
+            cur[j] = best;
         }
+        memcpy(before, prev, sizeof(before));
         memcpy(prev, cur, sizeof(prev));
     }
     return prev[lb];
 }
 
-/* The candidate close enough to @p word to be a likely typo of it, or NULL. */
+/*
+ * The candidate close enough to @p word to be a likely typo of it, or NULL. A word that
+ * begins a candidate ("until" for "until_ms") counts as close: the unit was left off.
+ */
 static const char *closest(const char *word, const char *const *candidates, size_t n)
 {
     size_t len = strlen(word), best = SIZE_MAX;
@@ -216,6 +229,8 @@ static const char *closest(const char *word, const char *const *candidates, size
     const char *found = NULL;
     for (size_t i = 0; i < n; i++) {
         size_t d = edit_distance(word, candidates[i]);
+        if (len >= 3 && strncmp(candidates[i], word, len) == 0)
+            d = 1;
         if (d <= limit && d < best) {
             best = d;
             found = candidates[i];
@@ -239,34 +254,47 @@ static void join_names(const char *const *names, size_t n, char *buf, size_t siz
 
 /* ---- keys ------------------------------------------------------------------------------- */
 
-/* Report unknown and repeated keys of @p obj; @p allowed lists the keys it may have. */
+static bool errors_full(const struct parser *p)
+{
+    return p->errors->count >= ESOMOCK_SCENARIO_MAX_ERRORS;
+}
+
+/*
+ * Report unknown and repeated keys of @p obj; @p allowed lists the n <= 32 keys it may
+ * have. Linear in the number of keys, so a hostile object with 100k of them stays cheap.
+ */
 static void check_keys(struct parser *p, const cJSON *obj, const char *path,
                        const char *const *allowed, size_t n)
 {
     char child[PATH_SIZE];
+    uint32_t seen = 0;
     for (const cJSON *item = obj->child; item != NULL; item = item->next) {
-        path_key(child, sizeof(child), path, item->string);
-        bool known = false;
-        for (size_t i = 0; i < n && !known; i++)
-            known = strcmp(item->string, allowed[i]) == 0;
-        if (!known) {
+        size_t k = 0;
+        while (k < n && strcmp(item->string, allowed[k]) != 0)
+            k++;
+        if (errors_full(p) && (k == n || (seen & (UINT32_C(1) << k)))) {
+            /* Only counted: there is no room left to say more. */
+            add_error(p, "", "%s", "");
+            continue;
+        }
+        if (k == n) {
             char list[256];
+            path_key(child, sizeof(child), path, item->string);
             join_names(allowed, n, list, sizeof(list));
             const char *guess = closest(item->string, allowed, n);
             if (guess != NULL)
-                add_error(p, child, "unknown key; did you mean \"%s\"? (expected one of %s)",
-                          guess, list);
+                add_error(p, child, "unknown key; did you mean \"%s\"? (expected one of %s)", guess,
+                          list);
             else
                 add_error(p, child, "unknown key; expected one of %s", list);
             continue;
         }
         /* cJSON keeps both copies of a repeated key and lookups see only the first. */
-        for (const cJSON *before = obj->child; before != item; before = before->next) {
-            if (strcmp(before->string, item->string) == 0) {
-                add_error(p, child, "duplicate key; each key may appear once");
-                break;
-            }
+        if (seen & (UINT32_C(1) << k)) {
+            path_key(child, sizeof(child), path, item->string);
+            add_error(p, child, "duplicate key; each key may appear once");
         }
+        seen |= UINT32_C(1) << k;
     }
 }
 
@@ -280,9 +308,9 @@ static const cJSON *get(const cJSON *obj, const char *key)
 struct range {
     bool integer;
     double lo;
-    bool lo_open;     /* lo itself is not allowed */
+    bool lo_open; /* lo itself is not allowed */
     double hi;
-    bool hi_in_text;  /* hi belongs to the format and every message names it; else a safety cap */
+    bool hi_in_text; /* hi belongs to the format and every message names it; else a safety cap */
 };
 
 static const struct range range_ms = {false, 0, false, ESOMOCK_SCENARIO_MAX_MS, false};
@@ -314,8 +342,8 @@ static void range_text(const struct range *r, bool with_cap, char *buf, size_t s
 }
 
 /* Check @p item against @p r; on success store it in *out. */
-static bool get_number(struct parser *p, const cJSON *item, const char *path,
-                       const struct range *r, double *out)
+static bool get_number(struct parser *p, const cJSON *item, const char *path, const struct range *r,
+                       double *out)
 {
     char what[96];
     if (!cJSON_IsNumber(item)) {
@@ -383,8 +411,7 @@ static bool get_enum(struct parser *p, const cJSON *item, const char *path,
     describe(item, found, sizeof(found));
     const char *guess = cJSON_IsString(item) ? closest(item->valuestring, names, n) : NULL;
     if (guess != NULL)
-        add_error(p, path, "expected one of %s; got %s (did you mean \"%s\"?)", list, found,
-                  guess);
+        add_error(p, path, "expected one of %s; got %s (did you mean \"%s\"?)", list, found, guess);
     else
         add_error(p, path, "expected one of %s; got %s", list, found);
     return false;
@@ -605,15 +632,14 @@ enum spelled {
 };
 
 static const char *const spelled_names[SP_COUNT] = {
-    "pass", "delay", "respond", "hang", "drop", "reset",
-    "truncate", "drip", "malformed", "empty", "slow_read",
+    "pass",     "delay", "respond",   "hang",  "drop",      "reset",
+    "truncate", "drip",  "malformed", "empty", "slow_read",
 };
 
 static const enum esomock_action spelled_actions[SP_COUNT] = {
-    ESOMOCK_ACTION_PASS,     ESOMOCK_ACTION_PASS,      ESOMOCK_ACTION_RESPOND,
-    ESOMOCK_ACTION_HANG,     ESOMOCK_ACTION_DROP,      ESOMOCK_ACTION_RESET,
-    ESOMOCK_ACTION_TRUNCATE, ESOMOCK_ACTION_DRIP,      ESOMOCK_ACTION_MALFORMED,
-    ESOMOCK_ACTION_EMPTY,    ESOMOCK_ACTION_SLOW_READ,
+    ESOMOCK_ACTION_PASS,      ESOMOCK_ACTION_PASS,  ESOMOCK_ACTION_RESPOND,   ESOMOCK_ACTION_HANG,
+    ESOMOCK_ACTION_DROP,      ESOMOCK_ACTION_RESET, ESOMOCK_ACTION_TRUNCATE,  ESOMOCK_ACTION_DRIP,
+    ESOMOCK_ACTION_MALFORMED, ESOMOCK_ACTION_EMPTY, ESOMOCK_ACTION_SLOW_READ,
 };
 
 #define BIT(a) (1u << (a))
@@ -621,8 +647,9 @@ static const enum esomock_action spelled_actions[SP_COUNT] = {
 
 /* The keys a step may have, and (in step_key_actions) which actions each applies to. */
 static const char *const step_key_names[] = {
-    "action",  "times",   "repeat", "probability", "delay_ms", "delay",       "connection",  "status",
-    "headers", "fixture", "body",   "bytes",       "end",      "interval_ms", "chunk_bytes", "max_ms",
+    "action",     "times",       "repeat",      "probability", "delay_ms", "delay",
+    "connection", "status",      "headers",     "fixture",     "body",     "bytes",
+    "end",        "interval_ms", "chunk_bytes", "max_ms",
 };
 
 static const unsigned step_key_actions[] = {
@@ -635,21 +662,22 @@ static const unsigned step_key_actions[] = {
     ALL_ACTIONS & ~BIT(SP_HANG), /* delay */
     /* drop, reset, truncate and hang end the connection themselves. */
     BIT(SP_PASS) | BIT(SP_DELAY) | BIT(SP_RESPOND) | BIT(SP_DRIP) | BIT(SP_MALFORMED) |
-        BIT(SP_EMPTY) | BIT(SP_SLOW_READ),                              /* connection */
-    BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP),                   /* status */
-    BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP),                   /* headers */
-    BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP),                   /* fixture */
+        BIT(SP_EMPTY) | BIT(SP_SLOW_READ),                                 /* connection */
+    BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP),                     /* status */
+    BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP),                     /* headers */
+    BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP),                     /* fixture */
     BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP) | BIT(SP_MALFORMED), /* body */
-    BIT(SP_TRUNCATE),                                                   /* bytes */
-    BIT(SP_TRUNCATE),                                                   /* end */
-    BIT(SP_DRIP) | BIT(SP_SLOW_READ),                                   /* interval_ms */
-    BIT(SP_DRIP) | BIT(SP_SLOW_READ),                                   /* chunk_bytes */
-    BIT(SP_HANG),                                                       /* max_ms */
+    BIT(SP_TRUNCATE),                                                      /* bytes */
+    BIT(SP_TRUNCATE),                                                      /* end */
+    BIT(SP_DRIP) | BIT(SP_SLOW_READ),                                      /* interval_ms */
+    BIT(SP_DRIP) | BIT(SP_SLOW_READ),                                      /* chunk_bytes */
+    BIT(SP_HANG),                                                          /* max_ms */
 };
 
 #define STEP_KEY_COUNT (sizeof(step_key_names) / sizeof(step_key_names[0]))
 _Static_assert(STEP_KEY_COUNT == sizeof(step_key_actions) / sizeof(step_key_actions[0]),
                "every step key has its actions");
+_Static_assert(STEP_KEY_COUNT <= 32, "check_keys tracks keys in a 32-bit mask");
 
 static unsigned key_actions(const char *key)
 {
@@ -665,8 +693,8 @@ static unsigned key_actions(const char *key)
  * (or the action is unknown, so the value is still checked); NULL when absent or
  * when it does not apply, which is reported.
  */
-static const cJSON *step_item(struct parser *p, const cJSON *obj, const char *path,
-                              const char *key, int act)
+static const cJSON *step_item(struct parser *p, const cJSON *obj, const char *path, const char *key,
+                              int act)
 {
     const cJSON *item = get(obj, key);
     if (item == NULL || act < 0)
@@ -683,7 +711,8 @@ static const cJSON *step_item(struct parser *p, const cJSON *obj, const char *pa
     }
     join_names(names, n, list, sizeof(list));
     path_key(child, sizeof(child), path, key);
-    if (n > SP_COUNT / 2)
+    /* For a key that fits nearly every action, naming the exceptions is shorter. */
+    if (n + 2 >= SP_COUNT)
         add_error(p, child, "\"%s\" does not apply to %s", key, spelled_names[act]);
     else
         add_error(p, child, "\"%s\" applies only to %s; this step's action is %s", key, list,
@@ -713,8 +742,7 @@ static void parse_response_headers(struct parser *p, const cJSON *obj, const cha
     }
     size_t n = (size_t)cJSON_GetArraySize(obj);
     if (n > ESOMOCK_SCENARIO_MAX_HEADERS) {
-        add_error(p, path, "expected at most %u headers; got %zu", ESOMOCK_SCENARIO_MAX_HEADERS,
-                  n);
+        add_error(p, path, "expected at most %u headers; got %zu", ESOMOCK_SCENARIO_MAX_HEADERS, n);
         return;
     }
     bool ok = true;
@@ -970,8 +998,7 @@ static void parse_match_headers(struct parser *p, const cJSON *obj, const char *
     }
     size_t n = (size_t)cJSON_GetArraySize(obj);
     if (n > ESOMOCK_SCENARIO_MAX_HEADERS) {
-        add_error(p, path, "expected at most %u headers; got %zu", ESOMOCK_SCENARIO_MAX_HEADERS,
-                  n);
+        add_error(p, path, "expected at most %u headers; got %zu", ESOMOCK_SCENARIO_MAX_HEADERS, n);
         return;
     }
     if (n == 0)
@@ -1024,6 +1051,8 @@ static void parse_match(struct parser *p, const cJSON *obj, const char *path,
             expected(p, child, "an operation name ([_A-Za-z][_0-9A-Za-z]*) or \"*\"", item);
         else if (strcmp(item->valuestring, "*") != 0)
             rule->operation = dup_string(p, item->valuestring);
+        else
+            rule->any_operation = true;
     }
 
     item = get(obj, "variables");
@@ -1089,8 +1118,7 @@ static void parse_window(struct parser *p, const cJSON *obj, const char *path,
     }
 }
 
-static void parse_rule(struct parser *p, const cJSON *obj, size_t index,
-                       struct esomock_rule *rule)
+static void parse_rule(struct parser *p, const cJSON *obj, size_t index, struct esomock_rule *rule)
 {
     char path[PATH_SIZE], child[PATH_SIZE];
     path_index(path, sizeof(path), "rules", index);
@@ -1157,7 +1185,8 @@ static void parse_rule(struct parser *p, const cJSON *obj, size_t index,
     /* slow_read acts before the body is read, so the rule must be chosen without it. */
     if (slow_read_step != SIZE_MAX && cJSON_IsObject(match)) {
         const cJSON *op = get(match, "operation");
-        bool on_operation = op != NULL && !(cJSON_IsString(op) && strcmp(op->valuestring, "*") == 0);
+        bool on_operation =
+            op != NULL && !(cJSON_IsString(op) && strcmp(op->valuestring, "*") == 0);
         if (on_operation || get(match, "variables") != NULL) {
             path_key(child, sizeof(child), path, "match");
             add_error(p, child,
@@ -1187,9 +1216,9 @@ static void check_rule_names(struct parser *p, const struct esomock_scenario *sc
 
 /* ---- settings --------------------------------------------------------------------------- */
 
-static const char *const settings_keys[] = {"time_scale",  "strict_auth",
-                                            "token_ttl_s", "hang_max_ms",
-                                            "max_requests_per_connection", "rate_limit"};
+static const char *const settings_keys[] = {
+    "time_scale", "strict_auth", "token_ttl_s", "hang_max_ms", "max_requests_per_connection",
+    "rate_limit"};
 static const char *const rate_limit_keys[] = {"points_per_hour", "period_s",    "default_cost",
                                               "costs",           "retry_after", "enforce"};
 
@@ -1377,6 +1406,7 @@ static void parse_root(struct parser *p, const cJSON *root, struct esomock_scena
         if (!cJSON_IsObject(item)) {
             expected(p, "expect", "an object", item);
         } else {
+            esomock__expect_check(item, p->errors);
             sc->expect = cJSON_Duplicate(item, 1);
             if (sc->expect == NULL)
                 p->oom = true;
@@ -1544,6 +1574,7 @@ enum esomock_status esomock__scenario_parse(const char *text, size_t len, const 
     }
     const char *end = NULL;
     root = cJSON_ParseWithLengthOpts(sc->text, len + 1, &end, 1);
+    /* cJSON does not tell a syntax error from a failed allocation; both land here. */
     if (root == NULL) {
         json_error(&p, sc->text, len, end != NULL ? end : sc->text,
                    "syntax error (or nesting deeper than 1000)", true);

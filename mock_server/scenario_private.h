@@ -72,7 +72,8 @@ enum esomock_truncate_end {
 struct esomock_step {
     unsigned times;          /* matching requests this step covers; 0 = unbounded (last step) */
     bool repeat;             /* last step only: keep applying after `times` (default true) */
-    double probability;      /* 0..1; when the draw fails the request is answered normally */
+    double probability;      /* 0..1; when the draw fails the rule does not apply to the request
+                                (it still counts toward `times`) and later rules may */
     struct esomock_delay delay;
     enum esomock_action action;
 
@@ -104,7 +105,8 @@ struct esomock_header_match {
 
 struct esomock_rule {
     char *name;              /* "rules[3]" when the file gives none */
-    char *operation;         /* NULL = any ("*") */
+    char *operation;         /* NULL = any */
+    bool any_operation;      /* "operation": "*": any GraphQL operation (not token requests) */
     cJSON *variables;        /* subset to match, or NULL; owned */
     char *path;              /* NULL = any */
     struct esomock_header_match *headers;

@@ -289,6 +289,8 @@ static void decide_header_phase(struct esomock_request *req)
     req->plan = plan;
     if (plan.action == ESOMOCK_ACTION_SLOW_READ)
         req->slow_read = plan.step;
+    /* Journal the decision now: a client may give up before the body is ever complete. */
+    esomock__journal_update(&req->server->journal, req->seq, record_plan, req, false);
 }
 
 static bool declared_length_too_large(struct esomock_server *srv, struct MHD_Connection *conn)
@@ -464,6 +466,7 @@ bool esomock__connection_count_request(struct esomock_request *req)
     return max > 0 && state->requests >= max;
 }
 
+static void mhd_logger(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     struct esomock_server *srv = cls;
@@ -501,7 +504,10 @@ static enum esomock_status resolve_bind_address(const char *host, uint16_t port,
 
 static void format_url(char *buf, size_t size, const char *host, bool ipv6, uint16_t port)
 {
-    snprintf(buf, size, ipv6 ? "http://[%s]:%u" : "http://%s:%u", host, (unsigned)port);
+    if (ipv6)
+        snprintf(buf, size, "http://[%s]:%u", host, (unsigned)port);
+    else
+        snprintf(buf, size, "http://%s:%u", host, (unsigned)port);
 }
 
 static enum esomock_status start_daemon(struct esomock_server *srv,
@@ -565,8 +571,8 @@ enum esomock_status esomock_server_start(const struct esomock_options *opts,
     srv = calloc(1, sizeof(*srv));
     if (srv == NULL)
         goto fail;
-    srv->blackhole.listen_fd = -1;
-    esomock__blackhole_close(&srv->blackhole);
+    /* Before anything can fail: stop() closes these, and 0 is a valid descriptor. */
+    esomock__blackhole_init(&srv->blackhole);
     pthread_mutex_init(&srv->scenario_lock, NULL);
     pthread_mutex_init(&srv->watch_lock, NULL);
     pthread_condattr_t cond_attr;

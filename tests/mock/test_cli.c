@@ -1,5 +1,6 @@
 /* The eso-mock command: flags, the listening line, the port file, clean stop on SIGTERM. */
 #include <signal.h>
+#include <stdbool.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,4 +150,89 @@ Test(cli, broken_fixtures_stop_start_up_naming_the_file, .timeout = 20)
     cr_assert(strstr(err, "broken.json") != NULL && strstr(err, "line 2") != NULL, "%s", err);
     remove(path);
     rmdir(dir);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(cli, check_validates_scenarios_without_serving, .timeout = 20)
+{
+    char good[] = "/tmp/eso-mock-check-good-XXXXXX", bad[] = "/tmp/eso-mock-check-bad-XXXXXX";
+    close(mkstemp(good));
+    close(mkstemp(bad));
+    write_file(good, "{\"name\":\"fine\",\"rules\":[]}");
+    write_file(bad, "{\"name\":\"broken\",\"rules\":[{\"script\":[{\"action\":\"explode\"}]}]}");
+
+    struct child c = spawn_mock((char *[]){"check", good, NULL});
+    char err[2048];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "%s", err);
+
+    c = spawn_mock((char *[]){"check", good, bad, NULL});
+    cr_assert_eq(finish(&c, err, sizeof(err)), 1);
+    cr_assert(strstr(err, bad) != NULL, "names the file: %s", err);
+    cr_assert(strstr(err, "rules[0].script[0].action") != NULL, "names the path: %s", err);
+    cr_assert(strstr(err, "explode") != NULL, "says what was found: %s", err);
+
+    c = spawn_mock((char *[]){"check", NULL});
+    cr_assert_eq(finish(&c, err, sizeof(err)), 2, "no file is a usage error");
+    remove(good);
+    remove(bad);
+}
+
+Test(cli, blackhole_url_is_the_second_line, .timeout = 20)
+{
+    struct child c = spawn_mock((char *[]){"--port", "0", "--blackhole", "--log", "none", NULL});
+    char line[256] = "", second[256] = "";
+    cr_assert_not_null(fgets(line, sizeof(line), c.out));
+    cr_assert_not_null(fgets(second, sizeof(second), c.out));
+    unsigned port = 0;
+    cr_assert_eq(sscanf(second, "eso-mock blackhole on http://127.0.0.1:%u", &port), 1, "%s",
+                 second);
+    kill(c.pid, SIGTERM);
+    char err[512];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "%s", err);
+}
+
+Test(cli, watch_reloads_a_changed_scenario_and_keeps_it_when_an_edit_is_bad, .timeout = 30)
+{
+    char path[] = "/tmp/eso-mock-watch-XXXXXX";
+    close(mkstemp(path));
+    write_file(path, "{\"name\":\"first\",\"rules\":[]}");
+    struct child c = spawn_mock((char *[]){"--port", "0", "--scenario", path, "--watch", NULL});
+    char line[512] = "";
+    cr_assert_not_null(fgets(line, sizeof(line), c.out));
+    unsigned port = 0;
+    cr_assert_eq(sscanf(line, "eso-mock listening on http://127.0.0.1:%u", &port), 1);
+
+    /* Each reload says so on the log (stderr); reading it is the synchronisation. */
+    write_file(path, "{\"name\":\"second\",\"rules\":[]}");
+    bool reloaded = false;
+    while (!reloaded && fgets(line, sizeof(line), c.err) != NULL)
+        reloaded = strstr(line, "reloaded") != NULL;
+    cr_assert(reloaded, "a reload line on stderr");
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/__admin/scenario", port);
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url}, &res);
+    cr_assert(strstr(res.body, "\"second\"") != NULL, "%s", res.body);
+    http_result_free(&res);
+
+    write_file(path, "{\"name\":\"third\",\"rules\":[{\"script\":[]}]}");
+    bool refused = false;
+    while (!refused && fgets(line, sizeof(line), c.err) != NULL)
+        refused = strstr(line, "kept the previous scenario") != NULL;
+    cr_assert(refused, "a bad edit is refused on stderr");
+    http_perform(&(struct http_request){.url = url}, &res);
+    cr_assert(strstr(res.body, "\"second\"") != NULL, "still the second: %s", res.body);
+    http_result_free(&res);
+
+    kill(c.pid, SIGTERM);
+    char err[4096];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0);
+    remove(path);
 }

@@ -228,12 +228,19 @@ size_t gql_validate(const struct gql_schema *schema,
  * {"operation", "variables"?, "description"?, "status"?, "headers"?,
  *  "response": {"data": {...}}}
  * against queries_dir/<operation>.graphql and the schema: the envelope's
- * members, the query's operation name (it must equal "operation"), the
+ * members (no other keys; status an integer 100..599; headers an object of
+ * strings), the query's operation name (it must equal "operation"), the
  * variables (each must be declared by the query and fit its type) and
- * response.data with gql_validate(). An answer carrying "errors" cannot be
- * checked and counts as a problem.
+ * response.data with gql_validate(). The response holds only data, errors
+ * and extensions. Without "errors" it must carry "data", an object. With
+ * "errors" (a non-empty list of objects with a string "message") the data
+ * may be null or absent; a default fixture (one without "variables") that
+ * answers with errors is a problem. Fixture variables given as booleans
+ * decide @skip/@include conditions on them.
  * report->query_label and report->data_path are ignored: problems in the
- * query are labelled with its file path, data paths start "response.data".
+ * query are labelled "<queries_dir>/<operation>.graphql:line:col", problems
+ * in the envelope by its member ("operation", "variables.id") and data paths
+ * start "response.data".
  * @param schema the schema.
  * @param queries_dir directory of <operationName>.graphql files.
  * @param envelope the parsed fixture.
@@ -246,7 +253,8 @@ size_t gql_check_envelope(const struct gql_schema *schema,
 
 /**
  * Read and parse the fixture file at fixture_path, then gql_check_envelope().
- * A file that cannot be read or is not JSON is one problem (path "$").
+ * A file that cannot be read or is not JSON is one problem (path "$"). The
+ * problems do not name the fixture file: the report's fn adds it if wanted.
  * @return the number of problems found.
  */
 size_t gql_check_fixture(const struct gql_schema *schema,

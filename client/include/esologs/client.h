@@ -40,19 +40,20 @@ struct eso_client;
  * return (success or not), and eso_result_finish() releases what it owns.
  */
 struct eso_result {
-    enum eso_status status;   /* the call's status, equal to its return value */
-    cJSON *data;              /* the parsed "data" member (also partial data next to errors);
-                                 owned by the result; NULL when absent or JSON null */
-    cJSON *errors;            /* the "errors" array; owned by the result; NULL when none */
-    long http_status;         /* HTTP status of the last attempt; 0 when none */
-    int curl_code;            /* CURLcode of the last attempt; 0 when none */
-    unsigned attempts;        /* requests sent to the API endpoint (token requests excluded) */
-    double elapsed_ms;        /* the whole call, waits included (real ms, not scaled back) */
-    bool from_cache;          /* data is a stale copy from the fallback cache */
-    double cache_age_ms;      /* its age when from_cache */
-    enum eso_status cause;    /* the last attempt's own status: differs from status when the
-                                 cache answered or a breaker/budget/deadline ended the call */
-    char detail[ESO_DETAIL_SIZE]; /* curl message, HTTP status or first GraphQL error; "" on success */
+    enum eso_status status;       /* the call's status, equal to its return value */
+    cJSON *data;                  /* the parsed "data" member (also partial data next to errors);
+                                     owned by the result; NULL when absent or JSON null */
+    cJSON *errors;                /* the "errors" array; owned by the result; NULL when none */
+    long http_status;             /* HTTP status of the last attempt; 0 when none */
+    int curl_code;                /* CURLcode of the last attempt; 0 when none */
+    unsigned attempts;            /* requests sent to the API endpoint (token requests excluded) */
+    double elapsed_ms;            /* the whole call, waits included (real ms, not scaled back) */
+    bool from_cache;              /* data is a stale copy from the fallback cache */
+    double cache_age_ms;          /* its age when from_cache */
+    enum eso_status cause;        /* the last attempt's own status: differs from status when the
+                                     cache answered or a breaker/budget/deadline ended the call */
+    char detail[ESO_DETAIL_SIZE]; /* curl message, HTTP status or first GraphQL error; "" on success
+                                   */
 };
 
 /**
@@ -145,7 +146,7 @@ ESO_API enum eso_status eso_client_counters(struct eso_client *client, struct es
 /**
  * The breaker's state now (an open breaker whose cool-down ended still reads
  * open until a call probes it).
- * @return the state; ESO_BREAKER_CLOSED for NULL.
+ * @return the state; ESO_BREAKER_STATE_CLOSED for NULL.
  */
 ESO_API enum eso_breaker_state eso_client_breaker_state(struct eso_client *client);
 
@@ -166,8 +167,7 @@ ESO_API enum eso_status eso_client_cache_clear(struct eso_client *client);
  * client also picks it up from any answer whose data holds rateLimitData).
  * @return ESO_OK or ESO_BAD_ARGUMENT (negative or non-finite values).
  */
-ESO_API enum eso_status eso_client_note_rate_limit(struct eso_client *client,
-                                                   double limit_per_hour,
+ESO_API enum eso_status eso_client_note_rate_limit(struct eso_client *client, double limit_per_hour,
                                                    double points_spent_this_hour,
                                                    double points_reset_in_s);
 

@@ -26,25 +26,25 @@ extern "C" {
 
 /* Append-only, like enum eso_status. */
 enum eso_event_kind {
-    ESO_EV_CALL_START = 0,          /* a call began (operation, call_id) */
-    ESO_EV_ATTEMPT_START = 1,       /* an HTTP request is about to be sent (attempt) */
-    ESO_EV_ATTEMPT_END = 2,         /* it finished: status, http_status, curl_code, duration */
-    ESO_EV_RETRY_SCHEDULED = 3,     /* another attempt follows after delay_ms; reason says why */
-    ESO_EV_BREAKER_TRANSITION = 4,  /* breaker_from -> breaker_to; reason says why */
-    ESO_EV_BREAKER_REJECTED = 5,    /* the open breaker failed the call fast */
-    ESO_EV_CACHE_FALLBACK = 6,      /* a stale cached answer replaced a failure (age_ms) */
-    ESO_EV_GIVE_UP = 7,             /* no more attempts: status and reason */
-    ESO_EV_CALL_END = 8,            /* the call returned: status, attempt count, duration */
-    ESO_EV_PACING_WAIT = 9,         /* pacing delays the next request by delay_ms */
-    ESO_EV_TOKEN_FETCH = 10,        /* a token request finished: status, duration (never the token) */
-    ESO_EV_TOKEN_INVALIDATED = 11,  /* a 401 dropped the cached token; one refresh follows */
+    ESO_EV_CALL_START = 0,         /* a call began (operation, call_id) */
+    ESO_EV_ATTEMPT_START = 1,      /* an HTTP request is about to be sent (attempt) */
+    ESO_EV_ATTEMPT_END = 2,        /* it finished: status, http_status, curl_code, duration */
+    ESO_EV_RETRY_SCHEDULED = 3,    /* another attempt follows after delay_ms; reason says why */
+    ESO_EV_BREAKER_TRANSITION = 4, /* breaker_from -> breaker_to; reason says why */
+    ESO_EV_BREAKER_REJECTED = 5,   /* the open breaker failed the call fast */
+    ESO_EV_CACHE_FALLBACK = 6,     /* a stale cached answer replaced a failure (age_ms) */
+    ESO_EV_GIVE_UP = 7,            /* no more attempts: status and reason */
+    ESO_EV_CALL_END = 8,           /* the call returned: status, attempt count, duration */
+    ESO_EV_PACING_WAIT = 9,        /* pacing delays the next request by delay_ms */
+    ESO_EV_TOKEN_FETCH = 10, /* a token request finished: status, duration (never the token) */
+    ESO_EV_TOKEN_INVALIDATED = 11, /* a 401 dropped the cached token; one refresh follows */
 };
 
 /* Append-only. */
 enum eso_breaker_state {
-    ESO_BREAKER_CLOSED = 0,
-    ESO_BREAKER_OPEN = 1,
-    ESO_BREAKER_HALF_OPEN = 2,
+    ESO_BREAKER_STATE_CLOSED = 0,
+    ESO_BREAKER_STATE_OPEN = 1,
+    ESO_BREAKER_STATE_HALF_OPEN = 2,
 };
 
 /*
@@ -53,22 +53,22 @@ enum eso_breaker_state {
  */
 struct eso_event {
     enum eso_event_kind kind;
-    uint64_t call_id;          /* 1, 2, ... per client; 0 for breaker transitions of no call */
-    const char *operation;     /* GraphQL operation name; "" when none */
-    unsigned attempt;          /* 1-based attempt number; 0 when not about an attempt */
-    enum eso_status status;    /* outcome (ATTEMPT_END, GIVE_UP, CALL_END, TOKEN_FETCH) */
-    long http_status;          /* 0 when no HTTP answer */
-    int curl_code;             /* CURLcode of the attempt; 0 when none */
-    double elapsed_ms;         /* since the call began */
-    double duration_ms;        /* of the attempt / token fetch / whole call */
-    double delay_ms;           /* RETRY_SCHEDULED and PACING_WAIT: the wait */
-    const char *reason;        /* machine word: "http_503", "retry_after", "consecutive_failures",... */
-    const char *detail;        /* human detail (curl message, first GraphQL error); scrubbed */
+    uint64_t call_id;       /* 1, 2, ... per client; 0 for breaker transitions of no call */
+    const char *operation;  /* GraphQL operation name; "" when none */
+    unsigned attempt;       /* 1-based attempt number; 0 when not about an attempt */
+    enum eso_status status; /* outcome (ATTEMPT_END, GIVE_UP, CALL_END, TOKEN_FETCH) */
+    long http_status;       /* 0 when no HTTP answer */
+    int curl_code;          /* CURLcode of the attempt; 0 when none */
+    double elapsed_ms;      /* since the call began */
+    double duration_ms;     /* of the attempt / token fetch / whole call */
+    double delay_ms;        /* RETRY_SCHEDULED and PACING_WAIT: the wait */
+    const char *reason; /* machine word: "http_503", "retry_after", "consecutive_failures",... */
+    const char *detail; /* human detail (curl message, first GraphQL error); scrubbed */
     enum eso_breaker_state breaker_from;
     enum eso_breaker_state breaker_to;
-    double age_ms;             /* CACHE_FALLBACK: age of the cached answer */
-    bool from_cache;           /* CALL_END: the answer came from the fallback cache */
-    bool reused_connection;    /* ATTEMPT_END: an existing keep-alive connection carried it */
+    double age_ms;          /* CACHE_FALLBACK: age of the cached answer */
+    bool from_cache;        /* CALL_END: the answer came from the fallback cache */
+    bool reused_connection; /* ATTEMPT_END: an existing keep-alive connection carried it */
 };
 
 /*
@@ -117,24 +117,24 @@ ESO_API void eso_event_log_text(const struct eso_event *event, void *userdata);
 
 /* A snapshot of a client's counters (eso_client_counters). Plain values, caller-owned. */
 struct eso_counters {
-    uint64_t calls;               /* calls started */
-    uint64_t calls_ok;            /* returned ESO_OK from the network */
-    uint64_t calls_failed;        /* returned a failure (cache fallbacks excluded) */
-    uint64_t attempts;            /* HTTP requests sent to the API endpoint */
-    uint64_t retries;             /* retries scheduled */
-    uint64_t give_ups;            /* GIVE_UP events */
-    uint64_t breaker_rejections;  /* calls failed fast by the open breaker */
-    uint64_t breaker_opens;       /* transitions to open */
-    uint64_t budget_rejections;   /* retries refused by the retry budget */
-    uint64_t deadline_exceeded;   /* calls ended by their deadline */
-    uint64_t cache_fallbacks;     /* stale answers served */
-    uint64_t cache_stores;        /* good answers stored */
-    uint64_t pacing_waits;        /* requests delayed by pacing */
-    uint64_t token_fetches;       /* token requests (success or not) */
-    uint64_t token_invalidations; /* tokens dropped after a 401 */
-    uint64_t connections_opened;  /* attempts that opened a new connection */
-    uint64_t connections_reused;  /* attempts carried by a kept-alive connection */
-    uint64_t budget_tokens;       /* retry budget tokens left now (UINT64_MAX: no budget) */
+    uint64_t calls;                       /* calls started */
+    uint64_t calls_ok;                    /* returned ESO_OK from the network */
+    uint64_t calls_failed;                /* returned a failure (cache fallbacks excluded) */
+    uint64_t attempts;                    /* HTTP requests sent to the API endpoint */
+    uint64_t retries;                     /* retries scheduled */
+    uint64_t give_ups;                    /* GIVE_UP events */
+    uint64_t breaker_rejections;          /* calls failed fast by the open breaker */
+    uint64_t breaker_opens;               /* transitions to open */
+    uint64_t budget_rejections;           /* retries refused by the retry budget */
+    uint64_t deadline_exceeded;           /* calls ended by their deadline */
+    uint64_t cache_fallbacks;             /* stale answers served */
+    uint64_t cache_stores;                /* good answers stored */
+    uint64_t pacing_waits;                /* requests delayed by pacing */
+    uint64_t token_fetches;               /* token requests (success or not) */
+    uint64_t token_invalidations;         /* tokens dropped after a 401 */
+    uint64_t connections_opened;          /* attempts that opened a new connection */
+    uint64_t connections_reused;          /* attempts carried by a kept-alive connection */
+    uint64_t budget_tokens;               /* retry budget tokens left now (UINT64_MAX: no budget) */
     enum eso_breaker_state breaker_state; /* breaker state now */
 };
 

@@ -43,10 +43,10 @@ ESO_API const char *eso_operation_document(const char *name);
 
 /**
  * Build a variables object from NAME=VALUE strings, typed by the variable
- * declarations of the operation's document: Int -> integer, Float -> number,
- * Boolean -> true/false, list or input types -> VALUE parsed as JSON, anything
- * else (String, ID, enums) -> string. Without a known document every VALUE that
- * parses as JSON is used as such, else as a string.
+ * declarations of the operation's document: Int -> integer (checked, 32-bit),
+ * Float -> number, Boolean -> true/false, String and ID -> string, lists and other
+ * named types (enums, input objects) -> VALUE as JSON when it parses, else as a
+ * string. Without a known document every VALUE is JSON when it parses, else a string.
  * @param operation    operation name (selects the document); may be unknown.
  * @param assignments  @p count strings "NAME=VALUE"; borrowed.
  * @param out          receives a new object owned by the caller (cJSON_Delete());
@@ -78,8 +78,8 @@ struct eso_reports_query {
     int32_t user_id;
     int32_t zone_id;
     int32_t game_zone_id;
-    double start_time;        /* Unix ms */
-    double end_time;          /* Unix ms */
+    double start_time; /* Unix ms */
+    double end_time;   /* Unix ms */
     int32_t limit;
     int32_t page;
 };
@@ -100,13 +100,13 @@ struct eso_rate_limit {
 /** getGuildById(guildId). @return as eso_query(); ESO_BAD_ARGUMENT for NULL client/res. */
 ESO_API enum eso_status eso_get_guild_by_id(struct eso_client *client, int32_t guild_id,
                                             struct eso_result *res);
-/** getGuilds(limit, page, serverID, serverSlug, serverRegion); @p q NULL = no filter. @return as eso_query(). */
-ESO_API enum eso_status eso_get_guilds(struct eso_client *client,
-                                       const struct eso_guilds_query *q, struct eso_result *res);
+/** getGuilds(limit, page, serverID, serverSlug, serverRegion); @p q NULL = no filter. @return as
+ * eso_query(). */
+ESO_API enum eso_status eso_get_guilds(struct eso_client *client, const struct eso_guilds_query *q,
+                                       struct eso_result *res);
 /** getReports with the filters of @p q (NULL = none). @return as eso_query(). */
 ESO_API enum eso_status eso_get_reports(struct eso_client *client,
-                                        const struct eso_reports_query *q,
-                                        struct eso_result *res);
+                                        const struct eso_reports_query *q, struct eso_result *res);
 /** getAbility(id). @return as eso_query(). */
 ESO_API enum eso_status eso_get_ability(struct eso_client *client, int32_t id,
                                         struct eso_result *res);
@@ -124,8 +124,7 @@ ESO_API enum eso_status eso_get_zones(struct eso_client *client, struct eso_resu
  * @return as eso_query(); ESO_MALFORMED_JSON when the answer lacks the numbers.
  */
 ESO_API enum eso_status eso_get_rate_limit_data(struct eso_client *client,
-                                                struct eso_rate_limit *out,
-                                                struct eso_result *res);
+                                                struct eso_rate_limit *out, struct eso_result *res);
 
 #ifdef __cplusplus
 }

@@ -39,23 +39,23 @@ enum eso_jitter {
 
 /* Failure classes a retry may be spent on (eso_options.retry_on bits). */
 enum eso_retry_class {
-    ESO_RETRY_CONNECT = 1u << 0,           /* connection refused / unreachable / DNS */
-    ESO_RETRY_TIMEOUT = 1u << 1,           /* connect, read, write or total timeout */
-    ESO_RETRY_DROPPED = 1u << 2,           /* dropped, reset or truncated */
-    ESO_RETRY_429 = 1u << 3,               /* rate limited */
+    ESO_RETRY_CONNECT = 1u << 0, /* connection refused / unreachable / DNS */
+    ESO_RETRY_TIMEOUT = 1u << 1, /* connect, read, write or total timeout */
+    ESO_RETRY_DROPPED = 1u << 2, /* dropped, reset or truncated */
+    ESO_RETRY_429 = 1u << 3,     /* rate limited */
     ESO_RETRY_500 = 1u << 4,
     ESO_RETRY_502 = 1u << 5,
     ESO_RETRY_503 = 1u << 6,
     ESO_RETRY_504 = 1u << 7,
-    ESO_RETRY_5XX_OTHER = 1u << 8,         /* 501, 505..599 */
-    ESO_RETRY_MALFORMED = 1u << 9,         /* unparsable body on a 2xx */
+    ESO_RETRY_5XX_OTHER = 1u << 8,          /* 501, 505..599 */
+    ESO_RETRY_MALFORMED = 1u << 9,          /* unparsable body on a 2xx */
     ESO_RETRY_GRAPHQL_TRANSIENT = 1u << 10, /* GraphQL error saying rate limit / internal error */
-    ESO_RETRY_POOL_TIMEOUT = 1u << 11,     /* no free connection in time */
+    ESO_RETRY_POOL_TIMEOUT = 1u << 11,      /* no free connection in time */
 };
-#define ESO_RETRY_DEFAULT                                                                   \
-    (ESO_RETRY_CONNECT | ESO_RETRY_TIMEOUT | ESO_RETRY_DROPPED | ESO_RETRY_429 |            \
-     ESO_RETRY_502 | ESO_RETRY_503 | ESO_RETRY_504 | ESO_RETRY_MALFORMED |                  \
-     ESO_RETRY_GRAPHQL_TRANSIENT | ESO_RETRY_POOL_TIMEOUT)
+#define ESO_RETRY_DEFAULT                                                                          \
+    (ESO_RETRY_CONNECT | ESO_RETRY_TIMEOUT | ESO_RETRY_DROPPED | ESO_RETRY_429 | ESO_RETRY_502 |   \
+     ESO_RETRY_503 | ESO_RETRY_504 | ESO_RETRY_MALFORMED | ESO_RETRY_GRAPHQL_TRANSIENT |           \
+     ESO_RETRY_POOL_TIMEOUT)
 
 /*
  * Injectable clock. now_ns must be monotonic. sleep_ns blocks (a fake clock just
@@ -85,10 +85,11 @@ struct eso_http_request {
     const char *authorization; /* the Authorization header value (secret: never log it) */
     const char *body;
     size_t body_len;
-    const char *operation;     /* operation name; "" for a token request */
-    bool token_request;        /* true: this is the OAuth token request */
-    unsigned attempt;          /* 1-based attempt of the call */
-    uint64_t timeout_ns;       /* effective (scaled, deadline-clipped) limits; 0 = none */
+    const char *operation;  /* operation name; "" for a token request */
+    const char *request_id; /* the X-Request-Id sent ("<client>-<call>"); "" for a token request */
+    bool token_request;     /* true: this is the OAuth token request */
+    unsigned attempt;       /* 1-based attempt of the call */
+    uint64_t timeout_ns;    /* effective (scaled, deadline-clipped) limits; 0 = none */
     uint64_t connect_timeout_ns;
     uint64_t read_timeout_ns;
     uint64_t write_timeout_ns;
@@ -99,14 +100,14 @@ struct eso_http_request {
  * must stay valid until the hook returns to the client (the client copies them).
  */
 struct eso_http_response {
-    int curl_code;             /* a CURLcode; 0 = an HTTP answer arrived */
-    long http_status;          /* when curl_code is 0 */
+    int curl_code;    /* a CURLcode; 0 = an HTTP answer arrived */
+    long http_status; /* when curl_code is 0 */
     const char *body;
     size_t body_len;
-    const char *retry_after;   /* raw Retry-After header value; NULL = absent */
-    const char *error;         /* message for curl_code != 0; NULL = curl's generic text */
+    const char *retry_after; /* raw Retry-After header value; NULL = absent */
+    const char *error;       /* message for curl_code != 0; NULL = curl's generic text */
     bool reused_connection;
-    bool request_sent;         /* the request left completely (for curl errors: ambiguity) */
+    bool request_sent; /* the request left completely (for curl errors: ambiguity) */
 };
 
 /*
@@ -123,76 +124,77 @@ struct eso_transport {
 
 struct eso_options {
     /* Endpoints. Strings are copied at create. */
-    const char *api_url;          /* GraphQL endpoint; NULL = ESO_DEFAULT_API_URL */
-    const char *token_url;        /* OAuth token endpoint; NULL = ESO_DEFAULT_TOKEN_URL */
-    const char *user_agent;       /* NULL = "libesologs/<version>" */
+    const char *api_url;    /* GraphQL endpoint; NULL = ESO_DEFAULT_API_URL */
+    const char *token_url;  /* OAuth token endpoint; NULL = ESO_DEFAULT_TOKEN_URL */
+    const char *user_agent; /* NULL = "libesologs/<version>" */
 
     /* Auth: a bearer token wins; else client credentials; else env ESOLOGS_ID/SECRET. */
-    const char *bearer_token;     /* caller-supplied token; NULL = fetch one. A 401 is then final */
-    const char *client_id;        /* NULL = getenv("ESOLOGS_ID") */
-    const char *client_secret;    /* NULL = getenv("ESOLOGS_SECRET"); never logged */
-    uint32_t token_refresh_margin_ms; /* renew this long before expiry; 0 = 60000 (at most half the lifetime) */
+    const char *bearer_token;  /* caller-supplied token; NULL = fetch one. A 401 is then final */
+    const char *client_id;     /* NULL = getenv("ESOLOGS_ID") */
+    const char *client_secret; /* NULL = getenv("ESOLOGS_SECRET"); never logged */
+    uint32_t token_refresh_margin_ms; /* renew this long before expiry; 0 = 60000 (at most half the
+                                         lifetime) */
 
     /* Timeouts, per attempt (ms; 0 = default; ESO_NEVER = no limit). */
-    uint32_t timeout_ms;          /* whole attempt; 0 = 30000 */
-    uint32_t connect_timeout_ms;  /* TCP + TLS connect; 0 = 10000 */
-    uint32_t read_timeout_ms;     /* longest silence once the request is sent; 0 = 30000 */
-    uint32_t write_timeout_ms;    /* longest stall while sending the request; 0 = 10000 */
-    uint32_t pool_timeout_ms;     /* waiting for a free connection; 0 = 5000 */
-    uint32_t deadline_ms;         /* one call, all attempts and waits; 0 = 120000 */
+    uint32_t timeout_ms;         /* whole attempt; 0 = 30000 */
+    uint32_t connect_timeout_ms; /* TCP + TLS connect; 0 = 10000 */
+    uint32_t read_timeout_ms;    /* longest silence once the request is sent; 0 = 30000 */
+    uint32_t write_timeout_ms;   /* longest stall while sending the request; 0 = 10000 */
+    uint32_t pool_timeout_ms;    /* waiting for a free connection; 0 = 5000 */
+    uint32_t deadline_ms;        /* one call, all attempts and waits; 0 = 120000 */
 
     /* Connections. */
-    unsigned max_connections;     /* concurrent connections of single calls; 0 = 100 */
-    unsigned max_keepalive;       /* idle connections kept open for reuse; 0 = 20 */
-    size_t max_response_bytes;    /* body limit; 0 = 16 MiB */
+    unsigned max_connections;  /* concurrent connections of single calls; 0 = 100 */
+    unsigned max_keepalive;    /* idle connections kept open for reuse; 0 = 20 */
+    size_t max_response_bytes; /* body limit; 0 = 16 MiB */
 
     /* Retry policy. */
-    unsigned max_attempts;        /* first try included; 0 = 4; 1 = never retry */
-    uint32_t initial_delay_ms;    /* first backoff; 0 = 1000 */
-    double multiplier;            /* backoff growth; 0 = 2.0 (values < 1 are bad arguments) */
-    uint32_t max_delay_ms;        /* backoff cap; 0 = 20000 */
-    enum eso_jitter jitter;       /* 0 = full jitter */
-    unsigned retry_on;            /* enum eso_retry_class bits; 0 = ESO_RETRY_DEFAULT */
-    uint32_t retry_after_max_ms;  /* longest Retry-After honoured, else fail fast; 0 = 60000 */
+    unsigned max_attempts;       /* first try included; 0 = 4; 1 = never retry */
+    uint32_t initial_delay_ms;   /* first backoff; 0 = 1000 */
+    double multiplier;           /* backoff growth; 0 = 2.0 (values < 1 are bad arguments) */
+    uint32_t max_delay_ms;       /* backoff cap; 0 = 20000 */
+    enum eso_jitter jitter;      /* 0 = full jitter */
+    unsigned retry_on;           /* enum eso_retry_class bits; 0 = ESO_RETRY_DEFAULT */
+    uint32_t retry_after_max_ms; /* longest Retry-After honoured, else fail fast; 0 = 60000 */
 
     /* Retry budget: a token bucket shared by all calls of the client (AWS SDK standard mode). */
-    bool budget_disabled;         /* true = no budget */
-    unsigned budget_capacity;     /* tokens, and the initial fill; 0 = 500 */
-    unsigned budget_retry_cost;   /* taken per retry; 0 = 5 */
-    unsigned budget_timeout_cost; /* taken per retry after a timeout; 0 = 10 */
+    bool budget_disabled;           /* true = no budget */
+    unsigned budget_capacity;       /* tokens, and the initial fill; 0 = 500 */
+    unsigned budget_retry_cost;     /* taken per retry; 0 = 5 */
+    unsigned budget_timeout_cost;   /* taken per retry after a timeout; 0 = 10 */
     unsigned budget_success_refund; /* added by a first-try success; 0 = 1 */
 
     /* Circuit breaker, counting attempts against the API endpoint. */
-    bool breaker_disabled;        /* true = never open */
-    unsigned breaker_threshold;   /* consecutive failures that open it; 0 = 5 */
+    bool breaker_disabled;         /* true = never open */
+    unsigned breaker_threshold;    /* consecutive failures that open it; 0 = 5 */
     unsigned breaker_failure_rate; /* percent of failures in the window that opens it; 0 = 50 */
-    unsigned breaker_window;      /* sliding window, in attempts; 0 = 20 */
-    unsigned breaker_min_calls;   /* attempts in the window before the rate counts; 0 = 10 */
-    uint32_t breaker_cooldown_ms; /* first open period; 0 = 30000 */
+    unsigned breaker_window;       /* sliding window, in attempts; 0 = 20 */
+    unsigned breaker_min_calls;    /* attempts in the window before the rate counts; 0 = 10 */
+    uint32_t breaker_cooldown_ms;  /* first open period; 0 = 30000 */
     double breaker_cooldown_multiplier; /* growth per consecutive re-open; 0 = 2.0; 1 = fixed */
     uint32_t breaker_cooldown_max_ms;   /* cap of the open period; 0 = 300000 */
     unsigned breaker_half_open_probes;  /* probes allowed, and successes needed to close; 0 = 3 */
 
     /* Pacing. */
-    uint32_t min_interval_ms;     /* least time between request starts; 0 = no pacing */
-    bool points_aware;            /* also spread the hourly points left (rateLimitData) */
-    unsigned points_reserve_pct;  /* share of the hourly points never planned for; 0 = 10 */
+    uint32_t min_interval_ms;    /* least time between request starts; 0 = no pacing */
+    bool points_aware;           /* also spread the hourly points left (rateLimitData) */
+    unsigned points_reserve_pct; /* share of the hourly points never planned for; 0 = 10 */
 
     /* Graceful degradation (opt-in). */
-    bool fallback_cache;          /* serve the last good answer when a call fails transiently */
-    uint32_t cache_max_age_ms;    /* oldest answer served; 0 = 600000 */
-    unsigned cache_max_entries;   /* least recently stored are evicted; 0 = 256 */
+    bool fallback_cache;        /* serve the last good answer when a call fails transiently */
+    uint32_t cache_max_age_ms;  /* oldest answer served; 0 = 600000 */
+    unsigned cache_max_entries; /* least recently stored are evicted; 0 = 256 */
 
     /* Time, randomness, transport: injectable. */
-    double time_scale;            /* multiplies every duration; 0 = $ESO_TIME_SCALE or 1.0 */
-    const struct eso_clock *clock;        /* NULL = CLOCK_MONOTONIC + nanosleep */
-    const struct eso_random *random;      /* NULL = built-in PRNG seeded with seed */
-    uint64_t seed;                /* seed of the built-in PRNG; 0 = from the clock and pid */
+    double time_scale;               /* multiplies every duration; 0 = $ESO_TIME_SCALE or 1.0 */
+    const struct eso_clock *clock;   /* NULL = CLOCK_MONOTONIC + nanosleep */
+    const struct eso_random *random; /* NULL = built-in PRNG seeded with seed */
+    uint64_t seed;                   /* seed of the built-in PRNG; 0 = from the clock and pid */
     const struct eso_transport *transport; /* NULL = libcurl */
 
     /* Monitoring. */
-    eso_event_fn on_event;        /* NULL = no events (counters still count) */
-    void *event_userdata;         /* passed to on_event; borrowed */
+    eso_event_fn on_event; /* NULL = no events (counters still count) */
+    void *event_userdata;  /* passed to on_event; borrowed */
 };
 
 /**

@@ -1,0 +1,509 @@
+/*
+ * bench-client-overhead: what libesologs costs on top of bare libcurl, against an
+ * in-process eso-mock answering the same ~1 KB fixture.
+ *
+ *   bench-client-overhead --body FILE [--calls N] [--batch N]
+ *
+ * FILE is the POST body the bare libcurl baseline sends: the same document,
+ * operationName and variables libesologs sends for getReportEvents. Measured, one
+ * call at a time on one thread, after a warm-up:
+ *   - bare libcurl easy POST on a kept-alive connection (the floor), and the same
+ *     plus cJSON_Parse of the answer (what any client must do with it);
+ *   - eso_query() with the full pipeline (breaker, pacing, retry policy, classify);
+ *   - eso_query() failing fast on an open breaker;
+ *   - eso_batch() throughput on the multi interface at concurrency 1, 8 and 64.
+ * Allocations per call are counted by interposing malloc/calloc/realloc in this
+ * executable (glibc forwards to __libc_*), on the measuring thread only, so the
+ * in-process server's own allocations on its threads do not count.
+ *
+ * Prints one JSON object (header, rows, notes, raw numbers) for bench/bench.py.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include <esologs/client.h>
+#include <esomock/server.h>
+
+#define OPERATION "getReportEvents"
+#define REPORT_CODE "a1B2c3D4e5F6g7H8"
+#define TOKEN "bench-token"
+#define MAX_BODY_BYTES (1024u * 1024u)
+#define MAX_ANSWER_BYTES (16u * 1024u * 1024u)
+#define WARMUP_CALLS 200u
+#define MAX_CALLS 1000000ul
+
+/* ---- allocation counting ----------------------------------------------------------------- */
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *ptr, size_t size);
+extern void __libc_free(void *ptr);
+
+struct alloc_count {
+    uint64_t calls; /* malloc, calloc, and realloc that allocate */
+    uint64_t bytes;
+};
+
+/* Only the measuring thread turns counting on; the server's threads never do. */
+static _Thread_local bool counting;
+static _Thread_local struct alloc_count counted;
+
+void *malloc(size_t size)
+{
+    if (counting) {
+        counted.calls++;
+        counted.bytes += size;
+    }
+    return __libc_malloc(size);
+}
+
+void *calloc(size_t n, size_t size)
+{
+    if (counting) {
+        counted.calls++;
+        counted.bytes += n * size;
+    }
+    return __libc_calloc(n, size);
+}
+
+void *realloc(void *ptr, size_t size)
+{
+    if (counting) {
+        counted.calls++;
+        counted.bytes += size;
+    }
+    return __libc_realloc(ptr, size);
+}
+
+void free(void *ptr)
+{
+    __libc_free(ptr);
+}
+
+static void count_start(void)
+{
+    counted = (struct alloc_count){0};
+    counting = true;
+}
+
+static struct alloc_count count_stop(void)
+{
+    counting = false;
+    return counted;
+}
+
+/* ---- timing ------------------------------------------------------------------------------ */
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+struct stats {
+    double p50, p99, mean; /* microseconds */
+    unsigned long ok;      /* calls that returned what was expected */
+    struct alloc_count allocs;
+};
+
+/* Sort @p v in place and fill p50/p99/mean (nearest rank). */
+static void summarise(double *v, size_t n, struct stats *s)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    qsort(v, n, sizeof(*v), compare_double);
+    size_t r50 = (size_t)ceil(0.50 * (double)n), r99 = (size_t)ceil(0.99 * (double)n);
+    s->p50 = v[(r50 ? r50 : 1) - 1];
+    s->p99 = v[(r99 ? r99 : 1) - 1];
+    s->mean = sum / (double)n;
+}
+
+/* ---- bare libcurl ------------------------------------------------------------------------- */
+
+struct buffer {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+
+static size_t collect(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    struct buffer *b = userdata;
+    size_t n = size * nmemb;
+    if (b->len + n + 1 > MAX_ANSWER_BYTES)
+        return 0;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (grown == NULL)
+            return 0;
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+/*
+ * @p n POSTs of @p body on one easy handle (one kept-alive connection), after a warm-up;
+ * with @p parse, each answer is also parsed with cJSON. Latencies go to @p lat (µs).
+ */
+static bool bare_posts(const char *url, const char *body, size_t body_len, unsigned long n,
+                       bool parse, double *lat, struct stats *s)
+{
+    bool ok = false;
+    struct buffer answer = {0};
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    if (headers != NULL)
+        headers = curl_slist_append(headers, "Authorization: Bearer " TOKEN);
+    CURL *easy = curl_easy_init();
+    if (headers == NULL || easy == NULL)
+        goto out;
+    curl_easy_setopt(easy, CURLOPT_URL, url);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer);
+    curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+
+    s->ok = 0;
+    for (unsigned long i = 0; i < WARMUP_CALLS + n; i++) {
+        if (i == WARMUP_CALLS)
+            count_start();
+        double t0 = now_us();
+        answer.len = 0;
+        CURLcode rc = curl_easy_perform(easy);
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        bool good = rc == CURLE_OK && status == 200;
+        if (good && parse) {
+            cJSON *json = cJSON_ParseWithLength(answer.data, answer.len);
+            good = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(json, "data"));
+            cJSON_Delete(json);
+        }
+        if (i >= WARMUP_CALLS) {
+            lat[i - WARMUP_CALLS] = now_us() - t0;
+            s->ok += good;
+        } else if (!good) {
+            fprintf(stderr, "bench-client-overhead: bare POST failed: %s, HTTP %ld\n",
+                    curl_easy_strerror(rc), status);
+            goto out;
+        }
+    }
+    s->allocs = count_stop();
+    summarise(lat, n, s);
+    ok = true;
+out:
+    counting = false;
+    curl_easy_cleanup(easy);
+    curl_slist_free_all(headers);
+    free(answer.data);
+    return ok;
+}
+
+/* ---- libesologs -------------------------------------------------------------------------- */
+
+/*
+ * @p n eso_query() calls after a warm-up; each must return @p want. Latencies to @p lat.
+ */
+static bool client_calls(struct eso_client *client, const cJSON *vars, unsigned long n,
+                         unsigned long warmup, enum eso_status want, double *lat, struct stats *s)
+{
+    s->ok = 0;
+    for (unsigned long i = 0; i < warmup + n; i++) {
+        if (i == warmup)
+            count_start();
+        struct eso_result res = {0};
+        double t0 = now_us();
+        enum eso_status rc = eso_query(client, OPERATION, NULL, vars, &res);
+        double t1 = now_us();
+        if (i >= warmup) {
+            lat[i - warmup] = t1 - t0;
+            s->ok += rc == want;
+        } else if (rc != want) {
+            counting = false;
+            fprintf(stderr, "bench-client-overhead: eso_query: %s (%s), wanted %s\n",
+                    eso_strerror(rc), res.detail, eso_strerror(want));
+            eso_result_finish(&res);
+            return false;
+        }
+        eso_result_finish(&res);
+    }
+    s->allocs = count_stop();
+    summarise(lat, n, s);
+    return true;
+}
+
+/* A port on 127.0.0.1 where nothing listens: connections to it are refused at once. */
+static unsigned dead_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    unsigned port = 0;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* eso_batch() of @p n identical items at @p concurrency: calls per second, or < 0. */
+static double batch_rate(struct eso_client *client, const cJSON *vars, size_t n,
+                         unsigned concurrency, unsigned long *ok)
+{
+    struct eso_batch_item *items = calloc(n, sizeof(*items));
+    if (items == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        items[i].operation = OPERATION;
+        items[i].variables = vars;
+    }
+    double t0 = now_us();
+    enum eso_status rc = eso_batch(client, items, n, concurrency);
+    double secs = (now_us() - t0) / 1e6;
+    *ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        *ok += items[i].result.status == ESO_OK;
+        eso_result_finish(&items[i].result);
+    }
+    free(items);
+    return rc == ESO_OK && secs > 0 ? (double)n / secs : -1;
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+static void print_row(bool *first, const char *what, const struct stats *s, unsigned long n,
+                      double floor_p50)
+{
+    printf("%s\n    [\"%s\", \"%.1f\", \"%.1f\", \"%.1f\", \"%.0f\", \"%.1f\", \"%.2f\", \"%lu/%lu\"]",
+           *first ? "" : ",", what, s->p50, s->p99, s->mean, 1e6 / s->mean,
+           (double)s->allocs.calls / (double)n, floor_p50 > 0 ? s->p50 / floor_p50 : 0.0, s->ok,
+           n);
+    *first = false;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    char *data = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    data = malloc(MAX_BODY_BYTES + 1);
+    if (data == NULL)
+        goto out;
+    size_t got = fread(data, 1, MAX_BODY_BYTES + 1, f);
+    if (ferror(f) || got > MAX_BODY_BYTES) {
+        free(data);
+        data = NULL;
+        goto out;
+    }
+    data[got] = '\0';
+    *len = got;
+out:
+    fclose(f);
+    return data;
+}
+
+static bool parse_ulong(const char *text, unsigned long max, unsigned long *out)
+{
+    if (text == NULL || text[0] == '\0' || text[0] == '-')
+        return false;
+    errno = 0;
+    char *end = NULL;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v == 0 || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int usage(FILE *to, int status)
+{
+    fputs("Usage: bench-client-overhead --body FILE [--calls N] [--batch N]\n"
+          "libesologs against bare libcurl on an in-process eso-mock; prints JSON.\n",
+          to);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"body", required_argument, NULL, 'b'}, {"calls", required_argument, NULL, 'n'},
+        {"batch", required_argument, NULL, 'B'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *body_path = NULL;
+    unsigned long calls = 2000, batch = 2000;
+    for (;;) {
+        int c = getopt_long(argc, argv, "", longopts, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case 'b':
+            body_path = optarg;
+            break;
+        case 'n':
+            if (!parse_ulong(optarg, MAX_CALLS, &calls))
+                return usage(stderr, 2);
+            break;
+        case 'B':
+            if (!parse_ulong(optarg, MAX_CALLS, &batch))
+                return usage(stderr, 2);
+            break;
+        case 'h':
+            return usage(stdout, 0);
+        default:
+            return usage(stderr, 2);
+        }
+    }
+    if (body_path == NULL || optind != argc)
+        return usage(stderr, 2);
+
+    int rc = 1;
+    size_t body_len = 0;
+    char *body = read_file(body_path, &body_len);
+    if (body == NULL) {
+        fprintf(stderr, "bench-client-overhead: cannot read %s\n", body_path);
+        return 1;
+    }
+    struct esomock_server *srv = NULL;
+    struct eso_client *client = NULL, *broken = NULL;
+    cJSON *vars = cJSON_CreateObject();
+    double *lat = calloc(calls, sizeof(*lat));
+    if (vars == NULL || lat == NULL || cJSON_AddStringToObject(vars, "code", REPORT_CODE) == NULL)
+        goto out_body;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        goto out_body;
+
+    char err[ESOMOCK_ERROR_SIZE];
+    struct esomock_options mock_opts = {.threads = 2};
+    if (esomock_server_start(&mock_opts, &srv, err) != ESOMOCK_OK) {
+        fprintf(stderr, "bench-client-overhead: eso-mock: %s\n", err);
+        goto out_curl;
+    }
+    char url[256];
+    snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
+
+    struct stats bare = {0}, parsed = {0}, query = {0}, failfast = {0};
+    if (!bare_posts(url, body, body_len, calls, false, lat, &bare) ||
+        !bare_posts(url, body, body_len, calls, true, lat, &parsed))
+        goto out_server;
+
+    char detail[ESO_DETAIL_SIZE];
+    struct eso_options opts = {0};
+    opts.api_url = url;
+    opts.bearer_token = TOKEN;
+    if (eso_client_create(&opts, &client, detail) != ESO_OK) {
+        fprintf(stderr, "bench-client-overhead: eso_client_create: %s\n", detail);
+        goto out_server;
+    }
+    if (!client_calls(client, vars, calls, WARMUP_CALLS, ESO_OK, lat, &query))
+        goto out_server;
+    struct eso_counters counters = {0};
+    eso_client_counters(client, &counters);
+
+    /* Open the breaker on a dead port (one attempt per call, a long cool-down), then time
+     * the calls it refuses without touching the network. */
+    char dead_url[128];
+    snprintf(dead_url, sizeof(dead_url), "http://127.0.0.1:%u/api/v2/client", dead_port());
+    struct eso_options bopts = {0};
+    bopts.api_url = dead_url;
+    bopts.bearer_token = TOKEN;
+    bopts.max_attempts = 1;
+    bopts.breaker_cooldown_ms = 600000;
+    if (eso_client_create(&bopts, &broken, detail) != ESO_OK) {
+        fprintf(stderr, "bench-client-overhead: eso_client_create (breaker): %s\n", detail);
+        goto out_server;
+    }
+    for (int i = 0; i < 50 && eso_client_breaker_state(broken) != ESO_BREAKER_STATE_OPEN; i++) {
+        struct eso_result res = {0};
+        eso_query(broken, OPERATION, NULL, vars, &res);
+        eso_result_finish(&res);
+    }
+    if (eso_client_breaker_state(broken) != ESO_BREAKER_STATE_OPEN) {
+        fputs("bench-client-overhead: the breaker did not open after 50 refused calls\n", stderr);
+        goto out_server;
+    }
+    if (!client_calls(broken, vars, calls, 10, ESO_BREAKER_OPEN, lat, &failfast))
+        goto out_server;
+
+    static const unsigned concurrency[] = {1, 8, 64};
+    double rate[3];
+    unsigned long batch_ok[3];
+    for (size_t i = 0; i < 3; i++)
+        rate[i] = batch_rate(client, vars, batch, concurrency[i], &batch_ok[i]);
+
+    bool first = true;
+    printf("{\n  \"header\": [\"measure\", \"p50 µs\", \"p99 µs\", \"mean µs\", \"calls/s\", "
+           "\"allocs/call\", \"× bare POST (p50)\", \"ok\"],\n  \"rows\": [");
+    print_row(&first, "bare libcurl easy POST, keep-alive", &bare, calls, bare.p50);
+    print_row(&first, "bare POST + cJSON_Parse", &parsed, calls, bare.p50);
+    print_row(&first, "eso_query (libesologs)", &query, calls, bare.p50);
+    print_row(&first, "eso_query, breaker open (fail fast)", &failfast, calls, bare.p50);
+    for (size_t i = 0; i < 3; i++) {
+        double mean = rate[i] > 0 ? 1e6 / rate[i] : 0;
+        printf(",\n    [\"eso_batch, %zu calls, concurrency %u\", \"-\", \"-\", \"%.1f\", "
+               "\"%.0f\", \"-\", \"-\", \"%lu/%zu\"]",
+               (size_t)batch, concurrency[i], mean, rate[i], batch_ok[i], (size_t)batch);
+    }
+    printf("\n  ],\n  \"notes\": [\"%lu calls per measure after %u warm-up calls, one thread, "
+           "in-process eso-mock (2 threads); allocations counted on the calling thread only "
+           "(malloc/calloc/realloc interposed); eso_query connections reused %llu of %llu "
+           "attempts\"],\n",
+           calls, WARMUP_CALLS, (unsigned long long)counters.connections_reused,
+           (unsigned long long)counters.attempts);
+    printf("  \"raw\": {\"bare_p50_us\": %.2f, \"query_p50_us\": %.2f, \"query_p99_us\": %.2f, "
+           "\"bare_p99_us\": %.2f, \"ratio_p50\": %.3f, \"ratio_p99\": %.3f, "
+           "\"breaker_open_p50_us\": %.3f, \"allocs_bare\": %.1f, \"allocs_parsed\": %.1f, "
+           "\"allocs_query\": %.1f, \"alloc_bytes_query\": %.0f, \"allocs_breaker_open\": %.1f, "
+           "\"batch_rate\": [%.0f, %.0f, %.0f]}\n}\n",
+           bare.p50, query.p50, query.p99, bare.p99, query.p50 / bare.p50, query.p99 / bare.p99,
+           failfast.p50, (double)bare.allocs.calls / (double)calls,
+           (double)parsed.allocs.calls / (double)calls, (double)query.allocs.calls / (double)calls,
+           (double)query.allocs.bytes / (double)calls, (double)failfast.allocs.calls / (double)calls,
+           rate[0], rate[1], rate[2]);
+    rc = 0;
+out_server:
+    eso_client_destroy(broken);
+    eso_client_destroy(client);
+    esomock_server_stop(srv);
+out_curl:
+    curl_global_cleanup();
+out_body:
+    cJSON_Delete(vars);
+    free(lat);
+    free(body);
+    return rc;
+}

@@ -1,0 +1,426 @@
+/* Emitting events, counters, formatters and the ready-made loggers. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <esologs/client.h>
+
+#include "events_private.h"
+
+void eso__events_init(struct eso__events *e, eso_event_fn fn, void *userdata)
+{
+    memset(e, 0, sizeof *e);
+    e->fn = fn;
+    e->userdata = userdata;
+}
+
+void eso__count(atomic_uint_fast64_t *counter)
+{
+    atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
+}
+
+/* Characters of tokens and secrets: a match must not have one on either side. */
+static bool is_credential_char(char c)
+{
+    return c != '\0' && (isalnum((unsigned char)c) || strchr("-._~+/=", c) != NULL);
+}
+
+void eso__redact(char *buf, size_t size, const char *secret)
+{
+    static const char mark[] = "[redacted]";
+    if (secret == NULL || *secret == '\0' || buf == NULL)
+        return;
+    size_t slen = strlen(secret);
+    char *p = strstr(buf, secret);
+    while (p != NULL) {
+        /* Whole credentials only: a short secret must not eat parts of words. */
+        if ((p > buf && is_credential_char(p[-1])) || is_credential_char(p[slen])) {
+            p = strstr(p + 1, secret);
+            continue;
+        }
+        size_t tail = strlen(p + slen);
+        size_t pos = (size_t)(p - buf);
+        size_t room = size - pos - 1;
+        size_t mlen = sizeof mark - 1 < room ? sizeof mark - 1 : room;
+        size_t keep = tail < room - mlen ? tail : room - mlen;
+        memmove(p + mlen, p + slen, keep);
+        memcpy(p, mark, mlen);
+        p[mlen + keep] = '\0';
+        p = strstr(p + mlen, secret);
+    }
+}
+
+void eso__redact_schemes(char *buf, size_t size)
+{
+    static const char *const schemes[] = {"Bearer ", "bearer ", "Basic ", "basic "};
+    for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+        char *p = strstr(buf, schemes[i]);
+        while (p != NULL) {
+            char *cred = p + strlen(schemes[i]);
+            size_t n = strcspn(cred, " \t\r\n\",'");
+            if (n > 0 && strncmp(cred, "[redacted]", 10) != 0) {
+                char saved = cred[n];
+                cred[n] = '\0';
+                char secret[512];
+                snprintf(secret, sizeof secret, "%s", cred);
+                cred[n] = saved;
+                eso__redact(buf, size, secret);
+            }
+            p = strstr(cred, schemes[i]);
+        }
+    }
+}
+
+static void count(struct eso__events *e, const struct eso_event *ev)
+{
+    switch (ev->kind) {
+    case ESO_EV_CALL_START:
+        eso__count(&e->calls);
+        break;
+    case ESO_EV_ATTEMPT_START:
+        eso__count(&e->attempts);
+        break;
+    case ESO_EV_ATTEMPT_END:
+        if (ev->http_status != 0 || ev->curl_code == 0 || ev->reused_connection)
+            eso__count(ev->reused_connection ? &e->connections_reused : &e->connections_opened);
+        break;
+    case ESO_EV_RETRY_SCHEDULED:
+        eso__count(&e->retries);
+        break;
+    case ESO_EV_BREAKER_TRANSITION:
+        if (ev->breaker_to == ESO_BREAKER_STATE_OPEN)
+            eso__count(&e->breaker_opens);
+        break;
+    case ESO_EV_BREAKER_REJECTED:
+        eso__count(&e->breaker_rejections);
+        break;
+    case ESO_EV_CACHE_FALLBACK:
+        eso__count(&e->cache_fallbacks);
+        break;
+    case ESO_EV_GIVE_UP:
+        eso__count(&e->give_ups);
+        if (ev->status == ESO_BUDGET_EXHAUSTED)
+            eso__count(&e->budget_rejections);
+        if (ev->status == ESO_DEADLINE_EXCEEDED)
+            eso__count(&e->deadline_exceeded);
+        break;
+    case ESO_EV_CALL_END:
+        if (ev->status == ESO_OK && !ev->from_cache)
+            eso__count(&e->calls_ok);
+        else if (ev->status != ESO_OK)
+            eso__count(&e->calls_failed);
+        break;
+    case ESO_EV_PACING_WAIT:
+        eso__count(&e->pacing_waits);
+        break;
+    case ESO_EV_TOKEN_FETCH:
+        eso__count(&e->token_fetches);
+        break;
+    case ESO_EV_TOKEN_INVALIDATED:
+        eso__count(&e->token_invalidations);
+        break;
+    }
+}
+
+void eso__emit(struct eso__events *e, const struct eso_event *ev)
+{
+    count(e, ev);
+    if (e->fn == NULL)
+        return;
+    struct eso_event copy = *ev;
+    char detail[ESO_DETAIL_SIZE];
+    snprintf(detail, sizeof detail, "%s", ev->detail != NULL ? ev->detail : "");
+    if (e->scrub != NULL)
+        e->scrub(e->scrub_ud, detail, sizeof detail);
+    eso__redact_schemes(detail, sizeof detail);
+    copy.detail = detail;
+    if (copy.operation == NULL)
+        copy.operation = "";
+    if (copy.reason == NULL)
+        copy.reason = "";
+    e->fn(&copy, e->userdata);
+}
+
+#define SNAP(field) out->field = atomic_load_explicit(&e->field, memory_order_relaxed)
+void eso__events_snapshot(struct eso__events *e, struct eso_counters *out)
+{
+    SNAP(calls);
+    SNAP(calls_ok);
+    SNAP(calls_failed);
+    SNAP(attempts);
+    SNAP(retries);
+    SNAP(give_ups);
+    SNAP(breaker_rejections);
+    SNAP(breaker_opens);
+    SNAP(budget_rejections);
+    SNAP(deadline_exceeded);
+    SNAP(cache_fallbacks);
+    SNAP(cache_stores);
+    SNAP(pacing_waits);
+    SNAP(token_fetches);
+    SNAP(token_invalidations);
+    SNAP(connections_opened);
+    SNAP(connections_reused);
+}
+#undef SNAP
+
+const char *eso_event_kind_name(enum eso_event_kind kind)
+{
+    switch (kind) {
+    case ESO_EV_CALL_START:
+        return "call_start";
+    case ESO_EV_ATTEMPT_START:
+        return "attempt_start";
+    case ESO_EV_ATTEMPT_END:
+        return "attempt_end";
+    case ESO_EV_RETRY_SCHEDULED:
+        return "retry_scheduled";
+    case ESO_EV_BREAKER_TRANSITION:
+        return "breaker_transition";
+    case ESO_EV_BREAKER_REJECTED:
+        return "breaker_rejected";
+    case ESO_EV_CACHE_FALLBACK:
+        return "cache_fallback";
+    case ESO_EV_GIVE_UP:
+        return "give_up";
+    case ESO_EV_CALL_END:
+        return "call_end";
+    case ESO_EV_PACING_WAIT:
+        return "pacing_wait";
+    case ESO_EV_TOKEN_FETCH:
+        return "token_fetch";
+    case ESO_EV_TOKEN_INVALIDATED:
+        return "token_invalidated";
+    }
+    return "unknown";
+}
+
+const char *eso_breaker_state_name(enum eso_breaker_state state)
+{
+    switch (state) {
+    case ESO_BREAKER_STATE_CLOSED:
+        return "closed";
+    case ESO_BREAKER_STATE_OPEN:
+        return "open";
+    case ESO_BREAKER_STATE_HALF_OPEN:
+        return "half_open";
+    }
+    return "unknown";
+}
+
+/* A bounded appender that keeps counting past the end, like snprintf. */
+struct out {
+    char *buf;
+    size_t size;
+    size_t len;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = o->len < o->size ? o->size - o->len : 0;
+    int n = vsnprintf(room > 0 ? o->buf + o->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        o->len += (size_t)n;
+}
+
+static void put_json_string(struct out *o, const char *s)
+{
+    put(o, "\"");
+    for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"':
+            put(o, "\\\"");
+            break;
+        case '\\':
+            put(o, "\\\\");
+            break;
+        case '\n':
+            put(o, "\\n");
+            break;
+        case '\r':
+            put(o, "\\r");
+            break;
+        case '\t':
+            put(o, "\\t");
+            break;
+        default:
+            if (*p < 0x20)
+                put(o, "\\u%04x", *p);
+            else
+                put(o, "%c", *p);
+        }
+    }
+    put(o, "\"");
+}
+
+size_t eso_event_format_json(const struct eso_event *ev, char *buf, size_t size)
+{
+    if (ev == NULL || (buf == NULL && size > 0))
+        return 0;
+    struct out o = {buf, size, 0};
+    if (size > 0)
+        buf[0] = '\0';
+    put(&o, "{\"event\":\"%s\",\"call\":%llu,\"op\":", eso_event_kind_name(ev->kind),
+        (unsigned long long)ev->call_id);
+    put_json_string(&o, ev->operation);
+    put(&o, ",\"elapsed_ms\":%.3f", ev->elapsed_ms);
+    switch (ev->kind) {
+    case ESO_EV_CALL_START:
+        break;
+    case ESO_EV_ATTEMPT_START:
+        put(&o, ",\"attempt\":%u", ev->attempt);
+        break;
+    case ESO_EV_ATTEMPT_END:
+        put(&o,
+            ",\"attempt\":%u,\"status\":\"%s\",\"http\":%ld,\"curl\":%d,\"duration_ms\":%.3f,"
+            "\"reused\":%s",
+            ev->attempt, eso_status_name(ev->status), ev->http_status, ev->curl_code,
+            ev->duration_ms, ev->reused_connection ? "true" : "false");
+        break;
+    case ESO_EV_RETRY_SCHEDULED:
+        put(&o, ",\"attempt\":%u,\"status\":\"%s\",\"delay_ms\":%.3f", ev->attempt,
+            eso_status_name(ev->status), ev->delay_ms);
+        break;
+    case ESO_EV_BREAKER_TRANSITION:
+        put(&o, ",\"from\":\"%s\",\"to\":\"%s\"", eso_breaker_state_name(ev->breaker_from),
+            eso_breaker_state_name(ev->breaker_to));
+        break;
+    case ESO_EV_BREAKER_REJECTED:
+        put(&o, ",\"attempt\":%u,\"status\":\"%s\"", ev->attempt, eso_status_name(ev->status));
+        break;
+    case ESO_EV_CACHE_FALLBACK:
+        put(&o, ",\"status\":\"%s\",\"age_ms\":%.3f", eso_status_name(ev->status), ev->age_ms);
+        break;
+    case ESO_EV_GIVE_UP:
+        put(&o, ",\"attempt\":%u,\"status\":\"%s\"", ev->attempt, eso_status_name(ev->status));
+        break;
+    case ESO_EV_CALL_END:
+        put(&o,
+            ",\"attempts\":%u,\"status\":\"%s\",\"http\":%ld,\"duration_ms\":%.3f,"
+            "\"from_cache\":%s",
+            ev->attempt, eso_status_name(ev->status), ev->http_status, ev->duration_ms,
+            ev->from_cache ? "true" : "false");
+        break;
+    case ESO_EV_PACING_WAIT:
+        put(&o, ",\"attempt\":%u,\"delay_ms\":%.3f", ev->attempt, ev->delay_ms);
+        break;
+    case ESO_EV_TOKEN_FETCH:
+        put(&o, ",\"status\":\"%s\",\"http\":%ld,\"curl\":%d,\"duration_ms\":%.3f",
+            eso_status_name(ev->status), ev->http_status, ev->curl_code, ev->duration_ms);
+        break;
+    case ESO_EV_TOKEN_INVALIDATED:
+        put(&o, ",\"attempt\":%u", ev->attempt);
+        break;
+    }
+    if (ev->reason != NULL && *ev->reason != '\0') {
+        put(&o, ",\"reason\":");
+        put_json_string(&o, ev->reason);
+    }
+    if (ev->detail != NULL && *ev->detail != '\0') {
+        put(&o, ",\"detail\":");
+        put_json_string(&o, ev->detail);
+    }
+    put(&o, "}");
+    return o.len;
+}
+
+size_t eso_event_format_text(const struct eso_event *ev, char *buf, size_t size)
+{
+    if (ev == NULL || (buf == NULL && size > 0))
+        return 0;
+    struct out o = {buf, size, 0};
+    if (size > 0)
+        buf[0] = '\0';
+    put(&o, "[%9.3f ms] #%llu %s %s", ev->elapsed_ms, (unsigned long long)ev->call_id,
+        ev->operation != NULL && *ev->operation ? ev->operation : "-",
+        eso_event_kind_name(ev->kind));
+    switch (ev->kind) {
+    case ESO_EV_CALL_START:
+        break;
+    case ESO_EV_ATTEMPT_START:
+        put(&o, " attempt=%u", ev->attempt);
+        break;
+    case ESO_EV_ATTEMPT_END:
+        put(&o, " attempt=%u status=%s http=%ld curl=%d took=%.1fms%s", ev->attempt,
+            eso_status_name(ev->status), ev->http_status, ev->curl_code, ev->duration_ms,
+            ev->reused_connection ? " reused" : "");
+        break;
+    case ESO_EV_RETRY_SCHEDULED:
+        put(&o, " after attempt=%u status=%s delay=%.1fms", ev->attempt,
+            eso_status_name(ev->status), ev->delay_ms);
+        break;
+    case ESO_EV_BREAKER_TRANSITION:
+        put(&o, " %s -> %s", eso_breaker_state_name(ev->breaker_from),
+            eso_breaker_state_name(ev->breaker_to));
+        break;
+    case ESO_EV_CACHE_FALLBACK:
+        put(&o, " status=%s age=%.1fms", eso_status_name(ev->status), ev->age_ms);
+        break;
+    case ESO_EV_BREAKER_REJECTED:
+    case ESO_EV_GIVE_UP:
+        put(&o, " attempt=%u status=%s", ev->attempt, eso_status_name(ev->status));
+        break;
+    case ESO_EV_CALL_END:
+        put(&o, " attempts=%u status=%s took=%.1fms%s", ev->attempt, eso_status_name(ev->status),
+            ev->duration_ms, ev->from_cache ? " from_cache" : "");
+        break;
+    case ESO_EV_PACING_WAIT:
+        put(&o, " delay=%.1fms", ev->delay_ms);
+        break;
+    case ESO_EV_TOKEN_FETCH:
+        put(&o, " status=%s http=%ld curl=%d took=%.1fms", eso_status_name(ev->status),
+            ev->http_status, ev->curl_code, ev->duration_ms);
+        break;
+    case ESO_EV_TOKEN_INVALIDATED:
+        break;
+    }
+    if (ev->reason != NULL && *ev->reason != '\0')
+        put(&o, " reason=%s", ev->reason);
+    if (ev->detail != NULL && *ev->detail != '\0')
+        put(&o, " (%s)", ev->detail);
+    return o.len;
+}
+
+static void log_line(const struct eso_event *ev, void *userdata, bool json)
+{
+    FILE *fp = userdata != NULL ? userdata : stderr;
+    char line[2048];
+    char *text = line;
+    size_t (*format)(const struct eso_event *, char *, size_t) =
+        json ? eso_event_format_json : eso_event_format_text;
+    size_t need = format(ev, line, sizeof line);
+    if (need >= sizeof line) {
+        /* Never cut a JSON line in half: format the long one on the heap. */
+        char *big = malloc(need + 1);
+        if (big != NULL) {
+            format(ev, big, need + 1);
+            text = big;
+        }
+    }
+    flockfile(fp);
+    fputs(text, fp);
+    fputc('\n', fp);
+    fflush(fp);
+    funlockfile(fp);
+    if (text != line)
+        free(text);
+}
+
+void eso_event_log_json(const struct eso_event *event, void *userdata)
+{
+    if (event != NULL)
+        log_line(event, userdata, true);
+}
+
+void eso_event_log_text(const struct eso_event *event, void *userdata)
+{
+    if (event != NULL)
+        log_line(event, userdata, false);
+}

@@ -1,0 +1,34 @@
+/* The compiled-in query documents (generated table) and variable typing. */
+#ifndef ESOLOGS_REGISTRY_PRIVATE_H
+#define ESOLOGS_REGISTRY_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct eso__operation {
+    const char *name;
+    const char *document; /* NULL when the .graphql file was missing at build time */
+};
+
+extern const struct eso__operation eso__operations[];
+extern const size_t eso__operation_total;
+
+enum eso__var_type {
+    ESO__VAR_UNKNOWN = 0, /* not declared */
+    ESO__VAR_INT,
+    ESO__VAR_FLOAT,
+    ESO__VAR_BOOLEAN,
+    ESO__VAR_STRING, /* String, ID, enums */
+    ESO__VAR_JSON,   /* lists and input objects */
+};
+
+/*
+ * The declared type of variable @p name in @p document's first operation
+ * ("$name: Type"). ESO__VAR_UNKNOWN when it is not declared.
+ */
+enum eso__var_type eso__variable_type(const char *document, const char *name);
+
+/* Whether @p document's first operation is a mutation (not safe to retry blindly). */
+bool eso__document_is_mutation(const char *document);
+
+#endif

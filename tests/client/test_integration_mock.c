@@ -1,0 +1,617 @@
+/*
+ * libesologs against an in-process eso-mock: the typed and generic calls, the
+ * token flow with strict auth, and every fault the server offers (429 +
+ * Retry-After, 5xx, hang, drop, reset, truncate, malformed JSON, blackhole,
+ * refused connection), checking what the client returns, how many attempts the
+ * server journaled and the spacing between them. Time scale 0.02 on both sides.
+ */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <esomock/journal.h>
+#include <esomock/scenario.h>
+#include <esomock/server.h>
+
+#include "client_test_util.h"
+
+#define SCALE 0.02
+
+static struct esomock_server *srv;
+static double slack_ms = 400.0; /* upper tolerance of spacing checks */
+static struct eso_client *cli;
+static struct recorder rec;
+static struct eso_result res;
+static struct eso_options opts;
+static char api_url[256];
+static char token_url[256];
+
+static void start_server(bool strict)
+{
+    struct esomock_options mo = {0};
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    mo.time_scale = SCALE;
+    mo.strict_auth = strict;
+    mo.client_id = "it-id";
+    mo.client_secret = "it-secret";
+    mo.blackhole = true;
+    cr_assert_eq(esomock_server_start(&mo, &srv, err), ESOMOCK_OK, "eso-mock: %s", err);
+    snprintf(api_url, sizeof api_url, "%s/api/v2/client", esomock_server_url(srv));
+    snprintf(token_url, sizeof token_url, "%s/oauth/token", esomock_server_url(srv));
+    memset(&opts, 0, sizeof opts);
+    opts.api_url = api_url;
+    opts.token_url = token_url;
+    opts.client_id = "it-id";
+    opts.client_secret = "it-secret";
+    opts.time_scale = SCALE;
+    opts.jitter = ESO_JITTER_NONE;
+    opts.seed = 1;
+    opts.on_event = recorder_fn;
+    opts.event_userdata = &rec;
+    memset(&rec, 0, sizeof rec);
+    if (getenv("ESO_UNDER_VALGRIND") != NULL) {
+        /* Memcheck slows both sides ~30x: roomier limits for the calls that should pass. */
+        opts.timeout_ms = 250000; /* 5 s */
+        opts.read_timeout_ms = 250000;
+        opts.connect_timeout_ms = 100000;
+        opts.deadline_ms = 1000000; /* 20 s */
+        slack_ms = 3000.0;
+    }
+}
+
+static void setup(void)
+{
+    start_server(false);
+}
+
+static void setup_strict(void)
+{
+    start_server(true);
+}
+
+static void teardown(void)
+{
+    eso_result_finish(&res);
+    eso_client_destroy(cli);
+    cli = NULL;
+    esomock_server_stop(srv);
+    srv = NULL;
+}
+
+static void create(void)
+{
+    char err[ESO_DETAIL_SIZE] = "";
+    cr_assert_eq(eso_client_create(&opts, &cli, err), ESO_OK, "client: %s", err);
+}
+
+static void scenario(const char *json)
+{
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    cr_assert_eq(esomock_server_load_scenario(srv, json, strlen(json), "<test>", err), ESOMOCK_OK,
+                 "scenario: %s", err);
+}
+
+/* A scenario with one rule on getGuildById whose script is @p steps. */
+static void guild_script(const char *steps)
+{
+    char json[2048];
+    snprintf(
+        json, sizeof json,
+        "{\"name\":\"t\",\"rules\":[{\"name\":\"r\",\"match\":{\"operation\":\"getGuildById\"},"
+        "\"script\":[%s]}]}",
+        steps);
+    scenario(json);
+}
+
+static enum eso_status guild(void)
+{
+    eso_result_finish(&res);
+    return eso_get_guild_by_id(cli, 2290, &res);
+}
+
+/* Journal entries of @p op (NULL = all but admin); the caller frees *out. */
+static size_t journal(const char *op, struct esomock_journal_entry **out)
+{
+    struct esomock_journal_filter f = {.operation = op};
+    size_t n = 0;
+    *out = NULL;
+    cr_assert_eq(esomock_server_journal(srv, &f, out, &n), ESOMOCK_OK, "journal");
+    return n;
+}
+
+static size_t count_path(const char *path)
+{
+    struct esomock_journal_entry *e = NULL;
+    size_t n = journal(NULL, &e), k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += strcmp(e[i].path, path) == 0;
+    free(e);
+    return k;
+}
+
+/*
+ * Gap between arrivals i-1 and i: at least @p min_ms less 15 ms (the server stamps
+ * arrivals from its own threads, which a loaded machine may run late) and below
+ * min + 400 ms (more under valgrind).
+ */
+static void check_gap(const struct esomock_journal_entry *e, size_t i, double min_ms)
+{
+    double gap = e[i].t_ms - e[i - 1].t_ms;
+    cr_assert(gap >= min_ms - 15.0, "gap %zu is %.1f ms, want >= %.1f", i, gap, min_ms);
+    cr_assert(gap < min_ms + slack_ms, "gap %zu is %.1f ms, want about %.1f", i, gap, min_ms);
+}
+
+TestSuite(mock, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(mock_strict, .init = setup_strict, .fini = teardown, .timeout = 20);
+
+Test(mock, typed_calls_happy_path)
+{
+    create();
+    cr_assert_eq(eso_get_guild_by_id(cli, 2290, &res), ESO_OK, "getGuildById: %s", res.detail);
+    cr_assert_not_null(cJSON_GetObjectItem(res.data, "guildData"), "data");
+    cr_assert_eq(res.attempts, 1, "one attempt");
+    cr_assert_eq(res.http_status, 200, "200");
+    eso_result_finish(&res);
+    struct eso_guilds_query gq = {.limit = 5, .page = 1};
+    cr_assert_eq(eso_get_guilds(cli, &gq, &res), ESO_OK, "getGuilds: %s", res.detail);
+    cr_assert_not_null(cJSON_GetObjectItem(res.data, "guildData"), "guilds data");
+    eso_result_finish(&res);
+    struct eso_reports_query rq = {
+        .guild_id = 2290, .zone_id = 1, .start_time = 1.6e12, .end_time = 1.8e12, .limit = 10};
+    cr_assert_eq(eso_get_reports(cli, &rq, &res), ESO_OK, "getReports: %s", res.detail);
+    cr_assert_not_null(cJSON_GetObjectItem(res.data, "reportData"), "reports data");
+    eso_result_finish(&res);
+    cr_assert_eq(eso_get_ability(cli, 1, &res), ESO_OK, "getAbility: %s", res.detail);
+    eso_result_finish(&res);
+    cr_assert_eq(eso_get_report_by_code(cli, "abc123", &res), ESO_OK, "getReportByCode: %s",
+                 res.detail);
+    eso_result_finish(&res);
+    cr_assert_eq(eso_get_character_by_id(cli, 1, &res), ESO_OK, "getCharacterById: %s", res.detail);
+    eso_result_finish(&res);
+    cr_assert_eq(eso_get_zones(cli, &res), ESO_OK, "getZones: %s", res.detail);
+    cr_assert_not_null(cJSON_GetObjectItem(res.data, "worldData"), "zones data");
+    eso_result_finish(&res);
+    struct eso_rate_limit rl = {0};
+    cr_assert_eq(eso_get_rate_limit_data(cli, &rl, &res), ESO_OK, "getRateLimitData: %s",
+                 res.detail);
+    cr_assert(rl.limit_per_hour > 0, "limit decoded: %f", rl.limit_per_hour);
+    struct esomock_journal_entry *e = NULL;
+    size_t n = journal("getReports", &e);
+    cr_assert_eq(n, 1, "the server saw getReports once");
+    cr_assert(strstr(e[0].variables, "\"guildID\":2290") != NULL, "variables: %s", e[0].variables);
+    cr_assert(e[0].attempt == 1 && e[0].request_id[0] != '\0', "X-Attempt and X-Request-Id sent");
+    free(e);
+}
+
+/* Fill the required variables of a document with placeholder values. */
+static cJSON *required_vars(const char *doc)
+{
+    cJSON *vars = cJSON_CreateObject();
+    const char *end = strchr(doc, '{');
+    for (const char *p = strchr(doc, '$'); p != NULL && p < end; p = strchr(p + 1, '$')) {
+        char name[64] = "", type[64] = "";
+        if (sscanf(p + 1, "%63[A-Za-z0-9_]: %63[A-Za-z0-9_!]", name, type) != 2)
+            continue;
+        if (type[strlen(type) - 1] != '!')
+            continue;
+        if (strncmp(type, "Int", 3) == 0 || strncmp(type, "Float", 5) == 0)
+            cJSON_AddNumberToObject(vars, name, 1);
+        else if (strncmp(type, "Boolean", 7) == 0)
+            cJSON_AddTrueToObject(vars, name);
+        else
+            cJSON_AddStringToObject(vars, name, "abc");
+    }
+    return vars;
+}
+
+Test(mock, all_39_operations_in_one_batch)
+{
+    create();
+    size_t n = eso_operation_count();
+    struct eso_batch_item *items = calloc(n, sizeof *items);
+    cJSON **vars = calloc(n, sizeof *vars);
+    for (size_t i = 0; i < n; i++) {
+        items[i].operation = eso_operation_name(i);
+        vars[i] = required_vars(eso_operation_document(items[i].operation));
+        items[i].variables = vars[i];
+    }
+    cr_assert_eq(eso_batch(cli, items, n, 4), ESO_OK, "batch");
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(items[i].result.status, ESO_OK, "%s: %s (%s)", items[i].operation,
+                     eso_status_name(items[i].result.status), items[i].result.detail);
+        eso_result_finish(&items[i].result);
+        cJSON_Delete(vars[i]);
+    }
+    free(items);
+    free(vars);
+    struct esomock_journal_entry *e = NULL;
+    size_t seen = journal(NULL, &e);
+    /* Concurrency: never more than 4 requests in flight at once on the server. */
+    for (size_t i = 0; i < seen; i++) {
+        int overlap = 0;
+        for (size_t j = 0; j < seen; j++)
+            overlap += e[j].t_ms <= e[i].t_ms && e[i].t_ms < e[j].t_ms + e[j].duration_ms + 0.001;
+        cr_assert(overlap <= 4, "at most 4 in flight, %d at request %zu", overlap, i);
+    }
+    free(e);
+    cr_assert_eq(count_path("/api/v2/client"), n, "one request per operation");
+}
+
+Test(mock, unknown_operation_is_a_graphql_error)
+{
+    create();
+    cr_assert_eq(eso_query(cli, "getNothing", "query getNothing { nothing { id } }", NULL, &res),
+                 ESO_GRAPHQL_ERROR, "GraphQL error: %s", res.detail);
+    cr_assert_not_null(res.errors, "errors handed back");
+    cr_assert(strlen(res.detail) > 0, "first message kept");
+    cr_assert_eq(res.attempts, 1, "not retried");
+    cr_assert_eq(count_path("/api/v2/client"), 1, "the server saw one request");
+}
+
+Test(mock, keep_alive_connections_are_reused)
+{
+    create();
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(guild(), ESO_OK, "call %d: %s", i, res.detail);
+    struct eso_counters cnt;
+    eso_client_counters(cli, &cnt);
+    /* The token request opens one connection of its own (another URL path, same host). */
+    cr_assert_eq(cnt.connections_reused, 3, "every API request reused a connection: %llu",
+                 (unsigned long long)cnt.connections_reused);
+    cr_assert_eq(cnt.token_fetches, 1, "one token");
+}
+
+Test(mock_strict, token_fetched_once_then_refreshed_on_401)
+{
+    create();
+    cr_assert_eq(guild(), ESO_OK, "strict auth accepts the issued token: %s", res.detail);
+    cr_assert_eq(guild(), ESO_OK, "again");
+    cr_assert_eq(count_path("/oauth/token"), 1, "token cached");
+    guild_script("{\"action\":\"respond\",\"status\":401,\"body\":{\"error\":\"Unauthenticated.\"},"
+                 "\"times\":1,\"repeat\":false}");
+    cr_assert_eq(guild(), ESO_OK, "401 -> refresh -> ok: %s", res.detail);
+    cr_assert_eq(res.attempts, 2, "two attempts");
+    cr_assert_eq(count_path("/oauth/token"), 2, "one refresh");
+    cr_assert_eq(recorder_count(&rec, ESO_EV_TOKEN_INVALIDATED), 1, "event");
+}
+
+Test(mock_strict, expired_tokens_are_renewed_before_use)
+{
+    scenario(
+        "{\"name\":\"t\",\"settings\":{\"strict_auth\":true,\"token_ttl_s\":20},\"rules\":[]}");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "first: %s", res.detail);
+    size_t before = count_path("/oauth/token");
+    /* 20 scenario s = 400 ms; the client renews at half the lifetime (200 ms). */
+    eso_result_finish(&res);
+    struct timespec ts = {0, 250 * 1000 * 1000};
+    nanosleep(&ts, NULL); /* let the token age: this is the behaviour under test, not a sync */
+    cr_assert_eq(guild(), ESO_OK, "renewed proactively: %s", res.detail);
+    cr_assert_eq(res.attempts, 1, "no 401 seen");
+    cr_assert_eq(count_path("/oauth/token"), before + 1, "renewed once before the call");
+    cr_assert_eq(recorder_count(&rec, ESO_EV_TOKEN_FETCH), before + 1, "token_fetch events");
+}
+
+Test(mock_strict, bad_credentials_fail_auth)
+{
+    opts.client_secret = "wrong";
+    create();
+    cr_assert_eq(guild(), ESO_AUTH_FAILED, "token endpoint refuses: %s", res.detail);
+    cr_assert_eq(count_path("/api/v2/client"), 0, "the API was not called");
+    for (size_t i = 0; i < rec.n; i++)
+        cr_assert(strstr(rec.ev[i].json, "wrong") == NULL &&
+                      strstr(rec.ev[i].json, "it-secret") == NULL,
+                  "no secret in events: %s", rec.ev[i].json);
+}
+
+Test(mock, rate_limited_429_honours_retry_after)
+{
+    guild_script("{\"action\":\"respond\",\"status\":429,\"headers\":{\"Retry-After\":\"5\"},"
+                 "\"body\":{\"message\":\"Too Many Attempts.\"},\"times\":2,\"repeat\":false}");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok on the third: %s", res.detail);
+    cr_assert_eq(res.attempts, 3, "three attempts");
+    struct esomock_journal_entry *e = NULL;
+    size_t n = journal("getGuildById", &e);
+    cr_assert_eq(n, 3, "journaled three");
+    cr_assert_eq(e[0].status, 429, "429");
+    /* Retry-After 5 s = 100 ms; the backoff alone would have been 20 and 40 ms. */
+    check_gap(e, 1, 5 * 1000 * SCALE);
+    check_gap(e, 2, 5 * 1000 * SCALE);
+    free(e);
+}
+
+Test(mock, retry_after_http_date_in_the_past)
+{
+    guild_script("{\"action\":\"respond\",\"status\":429,\"headers\":{\"Retry-After\":"
+                 "\"Wed, 21 Oct 2015 07:28:00 GMT\"},\"times\":1,\"repeat\":false}");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok: %s", res.detail);
+    cr_assert_eq(res.attempts, 2, "retried at once");
+    const struct rec_event *r = recorder_find(&rec, ESO_EV_RETRY_SCHEDULED, 0);
+    cr_assert_float_eq(r->delay_ms, 0.0, 1e-9, "no wait for a past date");
+    cr_assert_str_eq(r->reason, "retry_after", "reason");
+}
+
+Test(mock, retry_after_beyond_cap_fails_fast)
+{
+    guild_script("{\"action\":\"respond\",\"status\":429,\"headers\":{\"Retry-After\":\"3600\"}}");
+    create();
+    cr_assert_eq(guild(), ESO_RATE_LIMITED, "rate limited");
+    cr_assert_eq(res.attempts, 1, "no retry");
+    cr_assert_eq(count_path("/api/v2/client"), 1, "journaled once");
+}
+
+Test(mock, server_errors_back_off_exponentially)
+{
+    guild_script("{\"action\":\"respond\",\"status\":503,\"times\":2,\"repeat\":false}");
+    opts.initial_delay_ms = 5000; /* 100 ms, then 200 ms */
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok: %s", res.detail);
+    struct esomock_journal_entry *e = NULL;
+    size_t n = journal("getGuildById", &e);
+    cr_assert_eq(n, 3, "three attempts journaled");
+    check_gap(e, 1, 5000 * SCALE);
+    check_gap(e, 2, 10000 * SCALE);
+    cr_assert_eq(e[1].attempt, 2, "X-Attempt 2");
+    cr_assert_str_eq(e[0].request_id, e[2].request_id, "one request id for the whole call");
+    free(e);
+}
+
+Test(mock, status_500_is_not_retried_by_default)
+{
+    guild_script("{\"action\":\"respond\",\"status\":500}");
+    create();
+    cr_assert_eq(guild(), ESO_SERVER_ERROR, "500");
+    cr_assert_eq(count_path("/api/v2/client"), 1, "once");
+}
+
+Test(mock, outage_exhausts_attempts)
+{
+    guild_script("{\"action\":\"respond\",\"status\":502}");
+    opts.max_attempts = 3;
+    create();
+    cr_assert_eq(guild(), ESO_SERVER_ERROR, "502 after all attempts");
+    cr_assert_eq(res.http_status, 502, "status kept");
+    cr_assert_eq(count_path("/api/v2/client"), 3, "three journaled");
+}
+
+Test(mock, hang_is_a_read_timeout_then_success)
+{
+    guild_script("{\"action\":\"hang\",\"times\":1,\"repeat\":false}");
+    opts.read_timeout_ms = 5000; /* 100 ms */
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok after the timeout: %s", res.detail);
+    const struct rec_event *a = recorder_find(&rec, ESO_EV_ATTEMPT_END, 0);
+    cr_assert_eq(a->curl_code, 28, "curl 28");
+    cr_assert_str_eq(a->reason, "read_timeout", "our read timer fired");
+    cr_assert(a->json[0] != '\0', "event");
+    struct esomock_journal_entry *e = NULL;
+    size_t n = journal("getGuildById", &e);
+    cr_assert_eq(n, 2, "two attempts journaled");
+    check_gap(e, 1, 5000 * SCALE + 1000 * SCALE);
+    free(e);
+}
+
+Test(mock, dropped_connection_is_retried)
+{
+    /* A fresh connection: on a reused keep-alive one libcurl itself re-sends a request
+     * that got no byte back (a stale connection), which would hide the fault. */
+    opts.bearer_token = "t";
+    guild_script("{\"action\":\"drop\",\"times\":1,\"repeat\":false}");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok: %s", res.detail);
+    const struct rec_event *a = recorder_find(&rec, ESO_EV_ATTEMPT_END, 0);
+    cr_assert_eq(a->status, ESO_CONNECTION_DROPPED, "dropped: %s", a->json);
+    cr_assert_eq(a->curl_code, 52, "curl 52");
+    cr_assert_eq(count_path("/api/v2/client"), 2, "two journaled");
+}
+
+Test(mock, reset_connection_is_retried)
+{
+    /* A fresh connection: on a reused keep-alive one libcurl itself re-sends a request
+     * that got no byte back (a stale connection), which would hide the fault. */
+    opts.bearer_token = "t";
+    guild_script("{\"action\":\"reset\",\"times\":1,\"repeat\":false}");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok: %s", res.detail);
+    const struct rec_event *a = recorder_find(&rec, ESO_EV_ATTEMPT_END, 0);
+    cr_assert_eq(a->status, ESO_CONNECTION_RESET, "reset: %s", a->json);
+    cr_assert_eq(a->curl_code, 56, "curl 56");
+}
+
+Test(mock, truncated_body_is_retried)
+{
+    /* A fresh connection: on a reused keep-alive one libcurl itself re-sends a request
+     * that got no byte back (a stale connection), which would hide the fault. */
+    opts.bearer_token = "t";
+    guild_script(
+        "{\"action\":\"truncate\",\"bytes\":20,\"end\":\"close\",\"times\":1,\"repeat\":false}");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok: %s", res.detail);
+    const struct rec_event *a = recorder_find(&rec, ESO_EV_ATTEMPT_END, 0);
+    cr_assert_eq(a->status, ESO_TRUNCATED, "truncated: %s", a->json);
+    cr_assert_eq(a->curl_code, 18, "curl 18");
+}
+
+Test(mock, malformed_json_is_retried)
+{
+    guild_script("{\"action\":\"malformed\",\"times\":1,\"repeat\":false}");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok: %s", res.detail);
+    const struct rec_event *a = recorder_find(&rec, ESO_EV_ATTEMPT_END, 0);
+    cr_assert_eq(a->status, ESO_MALFORMED_JSON, "malformed: %s", a->json);
+    cr_assert_eq(res.attempts, 2, "two attempts");
+}
+
+Test(mock, outage_with_fallback_cache_serves_stale)
+{
+    opts.fallback_cache = true;
+    opts.max_attempts = 2;
+    create();
+    cr_assert_eq(guild(), ESO_OK, "fresh");
+    guild_script("{\"action\":\"respond\",\"status\":503}");
+    cr_assert_eq(guild(), ESO_OK, "stale");
+    cr_assert(res.from_cache, "from the cache");
+    cr_assert_eq(res.cause, ESO_SERVER_ERROR, "masking a 503");
+    cr_assert_not_null(cJSON_GetObjectItem(res.data, "guildData"), "the data");
+}
+
+static uint16_t closed_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0, "bind");
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+Test(mock, refused_connection_retries_then_opens_breaker)
+{
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v2/client", (unsigned)closed_port());
+    opts.api_url = url;
+    opts.bearer_token = "t";
+    opts.max_attempts = 3;
+    opts.breaker_threshold = 5;
+    create();
+    cr_assert_eq(guild(), ESO_CONNECT_FAILED, "refused");
+    cr_assert_eq(res.attempts, 3, "retried");
+    cr_assert_eq(res.curl_code, 7, "curl 7");
+    cr_assert_eq(guild(), ESO_BREAKER_OPEN, "the fifth failure opened it mid-call");
+    cr_assert_eq(res.attempts, 2, "two more attempts, then the gate");
+    cr_assert_eq(guild(), ESO_BREAKER_OPEN, "fails fast");
+    cr_assert_eq(res.attempts, 0, "no attempt");
+    cr_assert_eq(eso_client_breaker_state(cli), ESO_BREAKER_STATE_OPEN, "open");
+}
+
+Test(mock, blackhole_is_a_connect_timeout)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s/api/v2/client", esomock_server_blackhole_url(srv));
+    opts.api_url = url;
+    opts.bearer_token = "t";
+    opts.max_attempts = 2;
+    opts.connect_timeout_ms = 2500; /* 50 ms */
+    create();
+    cr_assert_eq(guild(), ESO_TIMEOUT, "connect timeout: %s", res.detail);
+    cr_assert_eq(res.curl_code, 28, "curl 28");
+    cr_assert_str_eq(recorder_find(&rec, ESO_EV_ATTEMPT_END, 0)->reason, "connect_timeout",
+                     "phase");
+    cr_assert_eq(res.attempts, 2, "retried");
+}
+
+struct hang_arg {
+    struct eso_client *c;
+    enum eso_status st;
+};
+
+static void *hang_call(void *p)
+{
+    struct hang_arg *a = p;
+    struct eso_result r;
+    a->st = eso_get_guild_by_id(a->c, 2290, &r);
+    eso_result_finish(&r);
+    return NULL;
+}
+
+Test(mock, pool_timeout_when_every_connection_is_busy)
+{
+    guild_script("{\"action\":\"hang\",\"times\":1,\"repeat\":false}");
+    opts.bearer_token = "t";
+    opts.max_connections = 1;
+    opts.max_attempts = 1;
+    opts.timeout_ms = 250000;     /* 5 s */
+    opts.read_timeout_ms = 40000; /* 800 ms: the hung call holds the only connection that long */
+    opts.pool_timeout_ms = 2500;  /* 50 ms */
+    create();
+    struct hang_arg a = {.c = cli};
+    pthread_t th;
+    pthread_create(&th, NULL, hang_call, &a);
+    /* Any request: the journal names the operation only after arrival, without a wake-up. */
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 1, false, 5000), 1,
+                 "the hang is in flight");
+    eso_result_finish(&res);
+    enum eso_status st = eso_get_zones(cli, &res);
+    cr_assert_eq(st, ESO_POOL_TIMEOUT, "no free connection: %s %s", eso_status_name(st),
+                 res.detail);
+    pthread_join(th, NULL);
+    cr_assert_eq(a.st, ESO_TIMEOUT, "the hung call timed out: %s", eso_status_name(a.st));
+}
+
+static void *five_calls(void *p)
+{
+    struct eso_client *c = p;
+    intptr_t ok = 0;
+    for (int i = 0; i < 5; i++) {
+        struct eso_result r;
+        ok += eso_get_guild_by_id(c, 2290, &r) == ESO_OK;
+        eso_result_finish(&r);
+    }
+    return (void *)ok;
+}
+
+Test(mock, one_client_shared_by_threads)
+{
+    opts.max_connections = 2; /* four threads share two connections */
+    opts.pool_timeout_ms = 100000;
+    create();
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, five_calls, cli);
+    intptr_t ok = 0;
+    for (int i = 0; i < 4; i++) {
+        void *r = NULL;
+        pthread_join(th[i], &r);
+        ok += (intptr_t)r;
+    }
+    cr_assert_eq(ok, 20, "every call succeeded");
+    struct eso_counters cnt;
+    eso_client_counters(cli, &cnt);
+    cr_assert_eq(cnt.calls, 20, "calls counted");
+    cr_assert_eq(cnt.attempts, 20, "attempts counted");
+    cr_assert_eq(cnt.token_fetches, 1, "one token for all threads (single flight)");
+    cr_assert_eq(count_path("/oauth/token"), 1, "the server saw one token request");
+    cr_assert(cnt.connections_opened <= 2, "at most two API connections: %llu",
+              (unsigned long long)cnt.connections_opened);
+}
+
+Test(mock, slow_drip_within_the_read_timeout_succeeds)
+{
+    /* 64 bytes every 20 ms real: never silent for the 100 ms read timeout. */
+    guild_script("{\"action\":\"drip\",\"chunk_bytes\":64,\"interval_ms\":1000}");
+    opts.bearer_token = "t";
+    opts.read_timeout_ms = 5000; /* 100 ms */
+    opts.timeout_ms = 250000;    /* 5 s */
+    opts.max_attempts = 1;
+    create();
+    cr_assert_eq(guild(), ESO_OK, "the read timeout is about silence, not total time: %s",
+                 res.detail);
+    struct esomock_journal_filter f = {.operation = "getGuildById"};
+    cr_assert_eq(esomock_server_wait_for_requests(srv, &f, 1, true, 5000), 1, "completed");
+    struct esomock_journal_entry *e = NULL;
+    cr_assert_eq(journal("getGuildById", &e), 1, "one attempt");
+    cr_assert(e[0].duration_ms > 100.0, "the answer took longer than the read timeout: %.1f ms",
+              e[0].duration_ms);
+    free(e);
+}
+
+Test(mock, slow_drip_past_the_read_timeout_times_out)
+{
+    /* 16 bytes every 200 ms real: silent longer than the 100 ms read timeout. */
+    guild_script("{\"action\":\"drip\",\"chunk_bytes\":16,\"interval_ms\":10000}");
+    opts.bearer_token = "t";
+    opts.read_timeout_ms = 5000; /* 100 ms */
+    opts.max_attempts = 1;
+    create();
+    cr_assert_eq(guild(), ESO_TIMEOUT, "read timeout: %s", res.detail);
+    cr_assert_str_eq(recorder_find(&rec, ESO_EV_ATTEMPT_END, 0)->reason, "read_timeout", "phase");
+    cr_assert(strstr(res.detail, "read timeout") != NULL, "detail: %s", res.detail);
+}

@@ -1,0 +1,144 @@
+/* Status codes: descriptions, names, the transient/permanent table, CLI exit codes. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include <esologs/esologs.h>
+
+#define LAST ESO_TRANSPORT
+
+Test(status, every_code_has_text_and_a_unique_name)
+{
+    for (int i = 0; i <= LAST; i++) {
+        const char *s = eso_strerror((enum eso_status)i);
+        cr_assert(s != NULL && strcmp(s, "unknown status") != 0, "code %d has a description", i);
+        const char *n = eso_status_name((enum eso_status)i);
+        cr_assert(strcmp(n, "unknown") != 0, "code %d has a name", i);
+        for (int j = 0; j < i; j++)
+            cr_assert_str_neq(n, eso_status_name((enum eso_status)j), "names %d and %d differ", i,
+                              j);
+    }
+    cr_assert_str_eq(eso_strerror((enum eso_status)999), "unknown status", "out of range");
+    cr_assert_str_eq(eso_status_name((enum eso_status)999), "unknown", "out of range");
+}
+
+Test(status, transient_table)
+{
+    const enum eso_status transient[] = {
+        ESO_CONNECT_FAILED,    ESO_TIMEOUT,      ESO_CONNECTION_DROPPED, ESO_CONNECTION_RESET,
+        ESO_TRUNCATED,         ESO_RATE_LIMITED, ESO_SERVER_ERROR,       ESO_MALFORMED_JSON,
+        ESO_GRAPHQL_TRANSIENT, ESO_BREAKER_OPEN, ESO_BUDGET_EXHAUSTED,   ESO_DEADLINE_EXCEEDED,
+        ESO_POOL_TIMEOUT,
+    };
+    for (int i = 0; i <= LAST; i++) {
+        bool want = false;
+        for (size_t j = 0; j < sizeof transient / sizeof *transient; j++)
+            want |= transient[j] == (enum eso_status)i;
+        cr_assert_eq(eso_status_is_transient((enum eso_status)i), want, "%s transient=%d",
+                     eso_status_name((enum eso_status)i), want);
+    }
+}
+
+Test(status, exit_codes_by_class)
+{
+    cr_assert_eq(eso_status_exit_code(ESO_OK), 0, "ok");
+    cr_assert_eq(eso_status_exit_code(ESO_CONNECT_FAILED), 3, "connect");
+    cr_assert_eq(eso_status_exit_code(ESO_TIMEOUT), 4, "timeout");
+    cr_assert_eq(eso_status_exit_code(ESO_CONNECTION_DROPPED), 5, "dropped");
+    cr_assert_eq(eso_status_exit_code(ESO_CONNECTION_RESET), 5, "reset");
+    cr_assert_eq(eso_status_exit_code(ESO_TRUNCATED), 5, "truncated");
+    cr_assert_eq(eso_status_exit_code(ESO_RATE_LIMITED), 6, "429");
+    cr_assert_eq(eso_status_exit_code(ESO_SERVER_ERROR), 7, "5xx");
+    cr_assert_eq(eso_status_exit_code(ESO_UNAUTHORIZED), 8, "401");
+    cr_assert_eq(eso_status_exit_code(ESO_GRAPHQL_ERROR), 10, "graphql");
+    cr_assert_eq(eso_status_exit_code(ESO_BREAKER_OPEN), 11, "breaker");
+    cr_assert_eq(eso_status_exit_code(ESO_BUDGET_EXHAUSTED), 12, "budget");
+    cr_assert_eq(eso_status_exit_code(ESO_DEADLINE_EXCEEDED), 13, "deadline");
+    cr_assert_eq(eso_status_exit_code(ESO_BAD_ARGUMENT), 2, "usage");
+    for (int i = 1; i <= LAST; i++)
+        cr_assert_neq(eso_status_exit_code((enum eso_status)i), 0, "failure %d exits non-zero", i);
+    cr_assert_eq(eso_status_exit_code((enum eso_status)999), 1, "unknown -> 1");
+}
+
+Test(status, jitter_names_round_trip)
+{
+    const char *names[] = {"none", "full", "equal", "decorrelated"};
+    for (size_t i = 0; i < 4; i++) {
+        enum eso_jitter j;
+        cr_assert_eq(eso_jitter_from_name(names[i], &j), ESO_OK, "%s parses", names[i]);
+        cr_assert_str_eq(eso_jitter_name(j), names[i], "round trip");
+    }
+    enum eso_jitter j = ESO_JITTER_NONE;
+    cr_assert_eq(eso_jitter_from_name("fancy", &j), ESO_BAD_ARGUMENT, "unknown name");
+    cr_assert_eq(j, ESO_JITTER_NONE, "out-param untouched on failure");
+    cr_assert_str_eq(eso_jitter_name(ESO_JITTER_DEFAULT), "full", "default is full");
+}
+
+Test(status, options_init_matches_zero_defaults)
+{
+    struct eso_options o;
+    eso_options_init(&o);
+    cr_assert_eq(o.max_attempts, 4, "4 attempts");
+    cr_assert_eq(o.timeout_ms, 30000, "30 s");
+    cr_assert_eq(o.connect_timeout_ms, 10000, "10 s");
+    cr_assert_eq(o.pool_timeout_ms, 5000, "5 s");
+    cr_assert_eq(o.max_connections, 100, "100");
+    cr_assert_eq(o.max_keepalive, 20, "20");
+    cr_assert_eq(o.retry_on, (unsigned)ESO_RETRY_DEFAULT, "default classes");
+    cr_assert_eq(o.breaker_threshold, 5, "5 in a row");
+    cr_assert_eq(o.budget_capacity, 500, "500 tokens");
+    cr_assert((o.retry_on & ESO_RETRY_500) == 0, "500 is not retried by default");
+    cr_assert((o.retry_on & ESO_RETRY_503) != 0, "503 is");
+}
+
+Test(status, bad_options_are_refused)
+{
+    struct eso_client *c = (struct eso_client *)0x1;
+    char err[ESO_DETAIL_SIZE];
+    struct eso_options o = {0};
+    o.multiplier = 0.5;
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_BAD_ARGUMENT, "multiplier < 1");
+    cr_assert(strstr(err, "multiplier") != NULL, "err names it: %s", err);
+    cr_assert_eq(c, (struct eso_client *)0x1, "out untouched");
+    o.multiplier = 0;
+    o.breaker_failure_rate = 101;
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_BAD_ARGUMENT, "rate > 100");
+    o.breaker_failure_rate = 0;
+    o.time_scale = -1;
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_BAD_ARGUMENT, "negative scale");
+    o.time_scale = 0;
+    o.jitter = (enum eso_jitter)9;
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_BAD_ARGUMENT, "bad jitter");
+    o.jitter = 0;
+    o.api_url = "";
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_BAD_ARGUMENT, "empty url");
+    cr_assert_eq(eso_client_create(NULL, NULL, err), ESO_BAD_ARGUMENT, "NULL out");
+    cr_assert_eq(eso_client_create_resilient(-1, 3, &c), ESO_BAD_ARGUMENT, "bad timeout");
+    cr_assert_eq(eso_client_create_with_timeout(0, &c), ESO_BAD_ARGUMENT, "zero timeout");
+}
+
+Test(status, null_handles_are_safe)
+{
+    eso_client_destroy(NULL);
+    eso_result_finish(NULL);
+    struct eso_result res;
+    cr_assert_eq(eso_query(NULL, "getZones", NULL, NULL, &res), ESO_BAD_ARGUMENT, "NULL client");
+    cr_assert_eq(res.status, ESO_BAD_ARGUMENT, "result filled");
+    eso_result_finish(&res);
+    cr_assert_eq(eso_query(NULL, "getZones", NULL, NULL, NULL), ESO_BAD_ARGUMENT, "NULL result");
+    struct eso_counters cnt;
+    cr_assert_eq(eso_client_counters(NULL, &cnt), ESO_BAD_ARGUMENT, "counters");
+    cr_assert_eq(eso_client_breaker_state(NULL), ESO_BREAKER_STATE_CLOSED, "breaker");
+    cr_assert_eq(eso_batch(NULL, NULL, 0, 0), ESO_BAD_ARGUMENT, "batch");
+    cr_assert_eq(eso_get_zones(NULL, &res), ESO_BAD_ARGUMENT, "typed call");
+    eso_result_finish(&res);
+}
+
+Test(status, factories_set_timeouts_and_retries)
+{
+    struct eso_client *c = NULL;
+    cr_assert_eq(eso_client_create_resilient(60.0, 3, &c), ESO_OK, "resilient client");
+    eso_client_destroy(c);
+    c = NULL;
+    cr_assert_eq(eso_client_create_with_timeout(30.0, &c), ESO_OK, "timeout client");
+    eso_client_destroy(c);
+}

@@ -1,0 +1,126 @@
+/* eso-scenario: play scenario files against libesologs and eso-mock, and judge them. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <esoharness/runner.h>
+#include <esomock/scenario.h>
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "Usage: eso-scenario run [--time-scale F] [--json] [--quiet] [--fixtures DIR] FILE...\n"
+            "       eso-scenario check [--fixtures DIR] FILE...\n"
+            "\n"
+            "run    plays each scenario: an in-process eso-mock carries out its fault script,\n"
+            "       libesologs makes the calls its `expect` section lists, and every expectation\n"
+            "       (outcome, attempts, elapsed time, faults seen, breaker states) is checked.\n"
+            "       Prints a timeline in scenario seconds and PASS/FAIL per check, then a table.\n"
+            "check  validates the files (fault script and expect section) without running them.\n"
+            "\n"
+            "  --time-scale F   real seconds per scenario second (default: the scenario's\n"
+            "                   expect.time_scale, else %g); 1 runs in real time\n"
+            "  --json           one JSON object per scenario (timeline, checks, verdict)\n"
+            "  --quiet          only verdicts and failed checks\n"
+            "  --fixtures DIR   eso-mock fixture directory (default: the built-in set)\n"
+            "\n"
+            "Exit status: 0 when every scenario passed, 1 when one failed, 2 on a usage error.\n",
+            ESO_RUN_DEFAULT_TIME_SCALE);
+}
+
+static int usage_error(const char *message, const char *arg)
+{
+    fprintf(stderr, "eso-scenario: %s%s%s\nTry 'eso-scenario --help'.\n", message,
+            arg != NULL ? ": " : "", arg != NULL ? arg : "");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("missing command (run or check)", NULL);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    const char *command = argv[1];
+    bool run = strcmp(command, "run") == 0;
+    if (!run && strcmp(command, "check") != 0)
+        return usage_error("unknown command", command);
+
+    static const struct option longopts[] = {
+        {"time-scale", required_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},            {"fixtures", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+    };
+    struct eso_run_options opts = {.out = stdout};
+    int c;
+    optind = 2;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': {
+            char *end = NULL;
+            errno = 0;
+            opts.time_scale = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' || !(opts.time_scale > 0) ||
+                !isfinite(opts.time_scale) || opts.time_scale > 1000)
+                return usage_error("--time-scale wants a positive number", optarg);
+            break;
+        }
+        case 'j':
+            opts.json = true;
+            break;
+        case 'q':
+            opts.quiet = true;
+            break;
+        case 'f':
+            opts.fixtures_dir = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            return usage_error("unknown option or missing value", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("no scenario file given", NULL);
+    size_t count = (size_t)(argc - optind);
+    const char *const *files = (const char *const *)argv + optind;
+
+    if (!run) {
+        enum esomock_status rc = esomock_check_scenario_files(files, count, opts.fixtures_dir,
+                                                              stderr);
+        if (rc == ESOMOCK_OK)
+            printf("%zu scenario file%s valid\n", count, count == 1 ? "" : "s");
+        return rc == ESOMOCK_OK ? 0 : 1;
+    }
+
+    struct eso_run_report *reports = calloc(count, sizeof(*reports));
+    if (reports == NULL)
+        return 1;
+    size_t failed = 0;
+    double total_ms = 0;
+    for (size_t i = 0; i < count; i++) {
+        failed += eso_scenario_run_file(files[i], &opts, &reports[i]) != 0;
+        total_ms += reports[i].wall_ms;
+        if (!opts.json && !opts.quiet)
+            putchar('\n');
+    }
+    if (!opts.json) {
+        printf("%-28s %-6s %7s %7s %9s  %s\n", "scenario", "result", "checks", "failed", "wall(s)",
+               "first difference");
+        for (size_t i = 0; i < count; i++)
+            printf("%-28.28s %-6s %7zu %7zu %9.2f  %s\n", reports[i].name,
+                   reports[i].passed ? "PASS" : "FAIL", reports[i].checks, reports[i].failures,
+                   reports[i].wall_ms / 1000.0, reports[i].first_failure);
+        printf("%zu passed, %zu failed\n", count - failed, failed);
+        printf("total wall time %.2f s\n", total_ms / 1000.0);
+    }
+    free(reports);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,69 @@
+/* The `expect` section of a scenario, turned into a run plan for the runner. */
+#ifndef ESOHARNESS_EXPECT_PRIVATE_H
+#define ESOHARNESS_EXPECT_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include <esologs/client.h>
+
+#define ESO_EXPECT_MAX_CALLS 256
+#define ESO_EXPECT_MAX_LIST 64
+
+/* A number or an inclusive [min, max] range; unset when the scenario does not ask. */
+struct eso_range {
+    bool set;
+    double min;
+    double max;
+};
+
+struct eso_call_plan {
+    char label[96];             /* "call 2 getGuildById" or the call's name */
+    const char *operation;      /* borrowed from the parsed JSON */
+    const cJSON *variables;     /* borrowed; NULL = none */
+    unsigned repeat;            /* sequential runs; with concurrency > 1, the batch size */
+    unsigned concurrency;       /* 1 = sequential */
+    double wait_ms;             /* scenario ms to wait before the call */
+    bool outcome_set;
+    enum eso_status outcome;
+    struct eso_range attempts;
+    struct eso_range server_requests;
+    struct eso_range elapsed_ms;      /* scenario ms */
+    int from_cache;                   /* -1 unset, 0, 1 */
+    const char *faults[ESO_EXPECT_MAX_LIST];
+    size_t fault_count;
+    bool faults_set;
+};
+
+struct eso_counter_check {
+    const char *name;           /* a struct eso_counters field name */
+    struct eso_range range;
+};
+
+struct eso_run_plan {
+    double time_scale;          /* 0 = not set */
+    struct eso_options client;  /* strings borrowed from the parsed JSON */
+    struct eso_call_plan calls[ESO_EXPECT_MAX_CALLS];
+    size_t call_count;
+    const char *breaker[ESO_EXPECT_MAX_LIST];
+    size_t breaker_count;
+    bool breaker_set;
+    struct eso_counter_check counters[ESO_EXPECT_MAX_LIST];
+    size_t counter_count;
+};
+
+/*
+ * Build @p plan from @p expect (borrowed: it must outlive the plan). On a problem
+ * returns -1 with "JSON.PATH: what was expected" in @p err.
+ */
+int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, size_t err_size);
+
+/* The value of counter @p name in @p counters; false when no such counter exists. */
+bool eso__counter_value(const struct eso_counters *counters, const char *name, double *out);
+
+/* True when @p name is an outcome the client can report (an eso_status name). */
+bool eso__outcome_from_name(const char *name, enum eso_status *out);
+
+#endif

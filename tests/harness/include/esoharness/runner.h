@@ -1,0 +1,53 @@
+/*
+ * The scenario runner: play a scenario file's fault script against
+ * libesologs with in-process eso-mock, make the calls its `expect` section
+ * lists, and check what the client did (outcomes, attempts, timing, breaker
+ * states, faults seen on the wire). The eso-scenario CLI and the Criterion
+ * scenario suite are both thin wrappers around it.
+ */
+#ifndef ESOHARNESS_RUNNER_H
+#define ESOHARNESS_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Time scale used when neither the caller nor the scenario's expect.time_scale sets one. */
+#define ESO_RUN_DEFAULT_TIME_SCALE 0.05
+
+struct eso_run_options {
+    double time_scale;        /* real ms per scenario ms; 0 = expect.time_scale, else the default */
+    FILE *out;                /* where the timeline and verdicts go; NULL = nowhere */
+    bool json;                /* write one JSON object per scenario instead of text */
+    bool quiet;               /* text: only the verdict line (and failed checks) */
+    const char *fixtures_dir; /* NULL = eso-mock's default set */
+};
+
+struct eso_run_report {
+    char name[96];            /* the scenario's name */
+    bool passed;              /* every check passed (and the scenario loaded) */
+    size_t checks;            /* expectations checked */
+    size_t failures;          /* of which failed */
+    double wall_ms;           /* real time the run took */
+    double time_scale;        /* the scale used */
+    char first_failure[512];  /* what differed first; "" when passed */
+};
+
+/**
+ * Play the scenario at @p path.
+ * @param opts    NULL = defaults. Borrowed.
+ * @param report  caller's storage, always filled.
+ * @return 0 when every expectation held, 1 when one failed or the file was unusable.
+ */
+int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
+                          struct eso_run_report *report);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,372 @@
+/*
+ * Playing one scenario: fixture up, the expect section's calls made in order,
+ * every expectation compared with what client and server recorded, output.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <esoharness/fixture.h>
+#include <esoharness/runner.h>
+
+#include "expect_private.h"
+#include "timeline_private.h"
+
+#define MAX_SCENARIO_BYTES (4u * 1024u * 1024u)
+#define MAX_CHECKS 4096
+
+struct run {
+    const struct eso_run_options *opts;
+    struct eso_run_plan plan;
+    struct eso_fixture *fx;
+    double scale;
+    struct eso_check *checks;
+    size_t check_count;
+    struct eso_call_label labels[ESO_EXPECT_MAX_CALLS * 4];
+    size_t label_count;
+    size_t journal_seen; /* GraphQL journal entries before the current call */
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Wait @p ms of real time: the scenario asked for time to pass (windows, cool-downs). */
+static void wait_real_ms(double ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000.0),
+                          .tv_nsec = (long)(fmod(ms, 1000.0) * 1e6)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static void add_check(struct run *r, const char *label, const char *what, bool passed,
+                      const char *expected, const char *got_fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void add_check(struct run *r, const char *label, const char *what, bool passed,
+                      const char *expected, const char *got_fmt, ...)
+{
+    if (r->check_count == MAX_CHECKS)
+        return;
+    struct eso_check *c = &r->checks[r->check_count++];
+    snprintf(c->label, sizeof(c->label), "%s", label);
+    snprintf(c->what, sizeof(c->what), "%s", what);
+    snprintf(c->expected, sizeof(c->expected), "%s", expected);
+    va_list ap;
+    va_start(ap, got_fmt);
+    vsnprintf(c->got, sizeof(c->got), got_fmt, ap);
+    va_end(ap);
+    c->passed = passed;
+}
+
+static void range_text(const struct eso_range *range, char *buf, size_t size)
+{
+    if (range->min == range->max)
+        snprintf(buf, size, "%g", range->min);
+    else
+        snprintf(buf, size, "[%g, %g]", range->min, range->max);
+}
+
+static void check_range(struct run *r, const char *label, const char *what,
+                        const struct eso_range *range, double value)
+{
+    if (!range->set)
+        return;
+    char expected[64];
+    range_text(range, expected, sizeof(expected));
+    add_check(r, label, what, value >= range->min && value <= range->max, expected, "%g",
+              round(value * 1000.0) / 1000.0);
+}
+
+/* The GraphQL journal entries that arrived since the last look, and the new mark. */
+static struct esomock_journal_entry *new_entries(struct run *r, size_t *count)
+{
+    size_t n = 0;
+    struct esomock_journal_entry *all = eso_fixture_journal(r->fx, NULL, &n);
+    size_t first = r->journal_seen < n ? r->journal_seen : n;
+    *count = n - first;
+    r->journal_seen = n;
+    if (*count == 0) {
+        free(all);
+        return NULL;
+    }
+    memmove(all, all + first, *count * sizeof(*all));
+    return all;
+}
+
+static void check_server_side(struct run *r, const struct eso_call_plan *call, const char *label)
+{
+    size_t n = 0;
+    struct esomock_journal_entry *entries = new_entries(r, &n);
+    check_range(r, label, "server_requests", &call->server_requests, (double)n);
+    if (call->faults_set) {
+        char expected[160] = "", got[160] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < call->fault_count && used < sizeof(expected); i++)
+            used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s",
+                                     i ? "," : "", call->faults[i]);
+        used = 0;
+        bool same = n == call->fault_count;
+        for (size_t i = 0; i < n && used < sizeof(got); i++) {
+            used += (size_t)snprintf(got + used, sizeof(got) - used, "%s%s", i ? "," : "",
+                                     entries[i].action);
+            same = same && strcmp(entries[i].action, call->faults[i]) == 0;
+        }
+        add_check(r, label, "faults", same, expected, "%s", got);
+    }
+    free(entries);
+}
+
+static void check_result(struct run *r, const struct eso_call_plan *call, const char *label,
+                         const struct eso_result *res)
+{
+    if (call->outcome_set)
+        add_check(r, label, "outcome", res->status == call->outcome,
+                  eso_status_name(call->outcome), "%s%s%s", eso_status_name(res->status),
+                  res->detail[0] ? ": " : "", res->detail);
+    check_range(r, label, "attempts", &call->attempts, res->attempts);
+    check_range(r, label, "elapsed_ms", &call->elapsed_ms, res->elapsed_ms / r->scale);
+    if (call->from_cache >= 0)
+        add_check(r, label, "from_cache", res->from_cache == (call->from_cache == 1),
+                  call->from_cache ? "true" : "false", "%s", res->from_cache ? "true" : "false");
+}
+
+/* Note which client call ids belong to @p label (they are the CALL_STARTs since @p first). */
+static void label_calls(struct run *r, size_t first_event, const char *label)
+{
+    size_t n = 0;
+    struct eso_fixture_event *events = eso_fixture_events(r->fx, &n);
+    for (size_t i = first_event; i < n; i++) {
+        if (events[i].kind != ESO_EV_CALL_START ||
+            r->label_count == sizeof(r->labels) / sizeof(r->labels[0]))
+            continue;
+        r->labels[r->label_count].call_id = events[i].call_id;
+        snprintf(r->labels[r->label_count].label, sizeof(r->labels[0].label), "%s", label);
+        r->label_count++;
+    }
+    free(events);
+}
+
+static size_t event_count(struct run *r)
+{
+    size_t n = 0;
+    free(eso_fixture_events(r->fx, &n));
+    return n;
+}
+
+static void run_call(struct run *r, const struct eso_call_plan *call)
+{
+    struct eso_client *client = eso_fixture_client(r->fx);
+    wait_real_ms(call->wait_ms * r->scale);
+    if (call->concurrency > 1) {
+        struct eso_batch_item *items = calloc(call->repeat, sizeof(*items));
+        if (items == NULL)
+            return;
+        for (unsigned i = 0; i < call->repeat; i++) {
+            items[i].operation = call->operation;
+            items[i].variables = call->variables;
+        }
+        size_t first_event = event_count(r);
+        eso_batch(client, items, call->repeat, call->concurrency);
+        label_calls(r, first_event, call->label);
+        for (unsigned i = 0; i < call->repeat; i++) {
+            check_result(r, call, call->label, &items[i].result);
+            eso_result_finish(&items[i].result);
+        }
+        check_server_side(r, call, call->label);
+        free(items);
+        return;
+    }
+    for (unsigned i = 0; i < call->repeat; i++) {
+        char label[96];
+        if (call->repeat > 1)
+            snprintf(label, sizeof(label), "%.80s #%u", call->label, i + 1);
+        else
+            snprintf(label, sizeof(label), "%s", call->label);
+        size_t first_event = event_count(r);
+        struct eso_result res = {0};
+        eso_query(client, call->operation, NULL, call->variables, &res);
+        label_calls(r, first_event, label);
+        check_result(r, call, label, &res);
+        check_server_side(r, call, label);
+        eso_result_finish(&res);
+    }
+}
+
+static void check_run(struct run *r)
+{
+    if (r->plan.breaker_set) {
+        char expected[256] = "", got[256];
+        size_t used = 0;
+        for (size_t i = 0; i < r->plan.breaker_count && used < sizeof(expected); i++)
+            used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s",
+                                     i ? "," : "", r->plan.breaker[i]);
+        eso_fixture_breaker_path(r->fx, got, sizeof(got));
+        add_check(r, "run", "breaker", strcmp(expected, got) == 0,
+                  expected[0] ? expected : "(no transition)", "%s",
+                  got[0] ? got : "(no transition)");
+    }
+    if (r->plan.counter_count > 0) {
+        struct eso_counters counters;
+        eso_client_counters(eso_fixture_client(r->fx), &counters);
+        for (size_t i = 0; i < r->plan.counter_count; i++) {
+            double value = 0;
+            eso__counter_value(&counters, r->plan.counters[i].name, &value);
+            char what[48];
+            snprintf(what, sizeof(what), "counters.%s", r->plan.counters[i].name);
+            check_range(r, "run", what, &r->plan.counters[i].range, value);
+        }
+    }
+}
+
+static char *read_scenario(const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, err_size, "cannot open %s", path);
+        return NULL;
+    }
+    char *text = malloc(MAX_SCENARIO_BYTES + 1);
+    size_t n = text != NULL ? fread(text, 1, MAX_SCENARIO_BYTES + 1, f) : 0;
+    fclose(f);
+    if (text == NULL || n > MAX_SCENARIO_BYTES) {
+        snprintf(err, err_size, "%s is larger than %u bytes", path, MAX_SCENARIO_BYTES);
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    return text;
+}
+
+static void emit(const struct run *r, const struct eso_timeline_input *in)
+{
+    FILE *out = r->opts->out;
+    if (out == NULL)
+        return;
+    if (r->opts->json) {
+        cJSON *json = eso__timeline_json(in);
+        char *text = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
+        if (text != NULL)
+            fprintf(out, "%s\n", text);
+        free(text);
+        cJSON_Delete(json);
+    } else {
+        eso__timeline_print_text(out, in, r->opts->quiet);
+    }
+    fflush(out);
+}
+
+int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
+                          struct eso_run_report *report)
+{
+    static const struct eso_run_options defaults = {0};
+    struct run r = {.opts = opts != NULL ? opts : &defaults};
+    char error[512] = "";
+    const char *name = path;
+    const char *description = "";
+    double started = now_ms();
+    cJSON *json = NULL;
+    struct eso_fixture_event *events = NULL;
+    struct esomock_journal_entry *journal = NULL;
+    size_t event_n = 0, journal_n = 0;
+
+    memset(report, 0, sizeof(*report));
+    r.checks = calloc(MAX_CHECKS, sizeof(*r.checks));
+    char *text = read_scenario(path, error, sizeof(error));
+    if (text == NULL || r.checks == NULL)
+        goto out;
+    json = cJSON_Parse(text);
+    if (!cJSON_IsObject(json)) {
+        snprintf(error, sizeof(error), "%s is not a JSON object (eso-mock check %s says where)",
+                 path, path);
+        goto out;
+    }
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(json, "name");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(json, "description");
+    if (cJSON_IsString(n))
+        name = n->valuestring;
+    if (cJSON_IsString(d))
+        description = d->valuestring;
+    char plan_error[400];
+    if (eso__expect_plan(cJSON_GetObjectItemCaseSensitive(json, "expect"), &r.plan, plan_error,
+                         sizeof(plan_error)) != 0) {
+        snprintf(error, sizeof(error), "%s: %s", path, plan_error);
+        goto out;
+    }
+    r.scale = r.opts->time_scale > 0 ? r.opts->time_scale
+              : r.plan.time_scale > 0 ? r.plan.time_scale
+                                      : ESO_RUN_DEFAULT_TIME_SCALE;
+    struct esomock_options server_opts = {.fixtures_dir = r.opts->fixtures_dir};
+    struct eso_fixture_options fx_opts = {
+        .scenario_file = path,
+        .time_scale = r.scale,
+        .server = &server_opts,
+        .client = &r.plan.client,
+    };
+    char fx_error[ESOMOCK_ERROR_SIZE] = "";
+    if (eso_fixture_try_start(&fx_opts, &r.fx, fx_error) != 0) {
+        snprintf(error, sizeof(error), "%s", fx_error);
+        goto out;
+    }
+    for (size_t i = 0; i < r.plan.call_count; i++)
+        run_call(&r, &r.plan.calls[i]);
+    check_run(&r);
+    events = eso_fixture_events(r.fx, &event_n);
+    journal = eso_fixture_journal(r.fx, NULL, &journal_n);
+out:;
+    size_t failed = 0;
+    for (size_t i = 0; i < r.check_count; i++)
+        failed += !r.checks[i].passed;
+    bool passed = error[0] == '\0' && failed == 0;
+    snprintf(report->name, sizeof(report->name), "%s", name);
+    report->passed = passed;
+    report->checks = r.check_count;
+    report->failures = failed + (error[0] != '\0');
+    report->time_scale = r.scale;
+    report->wall_ms = now_ms() - started;
+    if (error[0] != '\0') {
+        snprintf(report->first_failure, sizeof(report->first_failure), "%s", error);
+    } else {
+        for (size_t i = 0; i < r.check_count; i++) {
+            if (!r.checks[i].passed) {
+                const struct eso_check *c = &r.checks[i];
+                snprintf(report->first_failure, sizeof(report->first_failure),
+                         "%s: %s expected %s, got %s", c->label, c->what, c->expected, c->got);
+                break;
+            }
+        }
+    }
+    struct eso_timeline_input in = {
+        .name = name,
+        .description = description,
+        .path = path,
+        .time_scale = r.scale > 0 ? r.scale : ESO_RUN_DEFAULT_TIME_SCALE,
+        .events = events,
+        .event_count = event_n,
+        .journal = journal,
+        .journal_count = journal_n,
+        .labels = r.labels,
+        .label_count = r.label_count,
+        .checks = r.checks,
+        .check_count = r.check_count,
+        .passed = passed,
+        .wall_ms = report->wall_ms,
+        .setup_error = error[0] != '\0' ? error : NULL,
+    };
+    emit(&r, &in);
+    free(events);
+    free(journal);
+    eso_fixture_stop(r.fx);
+    cJSON_Delete(json);
+    free(text);
+    free(r.checks);
+    return passed ? 0 : 1;
+}

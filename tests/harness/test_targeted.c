@@ -1,0 +1,209 @@
+/*
+ * What scenario files cannot express: many threads against one breaker, the
+ * retry budget capping a retry storm, token refresh under load, and the
+ * fallback cache through an outage.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include <esoharness/fixture.h>
+
+static struct eso_fixture *fx;
+
+static void stop(void)
+{
+    eso_fixture_stop(fx);
+    fx = NULL;
+}
+
+TestSuite(targeted, .fini = stop, .timeout = 120);
+
+#define THREADS 8
+#define CALLS_PER_THREAD 25
+
+struct worker {
+    struct eso_client *client;
+    unsigned ok, breaker_open, other;
+};
+
+static void *hammer(void *arg)
+{
+    struct worker *w = arg;
+    for (int i = 0; i < CALLS_PER_THREAD; i++) {
+        struct eso_result res = {0};
+        enum eso_status rc = eso_query(w->client, "getZones", NULL, NULL, &res);
+        if (rc == ESO_OK)
+            w->ok++;
+        else if (rc == ESO_BREAKER_OPEN)
+            w->breaker_open++;
+        else
+            w->other++;
+        eso_result_finish(&res);
+    }
+    return NULL;
+}
+
+static void run_workers(struct worker *workers)
+{
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        workers[i] = (struct worker){.client = eso_fixture_client(fx)};
+        pthread_create(&threads[i], NULL, hammer, &workers[i]);
+    }
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(threads[i], NULL);
+}
+
+Test(targeted, concurrent_callers_share_one_breaker)
+{
+    /* A hard outage: 8 threads x 25 calls. Once the breaker opens, calls fail fast, so the
+     * server sees only the calls made before it opened (and the probes after cool-downs). */
+    struct eso_options client = {
+        .max_attempts = 1,
+        .breaker_threshold = 5,
+        .breaker_cooldown_ms = 600000,
+        .budget_disabled = true,
+        .timeout_ms = 2000,
+    };
+    fx = eso_fixture_start(&(struct eso_fixture_options){
+        .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
+                         "\"status\":503}]}]}",
+        .time_scale = 0.05,
+        .client = &client});
+    struct worker workers[THREADS];
+    run_workers(workers);
+    unsigned ok = 0, open = 0, other = 0;
+    for (int i = 0; i < THREADS; i++) {
+        ok += workers[i].ok;
+        open += workers[i].breaker_open;
+        other += workers[i].other;
+    }
+    cr_assert_eq(ok, 0);
+    cr_assert_eq(open + other, THREADS * CALLS_PER_THREAD);
+    size_t reached = eso_fixture_attempts(fx, "getZones");
+    /* Threshold 5, plus calls already in flight when it opened: at most one per thread. */
+    cr_assert_leq(reached, 5 + THREADS, "the server saw %zu requests", reached);
+    cr_assert_geq(open, THREADS * CALLS_PER_THREAD - (5 + THREADS));
+    struct eso_counters counters;
+    eso_client_counters(eso_fixture_client(fx), &counters);
+    cr_assert_eq(counters.breaker_opens, 1, "one shared breaker opened once");
+    cr_assert_eq(counters.breaker_rejections, open);
+}
+
+Test(targeted, retry_budget_caps_retries_in_a_sustained_outage)
+{
+    /* Without a budget, 100 calls x 4 attempts = 400 requests. With a bucket of 50 tokens
+     * and 5 per retry, only 10 retries can be paid for: the ratio of requests to logical
+     * calls must stay near 1. */
+    struct eso_options client = {
+        .max_attempts = 4,
+        .initial_delay_ms = 10,
+        .jitter = ESO_JITTER_NONE,
+        .breaker_disabled = true,
+        .budget_capacity = 50,
+        .budget_retry_cost = 5,
+        .timeout_ms = 2000,
+    };
+    fx = eso_fixture_start(&(struct eso_fixture_options){
+        .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
+                         "\"status\":503}]}]}",
+        .time_scale = 0.01,
+        .client = &client});
+    const unsigned calls = 100;
+    unsigned exhausted = 0;
+    for (unsigned i = 0; i < calls; i++) {
+        struct eso_result res = {0};
+        enum eso_status rc = eso_query(eso_fixture_client(fx), "getZones", NULL, NULL, &res);
+        cr_assert_neq(rc, ESO_OK);
+        exhausted += rc == ESO_BUDGET_EXHAUSTED || res.cause == ESO_BUDGET_EXHAUSTED;
+        eso_result_finish(&res);
+    }
+    size_t requests = eso_fixture_attempts(fx, "getZones");
+    double ratio = (double)requests / calls;
+    cr_assert_leq(ratio, 1.2, "%zu requests for %u calls (ratio %.2f): the budget caps retries",
+                  requests, calls, ratio);
+    cr_assert_geq(requests, calls + 10, "the budget paid for its 10 retries (%zu)", requests);
+    struct eso_counters counters;
+    eso_client_counters(eso_fixture_client(fx), &counters);
+    cr_assert_gt(counters.budget_rejections, 0);
+    cr_assert_gt(exhausted, 0, "calls report the exhausted budget");
+}
+
+Test(targeted, token_refresh_under_load)
+{
+    /* Tokens live 2 scenario seconds (40 ms at 0.02): 8 threads keep calling; every call
+     * must succeed through expiry and refresh, and tokens are fetched far fewer times
+     * than calls are made. */
+    struct eso_options client = {
+        .max_attempts = 3,
+        .initial_delay_ms = 10,
+        .breaker_disabled = true,
+        .timeout_ms = 2000,
+        .token_refresh_margin_ms = 500,
+    };
+    fx = eso_fixture_start(&(struct eso_fixture_options){
+        .scenario_json = "{\"name\":\"short-tokens\",\"settings\":{\"strict_auth\":true,"
+                         "\"token_ttl_s\":2},\"rules\":[]}",
+        .time_scale = 0.02,
+        .client = &client});
+    struct worker workers[THREADS];
+    run_workers(workers);
+    unsigned ok = 0;
+    for (int i = 0; i < THREADS; i++)
+        ok += workers[i].ok;
+    cr_assert_eq(ok, THREADS * CALLS_PER_THREAD, "every call succeeded through token expiry");
+    struct eso_counters counters;
+    eso_client_counters(eso_fixture_client(fx), &counters);
+    cr_assert_geq(counters.token_fetches, 1);
+    cr_assert_lt(counters.token_fetches, THREADS * CALLS_PER_THREAD / 2,
+                 "tokens are cached and shared (%llu fetches)",
+                 (unsigned long long)counters.token_fetches);
+}
+
+Test(targeted, fallback_cache_serves_through_an_outage)
+{
+    /* The first call succeeds and is cached; then the outage scenario is put in force
+     * and later calls get the stale answer, flagged, with the failure that caused it. */
+    struct eso_options client = {
+        .max_attempts = 2,
+        .initial_delay_ms = 10,
+        .breaker_disabled = true,
+        .fallback_cache = true,
+        .cache_max_age_ms = 60000,
+        .timeout_ms = 2000,
+    };
+    fx = eso_fixture_start(&(struct eso_fixture_options){.time_scale = 0.02, .client = &client});
+    cJSON *vars = cJSON_Parse("{\"guildId\":3468}");
+    struct eso_result res = {0};
+    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK);
+    cr_assert(!res.from_cache);
+    char *fresh = cJSON_PrintUnformatted(res.data);
+    eso_result_finish(&res);
+
+    static const char outage[] = "{\"name\":\"outage\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":"
+                                 "\"respond\",\"status\":503}]}]}";
+    char err[ESOMOCK_ERROR_SIZE];
+    cr_assert_eq(esomock_server_load_scenario(eso_fixture_server(fx), outage, strlen(outage), NULL,
+                                              err),
+                 ESOMOCK_OK, "%s", err);
+
+    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK,
+                 "%s", res.detail);
+    cr_assert(res.from_cache, "the stale answer is flagged");
+    cr_assert_eq(res.cause, ESO_SERVER_ERROR, "and says why: %s", eso_status_name(res.cause));
+    char *stale = cJSON_PrintUnformatted(res.data);
+    cr_assert_str_eq(stale, fresh, "the cached answer is the last good one");
+    eso_result_finish(&res);
+
+    cJSON *other = cJSON_Parse("{\"guildId\":1}");
+    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, other, &res),
+                 ESO_SERVER_ERROR, "no cache entry for other variables: the error stands");
+    eso_result_finish(&res);
+    cJSON_Delete(other);
+    free(stale);
+    free(fresh);
+    cJSON_Delete(vars);
+}
