@@ -651,6 +651,28 @@ def bench_servers(throughput, fidelity):
     return tp, fid
 
 
+def merge_rows(old, new):
+    """@new's rows replace @old's rows of the same server and variant, in @old's order."""
+    if old is None or new is None:
+        return new
+    key = lambda r: (r["server"], r.get("variant", ""))
+    fresh = {}
+    for r in new["rows"]:
+        fresh.setdefault(key(r), []).append(r)
+    rows, done = [], set()
+    for r in old["rows"]:
+        k = key(r)
+        if k not in fresh:
+            rows.append(r)
+        elif k not in done:
+            rows += fresh[k]
+            done.add(k)
+    rows += [r for k, rs in fresh.items() if k not in done for r in rs]
+    merged = dict(new)
+    merged["rows"] = rows
+    return merged
+
+
 def throughput_section(rows, notes):
     cfg = CTX.cfg
 
@@ -1230,12 +1252,19 @@ def main():
     mode = "quick" if args.quick else "full"
     # A run replaces the sections it ran; sections of another mode are dropped, so one
     # results.json never mixes quick and full numbers.
-    results["sections"] = {k: v for k, v in results.get("sections", {}).items()
-                           if v.get("mode") == mode and k not in wanted}
+    previous = {k: v for k, v in results.get("sections", {}).items() if v.get("mode") == mode}
+    results["sections"] = {k: v for k, v in previous.items() if k not in wanted}
     t_start = time.monotonic()
     if "throughput" in wanted or "fidelity" in wanted:
         t0 = time.monotonic()
         tp, fid = bench_servers("throughput" in wanted, "fidelity" in wanted)
+        if args.servers:
+            # Re-measuring some servers: their rows replace the same servers' rows of the
+            # last run, the others stay.
+            tp, fid = merge_rows(previous.get("throughput"), tp), \
+                merge_rows(previous.get("fidelity"), fid)
+            if tp is not None:
+                tp = throughput_section(tp["rows"], tp.get("notes", []))
         for name, sec in (("throughput", tp), ("fidelity", fid)):
             if sec is not None:
                 sec["mode"] = mode

@@ -12,13 +12,10 @@
 
 #include "server_private.h"
 
-static bool is_loopback_client(struct MHD_Connection *connection)
+static bool is_loopback(const struct sockaddr *sa)
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (info == NULL || info->client_addr == NULL)
+    if (sa == NULL)
         return false;
-    const struct sockaddr *sa = info->client_addr;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
         return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
@@ -42,15 +39,22 @@ static bool same_secret(const char *a, const char *b)
     return diff == 0;
 }
 
+bool esomock__admin_allowed(const struct sockaddr *client, const char *authorization,
+                            const char *admin_token)
+{
+    if (admin_token != NULL && authorization != NULL &&
+        strncasecmp(authorization, "Bearer ", 7) == 0 && same_secret(authorization + 7, admin_token))
+        return true;
+    return is_loopback(client);
+}
+
 static bool admin_allowed(struct esomock_server *srv, struct esomock_request *req)
 {
-    if (srv->admin_token != NULL) {
-        const char *auth = esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-        if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0 &&
-            same_secret(auth + 7, srv->admin_token))
-            return true;
-    }
-    return is_loopback_client(req->connection);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return esomock__admin_allowed(info != NULL ? info->client_addr : NULL,
+                                  esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION),
+                                  srv->admin_token);
 }
 
 static void reply_journal(struct esomock_server *srv, struct esomock_request *req)

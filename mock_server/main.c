@@ -41,6 +41,7 @@ static void usage(FILE *to)
             "  --client-secret S    require this OAuth client secret (default: any)\n"
             "  --max-body BYTES     largest request body accepted (default 1048576)\n"
             "  --threads N          worker threads (default 2)\n"
+            "  --idle-timeout S     close connections silent for S seconds (default 120)\n"
             "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
             "  --version            print the version and exit\n"
             "  --help               print this help and exit\n"
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
         OPT_HOST = 256, OPT_PORT, OPT_PORT_FILE, OPT_FIXTURES, OPT_SCENARIO, OPT_SEED,
         OPT_TIME_SCALE, OPT_STRICT, OPT_TTL, OPT_CLIENT_ID, OPT_CLIENT_SECRET, OPT_MAX_BODY,
         OPT_THREADS, OPT_LOG, OPT_VERSION, OPT_HELP, OPT_WATCH, OPT_JOURNAL,
-        OPT_JOURNAL_CAPACITY, OPT_BLACKHOLE, OPT_ADMIN_TOKEN,
+        OPT_JOURNAL_CAPACITY, OPT_BLACKHOLE, OPT_ADMIN_TOKEN, OPT_IDLE_TIMEOUT,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
         {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"log", required_argument, NULL, OPT_LOG},
         {"watch", no_argument, NULL, OPT_WATCH},
         {"journal", required_argument, NULL, OPT_JOURNAL},
@@ -235,6 +237,11 @@ int main(int argc, char **argv)
             if (!parse_ulong(optarg, 256, &n) || n == 0)
                 return usage_error("--threads wants 1-256, got '%s'", optarg);
             opts.threads = (unsigned)n;
+            break;
+        case OPT_IDLE_TIMEOUT:
+            if (!parse_ulong(optarg, 86400, &n) || n == 0)
+                return usage_error("--idle-timeout wants 1-86400 seconds, got '%s'", optarg);
+            opts.idle_timeout_s = (unsigned)n;
             break;
         case OPT_LOG:
             log_path = optarg;

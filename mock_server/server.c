@@ -23,7 +23,7 @@
 #define DEFAULT_JOURNAL_CAPACITY 10000u
 #define DEFAULT_HANG_MAX_MS 60000.0
 /* Idle connections are closed after this long, so abandoned sockets do not pile up. */
-#define CONNECTION_IDLE_TIMEOUT_S 120u
+#define DEFAULT_IDLE_TIMEOUT_S 120u
 
 static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char *err, const char *fmt, ...)
@@ -531,7 +531,8 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
         (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
-        CONNECTION_IDLE_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        opts->idle_timeout_s ? opts->idle_timeout_s : DEFAULT_IDLE_TIMEOUT_S,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         set_err(err, "cannot listen on %s port %u (in use, or not a local address?)", host,
                 (unsigned)opts->port);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include <microhttpd.h>
 
@@ -130,6 +131,13 @@ enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_r
 
 /* Queue req->reply as a plain response (faults.c). */
 enum MHD_Result esomock__queue_reply(struct esomock_request *req);
+
+/*
+ * May a client at @p client use the admin API? Loopback always may; others only with
+ * "Authorization: Bearer <admin_token>" when the server has one (admin.c).
+ */
+bool esomock__admin_allowed(const struct sockaddr *client, const char *authorization,
+                            const char *admin_token);
 
 /* Answer an /__admin/ request into req->reply (admin.c). */
 void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *req);

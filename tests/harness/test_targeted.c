@@ -11,6 +11,8 @@
 
 #include <esoharness/fixture.h>
 
+#include "harness_test_util.h"
+
 static struct eso_fixture *fx;
 
 static void stop(void)
@@ -71,7 +73,7 @@ Test(targeted, concurrent_callers_share_one_breaker)
     fx = eso_fixture_start(&(struct eso_fixture_options){
         .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
                          "\"status\":503}]}]}",
-        .time_scale = 0.05,
+        .time_scale = test_scale(0.05),
         .client = &client});
     struct worker workers[THREADS];
     run_workers(workers);
@@ -110,7 +112,7 @@ Test(targeted, retry_budget_caps_retries_in_a_sustained_outage)
     fx = eso_fixture_start(&(struct eso_fixture_options){
         .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
                          "\"status\":503}]}]}",
-        .time_scale = 0.01,
+        .time_scale = test_scale(0.01),
         .client = &client});
     const unsigned calls = 100;
     unsigned exhausted = 0;
@@ -147,7 +149,7 @@ Test(targeted, token_refresh_under_load)
     fx = eso_fixture_start(&(struct eso_fixture_options){
         .scenario_json = "{\"name\":\"short-tokens\",\"settings\":{\"strict_auth\":true,"
                          "\"token_ttl_s\":2},\"rules\":[]}",
-        .time_scale = 0.02,
+        .time_scale = test_scale(0.02),
         .client = &client});
     struct worker workers[THREADS];
     run_workers(workers);
@@ -175,7 +177,7 @@ Test(targeted, fallback_cache_serves_through_an_outage)
         .cache_max_age_ms = 60000,
         .timeout_ms = 2000,
     };
-    fx = eso_fixture_start(&(struct eso_fixture_options){.time_scale = 0.02, .client = &client});
+    fx = eso_fixture_start(&(struct eso_fixture_options){.time_scale = test_scale(0.02), .client = &client});
     cJSON *vars = cJSON_Parse("{\"guildId\":3468}");
     struct eso_result res = {0};
     cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK);

@@ -170,7 +170,9 @@ Test(faults, hung_request_is_visible_while_its_client_waits)
     struct hung_call call;
     pthread_t thread;
     pthread_create(&thread, NULL, hung_call_main, &call);
-    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 1, false, 10000), 1);
+    /* Wait until the server has read the request and chosen the hang for it. */
+    struct esomock_journal_filter zones = {.operation = "getZones"};
+    cr_assert_eq(esomock_server_wait_for_requests(srv, &zones, 1, false, 10000), 1);
     size_t n = 0;
     struct esomock_journal_entry *e = journal(&n);
     cr_assert_eq(n, 1);

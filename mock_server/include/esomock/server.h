@@ -35,6 +35,8 @@ struct esomock_options {
     size_t max_body_bytes;     /* largest accepted request body; 0 = 1 MiB */
     unsigned threads;          /* worker threads polling connections; 0 = 2 */
     unsigned max_connections;  /* concurrent connections; 0 = 4096 */
+    unsigned idle_timeout_s;   /* close a connection silent this long (not one a fault holds
+                                  on purpose); 0 = 120 */
 
     bool strict_auth;          /* true: only bearer tokens this server issued and not expired */
     unsigned token_ttl_s;      /* expires_in of issued tokens, scenario seconds; 0 = 3600 */

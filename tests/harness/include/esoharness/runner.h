@@ -19,6 +19,11 @@ extern "C" {
 /* Time scale used when neither the caller nor the scenario's expect.time_scale sets one. */
 #define ESO_RUN_DEFAULT_TIME_SCALE 0.05
 
+/*
+ * With ESO_UNDER_VALGRIND in the environment (meson's valgrind test setup sets it) the
+ * default scale is 1 and elapsed-time expectations are reported but not judged: the run
+ * is there to check memory, and valgrind slows everything tens of times.
+ */
 struct eso_run_options {
     double time_scale;        /* real ms per scenario ms; 0 = expect.time_scale, else the default */
     FILE *out;                /* where the timeline and verdicts go; NULL = nowhere */
