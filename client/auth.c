@@ -133,9 +133,8 @@ bool eso__auth_invalidate(struct eso__auth *a, uint64_t generation)
     return true;
 }
 
-/* Parse the token answer; on success sets *token (heap) and *lifetime_s. */
-static enum eso_status parse_token(const struct eso__response *r, char **token, double *lifetime_s,
-                                   struct eso__verdict *v)
+enum eso_status eso__auth_parse_token(const struct eso__response *r, char **token,
+                                      double *lifetime_s, struct eso__verdict *v)
 {
     cJSON *root = r->body != NULL ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
     const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
@@ -196,7 +195,7 @@ static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t
     }
     long hs = resp.http_status;
     if (hs == 200) {
-        st = parse_token(&resp, token, lifetime_s, v);
+        st = eso__auth_parse_token(&resp, token, lifetime_s, v);
         goto out;
     }
     if (hs == 429) {

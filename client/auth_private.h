@@ -73,6 +73,13 @@ bool eso__auth_invalidate(struct eso__auth *a, uint64_t generation);
 /* Scrub the secret and the current token out of @p buf (an events scrub hook). */
 void eso__auth_scrub(void *auth, char *buf, size_t size);
 
+/*
+ * Parse a token endpoint answer: on ESO_OK sets *token (heap, free() after scrubbing)
+ * and *lifetime_s (expires_in, or 3600 when absent); otherwise fills @p v.
+ */
+enum eso_status eso__auth_parse_token(const struct eso__response *r, char **token,
+                                      double *lifetime_s, struct eso__verdict *v);
+
 /* Base64 of @p len bytes into a new heap string (NULL when out of memory). */
 char *eso__base64(const unsigned char *data, size_t len);
 

@@ -72,7 +72,8 @@ uint64_t eso__scale_s(double scale, double seconds)
     double ns = seconds * scale * 1e9;
     if (!(ns < 1.8e19))
         return UINT64_MAX;
-    return (uint64_t)llround(ns);
+    /* Not llround(): past LLONG_MAX its result is unspecified; this conversion is exact. */
+    return (uint64_t)(ns + 0.5);
 }
 
 uint64_t eso__scale_ms(double scale, uint32_t ms)
