@@ -120,10 +120,11 @@ static int check_command(int argc, char **argv)
     }
     if (first >= argc)
         return usage_error("check needs at least one scenario file");
-    enum esomock_status rc = esomock_check_scenario_files((const char *const *)argv + first,
-                                                          (size_t)(argc - first), fixtures, stderr);
+    size_t checked = 0;
+    enum esomock_status rc = esomock_check_scenario_files_counted(
+        (const char *const *)argv + first, (size_t)(argc - first), fixtures, stderr, &checked);
     if (rc == ESOMOCK_OK)
-        printf("%d scenario file%s valid\n", argc - first, argc - first == 1 ? "" : "s");
+        printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
     return rc == ESOMOCK_OK ? 0 : 1;
 }
 

@@ -142,8 +142,23 @@ void esomock_server_reset(struct esomock_server *srv)
     pthread_mutex_unlock(&srv->scenario_lock);
 }
 
-enum esomock_status esomock_check_scenario_files(const char *const *paths, size_t count,
-                                                 const char *fixtures_dir, FILE *report)
+/* scenarios/schema.json sits beside the scenarios; checking the whole folder must not fail on it. */
+static bool is_json_schema_file(const char *path)
+{
+    char *text = NULL;
+    bool schema = false;
+    if (esomock__read_file(path, ESOMOCK_SCENARIO_MAX_BYTES, &text, NULL, NULL) != ESOMOCK_OK)
+        return false;
+    cJSON *root = cJSON_Parse(text);
+    const cJSON *dialect = cJSON_GetObjectItemCaseSensitive(root, "$schema");
+    schema = cJSON_IsString(dialect) && strstr(dialect->valuestring, "json-schema.org") != NULL;
+    cJSON_Delete(root);
+    free(text);
+    return schema;
+}
+
+static enum esomock_status check_files(const char *const *paths, size_t count,
+                                       const char *fixtures_dir, FILE *report, size_t *skipped)
 {
     if (report == NULL)
         report = stderr;
@@ -158,6 +173,13 @@ enum esomock_status esomock_check_scenario_files(const char *const *paths, size_
         return first;
     }
     for (size_t i = 0; i < count; i++) {
+        if (is_json_schema_file(paths[i])) {
+            fprintf(report, "%s: skipped: a JSON Schema (of the format), not a scenario\n",
+                    paths[i]);
+            if (skipped != NULL)
+                (*skipped)++;
+            continue;
+        }
         struct esomock_scenario_errors errors = {0};
         struct esomock_scenario *scenario = NULL;
         enum esomock_status rc = esomock__scenario_load_file(paths[i], &scenario, &errors);
@@ -256,4 +278,21 @@ void esomock__watch_stop(struct esomock_server *srv)
     }
     free(srv->watch_path);
     srv->watch_path = NULL;
+}
+
+enum esomock_status esomock_check_scenario_files(const char *const *paths, size_t count,
+                                                 const char *fixtures_dir, FILE *report)
+{
+    return check_files(paths, count, fixtures_dir, report, NULL);
+}
+
+enum esomock_status esomock_check_scenario_files_counted(const char *const *paths, size_t count,
+                                                         const char *fixtures_dir, FILE *report,
+                                                         size_t *checked)
+{
+    size_t skipped = 0;
+    enum esomock_status rc = check_files(paths, count, fixtures_dir, report, &skipped);
+    if (checked != NULL)
+        *checked = count - skipped;
+    return rc;
 }

@@ -1,32 +1,15 @@
-/* Turning a scenario's `expect` section into client options and a list of calls. */
+/*
+ * Turning a scenario's `expect` section into client options and a list of calls.
+ * The section's shape is validated once, by eso-mock's scenario parser
+ * (mock_server/expect_check.c), before the runner gets here; this file only maps
+ * validated values onto libesologs' options and the runner's plan.
+ */
 #include <math.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "expect_private.h"
-
-struct ctx {
-    char *err;
-    size_t err_size;
-    bool failed;
-};
-
-static void fail(struct ctx *c, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void fail(struct ctx *c, const char *path, const char *fmt, ...)
-{
-    if (c->failed)
-        return; /* the first problem is the one reported */
-    c->failed = true;
-    int n = snprintf(c->err, c->err_size, "%s: ", path);
-    if (n < 0 || (size_t)n >= c->err_size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err + n, c->err_size - (size_t)n, fmt, ap);
-    va_end(ap);
-}
 
 bool eso__outcome_from_name(const char *name, enum eso_status *out)
 {
@@ -39,126 +22,102 @@ bool eso__outcome_from_name(const char *name, enum eso_status *out)
     return false;
 }
 
-/* A non-negative number within [min, max], or fail. */
-static double number(struct ctx *c, const cJSON *item, const char *path, double min, double max)
+/* ---- client options: key -> field of struct eso_options --------------------------------- */
+
+enum opt_kind { OPT_UNSIGNED, OPT_U32, OPT_DOUBLE, OPT_BOOL, OPT_U64, OPT_STRING };
+
+struct opt_field {
+    const char *key;
+    enum opt_kind kind;
+    size_t offset;
+};
+
+#define FIELD(key, kind, member) {key, kind, offsetof(struct eso_options, member)}
+
+static const struct opt_field client_fields[] = {
+    FIELD("max_attempts", OPT_UNSIGNED, max_attempts),
+    FIELD("initial_delay_ms", OPT_U32, initial_delay_ms),
+    FIELD("multiplier", OPT_DOUBLE, multiplier),
+    FIELD("max_delay_ms", OPT_U32, max_delay_ms),
+    FIELD("timeout_ms", OPT_U32, timeout_ms),
+    FIELD("connect_timeout_ms", OPT_U32, connect_timeout_ms),
+    FIELD("read_timeout_ms", OPT_U32, read_timeout_ms),
+    FIELD("write_timeout_ms", OPT_U32, write_timeout_ms),
+    FIELD("deadline_ms", OPT_U32, deadline_ms),
+    FIELD("retry_after_max_ms", OPT_U32, retry_after_max_ms),
+    FIELD("fallback_cache", OPT_BOOL, fallback_cache),
+    FIELD("cache_max_age_ms", OPT_U32, cache_max_age_ms),
+    FIELD("min_interval_ms", OPT_U32, min_interval_ms),
+    FIELD("points_aware", OPT_BOOL, points_aware),
+    FIELD("bearer_token", OPT_STRING, bearer_token),
+    FIELD("seed", OPT_U64, seed),
+    {NULL, OPT_BOOL, 0},
+};
+
+static const struct opt_field breaker_fields[] = {
+    FIELD("threshold", OPT_UNSIGNED, breaker_threshold),
+    FIELD("failure_rate", OPT_UNSIGNED, breaker_failure_rate),
+    FIELD("window", OPT_UNSIGNED, breaker_window),
+    FIELD("min_calls", OPT_UNSIGNED, breaker_min_calls),
+    FIELD("cooldown_ms", OPT_U32, breaker_cooldown_ms),
+    FIELD("cooldown_multiplier", OPT_DOUBLE, breaker_cooldown_multiplier),
+    FIELD("cooldown_max_ms", OPT_U32, breaker_cooldown_max_ms),
+    FIELD("half_open_probes", OPT_UNSIGNED, breaker_half_open_probes),
+    {NULL, OPT_BOOL, 0},
+};
+
+static const struct opt_field budget_fields[] = {
+    FIELD("capacity", OPT_UNSIGNED, budget_capacity),
+    FIELD("retry_cost", OPT_UNSIGNED, budget_retry_cost),
+    FIELD("timeout_cost", OPT_UNSIGNED, budget_timeout_cost),
+    FIELD("success_refund", OPT_UNSIGNED, budget_success_refund),
+    {NULL, OPT_BOOL, 0},
+};
+
+/* A validated number as an unsigned of at most @p max (the parser checked the range). */
+static double bounded(const cJSON *item, double max)
 {
-    if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) || item->valuedouble < min ||
-        item->valuedouble > max) {
-        fail(c, path, "expected a number from %g to %g", min, max);
-        return min;
-    }
-    return item->valuedouble;
+    double v = cJSON_IsNumber(item) && isfinite(item->valuedouble) ? item->valuedouble : 0;
+    return v < 0 ? 0 : v > max ? max : v;
 }
 
-static unsigned whole(struct ctx *c, const cJSON *item, const char *path, double min, double max)
+/* Set the field of @p o that @p item names; false when @p fields has no such key. */
+static bool set_field(const struct opt_field *fields, const cJSON *item, struct eso_options *o)
 {
-    double v = number(c, item, path, min, max);
-    if (!c->failed && v != floor(v))
-        fail(c, path, "expected a whole number");
-    return (unsigned)v;
+    for (const struct opt_field *f = fields; f->key != NULL; f++) {
+        if (strcmp(f->key, item->string) != 0)
+            continue;
+        char *field = (char *)o + f->offset;
+        switch (f->kind) {
+        case OPT_UNSIGNED:
+            *(unsigned *)(void *)field = (unsigned)bounded(item, 4294967295.0);
+            break;
+        case OPT_U32:
+            *(uint32_t *)(void *)field = (uint32_t)bounded(item, 4294967294.0);
+            break;
+        case OPT_DOUBLE:
+            *(double *)(void *)field = bounded(item, 1e9);
+            break;
+        case OPT_BOOL:
+            *(bool *)(void *)field = cJSON_IsTrue(item);
+            break;
+        case OPT_U64:
+            *(uint64_t *)(void *)field = (uint64_t)bounded(item, 9007199254740991.0);
+            break;
+        case OPT_STRING:
+            *(const char **)(void *)field = cJSON_IsString(item) ? item->valuestring : NULL;
+            break;
+        }
+        return true;
+    }
+    return false;
 }
 
-/* 3 or [2, 4]. */
-static struct eso_range range(struct ctx *c, const cJSON *item, const char *path)
+static void set_fields(const struct opt_field *fields, const cJSON *obj, struct eso_options *o)
 {
-    struct eso_range r = {.set = true};
-    if (cJSON_IsNumber(item)) {
-        r.min = r.max = number(c, item, path, 0, 1e12);
-    } else if (cJSON_IsArray(item) && cJSON_GetArraySize(item) == 2) {
-        r.min = number(c, cJSON_GetArrayItem(item, 0), path, 0, 1e12);
-        r.max = number(c, cJSON_GetArrayItem(item, 1), path, 0, 1e12);
-        if (!c->failed && r.min > r.max)
-            fail(c, path, "expected [min, max] with min <= max");
-    } else {
-        fail(c, path, "expected a number or an array [min, max]");
-    }
-    return r;
-}
-
-static bool boolean(struct ctx *c, const cJSON *item, const char *path)
-{
-    if (!cJSON_IsBool(item))
-        fail(c, path, "expected true or false");
-    return cJSON_IsTrue(item);
-}
-
-/* "parent.key" into @p buf, cut to fit (paths are for messages only). */
-static const char *join_path(char *buf, size_t size, const char *parent, const char *key)
-{
-    if (snprintf(buf, size, "%s.%s", parent, key) >= (int)size)
-        buf[size - 1] = '\0';
-    return buf;
-}
-#define PATH(buf, parent, key) join_path((buf), sizeof(buf), (parent), (key))
-
-static void unknown(struct ctx *c, const cJSON *item, const char *path, const char *allowed)
-{
-    char where[192];
-    fail(c, join_path(where, sizeof(where), path, item->string), "unknown key (expected one of %s)", allowed);
-}
-
-
-static void breaker_options(struct ctx *c, const cJSON *obj, const char *path,
-                            struct eso_options *o)
-{
-    char p[192];
-    if (cJSON_IsFalse(obj)) {
-        o->breaker_disabled = true;
-        return;
-    }
-    if (!cJSON_IsObject(obj)) {
-        fail(c, path, "expected false or an object");
-        return;
-    }
-    for (const cJSON *f = obj->child; f != NULL && !c->failed; f = f->next) {
-        const char *k = f->string;
-        if (strcmp(k, "threshold") == 0)
-            o->breaker_threshold = whole(c, f, PATH(p, path, k), 1, 1e6);
-        else if (strcmp(k, "failure_rate") == 0)
-            o->breaker_failure_rate = whole(c, f, PATH(p, path, k), 1, 100);
-        else if (strcmp(k, "window") == 0)
-            o->breaker_window = whole(c, f, PATH(p, path, k), 1, 1e6);
-        else if (strcmp(k, "min_calls") == 0)
-            o->breaker_min_calls = whole(c, f, PATH(p, path, k), 1, 1e6);
-        else if (strcmp(k, "cooldown_ms") == 0)
-            o->breaker_cooldown_ms = whole(c, f, PATH(p, path, k), 1, 1e9);
-        else if (strcmp(k, "cooldown_multiplier") == 0)
-            o->breaker_cooldown_multiplier = number(c, f, PATH(p, path, k), 1, 100);
-        else if (strcmp(k, "cooldown_max_ms") == 0)
-            o->breaker_cooldown_max_ms = whole(c, f, PATH(p, path, k), 1, 1e9);
-        else if (strcmp(k, "half_open_probes") == 0)
-            o->breaker_half_open_probes = whole(c, f, PATH(p, path, k), 1, 1000);
-        else
-            unknown(c, f, path, "threshold, failure_rate, window, min_calls, cooldown_ms, "
-                                "cooldown_multiplier, cooldown_max_ms, half_open_probes");
-    }
-}
-
-static void budget_options(struct ctx *c, const cJSON *obj, const char *path,
-                           struct eso_options *o)
-{
-    char p[192];
-    if (cJSON_IsFalse(obj)) {
-        o->budget_disabled = true;
-        return;
-    }
-    if (!cJSON_IsObject(obj)) {
-        fail(c, path, "expected false or an object");
-        return;
-    }
-    for (const cJSON *f = obj->child; f != NULL && !c->failed; f = f->next) {
-        const char *k = f->string;
-        if (strcmp(k, "capacity") == 0)
-            o->budget_capacity = whole(c, f, PATH(p, path, k), 1, 1e9);
-        else if (strcmp(k, "retry_cost") == 0)
-            o->budget_retry_cost = whole(c, f, PATH(p, path, k), 1, 1e9);
-        else if (strcmp(k, "timeout_cost") == 0)
-            o->budget_timeout_cost = whole(c, f, PATH(p, path, k), 1, 1e9);
-        else if (strcmp(k, "success_refund") == 0)
-            o->budget_success_refund = whole(c, f, PATH(p, path, k), 1, 1e9);
-        else
-            unknown(c, f, path, "capacity, retry_cost, timeout_cost, success_refund");
-    }
+    for (const cJSON *item = cJSON_IsObject(obj) ? obj->child : NULL; item != NULL;
+         item = item->next)
+        set_field(fields, item, o);
 }
 
 static const struct {
@@ -179,206 +138,97 @@ static const struct {
     {"pool_timeout", ESO_RETRY_POOL_TIMEOUT},
 };
 
-static unsigned retry_on(struct ctx *c, const cJSON *arr, const char *path)
+static const struct {
+    const char *name;
+    enum eso_jitter value;
+} jitters[] = {
+    {"none", ESO_JITTER_NONE},
+    {"full", ESO_JITTER_FULL},
+    {"equal", ESO_JITTER_EQUAL},
+    {"decorrelated", ESO_JITTER_DECORRELATED},
+};
+
+static void client_options(const cJSON *obj, struct eso_options *o)
 {
-    unsigned bits = 0;
-    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
-        fail(c, path, "expected a non-empty array of failure classes");
-        return 0;
+    set_fields(client_fields, obj, o);
+    const cJSON *jitter = cJSON_GetObjectItemCaseSensitive(obj, "jitter");
+    for (size_t i = 0; cJSON_IsString(jitter) && i < sizeof(jitters) / sizeof(jitters[0]); i++) {
+        if (strcmp(jitter->valuestring, jitters[i].name) == 0)
+            o->jitter = jitters[i].value;
     }
-    int i = 0;
-    for (const cJSON *item = arr->child; item != NULL; item = item->next, i++) {
-        bool found = false;
-        for (size_t k = 0; cJSON_IsString(item) && k < sizeof(retry_classes) / sizeof(retry_classes[0]);
-             k++) {
-            if (strcmp(item->valuestring, retry_classes[k].name) == 0) {
-                bits |= retry_classes[k].bits;
-                found = true;
-            }
-        }
-        if (!found) {
-            char p[192];
-            if (snprintf(p, sizeof(p), "%s[%d]", path, i) >= (int)sizeof(p))
-                p[sizeof(p) - 1] = '\0';
-            fail(c, p, "expected one of connect, timeout, dropped, 429, 500, 502, 503, 504, 5xx, "
-                       "malformed, graphql_transient, pool_timeout");
+    const cJSON *classes = cJSON_GetObjectItemCaseSensitive(obj, "retry_on");
+    for (const cJSON *c = cJSON_IsArray(classes) ? classes->child : NULL; c != NULL; c = c->next) {
+        for (size_t i = 0; cJSON_IsString(c) && i < sizeof(retry_classes) / sizeof(retry_classes[0]);
+             i++) {
+            if (strcmp(c->valuestring, retry_classes[i].name) == 0)
+                o->retry_on |= retry_classes[i].bits;
         }
     }
-    return bits;
+    const cJSON *breaker = cJSON_GetObjectItemCaseSensitive(obj, "breaker");
+    o->breaker_disabled = cJSON_IsFalse(breaker);
+    set_fields(breaker_fields, breaker, o);
+    const cJSON *budget = cJSON_GetObjectItemCaseSensitive(obj, "budget");
+    o->budget_disabled = cJSON_IsFalse(budget);
+    set_fields(budget_fields, budget, o);
 }
 
-static void client_options(struct ctx *c, const cJSON *obj, const char *path,
-                           struct eso_options *o)
+/* ---- calls and expectations ------------------------------------------------------------- */
+
+/* 3 or [2, 4]; unset when absent. */
+static struct eso_range range(const cJSON *item)
 {
-    char p[192];
-    if (!cJSON_IsObject(obj)) {
-        fail(c, path, "expected an object of client options");
-        return;
+    struct eso_range r = {0};
+    if (cJSON_IsNumber(item)) {
+        r.set = true;
+        r.min = r.max = item->valuedouble;
+    } else if (cJSON_IsArray(item) && cJSON_GetArraySize(item) == 2) {
+        r.set = true;
+        r.min = cJSON_GetArrayItem(item, 0)->valuedouble;
+        r.max = cJSON_GetArrayItem(item, 1)->valuedouble;
     }
-    for (const cJSON *f = obj->child; f != NULL && !c->failed; f = f->next) {
-        const char *k = f->string;
-        PATH(p, path, k);
-        if (strcmp(k, "max_attempts") == 0)
-            o->max_attempts = whole(c, f, p, 1, 100);
-        else if (strcmp(k, "initial_delay_ms") == 0)
-            o->initial_delay_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "multiplier") == 0)
-            o->multiplier = number(c, f, p, 1, 100);
-        else if (strcmp(k, "max_delay_ms") == 0)
-            o->max_delay_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "jitter") == 0) {
-            static const char *const kinds[] = {"none", "full", "equal", "decorrelated"};
-            static const enum eso_jitter values[] = {ESO_JITTER_NONE, ESO_JITTER_FULL,
-                                                     ESO_JITTER_EQUAL, ESO_JITTER_DECORRELATED};
-            bool found = false;
-            for (size_t i = 0; i < 4 && cJSON_IsString(f); i++) {
-                if (strcmp(f->valuestring, kinds[i]) == 0) {
-                    o->jitter = values[i];
-                    found = true;
-                }
-            }
-            if (!found)
-                fail(c, p, "expected one of none, full, equal, decorrelated");
-        } else if (strcmp(k, "retry_on") == 0)
-            o->retry_on = retry_on(c, f, p);
-        else if (strcmp(k, "timeout_ms") == 0)
-            o->timeout_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "connect_timeout_ms") == 0)
-            o->connect_timeout_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "read_timeout_ms") == 0)
-            o->read_timeout_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "write_timeout_ms") == 0)
-            o->write_timeout_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "deadline_ms") == 0)
-            o->deadline_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "retry_after_max_ms") == 0)
-            o->retry_after_max_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "breaker") == 0)
-            breaker_options(c, f, p, o);
-        else if (strcmp(k, "budget") == 0)
-            budget_options(c, f, p, o);
-        else if (strcmp(k, "fallback_cache") == 0)
-            o->fallback_cache = boolean(c, f, p);
-        else if (strcmp(k, "cache_max_age_ms") == 0)
-            o->cache_max_age_ms = whole(c, f, p, 1, 1e10);
-        else if (strcmp(k, "min_interval_ms") == 0)
-            o->min_interval_ms = whole(c, f, p, 1, 1e9);
-        else if (strcmp(k, "points_aware") == 0)
-            o->points_aware = boolean(c, f, p);
-        else if (strcmp(k, "bearer_token") == 0) {
-            if (!cJSON_IsString(f) || f->valuestring[0] == '\0')
-                fail(c, p, "expected a non-empty string");
-            else
-                o->bearer_token = f->valuestring;
-        } else if (strcmp(k, "seed") == 0)
-            o->seed = (uint64_t)whole(c, f, p, 1, 9007199254740991.0);
-        else
-            unknown(c, f, path,
-                    "max_attempts, initial_delay_ms, multiplier, max_delay_ms, jitter, retry_on, "
-                    "timeout_ms, connect_timeout_ms, read_timeout_ms, write_timeout_ms, "
-                    "deadline_ms, retry_after_max_ms, breaker, budget, fallback_cache, "
-                    "cache_max_age_ms, min_interval_ms, points_aware, bearer_token, seed");
-    }
+    return r;
 }
 
-static void string_list(struct ctx *c, const cJSON *arr, const char *path, const char **out,
-                        size_t *count)
+static void string_list(const cJSON *arr, const char **out, size_t *count)
 {
     *count = 0;
-    if (!cJSON_IsArray(arr)) {
-        fail(c, path, "expected an array of strings");
-        return;
-    }
-    for (const cJSON *item = arr->child; item != NULL; item = item->next) {
-        if (!cJSON_IsString(item) || *count == ESO_EXPECT_MAX_LIST) {
-            fail(c, path, "expected at most %d strings", ESO_EXPECT_MAX_LIST);
-            return;
-        }
-        out[(*count)++] = item->valuestring;
+    for (const cJSON *item = cJSON_IsArray(arr) ? arr->child : NULL;
+         item != NULL && *count < ESO_EXPECT_MAX_LIST; item = item->next) {
+        if (cJSON_IsString(item))
+            out[(*count)++] = item->valuestring;
     }
 }
 
-static void call_expectations(struct ctx *c, const cJSON *obj, const char *path,
-                              struct eso_call_plan *call)
+static void call_plan(const cJSON *obj, size_t index, struct eso_call_plan *call)
 {
-    char p[192];
-    if (!cJSON_IsObject(obj)) {
-        fail(c, path, "expected an object of expectations");
-        return;
-    }
-    for (const cJSON *f = obj->child; f != NULL && !c->failed; f = f->next) {
-        const char *k = f->string;
-        PATH(p, path, k);
-        if (strcmp(k, "outcome") == 0) {
-            call->outcome_set = true;
-            if (!cJSON_IsString(f) || !eso__outcome_from_name(f->valuestring, &call->outcome))
-                fail(c, p, "expected \"ok\" or a failure class such as \"timeout\", "
-                           "\"rate_limited\", \"server_error\", \"breaker_open\" (the names "
-                           "eso_status_name() gives)");
-        } else if (strcmp(k, "attempts") == 0)
-            call->attempts = range(c, f, p);
-        else if (strcmp(k, "server_requests") == 0)
-            call->server_requests = range(c, f, p);
-        else if (strcmp(k, "elapsed_ms") == 0)
-            call->elapsed_ms = range(c, f, p);
-        else if (strcmp(k, "from_cache") == 0)
-            call->from_cache = boolean(c, f, p);
-        else if (strcmp(k, "faults") == 0) {
-            call->faults_set = true;
-            string_list(c, f, p, call->faults, &call->fault_count);
-        } else
-            unknown(c, f, path,
-                    "outcome, attempts, server_requests, elapsed_ms, from_cache, faults");
-    }
-}
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(obj, "operation");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(obj, "name");
+    const cJSON *vars = cJSON_GetObjectItemCaseSensitive(obj, "variables");
+    const cJSON *repeat = cJSON_GetObjectItemCaseSensitive(obj, "repeat");
+    const cJSON *concurrency = cJSON_GetObjectItemCaseSensitive(obj, "concurrency");
+    const cJSON *expect = cJSON_GetObjectItemCaseSensitive(obj, "expect");
 
-static void call_plan(struct ctx *c, const cJSON *obj, const char *path, size_t index,
-                      struct eso_call_plan *call)
-{
-    char p[192];
-    call->repeat = 1;
-    call->concurrency = 1;
-    call->from_cache = -1;
-    if (!cJSON_IsObject(obj)) {
-        fail(c, path, "expected an object {\"operation\": ..., \"expect\": {...}}");
-        return;
-    }
-    const char *name = NULL;
-    for (const cJSON *f = obj->child; f != NULL && !c->failed; f = f->next) {
-        const char *k = f->string;
-        PATH(p, path, k);
-        if (strcmp(k, "operation") == 0) {
-            if (!cJSON_IsString(f) || f->valuestring[0] == '\0')
-                fail(c, p, "expected an operation name");
-            else
-                call->operation = f->valuestring;
-        } else if (strcmp(k, "name") == 0) {
-            if (!cJSON_IsString(f))
-                fail(c, p, "expected a string");
-            else
-                name = f->valuestring;
-        } else if (strcmp(k, "variables") == 0) {
-            if (!cJSON_IsObject(f))
-                fail(c, p, "expected an object");
-            call->variables = f;
-        } else if (strcmp(k, "repeat") == 0)
-            call->repeat = whole(c, f, p, 1, 10000);
-        else if (strcmp(k, "concurrency") == 0)
-            call->concurrency = whole(c, f, p, 1, 256);
-        else if (strcmp(k, "wait_ms") == 0)
-            call->wait_ms = number(c, f, p, 0, 1e9);
-        else if (strcmp(k, "expect") == 0)
-            call_expectations(c, f, p, call);
-        else
-            unknown(c, f, path, "name, operation, variables, repeat, concurrency, wait_ms, expect");
-    }
-    if (!c->failed && call->operation == NULL)
-        fail(c, path, "missing \"operation\"");
-    if (name != NULL)
-        snprintf(call->label, sizeof(call->label), "%s", name);
+    call->operation = cJSON_IsString(op) ? op->valuestring : "";
+    call->variables = cJSON_IsObject(vars) ? vars : NULL;
+    call->repeat = repeat != NULL ? (unsigned)bounded(repeat, 10000) : 1;
+    call->concurrency = concurrency != NULL ? (unsigned)bounded(concurrency, 256) : 1;
+    call->wait_ms = bounded(cJSON_GetObjectItemCaseSensitive(obj, "wait_ms"), 1e9);
+    if (cJSON_IsString(name))
+        snprintf(call->label, sizeof(call->label), "%s", name->valuestring);
     else
-        snprintf(call->label, sizeof(call->label), "call %zu %s", index + 1,
-                 call->operation != NULL ? call->operation : "?");
+        snprintf(call->label, sizeof(call->label), "call %zu %s", index + 1, call->operation);
+
+    const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(expect, "outcome");
+    call->outcome_set =
+        cJSON_IsString(outcome) && eso__outcome_from_name(outcome->valuestring, &call->outcome);
+    call->attempts = range(cJSON_GetObjectItemCaseSensitive(expect, "attempts"));
+    call->server_requests = range(cJSON_GetObjectItemCaseSensitive(expect, "server_requests"));
+    call->elapsed_ms = range(cJSON_GetObjectItemCaseSensitive(expect, "elapsed_ms"));
+    const cJSON *from_cache = cJSON_GetObjectItemCaseSensitive(expect, "from_cache");
+    call->from_cache = cJSON_IsBool(from_cache) ? cJSON_IsTrue(from_cache) : -1;
+    const cJSON *faults = cJSON_GetObjectItemCaseSensitive(expect, "faults");
+    call->faults_set = cJSON_IsArray(faults);
+    string_list(faults, call->faults, &call->fault_count);
 }
 
 static const char *const counter_names[] = {
@@ -407,70 +257,29 @@ bool eso__counter_value(const struct eso_counters *k, const char *name, double *
 
 int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, size_t err_size)
 {
-    struct ctx c = {.err = err, .err_size = err_size};
-    char p[192];
     memset(plan, 0, sizeof(*plan));
-    if (!cJSON_IsObject(expect)) {
-        fail(&c, "expect", "missing or not an object: every scenario says what the client "
-                           "must do");
+    const cJSON *calls = cJSON_GetObjectItemCaseSensitive(expect, "calls");
+    if (!cJSON_IsObject(expect) || !cJSON_IsArray(calls) || cJSON_GetArraySize(calls) == 0) {
+        snprintf(err, err_size, "expect: missing, or without calls: every scenario the runner "
+                                "plays says which calls to make and what must come of them");
         return -1;
     }
-    for (const cJSON *f = expect->child; f != NULL && !c.failed; f = f->next) {
-        const char *k = f->string;
-        PATH(p, "expect", k);
-        if (strcmp(k, "time_scale") == 0) {
-            plan->time_scale = number(&c, f, p, 1e-6, 1000);
-        } else if (strcmp(k, "client") == 0) {
-            client_options(&c, f, p, &plan->client);
-        } else if (strcmp(k, "calls") == 0) {
-            if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) == 0 ||
-                cJSON_GetArraySize(f) > ESO_EXPECT_MAX_CALLS) {
-                fail(&c, p, "expected an array of 1 to %d calls", ESO_EXPECT_MAX_CALLS);
-                break;
-            }
-            for (const cJSON *call = f->child; call != NULL && !c.failed; call = call->next) {
-                char cp[192];
-                snprintf(cp, sizeof(cp), "expect.calls[%zu]", plan->call_count);
-                call_plan(&c, call, cp, plan->call_count, &plan->calls[plan->call_count]);
-                plan->call_count++;
-            }
-        } else if (strcmp(k, "breaker") == 0) {
-            plan->breaker_set = true;
-            string_list(&c, f, p, plan->breaker, &plan->breaker_count);
-            for (size_t i = 0; i < plan->breaker_count && !c.failed; i++) {
-                const char *s = plan->breaker[i];
-                if (strcmp(s, "closed") != 0 && strcmp(s, "open") != 0 &&
-                    strcmp(s, "half_open") != 0)
-                    fail(&c, p, "expected states closed, open or half_open; got \"%s\"", s);
-            }
-        } else if (strcmp(k, "counters") == 0) {
-            if (!cJSON_IsObject(f)) {
-                fail(&c, p, "expected an object of counter name -> number or [min, max]");
-                break;
-            }
-            for (const cJSON *counter = f->child; counter != NULL && !c.failed;
-                 counter = counter->next) {
-                char cp[192];
-                double ignored;
-                struct eso_counters zero = {0};
-                PATH(cp, p, counter->string);
-                if (!eso__counter_value(&zero, counter->string, &ignored)) {
-                    fail(&c, cp, "unknown counter (see struct eso_counters)");
-                    break;
-                }
-                if (plan->counter_count == ESO_EXPECT_MAX_LIST) {
-                    fail(&c, cp, "too many counters");
-                    break;
-                }
-                plan->counters[plan->counter_count].name = counter->string;
-                plan->counters[plan->counter_count].range = range(&c, counter, cp);
-                plan->counter_count++;
-            }
-        } else {
-            unknown(&c, f, "expect", "time_scale, client, calls, breaker, counters");
-        }
+    plan->time_scale = bounded(cJSON_GetObjectItemCaseSensitive(expect, "time_scale"), 1000);
+    client_options(cJSON_GetObjectItemCaseSensitive(expect, "client"), &plan->client);
+    for (const cJSON *call = calls->child; call != NULL && plan->call_count < ESO_EXPECT_MAX_CALLS;
+         call = call->next) {
+        call_plan(call, plan->call_count, &plan->calls[plan->call_count]);
+        plan->call_count++;
     }
-    if (!c.failed && plan->call_count == 0)
-        fail(&c, "expect.calls", "missing: the calls to make");
-    return c.failed ? -1 : 0;
+    const cJSON *breaker = cJSON_GetObjectItemCaseSensitive(expect, "breaker");
+    plan->breaker_set = cJSON_IsArray(breaker);
+    string_list(breaker, plan->breaker, &plan->breaker_count);
+    const cJSON *counters = cJSON_GetObjectItemCaseSensitive(expect, "counters");
+    for (const cJSON *c = cJSON_IsObject(counters) ? counters->child : NULL;
+         c != NULL && plan->counter_count < ESO_EXPECT_MAX_LIST; c = c->next) {
+        plan->counters[plan->counter_count].name = c->string;
+        plan->counters[plan->counter_count].range = range(c);
+        plan->counter_count++;
+    }
+    return 0;
 }

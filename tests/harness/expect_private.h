@@ -55,8 +55,9 @@ struct eso_run_plan {
 };
 
 /*
- * Build @p plan from @p expect (borrowed: it must outlive the plan). On a problem
- * returns -1 with "JSON.PATH: what was expected" in @p err.
+ * Build @p plan from @p expect (borrowed: it must outlive the plan), which eso-mock's
+ * scenario parser has validated. Returns -1 with the reason in @p err when the section is
+ * absent or has no calls (valid for eso-mock, useless to the runner).
  */
 int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, size_t err_size);
 

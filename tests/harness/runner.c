@@ -11,6 +11,7 @@
 
 #include <esoharness/fixture.h>
 #include <esoharness/runner.h>
+#include <esomock/scenario.h>
 
 #include "expect_private.h"
 #include "timeline_private.h"
@@ -302,6 +303,23 @@ int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
         name = n->valuestring;
     if (cJSON_IsString(d))
         description = d->valuestring;
+    /* Validate the whole file, expect section included, before trusting any of it. */
+    char *problems = NULL;
+    size_t problems_len = 0;
+    FILE *report_file = open_memstream(&problems, &problems_len);
+    enum esomock_status valid = report_file != NULL
+                                    ? esomock_check_scenario_files(&path, 1, r.opts->fixtures_dir,
+                                                                   report_file)
+                                    : ESOMOCK_OUT_OF_MEMORY;
+    if (report_file != NULL)
+        fclose(report_file);
+    if (valid != ESOMOCK_OK) {
+        snprintf(error, sizeof(error), "invalid scenario: %s",
+                 problems != NULL && problems[0] ? problems : esomock_strerror(valid));
+        free(problems);
+        goto out;
+    }
+    free(problems);
     char plan_error[400];
     if (eso__expect_plan(cJSON_GetObjectItemCaseSensitive(json, "expect"), &r.plan, plan_error,
                          sizeof(plan_error)) != 0) {

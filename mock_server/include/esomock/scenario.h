@@ -53,6 +53,16 @@ ESOMOCK_API enum esomock_status esomock_check_scenario_files(const char *const *
                                                              const char *fixtures_dir,
                                                              FILE *report);
 
+/**
+ * As esomock_check_scenario_files(); @p checked (may be NULL) receives how many files were
+ * scenarios (a JSON Schema document among them is skipped and said so on @p report).
+ */
+ESOMOCK_API enum esomock_status esomock_check_scenario_files_counted(const char *const *paths,
+                                                                     size_t count,
+                                                                     const char *fixtures_dir,
+                                                                     FILE *report,
+                                                                     size_t *checked);
+
 #ifdef __cplusplus
 }
 #endif
