@@ -134,11 +134,16 @@ static void load_scenario(struct esomock_server *srv, struct esomock_request *re
     /* One GraphQL-style error per problem, as `eso-mock check` prints them. */
     cJSON *root = cJSON_CreateObject();
     cJSON *errors = cJSON_AddArrayToObject(root, "errors");
-    char *save = NULL;
-    for (char *line = strtok_r(err, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = err; *line != '\0';) {
+        char *eol = strchr(line, '\n');
+        if (eol != NULL)
+            *eol = '\0';
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "message", line);
         cJSON_AddItemToArray(errors, e);
+        if (eol == NULL)
+            break;
+        line = eol + 1;
     }
     cJSON_AddBoolToObject(root, "loaded", false);
     esomock__reply_json(&req->reply, rc == ESOMOCK_SCENARIO_INVALID ? 400 : 500, root);
@@ -207,12 +212,14 @@ void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *r
         return;
     }
     bool path_known = false;
-    const char *allowed = NULL;
+    char allowed[64] = "";
     for (size_t i = 0; i < sizeof(admin_routes) / sizeof(admin_routes[0]); i++) {
         if (strcmp(req->path, admin_routes[i].path) != 0)
             continue;
         path_known = true;
-        allowed = admin_routes[i].method;
+        size_t used = strlen(allowed);
+        snprintf(allowed + used, sizeof(allowed) - used, "%s%s", used ? ", " : "",
+                 admin_routes[i].method);
         bool head_of_get = strcmp(req->method, "HEAD") == 0 &&
                            strcmp(admin_routes[i].method, "GET") == 0;
         if (strcmp(req->method, admin_routes[i].method) == 0 || head_of_get) {
