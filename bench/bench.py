@@ -277,11 +277,50 @@ end
 """
 
 
-def run_wrk(url, duration_s, body_path=None, connections=WRK_CONNECTIONS):
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks():
+    """(busy, total) CPU ticks of the whole machine so far."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    # user + nice + system: what processes use. Interrupt time is left out (the loopback
+    # traffic of the run itself lands there, charged to no process); steal is not ours.
+    return v[0] + v[1] + v[2], sum(v)
+
+
+def process_ticks(pid):
+    """CPU ticks (user + system, all threads) of process @pid so far; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return 0
+    fields = data[data.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def children_ticks():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * CLOCK_TICK
+
+
+def run_wrk(url, duration_s, body_path=None, connections=WRK_CONNECTIONS, server_pid=None):
+    """
+    One wrk run. With @server_pid, also the share of the machine's CPU that went to
+    anything but that server and wrk during the run ("other_load"): other work on a
+    2-CPU machine is the main source of noise, so every measured run says how much it got.
+    """
     env = dict(os.environ, BENCH_BODY=body_path or CTX.request_path)
     cmd = pin(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration_s}s", "--latency",
                "--timeout", "5s", "-s", CTX.wrk_script, url], CTX.load_cpus)
+    busy0, total0 = machine_ticks()
+    server0, wrk0 = (process_ticks(server_pid) if server_pid else 0), children_ticks()
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration_s + 60)
+    busy1, total1 = machine_ticks()
+    server1, wrk1 = (process_ticks(server_pid) if server_pid else 0), children_ticks()
+    others = (busy1 - busy0) - (server1 - server0) - (wrk1 - wrk0)
+    other_load = max(0.0, others / max(1, total1 - total0)) if server_pid else None
     m = re.search(r"^WRKJSON (.*)$", r.stdout, re.M)
     if r.returncode != 0 or not m:
         raise RuntimeError(f"wrk failed ({r.returncode}): {r.stderr.strip()} {r.stdout[-400:]}")
@@ -298,6 +337,7 @@ def run_wrk(url, duration_s, body_path=None, connections=WRK_CONNECTIONS):
         "errors": d["errors"],
         "error_total": errors,
         "bytes": d["bytes"],
+        "other_load": other_load,
     }
 
 
@@ -626,7 +666,7 @@ def bench_servers(throughput, fidelity):
             srv.check_answer()
             row["warmup_rps"] = warm_up(srv.url)
             if throughput:
-                row.update(run_wrk(srv.url, cfg["wrk_s"]))
+                row.update(run_wrk(srv.url, cfg["wrk_s"], server_pid=srv.pid))
                 row["rss_kib"] = rss_kib(srv.pid)
                 log(f"  {row['rps']:.0f} req/s p50 {row['p50_ms']:.2f} ms "
                     f"p99 {row['p99_ms']:.2f} ms")
@@ -873,7 +913,7 @@ def bench_hung():
             row["rss_held_kib"] = rss1
             if n:
                 row["rss_per_conn_kib"] = (rss1 - rss0) / n
-            row.update(run_wrk(srv.url, cfg["hung_wrk_s"]))
+            row.update(run_wrk(srv.url, cfg["hung_wrk_s"], server_pid=srv.pid))
             row["rss_after_wrk_kib"] = rss_kib(srv.pid)
             row["waiting_after"] = srv.metric("esomock_waiting_connections")
             row["held_closed_early"] = count_closed(socks)
@@ -1035,6 +1075,10 @@ def fmt(v, digits=2):
     return str(v)
 
 
+def pct(v):
+    return "-" if v is None else f"{v * 100:.0f}%"
+
+
 def table(header, rows):
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
               for i, h in enumerate(header)]
@@ -1074,15 +1118,15 @@ def render(results):
             name = r["server"] + (f" ({r['variant']})" if r.get("variant") else "")
             if "error" in r:
                 rows.append([name, r["config"], "failed: " + r["error"][:60], "", "", "", "", "",
-                             ""])
+                             "", ""])
                 continue
             warm = r.get("warmup_rps", [])
             rows.append([name, r["config"], fmt(r["rps"], 0), fmt(r["p50_ms"]),
                          fmt(r["p99_ms"]), fmt(r.get("vs_eso_mock")),
                          fmt(r.get("rss_kib", 0) / 1024, 1), fmt(r["error_total"]),
-                         f"{len(warm) * w['warmup_round_s']} s"])
+                         f"{len(warm) * w['warmup_round_s']} s", pct(r.get("other_load"))])
         out.append(table(["server", "configuration", "req/s", "p50 ms", "p99 ms",
-                          "× eso-mock", "RSS MiB", "errors", "warm-up"], rows))
+                          "× eso-mock", "RSS MiB", "errors", "warm-up", "others"], rows))
         sm = t["summary"]
         if "eso_mock_vs_ceiling" in sm:
             out.append(f"\neso-mock (best: {sm['eso_mock_best']}) reaches "
@@ -1141,13 +1185,14 @@ def render(results):
         rows = []
         for r in h["rows"]:
             if "error" in r:
-                rows.append([r["held"], "failed: " + r["error"][:60], "", "", "", "", ""])
+                rows.append([r["held"], "failed: " + r["error"][:60], "", "", "", "", "", ""])
                 continue
             rows.append([r["held"], fmt(r["rps"], 0), fmt(r["p50_ms"]), fmt(r["p99_ms"]),
                          f"{r['rss_idle_kib'] / 1024:.1f} → {r['rss_held_kib'] / 1024:.1f}",
-                         fmt(r.get("rss_per_conn_kib"), 1), r["held_closed_early"]])
+                         fmt(r.get("rss_per_conn_kib"), 1), r["held_closed_early"],
+                         pct(r.get("other_load"))])
         out.append(table(["held", "req/s", "p50 ms", "p99 ms", "RSS MiB idle → held",
-                          "KiB / held conn", "held closed early"], rows))
+                          "KiB / held conn", "held closed early", "others"], rows))
         notes = h.get("notes", []) + busy_notes(h["rows"], lambda r: f"N={r['held']}")
         out += [f"\n- {n}" for n in notes]
         out.append("")

@@ -43,7 +43,8 @@ bool esomock__admin_allowed(const struct sockaddr *client, const char *authoriza
                             const char *admin_token)
 {
     if (admin_token != NULL && authorization != NULL &&
-        strncasecmp(authorization, "Bearer ", 7) == 0 && same_secret(authorization + 7, admin_token))
+        strncasecmp(authorization, "Bearer ", 7) == 0 &&
+        same_secret(authorization + 7, admin_token))
         return true;
     return is_loopback(client);
 }
@@ -60,10 +61,10 @@ static bool admin_allowed(struct esomock_server *srv, struct esomock_request *re
 static void reply_journal(struct esomock_server *srv, struct esomock_request *req)
 {
     struct esomock_journal_filter filter = {0};
-    filter.operation = MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND,
-                                                   "operation");
-    const char *since = MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND,
-                                                    "since");
+    filter.operation =
+        MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, "operation");
+    const char *since =
+        MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, "since");
     if (since != NULL) {
         char *end = NULL;
         filter.since_seq = strtoull(since, &end, 10);
@@ -73,8 +74,8 @@ static void reply_journal(struct esomock_server *srv, struct esomock_request *re
             return;
         }
     }
-    const char *admin = MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND,
-                                                    "include_admin");
+    const char *admin =
+        MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, "include_admin");
     filter.include_admin = admin != NULL && strcmp(admin, "false") != 0 && strcmp(admin, "0") != 0;
 
     struct esomock_journal_entry *entries = NULL;
@@ -125,8 +126,8 @@ static void reply_scenario(struct esomock_server *srv, struct esomock_request *r
 static void load_scenario(struct esomock_server *srv, struct esomock_request *req)
 {
     char err[ESOMOCK_ERROR_SIZE] = "";
-    enum esomock_status rc = esomock_server_load_scenario(
-        srv, req->body != NULL ? req->body : "", req->body_len, "<admin>", err);
+    enum esomock_status rc = esomock_server_load_scenario(srv, req->body != NULL ? req->body : "",
+                                                          req->body_len, "<admin>", err);
     if (rc == ESOMOCK_OK) {
         esomock__reply_borrowed(&req->reply, 200, "{\"loaded\":true}", 15);
         return;
@@ -220,8 +221,8 @@ void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *r
         size_t used = strlen(allowed);
         snprintf(allowed + used, sizeof(allowed) - used, "%s%s", used ? ", " : "",
                  admin_routes[i].method);
-        bool head_of_get = strcmp(req->method, "HEAD") == 0 &&
-                           strcmp(admin_routes[i].method, "GET") == 0;
+        bool head_of_get =
+            strcmp(req->method, "HEAD") == 0 && strcmp(admin_routes[i].method, "GET") == 0;
         if (strcmp(req->method, admin_routes[i].method) == 0 || head_of_get) {
             admin_routes[i].handle(srv, req);
             return;
@@ -234,7 +235,7 @@ void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *r
                              req->path);
         return;
     }
-    esomock__reply_error(&req->reply, 405, "METHOD_NOT_ALLOWED", "%s does not accept %s",
-                         req->path, req->method);
+    esomock__reply_error(&req->reply, 405, "METHOD_NOT_ALLOWED", "%s does not accept %s", req->path,
+                         req->method);
     esomock__reply_header(&req->reply, "Allow", allowed);
 }

@@ -22,8 +22,8 @@ enum esomock_status esomock__blackhole_open(struct esomock_blackhole *bh, const 
                                             char *err)
 {
     esomock__blackhole_init(bh);
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *ai = NULL;
     if (getaddrinfo(host, "0", &hints, &ai) != 0 || ai == NULL) {
         snprintf(err, ESOMOCK_ERROR_SIZE, "blackhole: cannot resolve %s", host);

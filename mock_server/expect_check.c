@@ -8,23 +8,41 @@
 
 /* Kept in step with libesologs' eso_status_name(); the harness's tests check that they agree. */
 const char *const esomock__expect_outcomes[] = {
-    "ok",          "bad_argument",     "out_of_memory",    "connect_failed",
-    "timeout",     "connection_dropped", "connection_reset", "truncated",
-    "rate_limited", "server_error",    "unauthorized",     "http_error",
-    "malformed_json", "graphql_error", "graphql_transient", "breaker_open",
-    "budget_exhausted", "deadline_exceeded", "pool_timeout", "auth_failed",
-    "no_credentials", "response_too_large", "unknown_operation", "transport",
+    "ok",
+    "bad_argument",
+    "out_of_memory",
+    "connect_failed",
+    "timeout",
+    "connection_dropped",
+    "connection_reset",
+    "truncated",
+    "rate_limited",
+    "server_error",
+    "unauthorized",
+    "http_error",
+    "malformed_json",
+    "graphql_error",
+    "graphql_transient",
+    "breaker_open",
+    "budget_exhausted",
+    "deadline_exceeded",
+    "pool_timeout",
+    "auth_failed",
+    "no_credentials",
+    "response_too_large",
+    "unknown_operation",
+    "transport",
     NULL,
 };
 
 enum kind {
-    K_NUMBER,  /* min..max */
-    K_WHOLE,   /* integer min..max */
+    K_NUMBER, /* min..max */
+    K_WHOLE,  /* integer min..max */
     K_BOOL,
-    K_STRING,  /* non-empty */
-    K_ENUM,    /* one of `names` */
-    K_RANGE,   /* number or [min, max] */
-    K_OBJECT,  /* fields in `sub` */
+    K_STRING, /* non-empty */
+    K_ENUM,   /* one of `names` */
+    K_RANGE,  /* number or [min, max] */
+    K_OBJECT, /* fields in `sub` */
     K_OBJECT_OR_FALSE,
     K_ANY_OBJECT,
     K_ENUM_LIST, /* array of `names` */
@@ -40,19 +58,32 @@ struct field {
     const struct field *sub;
 };
 
-#define END {NULL, K_NUMBER, 0, 0, NULL, NULL}
+#define END                                                                                        \
+    {                                                                                              \
+        NULL, K_NUMBER, 0, 0, NULL, NULL                                                           \
+    }
 
 static const char *const jitters[] = {"none", "full", "equal", "decorrelated", NULL};
-static const char *const retry_classes[] = {"connect", "timeout",  "dropped",   "429",
-                                            "500",     "502",      "503",       "504",
-                                            "5xx",     "malformed", "graphql_transient",
-                                            "pool_timeout", NULL};
+static const char *const retry_classes[] = {
+    "connect", "timeout",   "dropped",           "429",          "500", "502", "503", "504",
+    "5xx",     "malformed", "graphql_transient", "pool_timeout", NULL};
 static const char *const breaker_states[] = {"closed", "open", "half_open", NULL};
-static const char *const counters[] = {
-    "calls",          "calls_ok",          "calls_failed",      "attempts",
-    "retries",        "give_ups",          "breaker_rejections", "breaker_opens",
-    "budget_rejections", "deadline_exceeded", "cache_fallbacks", "cache_stores",
-    "pacing_waits",   "token_fetches",     "token_invalidations", NULL};
+static const char *const counters[] = {"calls",
+                                       "calls_ok",
+                                       "calls_failed",
+                                       "attempts",
+                                       "retries",
+                                       "give_ups",
+                                       "breaker_rejections",
+                                       "breaker_opens",
+                                       "budget_rejections",
+                                       "deadline_exceeded",
+                                       "cache_fallbacks",
+                                       "cache_stores",
+                                       "pacing_waits",
+                                       "token_fetches",
+                                       "token_invalidations",
+                                       NULL};
 
 static const struct field breaker_fields[] = {
     {"threshold", K_WHOLE, 1, 1e6, NULL, NULL},
@@ -249,7 +280,8 @@ static void check_value(const cJSON *v, const char *path, const struct field *f,
         int i = 0;
         for (const cJSON *item = v->child; item != NULL; item = item->next, i++) {
             join_index(child, sizeof(child), path, i);
-            if (!cJSON_IsString(item) || (f->names != NULL && !in_names(f->names, item->valuestring))) {
+            if (!cJSON_IsString(item) ||
+                (f->names != NULL && !in_names(f->names, item->valuestring))) {
                 if (f->names != NULL) {
                     list_names(f->names, names, sizeof(names));
                     add(errors, child, "expected one of %s", names);
@@ -309,8 +341,8 @@ static void check_object(const cJSON *obj, const char *path, const struct field 
             char keys[512] = "";
             size_t used = 0;
             for (const struct field *k = fields; k->key != NULL && used + 1 < sizeof(keys); k++) {
-                int n = snprintf(keys + used, sizeof(keys) - used, "%s%s", used ? ", " : "",
-                                 k->key);
+                int n =
+                    snprintf(keys + used, sizeof(keys) - used, "%s%s", used ? ", " : "", k->key);
                 if (n < 0)
                     break;
                 used += (size_t)n;

@@ -36,8 +36,7 @@ static void reset_now(struct MHD_Connection *connection)
 static void add_headers(struct MHD_Response *response, const struct esomock_reply *reply)
 {
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            reply->content_type != NULL ? reply->content_type
-                                                        : "application/json");
+                            reply->content_type != NULL ? reply->content_type : "application/json");
     for (size_t i = 0; i < reply->header_count; i++)
         MHD_add_response_header(response, reply->headers[i].name, reply->headers[i].value);
 }

@@ -328,8 +328,7 @@ out:
 }
 
 const struct esomock_fixture *esomock__fixtures_match(const struct esomock_fixture_set *set,
-                                                      const char *operation,
-                                                      const cJSON *variables)
+                                                      const char *operation, const cJSON *variables)
 {
     const struct esomock_fixture *best = NULL;
     int best_keys = -1;

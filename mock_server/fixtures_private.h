@@ -13,13 +13,13 @@
 #define ESOMOCK_FIXTURE_MAX_BYTES (8u * 1024u * 1024u)
 
 struct esomock_fixture {
-    char *name;        /* file stem, e.g. "getGuildById.3468" */
-    char *path;        /* the file it came from */
+    char *name; /* file stem, e.g. "getGuildById.3468" */
+    char *path; /* the file it came from */
     char *operation;
-    cJSON *variables;  /* object to match as a subset; NULL for the operation's default */
-    int status;        /* HTTP status to send */
-    cJSON *headers;    /* object of string values, or NULL */
-    char *body;        /* the response body, serialised once at load */
+    cJSON *variables; /* object to match as a subset; NULL for the operation's default */
+    int status;       /* HTTP status to send */
+    cJSON *headers;   /* object of string values, or NULL */
+    char *body;       /* the response body, serialised once at load */
     size_t body_len;
 };
 

@@ -108,8 +108,8 @@ static enum token_kind next_token(struct lexer *lx)
         kind = lex_string(lx);
     } else if (c == '-' || isdigit((unsigned char)c)) {
         lx->p++;
-        while (lx->p < lx->end && (isalnum((unsigned char)*lx->p) || *lx->p == '.' ||
-                                   *lx->p == '+' || *lx->p == '-'))
+        while (lx->p < lx->end &&
+               (isalnum((unsigned char)*lx->p) || *lx->p == '.' || *lx->p == '+' || *lx->p == '-'))
             lx->p++;
         kind = TOK_OTHER;
     } else if (c == '.' && lx->end - lx->p >= 3 && strncmp(lx->p, "...", 3) == 0) {
@@ -184,8 +184,7 @@ enum esomock_gql_find esomock__gql_choose_operation(const char *doc, size_t len,
             in_header = true;
             continue;
         }
-        if (!token_is(&lx, "query") && !token_is(&lx, "mutation") &&
-            !token_is(&lx, "subscription"))
+        if (!token_is(&lx, "query") && !token_is(&lx, "mutation") && !token_is(&lx, "subscription"))
             continue;
         saw_operation = true;
         in_header = true;
@@ -223,8 +222,9 @@ enum esomock_gql_find esomock__gql_choose_operation(const char *doc, size_t len,
                 snprintf(why, why_size, "Unknown operation named \"%.*s\"", ESOMOCK_OPNAME_MAX,
                          wanted);
             else
-                snprintf(why, why_size, "the document has only anonymous operations "
-                                        "and the request gives no operationName");
+                snprintf(why, why_size,
+                         "the document has only anonymous operations "
+                         "and the request gives no operationName");
         }
         return wanted != NULL ? ESOMOCK_GQL_UNKNOWN_NAME : ESOMOCK_GQL_ANONYMOUS;
     }

@@ -9,10 +9,10 @@
 
 enum esomock_gql_find {
     ESOMOCK_GQL_FOUND = 0,
-    ESOMOCK_GQL_SYNTAX,         /* unterminated string, stray character, unbalanced braces */
-    ESOMOCK_GQL_NO_OPERATION,   /* the document defines no operation at all */
-    ESOMOCK_GQL_ANONYMOUS,      /* only anonymous operations, and no operationName was given */
-    ESOMOCK_GQL_UNKNOWN_NAME,   /* operationName names no operation in the document */
+    ESOMOCK_GQL_SYNTAX,       /* unterminated string, stray character, unbalanced braces */
+    ESOMOCK_GQL_NO_OPERATION, /* the document defines no operation at all */
+    ESOMOCK_GQL_ANONYMOUS,    /* only anonymous operations, and no operationName was given */
+    ESOMOCK_GQL_UNKNOWN_NAME, /* operationName names no operation in the document */
     ESOMOCK_GQL_NAME_TOO_LONG,
 };
 

@@ -11,7 +11,8 @@
 #include "clock_private.h"
 #include "server_private.h"
 
-static const char malformed_body[] = "{\"data\": {\"guildData\": {\"guild\": {\"id\": 3468, \"name\": \"Tr";
+static const char malformed_body[] =
+    "{\"data\": {\"guildData\": {\"guild\": {\"id\": 3468, \"name\": \"Tr";
 
 /* True for plans whose answer is the API's own (so it costs points and needs a token). */
 static bool answers_normally(enum esomock_action action)
@@ -65,8 +66,8 @@ static void use_fixture(struct esomock_reply *reply, const struct esomock_fixtur
     }
 }
 
-static void graphql_answer(struct esomock_server *srv, struct esomock_request *req, int parse_status,
-                           const char *parse_error)
+static void graphql_answer(struct esomock_server *srv, struct esomock_request *req,
+                           int parse_status, const char *parse_error)
 {
     const char *authorization = esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
     enum esomock_bearer bearer = esomock__auth_check(srv->auth, authorization);
@@ -141,8 +142,8 @@ static void apply_step_overrides(struct esomock_server *srv, struct esomock_requ
         if (fx != NULL)
             use_fixture(&req->reply, fx, step->status);
         else if (step->body != NULL)
-            esomock__reply_borrowed(&req->reply, step->status != 0 ? step->status : 200,
-                                    step->body, step->body_len);
+            esomock__reply_borrowed(&req->reply, step->status != 0 ? step->status : 200, step->body,
+                                    step->body_len);
         else if (step->status != 0)
             req->reply.status = step->status;
         if (step->headers != NULL) {
@@ -186,10 +187,9 @@ void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request
         if (req->route == ESOMOCK_ROUTE_GRAPHQL)
             graphql_answer(srv, req, parse_status, parse_error);
         else
-            esomock__auth_token_request(srv->auth,
-                                        esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION),
-                                        req->body != NULL ? req->body : "", req->body_len,
-                                        &req->reply);
+            esomock__auth_token_request(
+                srv->auth, esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION),
+                req->body != NULL ? req->body : "", req->body_len, &req->reply);
     } else {
         req->reply.status = 200;
         req->reply.content_type = "application/json";

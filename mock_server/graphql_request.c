@@ -14,8 +14,9 @@ int esomock__gql_request_parse(const char *body, size_t len, struct esomock_gql_
 {
     memset(req, 0, sizeof(*req));
     if (len == 0) {
-        snprintf(why, why_size, "Request body is empty: expected JSON "
-                                "{\"query\": \"...\", \"operationName\": ..., \"variables\": {...}}");
+        snprintf(why, why_size,
+                 "Request body is empty: expected JSON "
+                 "{\"query\": \"...\", \"operationName\": ..., \"variables\": {...}}");
         return 400;
     }
     const char *parse_end = NULL;
@@ -56,8 +57,8 @@ int esomock__gql_request_parse(const char *body, size_t len, struct esomock_gql_
         snprintf(why, why_size, "\"variables\" must be an object or null");
         goto fail;
     }
-    const char *wanted = cJSON_IsString(name) && name->valuestring[0] != '\0' ? name->valuestring
-                                                                              : NULL;
+    const char *wanted =
+        cJSON_IsString(name) && name->valuestring[0] != '\0' ? name->valuestring : NULL;
     char detail[256] = "";
     enum esomock_gql_find found =
         esomock__gql_choose_operation(query->valuestring, strlen(query->valuestring), wanted,

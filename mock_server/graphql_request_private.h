@@ -9,16 +9,16 @@
 #include "gql_document_private.h"
 
 struct esomock_gql_request {
-    cJSON *root;              /* owns query and variables */
-    const char *query;        /* the document */
-    const cJSON *variables;   /* an object, or NULL when absent or null */
+    cJSON *root;            /* owns query and variables */
+    const char *query;      /* the document */
+    const cJSON *variables; /* an object, or NULL when absent or null */
     char operation[ESOMOCK_OPNAME_MAX + 1];
 };
 
 /*
- * Parse @p body, which must be NUL-terminated at body[len]. On success fills @p req (free with esomock__gql_request_clear) and
- * returns 0. On failure returns the HTTP status to answer (400) and writes the
- * reason to @p why; @p req holds nothing then.
+ * Parse @p body, which must be NUL-terminated at body[len]. On success fills @p req (free with
+ * esomock__gql_request_clear) and returns 0. On failure returns the HTTP status to answer (400) and
+ * writes the reason to @p why; @p req holds nothing then.
  */
 int esomock__gql_request_parse(const char *body, size_t len, struct esomock_gql_request *req,
                                char *why, size_t why_size);

@@ -14,10 +14,10 @@ struct esomock_journal {
     pthread_cond_t changed; /* an entry arrived or completed */
     struct esomock_journal_entry *ring;
     size_t capacity;
-    uint64_t first_seq;  /* oldest seq still held (after clears and drops) */
-    uint64_t last_seq;   /* newest seq added */
-    uint64_t dropped;    /* pushed out by newer entries */
-    FILE *jsonl;         /* completed entries as JSON lines, or NULL; not owned */
+    uint64_t first_seq; /* oldest seq still held (after clears and drops) */
+    uint64_t last_seq;  /* newest seq added */
+    uint64_t dropped;   /* pushed out by newer entries */
+    FILE *jsonl;        /* completed entries as JSON lines, or NULL; not owned */
 };
 
 /* Allocate the ring; false when out of memory. */

@@ -16,43 +16,44 @@
 
 static void usage(FILE *to)
 {
-    fprintf(to,
-            "Usage: eso-mock [OPTION]...\n"
-            "       eso-mock check [--fixtures DIR] SCENARIO.json...\n"
-            "A mock ESO Logs API v2 server: GraphQL operations answered from fixtures,\n"
-            "OAuth client-credentials tokens, and (with --scenario) scripted faults.\n"
-            "\n"
-            "  --host ADDR          address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)\n"
-            "  --port N             TCP port (default 8080; 0 picks a free one)\n"
-            "  --port-file FILE     write the bound port to FILE once listening\n"
-            "  --fixtures DIR       fixture directory (default: %s)\n"
-            "  --scenario FILE      fault scenario to play (JSON; see scenarios/README.md)\n"
-            "  --watch              reload --scenario FILE when it changes (a bad edit is refused)\n"
-            "  --journal FILE       append every completed request to FILE as a JSON line\n"
-            "  --journal-capacity N requests kept for GET /__admin/requests (default 10000)\n"
-            "  --blackhole          also open a port that never accepts (connect timeouts);\n"
-            "                       its URL is the second line on stdout\n"
-            "  --admin-token T      let non-loopback clients use /__admin/ with Bearer T\n"
-            "  --seed N             seed for random faults (same seed, same faults)\n"
-            "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
-            "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
-            "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
-            "  --client-id ID       require this OAuth client id (default: any)\n"
-            "  --client-secret S    require this OAuth client secret (default: any)\n"
-            "  --max-body BYTES     largest request body accepted (default 1048576)\n"
-            "  --threads N          worker threads (default 2)\n"
-            "  --idle-timeout S     close connections silent for S seconds (default 120)\n"
-            "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
-            "  --version            print the version and exit\n"
-            "  --help               print this help and exit\n"
-            "\n"
-            "'eso-mock check' validates scenario files without serving: one line per problem\n"
-            "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
-            "\n"
-            "The first line on stdout is 'eso-mock listening on http://HOST:PORT'.\n"
-            "SIGINT or SIGTERM stops the server cleanly. Exit status: 0 after a clean stop,\n"
-            "1 when the server cannot start, 2 on a usage error.\n",
-            esomock_default_fixtures_dir());
+    fprintf(
+        to,
+        "Usage: eso-mock [OPTION]...\n"
+        "       eso-mock check [--fixtures DIR] SCENARIO.json...\n"
+        "A mock ESO Logs API v2 server: GraphQL operations answered from fixtures,\n"
+        "OAuth client-credentials tokens, and (with --scenario) scripted faults.\n"
+        "\n"
+        "  --host ADDR          address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)\n"
+        "  --port N             TCP port (default 8080; 0 picks a free one)\n"
+        "  --port-file FILE     write the bound port to FILE once listening\n"
+        "  --fixtures DIR       fixture directory (default: %s)\n"
+        "  --scenario FILE      fault scenario to play (JSON; see scenarios/README.md)\n"
+        "  --watch              reload --scenario FILE when it changes (a bad edit is refused)\n"
+        "  --journal FILE       append every completed request to FILE as a JSON line\n"
+        "  --journal-capacity N requests kept for GET /__admin/requests (default 10000)\n"
+        "  --blackhole          also open a port that never accepts (connect timeouts);\n"
+        "                       its URL is the second line on stdout\n"
+        "  --admin-token T      let non-loopback clients use /__admin/ with Bearer T\n"
+        "  --seed N             seed for random faults (same seed, same faults)\n"
+        "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
+        "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
+        "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
+        "  --client-id ID       require this OAuth client id (default: any)\n"
+        "  --client-secret S    require this OAuth client secret (default: any)\n"
+        "  --max-body BYTES     largest request body accepted (default 1048576)\n"
+        "  --threads N          worker threads (default 2)\n"
+        "  --idle-timeout S     close connections silent for S seconds (default 120)\n"
+        "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
+        "  --version            print the version and exit\n"
+        "  --help               print this help and exit\n"
+        "\n"
+        "'eso-mock check' validates scenario files without serving: one line per problem\n"
+        "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
+        "\n"
+        "The first line on stdout is 'eso-mock listening on http://HOST:PORT'.\n"
+        "SIGINT or SIGTERM stops the server cleanly. Exit status: 0 after a clean stop,\n"
+        "1 when the server cannot start, 2 on a usage error.\n",
+        esomock_default_fixtures_dir());
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -134,10 +135,28 @@ int main(int argc, char **argv)
         return check_command(argc - 1, argv + 1);
 
     enum {
-        OPT_HOST = 256, OPT_PORT, OPT_PORT_FILE, OPT_FIXTURES, OPT_SCENARIO, OPT_SEED,
-        OPT_TIME_SCALE, OPT_STRICT, OPT_TTL, OPT_CLIENT_ID, OPT_CLIENT_SECRET, OPT_MAX_BODY,
-        OPT_THREADS, OPT_LOG, OPT_VERSION, OPT_HELP, OPT_WATCH, OPT_JOURNAL,
-        OPT_JOURNAL_CAPACITY, OPT_BLACKHOLE, OPT_ADMIN_TOKEN, OPT_IDLE_TIMEOUT,
+        OPT_HOST = 256,
+        OPT_PORT,
+        OPT_PORT_FILE,
+        OPT_FIXTURES,
+        OPT_SCENARIO,
+        OPT_SEED,
+        OPT_TIME_SCALE,
+        OPT_STRICT,
+        OPT_TTL,
+        OPT_CLIENT_ID,
+        OPT_CLIENT_SECRET,
+        OPT_MAX_BODY,
+        OPT_THREADS,
+        OPT_LOG,
+        OPT_VERSION,
+        OPT_HELP,
+        OPT_WATCH,
+        OPT_JOURNAL,
+        OPT_JOURNAL_CAPACITY,
+        OPT_BLACKHOLE,
+        OPT_ADMIN_TOKEN,
+        OPT_IDLE_TIMEOUT,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -309,8 +328,7 @@ int main(int argc, char **argv)
         printf("eso-mock blackhole on %s\n", esomock_server_blackhole_url(server));
     fflush(stdout);
     if (port_file != NULL && write_port_file(port_file, esomock_server_port(server)) != 0) {
-        fprintf(stderr, "eso-mock: cannot write --port-file %s: %s\n", port_file,
-                strerror(errno));
+        fprintf(stderr, "eso-mock: cannot write --port-file %s: %s\n", port_file, strerror(errno));
         goto out;
     }
     int sig = 0;

@@ -34,9 +34,8 @@ bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock
     if (rule->variables != NULL && !esomock__json_subset(view->variables, rule->variables))
         return false;
     for (size_t i = 0; i < rule->header_count; i++) {
-        const char *have = view->header != NULL
-                               ? view->header(view->header_ctx, rule->headers[i].name)
-                               : NULL;
+        const char *have =
+            view->header != NULL ? view->header(view->header_ctx, rule->headers[i].name) : NULL;
         if (have == NULL)
             return false;
         if (rule->headers[i].value != NULL && strcmp(have, rule->headers[i].value) != 0)

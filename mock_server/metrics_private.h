@@ -41,7 +41,7 @@ void esomock__metrics_count_unauthorized(struct esomock_metrics *m);
 /* Gauges that live elsewhere, sampled when the text is made. */
 struct esomock_gauges {
     uint64_t in_flight;
-    uint64_t waiting;            /* suspended by delays, hangs, drips */
+    uint64_t waiting; /* suspended by delays, hangs, drips */
     double points_remaining;
     double points_limit;
     uint64_t journal_dropped;

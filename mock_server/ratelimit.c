@@ -72,8 +72,7 @@ static double cost_of(const struct esomock_ratelimit *rl, const char *operation)
     return rl->config.default_cost;
 }
 
-struct esomock_charge esomock__ratelimit_charge(struct esomock_ratelimit *rl,
-                                                const char *operation)
+struct esomock_charge esomock__ratelimit_charge(struct esomock_ratelimit *rl, const char *operation)
 {
     struct esomock_charge charge = {.allowed = true, .retry_after_s = -1};
     pthread_mutex_lock(&rl->lock);

@@ -11,8 +11,8 @@ struct esomock_ratelimit {
     pthread_mutex_t lock;
     struct esomock_rate_limit config; /* costs borrowed from the scenario in force */
     double time_scale;
-    double period_start_ms;           /* monotonic start of the current period */
-    double spent;                     /* points spent this period */
+    double period_start_ms; /* monotonic start of the current period */
+    double spent;           /* points spent this period */
 };
 
 /* Configure and zero the budget; @p config may be NULL for defaults (tracked, not enforced). */
@@ -26,9 +26,9 @@ void esomock__ratelimit_reconfigure(struct esomock_ratelimit *rl,
                                     const struct esomock_rate_limit *config, double time_scale);
 
 struct esomock_charge {
-    bool allowed;           /* false: answer 429 */
+    bool allowed; /* false: answer 429 */
     double cost;
-    double retry_after_s;   /* < 0: send no Retry-After */
+    double retry_after_s; /* < 0: send no Retry-After */
 };
 
 /* Charge @p operation's cost. When enforcing and the budget is short, nothing is charged. */
@@ -38,7 +38,7 @@ struct esomock_charge esomock__ratelimit_charge(struct esomock_ratelimit *rl,
 struct esomock_budget {
     double limit_per_hour;
     double spent;
-    double reset_in_s;      /* scenario seconds until the period ends */
+    double reset_in_s; /* scenario seconds until the period ends */
     bool enforced;
 };
 

@@ -37,8 +37,7 @@ static void set_out_of_memory(struct esomock_reply *reply)
     set_body(reply, 500, (char *)out_of_memory_body, sizeof(out_of_memory_body) - 1, false);
 }
 
-void esomock__reply_borrowed(struct esomock_reply *reply, int status, const char *body,
-                             size_t len)
+void esomock__reply_borrowed(struct esomock_reply *reply, int status, const char *body, size_t len)
 {
     set_body(reply, status, (char *)body, len, false);
 }

@@ -13,9 +13,9 @@ struct esomock_header {
 };
 
 struct esomock_reply {
-    int status;                /* 0: nothing decided yet */
-    const char *content_type;  /* static string */
-    char *body;                /* owned when body_owned */
+    int status;               /* 0: nothing decided yet */
+    const char *content_type; /* static string */
+    char *body;               /* owned when body_owned */
     size_t body_len;
     bool body_owned;
     struct esomock_header headers[ESOMOCK_REPLY_MAX_HEADERS];
@@ -26,8 +26,7 @@ struct esomock_reply {
 void esomock__reply_clear(struct esomock_reply *reply);
 
 /* Send @p body (not copied: it must outlive the reply, e.g. a fixture's). */
-void esomock__reply_borrowed(struct esomock_reply *reply, int status, const char *body,
-                             size_t len);
+void esomock__reply_borrowed(struct esomock_reply *reply, int status, const char *body, size_t len);
 
 /* Send a heap buffer; the reply takes ownership of @p body (freed with free()). */
 void esomock__reply_owned(struct esomock_reply *reply, int status, char *body, size_t len);

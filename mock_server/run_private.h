@@ -17,11 +17,11 @@
 #include "scenario_private.h"
 
 struct esomock_rule_state {
-    size_t step;        /* current script step */
-    unsigned used;      /* requests the current step has covered */
-    bool finished;      /* a non-repeating script ran out: the rule no longer matches */
+    size_t step;   /* current script step */
+    unsigned used; /* requests the current step has covered */
+    bool finished; /* a non-repeating script ran out: the rule no longer matches */
     struct esomock_rng rng;
-    uint64_t applied;   /* requests this rule matched, for metrics */
+    uint64_t applied; /* requests this rule matched, for metrics */
 };
 
 struct esomock_run {
@@ -29,9 +29,9 @@ struct esomock_run {
     struct esomock_scenario *scenario; /* owned */
     uint64_t seed;
     pthread_mutex_t lock;
-    double start_ms;                   /* monotonic */
+    double start_ms; /* monotonic */
     struct esomock_rule_state *rules;
-    bool has_header_rules;             /* some rule must be decided when headers arrive */
+    bool has_header_rules; /* some rule must be decided when headers arrive */
 };
 
 /* What the server will do with one request. */
@@ -40,7 +40,7 @@ struct esomock_plan {
     int step_index;                  /* -1 with no rule */
     const struct esomock_step *step; /* NULL with no rule, or when the probability draw failed */
     enum esomock_action action;
-    double delay_ms;                 /* scenario ms before the action */
+    double delay_ms; /* scenario ms before the action */
 };
 
 /*

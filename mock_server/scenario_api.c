@@ -30,8 +30,8 @@ static void format_errors(const char *source, const struct esomock_scenario_erro
         used += (size_t)n;
     }
     if (errors->total > errors->count && used + 1 < ESOMOCK_ERROR_SIZE)
-        snprintf(err + used, ESOMOCK_ERROR_SIZE - used, "\n%s: %zu more problems not shown",
-                 source, errors->total - errors->count);
+        snprintf(err + used, ESOMOCK_ERROR_SIZE - used, "\n%s: %zu more problems not shown", source,
+                 errors->total - errors->count);
 }
 
 /* The settings in force under @p scenario (NULL = the options alone). The lock is held. */
@@ -39,7 +39,7 @@ static void apply_settings(struct esomock_server *srv, const struct esomock_scen
 {
     const struct esomock_settings *s = scenario != NULL ? &scenario->settings : NULL;
     struct esomock_effective eff = {
-        .time_scale = srv->opts_time_scale > 0 ? srv->opts_time_scale
+        .time_scale = srv->opts_time_scale > 0         ? srv->opts_time_scale
                       : s != NULL && s->time_scale > 0 ? s->time_scale
                                                        : 1.0,
         .hang_max_ms = s != NULL && s->hang_max_ms > 0 ? s->hang_max_ms : DEFAULT_HANG_MAX_MS,
@@ -49,9 +49,9 @@ static void apply_settings(struct esomock_server *srv, const struct esomock_scen
     srv->epoch_ms = esomock__now_ms();
     esomock__auth_set_time_scale(srv->auth, eff.time_scale);
     esomock__auth_set_strict(srv->auth, s != NULL && s->strict_auth_set ? s->strict_auth
-                                                                          : srv->opts_strict_auth);
-    esomock__auth_set_ttl(srv->auth, s != NULL && s->token_ttl_s ? s->token_ttl_s
-                                                                  : srv->opts_token_ttl_s);
+                                                                        : srv->opts_strict_auth);
+    esomock__auth_set_ttl(srv->auth,
+                          s != NULL && s->token_ttl_s ? s->token_ttl_s : srv->opts_token_ttl_s);
     esomock__ratelimit_reconfigure(&srv->ratelimit, s != NULL ? &s->rate_limit : NULL,
                                    eff.time_scale);
 }
@@ -110,8 +110,8 @@ enum esomock_status esomock_server_load_scenario(struct esomock_server *srv, con
     return rc;
 }
 
-enum esomock_status esomock_server_load_scenario_file(struct esomock_server *srv,
-                                                      const char *path, char *err)
+enum esomock_status esomock_server_load_scenario_file(struct esomock_server *srv, const char *path,
+                                                      char *err)
 {
     if (srv == NULL || path == NULL)
         return ESOMOCK_BAD_ARGUMENT;
@@ -142,7 +142,8 @@ void esomock_server_reset(struct esomock_server *srv)
     pthread_mutex_unlock(&srv->scenario_lock);
 }
 
-/* scenarios/schema.json sits beside the scenarios; checking the whole folder must not fail on it. */
+/* scenarios/schema.json sits beside the scenarios; checking the whole folder must not fail on it.
+ */
 static bool is_json_schema_file(const char *path)
 {
     char *text = NULL;
@@ -203,22 +204,27 @@ static enum esomock_status check_files(const char *const *paths, size_t count,
 
 /* ---- --watch ---------------------------------------------------------------------------- */
 
-static bool file_stamp(const char *path, struct timespec *stamp, off_t *size)
+static bool file_stamp(const char *path, struct timespec *stamp, long long *size)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return false;
     *stamp = st.st_mtim;
-    *size = st.st_size;
+    *size = (long long)st.st_size;
     return true;
+}
+
+void esomock__watch_note(struct esomock_server *srv, const char *path)
+{
+    srv->watch_size = -1;
+    file_stamp(path, &srv->watch_mtime, &srv->watch_size);
 }
 
 static void *watch_main(void *arg)
 {
     struct esomock_server *srv = arg;
-    struct timespec last = {0};
-    off_t last_size = -1;
-    file_stamp(srv->watch_path, &last, &last_size);
+    struct timespec last = srv->watch_mtime;
+    long long last_size = srv->watch_size;
     pthread_mutex_lock(&srv->watch_lock);
     while (!srv->watch_stop) {
         struct timespec deadline = esomock__deadline_after_ms(WATCH_INTERVAL_MS);
@@ -226,7 +232,7 @@ static void *watch_main(void *arg)
         if (srv->watch_stop)
             break;
         struct timespec now;
-        off_t size;
+        long long size;
         if (!file_stamp(srv->watch_path, &now, &size))
             continue;
         if (now.tv_sec == last.tv_sec && now.tv_nsec == last.tv_nsec && size == last_size)

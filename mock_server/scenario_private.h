@@ -53,13 +53,13 @@ enum esomock_delay_kind {
 
 struct esomock_delay {
     enum esomock_delay_kind kind;
-    double ms;           /* FIXED */
-    double min_ms;       /* UNIFORM */
+    double ms;     /* FIXED */
+    double min_ms; /* UNIFORM */
     double max_ms;
-    double median_ms;    /* LOGNORMAL */
+    double median_ms; /* LOGNORMAL */
     double sigma;
-    double from_ms;      /* RAMP: delay at ramp_start_ms */
-    double to_ms;        /*       delay at ramp_end_ms and after */
+    double from_ms; /* RAMP: delay at ramp_start_ms */
+    double to_ms;   /*       delay at ramp_end_ms and after */
     double ramp_start_ms;
     double ramp_end_ms;
 };
@@ -70,18 +70,18 @@ enum esomock_truncate_end {
 };
 
 struct esomock_step {
-    unsigned times;          /* matching requests this step covers; 0 = unbounded (last step) */
-    bool repeat;             /* last step only: keep applying after `times` (default true) */
-    double probability;      /* 0..1; when the draw fails the rule does not apply to the request
-                                (it still counts toward `times`) and later rules may */
+    unsigned times;     /* matching requests this step covers; 0 = unbounded (last step) */
+    bool repeat;        /* last step only: keep applying after `times` (default true) */
+    double probability; /* 0..1; when the draw fails the rule does not apply to the request
+                           (it still counts toward `times`) and later rules may */
     struct esomock_delay delay;
     enum esomock_action action;
 
     /* RESPOND (and the body of TRUNCATE/DRIP when given) */
-    int status;              /* 0 = the fixture's, or 200 */
-    cJSON *headers;          /* object of strings, or NULL; owned */
-    char *fixture;           /* fixture name to send, or NULL */
-    char *body;              /* inline body (serialised JSON or raw text), or NULL; owned */
+    int status;     /* 0 = the fixture's, or 200 */
+    cJSON *headers; /* object of strings, or NULL; owned */
+    char *fixture;  /* fixture name to send, or NULL */
+    char *body;     /* inline body (serialised JSON or raw text), or NULL; owned */
     size_t body_len;
 
     /* TRUNCATE */
@@ -95,7 +95,7 @@ struct esomock_step {
     /* HANG: release after this long even if the client stays; 0 = the scenario's hang_max_ms */
     double hang_max_ms;
 
-    bool close_connection;   /* add Connection: close to the answer */
+    bool close_connection; /* add Connection: close to the answer */
 };
 
 struct esomock_header_match {
@@ -104,36 +104,39 @@ struct esomock_header_match {
 };
 
 struct esomock_rule {
-    char *name;              /* "rules[3]" when the file gives none */
-    char *operation;         /* NULL = any */
-    bool any_operation;      /* "operation": "*": any GraphQL operation (not token requests) */
-    cJSON *variables;        /* subset to match, or NULL; owned */
-    char *path;              /* NULL = any */
+    char *name;         /* "rules[3]" when the file gives none */
+    char *operation;    /* NULL = any */
+    bool any_operation; /* "operation": "*": any GraphQL operation (not token requests) */
+    cJSON *variables;   /* subset to match, or NULL; owned */
+    char *path;         /* NULL = any */
     struct esomock_header_match *headers;
     size_t header_count;
-    double window_from_ms;   /* active from this offset after scenario start */
-    double window_until_ms;  /* ... until this one; < 0 = no end */
+    double window_from_ms;  /* active from this offset after scenario start */
+    double window_until_ms; /* ... until this one; < 0 = no end */
     struct esomock_step *steps;
     size_t step_count;
 };
 
 struct esomock_rate_limit {
-    bool enabled;            /* enforce the budget with 429s */
-    double points_per_hour;  /* default 18000 */
-    double period_ms;        /* budget period, scenario ms; default 3600000 */
-    double default_cost;     /* default 1 */
-    cJSON *costs;            /* object: operation -> points; owned; NULL = none */
-    enum { ESOMOCK_RETRY_AFTER_RESET, ESOMOCK_RETRY_AFTER_FIXED, ESOMOCK_RETRY_AFTER_NONE }
-        retry_after;
-    double retry_after_s;    /* FIXED */
+    bool enabled;           /* enforce the budget with 429s */
+    double points_per_hour; /* default 18000 */
+    double period_ms;       /* budget period, scenario ms; default 3600000 */
+    double default_cost;    /* default 1 */
+    cJSON *costs;           /* object: operation -> points; owned; NULL = none */
+    enum {
+        ESOMOCK_RETRY_AFTER_RESET,
+        ESOMOCK_RETRY_AFTER_FIXED,
+        ESOMOCK_RETRY_AFTER_NONE
+    } retry_after;
+    double retry_after_s; /* FIXED */
 };
 
 struct esomock_settings {
-    double time_scale;              /* 0 = not set */
+    double time_scale; /* 0 = not set */
     bool strict_auth;
     bool strict_auth_set;
-    unsigned token_ttl_s;           /* 0 = not set */
-    double hang_max_ms;             /* bound on hangs; default 60000 */
+    unsigned token_ttl_s;                 /* 0 = not set */
+    double hang_max_ms;                   /* bound on hangs; default 60000 */
     unsigned max_requests_per_connection; /* 0 = unlimited */
     struct esomock_rate_limit rate_limit;
 };
@@ -141,26 +144,26 @@ struct esomock_settings {
 struct esomock_scenario {
     char *name;
     char *description;
-    char *source;            /* file name or "<admin>", for messages */
-    char *text;              /* the scenario as loaded, for GET /__admin/scenario */
+    char *source; /* file name or "<admin>", for messages */
+    char *text;   /* the scenario as loaded, for GET /__admin/scenario */
     uint64_t seed;
     bool has_seed;
     struct esomock_settings settings;
     struct esomock_rule *rules;
     size_t rule_count;
-    cJSON *expect;           /* the harness's `expect` section, validated by the harness; owned */
+    cJSON *expect; /* the harness's `expect` section, validated by the harness; owned */
 };
 
 /* One validation problem: where, and what was expected. */
 struct esomock_scenario_error {
-    char path[160];          /* JSON path, e.g. "rules[2].script[0].action" */
+    char path[160]; /* JSON path, e.g. "rules[2].script[0].action" */
     char message[320];
 };
 
 struct esomock_scenario_errors {
     struct esomock_scenario_error items[ESOMOCK_SCENARIO_MAX_ERRORS];
     size_t count;
-    size_t total;            /* may exceed count when there were more */
+    size_t total; /* may exceed count when there were more */
 };
 
 /*

@@ -306,9 +306,8 @@ static bool declared_length_too_large(struct esomock_server *srv, struct MHD_Con
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     (void)version;
     struct esomock_server *srv = cls;
@@ -378,12 +377,12 @@ static struct completion completion_of(const struct esomock_request *req,
     switch (req->plan.action) {
     case ESOMOCK_ACTION_DROP:
     case ESOMOCK_ACTION_RESET:
-        c.state = req->phase == ESOMOCK_PHASE_ANSWERED ? ESOMOCK_ENTRY_COMPLETED
-                                                        : ESOMOCK_ENTRY_ABORTED;
+        c.state =
+            req->phase == ESOMOCK_PHASE_ANSWERED ? ESOMOCK_ENTRY_COMPLETED : ESOMOCK_ENTRY_ABORTED;
         return c;
     case ESOMOCK_ACTION_HANG:
         c.state = req->wait.reason == ESOMOCK_WAKE_DEADLINE ? ESOMOCK_ENTRY_COMPLETED
-                                                             : ESOMOCK_ENTRY_ABORTED;
+                                                            : ESOMOCK_ENTRY_ABORTED;
         return c;
     case ESOMOCK_ACTION_TRUNCATE:
         c.status = req->phase == ESOMOCK_PHASE_ANSWERED ? req->reply.status : 0;
@@ -424,10 +423,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                              : req->outcome != NULL ? req->outcome
                                                     : "pass";
         fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
-                (req->arrived_ms - srv->started_ms) / 1000.0,
-                (unsigned long long)req->seq, req->method, req->path,
-                req->gql.operation[0] ? " " : "", req->gql.operation, action, c.status,
-                (unsigned long long)c.bytes, c.duration_ms,
+                (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq,
+                req->method, req->path, req->gql.operation[0] ? " " : "", req->gql.operation,
+                action, c.status, (unsigned long long)c.bytes, c.duration_ms,
                 c.state == ESOMOCK_ENTRY_ABORTED ? " (connection ended early)" : "");
         fflush(srv->log);
     }
@@ -466,7 +464,8 @@ bool esomock__connection_count_request(struct esomock_request *req)
     return max > 0 && state->requests >= max;
 }
 
-static void mhd_logger(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     struct esomock_server *srv = cls;
@@ -483,8 +482,8 @@ static enum esomock_status resolve_bind_address(const char *host, uint16_t port,
                                                 struct sockaddr_storage *addr, bool *ipv6,
                                                 char *err)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *found = NULL;
     int gai = getaddrinfo(host, NULL, &hints, &found);
     if (gai != 0 || found == NULL) {
@@ -527,10 +526,10 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
     srv->daemon = MHD_start_daemon(
         flags, opts->port, NULL, NULL, on_request, srv,
         /* The logger goes first so that messages about later options reach it too. */
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        srv, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, max_conns,
+        MHD_OPTION_CONNECTION_TIMEOUT,
         opts->idle_timeout_s ? opts->idle_timeout_s : DEFAULT_IDLE_TIMEOUT_S,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (srv->daemon == NULL) {
@@ -545,8 +544,7 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
         rc = esomock__blackhole_open(&srv->blackhole, host, err);
         if (rc != ESOMOCK_OK)
             return rc;
-        format_url(srv->blackhole_url, sizeof(srv->blackhole_url), host, ipv6,
-                   srv->blackhole.port);
+        format_url(srv->blackhole_url, sizeof(srv->blackhole_url), host, ipv6, srv->blackhole.port);
     }
     return ESOMOCK_OK;
 }
@@ -598,8 +596,8 @@ enum esomock_status esomock_server_start(const struct esomock_options *opts,
     esomock__ratelimit_init(&srv->ratelimit, NULL, srv->effective.time_scale);
 
     const char *host = opts->host != NULL ? opts->host : "127.0.0.1";
-    const char *dir = opts->fixtures_dir != NULL ? opts->fixtures_dir
-                                                 : esomock_default_fixtures_dir();
+    const char *dir =
+        opts->fixtures_dir != NULL ? opts->fixtures_dir : esomock_default_fixtures_dir();
     srv->host = strdup(host);
     srv->fixtures_dir = strdup(dir);
     srv->admin_token = opts->admin_token != NULL ? strdup(opts->admin_token) : NULL;
@@ -628,6 +626,8 @@ enum esomock_status esomock_server_start(const struct esomock_options *opts,
         goto fail;
     }
     if (opts->scenario_file != NULL) {
+        if (opts->watch_scenario)
+            esomock__watch_note(srv, opts->scenario_file);
         rc = esomock_server_load_scenario_file(srv, opts->scenario_file, err);
         if (rc != ESOMOCK_OK)
             goto fail;

@@ -34,8 +34,8 @@ enum esomock_route {
 
 /* Settings in force: the server's options, overridden by the scenario's where it sets them. */
 struct esomock_effective {
-    double time_scale;       /* real ms per scenario ms */
-    double hang_max_ms;      /* scenario ms */
+    double time_scale;  /* real ms per scenario ms */
+    double hang_max_ms; /* scenario ms */
     unsigned max_requests_per_connection;
 };
 
@@ -57,12 +57,12 @@ struct esomock_server {
     struct esomock_blackhole blackhole;
     size_t max_body_bytes;
     FILE *log;
-    double started_ms;             /* monotonic, for log lines */
+    double started_ms; /* monotonic, for log lines */
     atomic_uint_fast64_t next_seq;
     atomic_uint_fast64_t in_flight;
 
     /* What the options said, for settings a scenario may override and a clear restores. */
-    double opts_time_scale;  /* 0 = not fixed by the options */
+    double opts_time_scale; /* 0 = not fixed by the options */
     bool opts_strict_auth;
     unsigned opts_token_ttl_s;
     bool opts_has_seed;
@@ -71,10 +71,12 @@ struct esomock_server {
     pthread_mutex_t scenario_lock; /* guards run, effective and epoch_ms */
     struct esomock_run *run;       /* NULL: no scenario, normal answers */
     struct esomock_effective effective;
-    double epoch_ms;               /* monotonic time the scenario in force started */
+    double epoch_ms; /* monotonic time the scenario in force started */
 
     /* --watch */
     char *watch_path;
+    struct timespec watch_mtime; /* the file as last loaded, so no edit slips in unseen */
+    long long watch_size;
     pthread_t watch_thread;
     bool watch_started;
     pthread_mutex_t watch_lock;
@@ -94,31 +96,31 @@ struct esomock_request {
     struct esomock_server *server;
     struct MHD_Connection *connection;
     uint64_t seq;
-    double arrived_ms;            /* monotonic */
+    double arrived_ms; /* monotonic */
     enum esomock_route route;
     bool method_allowed;
     char method[16];
     char path[256];
 
-    struct esomock_run *run;      /* the scenario planned with (a reference), or NULL */
+    struct esomock_run *run; /* the scenario planned with (a reference), or NULL */
     struct esomock_effective effective;
     enum esomock_phase phase;
     struct esomock_plan plan;
     const struct esomock_step *slow_read; /* set when the body is to be read slowly */
     struct esomock_timer_entry wait;
 
-    char *body;                   /* request body, NUL-terminated, at most max_body_bytes */
+    char *body; /* request body, NUL-terminated, at most max_body_bytes */
     size_t body_len;
     size_t body_cap;
     bool body_too_large;
 
     struct esomock_gql_request gql;
     struct esomock_reply reply;
-    const char *outcome;          /* journal action for answers no script chose: auth, error... */
+    const char *outcome; /* journal action for answers no script chose: auth, error... */
 
     /* Streaming answers (truncate, drip). */
-    size_t stream_stop;           /* truncate: bytes to send before cutting */
-    double next_chunk_ms;         /* drip: monotonic time of the next chunk */
+    size_t stream_stop;   /* truncate: bytes to send before cutting */
+    double next_chunk_ms; /* drip: monotonic time of the next chunk */
     uint64_t bytes_sent;
     bool streamed;
 };
@@ -145,7 +147,10 @@ void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *r
 /* Count a request on its keep-alive connection; true when its answer must close it. */
 bool esomock__connection_count_request(struct esomock_request *req);
 
-/* Start/stop the thread that reloads @p path when it changes (scenario_api.c). */
+/* Note @p path's current state; call before loading it, so an edit made meanwhile reloads. */
+void esomock__watch_note(struct esomock_server *srv, const char *path);
+
+/* Start/stop the thread that reloads @p path when it changes from what was noted (scenario_api.c). */
 enum esomock_status esomock__watch_start(struct esomock_server *srv, const char *path, char *err);
 void esomock__watch_stop(struct esomock_server *srv);
 

@@ -13,15 +13,15 @@
 #include <microhttpd.h>
 
 enum esomock_wake {
-    ESOMOCK_WAKE_DEADLINE, /* the scheduled time came */
+    ESOMOCK_WAKE_DEADLINE,  /* the scheduled time came */
     ESOMOCK_WAKE_PEER_GONE, /* the client closed its end while we waited */
-    ESOMOCK_WAKE_SHUTDOWN, /* the server is stopping */
+    ESOMOCK_WAKE_SHUTDOWN,  /* the server is stopping */
 };
 
 /* Embedded in the request that waits; the timer never allocates or frees it. */
 struct esomock_timer_entry {
-    double at_ms;             /* monotonic deadline */
-    int watch_fd;             /* >= 0: also wake when this socket's peer hangs up */
+    double at_ms; /* monotonic deadline */
+    int watch_fd; /* >= 0: also wake when this socket's peer hangs up */
     size_t heap_index;
     bool armed;
     enum esomock_wake reason; /* why it woke, set before the connection is resumed */

@@ -53,9 +53,12 @@ int main(int argc, char **argv)
         return usage_error("unknown command", command);
 
     static const struct option longopts[] = {
-        {"time-scale", required_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},            {"fixtures", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+        {"time-scale", required_argument, NULL, 't'},
+        {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"fixtures", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct eso_run_options opts = {.out = stdout};
     int c;
@@ -95,9 +98,8 @@ int main(int argc, char **argv)
 
     if (!run) {
         size_t checked = 0;
-        enum esomock_status rc = esomock_check_scenario_files_counted(files, count,
-                                                                      opts.fixtures_dir, stderr,
-                                                                      &checked);
+        enum esomock_status rc =
+            esomock_check_scenario_files_counted(files, count, opts.fixtures_dir, stderr, &checked);
         if (rc == ESOMOCK_OK)
             printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
         return rc == ESOMOCK_OK ? 0 : 1;

@@ -32,7 +32,10 @@ struct opt_field {
     size_t offset;
 };
 
-#define FIELD(key, kind, member) {key, kind, offsetof(struct eso_options, member)}
+#define FIELD(key, kind, member)                                                                   \
+    {                                                                                              \
+        key, kind, offsetof(struct eso_options, member)                                            \
+    }
 
 static const struct opt_field client_fields[] = {
     FIELD("max_attempts", OPT_UNSIGNED, max_attempts),
@@ -158,8 +161,8 @@ static void client_options(const cJSON *obj, struct eso_options *o)
     }
     const cJSON *classes = cJSON_GetObjectItemCaseSensitive(obj, "retry_on");
     for (const cJSON *c = cJSON_IsArray(classes) ? classes->child : NULL; c != NULL; c = c->next) {
-        for (size_t i = 0; cJSON_IsString(c) && i < sizeof(retry_classes) / sizeof(retry_classes[0]);
-             i++) {
+        for (size_t i = 0;
+             cJSON_IsString(c) && i < sizeof(retry_classes) / sizeof(retry_classes[0]); i++) {
             if (strcmp(c->valuestring, retry_classes[i].name) == 0)
                 o->retry_on |= retry_classes[i].bits;
         }
@@ -232,19 +235,41 @@ static void call_plan(const cJSON *obj, size_t index, struct eso_call_plan *call
 }
 
 static const char *const counter_names[] = {
-    "calls",          "calls_ok",          "calls_failed",      "attempts",
-    "retries",        "give_ups",          "breaker_rejections", "breaker_opens",
-    "budget_rejections", "deadline_exceeded", "cache_fallbacks",  "cache_stores",
-    "pacing_waits",   "token_fetches",     "token_invalidations",
+    "calls",
+    "calls_ok",
+    "calls_failed",
+    "attempts",
+    "retries",
+    "give_ups",
+    "breaker_rejections",
+    "breaker_opens",
+    "budget_rejections",
+    "deadline_exceeded",
+    "cache_fallbacks",
+    "cache_stores",
+    "pacing_waits",
+    "token_fetches",
+    "token_invalidations",
 };
 
 bool eso__counter_value(const struct eso_counters *k, const char *name, double *out)
 {
     const uint64_t values[] = {
-        k->calls,          k->calls_ok,          k->calls_failed,       k->attempts,
-        k->retries,        k->give_ups,          k->breaker_rejections, k->breaker_opens,
-        k->budget_rejections, k->deadline_exceeded, k->cache_fallbacks, k->cache_stores,
-        k->pacing_waits,   k->token_fetches,     k->token_invalidations,
+        k->calls,
+        k->calls_ok,
+        k->calls_failed,
+        k->attempts,
+        k->retries,
+        k->give_ups,
+        k->breaker_rejections,
+        k->breaker_opens,
+        k->budget_rejections,
+        k->deadline_exceeded,
+        k->cache_fallbacks,
+        k->cache_stores,
+        k->pacing_waits,
+        k->token_fetches,
+        k->token_invalidations,
     };
     for (size_t i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++) {
         if (strcmp(counter_names[i], name) == 0) {
@@ -260,8 +285,9 @@ int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, 
     memset(plan, 0, sizeof(*plan));
     const cJSON *calls = cJSON_GetObjectItemCaseSensitive(expect, "calls");
     if (!cJSON_IsObject(expect) || !cJSON_IsArray(calls) || cJSON_GetArraySize(calls) == 0) {
-        snprintf(err, err_size, "expect: missing, or without calls: every scenario the runner "
-                                "plays says which calls to make and what must come of them");
+        snprintf(err, err_size,
+                 "expect: missing, or without calls: every scenario the runner "
+                 "plays says which calls to make and what must come of them");
         return -1;
     }
     plan->time_scale = bounded(cJSON_GetObjectItemCaseSensitive(expect, "time_scale"), 1000);

@@ -20,31 +20,31 @@ struct eso_range {
 };
 
 struct eso_call_plan {
-    char label[96];             /* "call 2 getGuildById" or the call's name */
-    const char *operation;      /* borrowed from the parsed JSON */
-    const cJSON *variables;     /* borrowed; NULL = none */
-    unsigned repeat;            /* sequential runs; with concurrency > 1, the batch size */
-    unsigned concurrency;       /* 1 = sequential */
-    double wait_ms;             /* scenario ms to wait before the call */
+    char label[96];         /* "call 2 getGuildById" or the call's name */
+    const char *operation;  /* borrowed from the parsed JSON */
+    const cJSON *variables; /* borrowed; NULL = none */
+    unsigned repeat;        /* sequential runs; with concurrency > 1, the batch size */
+    unsigned concurrency;   /* 1 = sequential */
+    double wait_ms;         /* scenario ms to wait before the call */
     bool outcome_set;
     enum eso_status outcome;
     struct eso_range attempts;
     struct eso_range server_requests;
-    struct eso_range elapsed_ms;      /* scenario ms */
-    int from_cache;                   /* -1 unset, 0, 1 */
+    struct eso_range elapsed_ms; /* scenario ms */
+    int from_cache;              /* -1 unset, 0, 1 */
     const char *faults[ESO_EXPECT_MAX_LIST];
     size_t fault_count;
     bool faults_set;
 };
 
 struct eso_counter_check {
-    const char *name;           /* a struct eso_counters field name */
+    const char *name; /* a struct eso_counters field name */
     struct eso_range range;
 };
 
 struct eso_run_plan {
-    double time_scale;          /* 0 = not set */
-    struct eso_options client;  /* strings borrowed from the parsed JSON */
+    double time_scale;         /* 0 = not set */
+    struct eso_options client; /* strings borrowed from the parsed JSON */
     struct eso_call_plan calls[ESO_EXPECT_MAX_CALLS];
     size_t call_count;
     const char *breaker[ESO_EXPECT_MAX_LIST];

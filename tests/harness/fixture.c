@@ -110,8 +110,7 @@ static int start_client(struct eso_fixture *fx, const struct eso_fixture_options
     struct eso_options client_opts = {0};
     if (opts->client != NULL)
         client_opts = *opts->client;
-    snprintf(fx->api_url, sizeof(fx->api_url), "%s/api/v2/client",
-             esomock_server_url(fx->server));
+    snprintf(fx->api_url, sizeof(fx->api_url), "%s/api/v2/client", esomock_server_url(fx->server));
     snprintf(fx->token_url, sizeof(fx->token_url), "%s/oauth/token",
              esomock_server_url(fx->server));
     client_opts.api_url = fx->api_url;
@@ -153,7 +152,8 @@ int eso_fixture_try_start(const struct eso_fixture_options *opts, struct eso_fix
     pthread_mutex_init(&fx->lock, NULL);
     fx->started_ms = now_ms();
     fx->time_scale = opts->time_scale > 0 ? opts->time_scale : scale_from_env();
-    if (start_server(fx, opts, err) != 0 || (!opts->no_client && start_client(fx, opts, err) != 0)) {
+    if (start_server(fx, opts, err) != 0 ||
+        (!opts->no_client && start_client(fx, opts, err) != 0)) {
         eso_fixture_stop(fx);
         return -1;
     }

@@ -28,7 +28,7 @@ struct run {
     size_t check_count;
     struct eso_call_label labels[ESO_EXPECT_MAX_CALLS * 4];
     size_t label_count;
-    size_t journal_seen; /* GraphQL journal entries before the current call */
+    size_t journal_seen;  /* GraphQL journal entries before the current call */
     bool timing_unjudged; /* ESO_UNDER_VALGRIND: elapsed times are reported only */
 };
 
@@ -119,8 +119,8 @@ static void check_server_side(struct run *r, const struct eso_call_plan *call, c
         char expected[160] = "", got[160] = "";
         size_t used = 0;
         for (size_t i = 0; i < call->fault_count && used < sizeof(expected); i++)
-            used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s",
-                                     i ? "," : "", call->faults[i]);
+            used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s", i ? "," : "",
+                                     call->faults[i]);
         used = 0;
         bool same = n == call->fault_count;
         for (size_t i = 0; i < n && used < sizeof(got); i++) {
@@ -137,9 +137,8 @@ static void check_result(struct run *r, const struct eso_call_plan *call, const 
                          const struct eso_result *res)
 {
     if (call->outcome_set)
-        add_check(r, label, "outcome", res->status == call->outcome,
-                  eso_status_name(call->outcome), "%s%s%s", eso_status_name(res->status),
-                  res->detail[0] ? ": " : "", res->detail);
+        add_check(r, label, "outcome", res->status == call->outcome, eso_status_name(call->outcome),
+                  "%s%s%s", eso_status_name(res->status), res->detail[0] ? ": " : "", res->detail);
     check_range(r, label, "attempts", &call->attempts, res->attempts);
     check_range(r, label, "elapsed_ms", &call->elapsed_ms, res->elapsed_ms / r->scale);
     if (call->from_cache >= 0)
@@ -215,8 +214,8 @@ static void check_run(struct run *r)
         char expected[256] = "", got[256];
         size_t used = 0;
         for (size_t i = 0; i < r->plan.breaker_count && used < sizeof(expected); i++)
-            used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s",
-                                     i ? "," : "", r->plan.breaker[i]);
+            used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s", i ? "," : "",
+                                     r->plan.breaker[i]);
         eso_fixture_breaker_path(r->fx, got, sizeof(got));
         add_check(r, "run", "breaker", strcmp(expected, got) == 0,
                   expected[0] ? expected : "(no transition)", "%s",
@@ -307,10 +306,10 @@ int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
     char *problems = NULL;
     size_t problems_len = 0;
     FILE *report_file = open_memstream(&problems, &problems_len);
-    enum esomock_status valid = report_file != NULL
-                                    ? esomock_check_scenario_files(&path, 1, r.opts->fixtures_dir,
-                                                                   report_file)
-                                    : ESOMOCK_OUT_OF_MEMORY;
+    enum esomock_status valid =
+        report_file != NULL
+            ? esomock_check_scenario_files(&path, 1, r.opts->fixtures_dir, report_file)
+            : ESOMOCK_OUT_OF_MEMORY;
     if (report_file != NULL)
         fclose(report_file);
     if (valid != ESOMOCK_OK) {
@@ -328,8 +327,8 @@ int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
     }
     /* Under valgrind, scenario time runs at real speed so timeouts keep their meaning. */
     r.timing_unjudged = getenv("ESO_UNDER_VALGRIND") != NULL;
-    r.scale = r.opts->time_scale > 0 ? r.opts->time_scale
-              : r.timing_unjudged    ? 1.0
+    r.scale = r.opts->time_scale > 0  ? r.opts->time_scale
+              : r.timing_unjudged     ? 1.0
               : r.plan.time_scale > 0 ? r.plan.time_scale
                                       : ESO_RUN_DEFAULT_TIME_SCALE;
     struct esomock_options server_opts = {.fixtures_dir = r.opts->fixtures_dir};

@@ -55,7 +55,7 @@ Test(fixture, attempts_gaps_and_faults_follow_the_script)
         .scenario_json = "{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"getGuildById\"},"
                          "\"script\":[{\"times\":2,\"action\":\"respond\",\"status\":503},"
                          "{\"action\":\"pass\"}]}]}",
-        .time_scale = test_scale(0.05),
+        .time_scale = test_scale(0.2),
         .client = &quick_client});
     struct eso_result res = {0};
     cr_assert_eq(query_guild(&res), ESO_OK, "%s", res.detail);
@@ -65,13 +65,16 @@ Test(fixture, attempts_gaps_and_faults_follow_the_script)
     char faults[128];
     cr_assert_str_eq(eso_fixture_faults(fx, "getGuildById", faults, sizeof(faults)),
                      "respond,respond,pass");
-    /* Backoff 100 then 200 scenario ms; generous tolerance for a loaded machine. */
+    /* Backoff 100 then 200 scenario ms (20 and 40 ms real at 0.2): each gap is at least the
+     * backoff, and a loaded machine may add up to 50 ms of real time to it. */
     const double expected[] = {100, 200};
     double gaps[2] = {0, 0};
     cr_assert_eq(eso_fixture_gaps(fx, "getGuildById", gaps, 2), 2);
-    if (!under_valgrind())
-        cr_assert(eso_fixture_gaps_within(fx, "getGuildById", expected, 2, 80),
-                  "gaps follow the backoff: %.1f, %.1f scenario ms", gaps[0], gaps[1]);
+    for (int i = 0; i < 2 && !under_valgrind(); i++)
+        cr_assert(gaps[i] >= expected[i] * 0.95 && gaps[i] <= expected[i] + 250,
+                  "gap %d follows the backoff: %.1f scenario ms for %.0f", i, gaps[i],
+                  expected[i]);
+    cr_assert(eso_fixture_gaps_within(fx, "getGuildById", expected, 2, 1e6), "two gaps");
 }
 
 Test(fixture, events_show_the_breaker_opening)
@@ -82,7 +85,8 @@ Test(fixture, events_show_the_breaker_opening)
     client.breaker_cooldown_ms = 60000;
     client.max_attempts = 1;
     fx = eso_fixture_start(&(struct eso_fixture_options){
-        .scenario_json = "{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
+        .scenario_json = "{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{"
+                         "\"action\":\"respond\","
                          "\"status\":503}]}]}",
         .time_scale = test_scale(0.05),
         .client = &client});
@@ -113,8 +117,8 @@ Test(fixture, bad_scenarios_fail_start_with_the_reason)
 {
     char err[ESOMOCK_ERROR_SIZE] = "";
     struct eso_fixture *bad = NULL;
-    cr_assert_eq(eso_fixture_try_start(&(struct eso_fixture_options){.scenario_json = "{\"nam\":1}"},
-                                       &bad, err),
+    cr_assert_eq(eso_fixture_try_start(
+                     &(struct eso_fixture_options){.scenario_json = "{\"nam\":1}"}, &bad, err),
                  -1);
     cr_assert_null(bad);
     cr_assert(strstr(err, "nam") != NULL, "%s", err);

@@ -16,7 +16,8 @@
 #define CLIENT_ID "esologs-client-4f9a1c2e7b"
 #define CLIENT_SECRET "Zx7Qp2Lm9Rt4Vw8Yb3Nc6Hd1Kf5Gs0Ej"
 /* base64("esologs-client-4f9a1c2e7b:Zx7Qp2Lm9Rt4Vw8Yb3Nc6Hd1Kf5Gs0Ej"), as sent in Basic auth */
-#define BASIC_VALUE "ZXNvbG9ncy1jbGllbnQtNGY5YTFjMmU3YjpaeDdRcDJMbTlSdDRWdzhZYjNOYzZIZDFLZjVHczBFag=="
+#define BASIC_VALUE                                                                                \
+    "ZXNvbG9ncy1jbGllbnQtNGY5YTFjMmU3YjpaeDdRcDJMbTlSdDRWdzhZYjNOYzZIZDFLZjVHczBFag=="
 #define BEARER "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlc28tbG9ncyJ9.Qw3rT5yU7iO9pA1sD3fG5hJ7kL9"
 
 struct capture {
@@ -52,7 +53,8 @@ static void run_calls(struct eso_client *client)
 {
     const char *ops[] = {"getZones", "getGuildById", "getRateLimitData", "getZones"};
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-        cJSON *vars = strcmp(ops[i], "getGuildById") == 0 ? cJSON_Parse("{\"guildId\":3468}") : NULL;
+        cJSON *vars =
+            strcmp(ops[i], "getGuildById") == 0 ? cJSON_Parse("{\"guildId\":3468}") : NULL;
         struct eso_result res = {0};
         eso_query(client, ops[i], NULL, vars, &res);
         assert_clean("a result's detail", res.detail);

@@ -71,7 +71,8 @@ Test(targeted, concurrent_callers_share_one_breaker)
         .timeout_ms = 2000,
     };
     fx = eso_fixture_start(&(struct eso_fixture_options){
-        .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
+        .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},"
+                         "\"script\":[{\"action\":\"respond\","
                          "\"status\":503}]}]}",
         .time_scale = test_scale(0.05),
         .client = &client});
@@ -110,7 +111,8 @@ Test(targeted, retry_budget_caps_retries_in_a_sustained_outage)
         .timeout_ms = 2000,
     };
     fx = eso_fixture_start(&(struct eso_fixture_options){
-        .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
+        .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},"
+                         "\"script\":[{\"action\":\"respond\","
                          "\"status\":503}]}]}",
         .time_scale = test_scale(0.01),
         .client = &client});
@@ -177,7 +179,8 @@ Test(targeted, fallback_cache_serves_through_an_outage)
         .cache_max_age_ms = 60000,
         .timeout_ms = 2000,
     };
-    fx = eso_fixture_start(&(struct eso_fixture_options){.time_scale = test_scale(0.02), .client = &client});
+    fx = eso_fixture_start(
+        &(struct eso_fixture_options){.time_scale = test_scale(0.02), .client = &client});
     cJSON *vars = cJSON_Parse("{\"guildId\":3468}");
     struct eso_result res = {0};
     cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK);
@@ -185,15 +188,16 @@ Test(targeted, fallback_cache_serves_through_an_outage)
     char *fresh = cJSON_PrintUnformatted(res.data);
     eso_result_finish(&res);
 
-    static const char outage[] = "{\"name\":\"outage\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":"
-                                 "\"respond\",\"status\":503}]}]}";
+    static const char outage[] =
+        "{\"name\":\"outage\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":"
+        "\"respond\",\"status\":503}]}]}";
     char err[ESOMOCK_ERROR_SIZE];
-    cr_assert_eq(esomock_server_load_scenario(eso_fixture_server(fx), outage, strlen(outage), NULL,
-                                              err),
-                 ESOMOCK_OK, "%s", err);
+    cr_assert_eq(
+        esomock_server_load_scenario(eso_fixture_server(fx), outage, strlen(outage), NULL, err),
+        ESOMOCK_OK, "%s", err);
 
-    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK,
-                 "%s", res.detail);
+    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK, "%s",
+                 res.detail);
     cr_assert(res.from_cache, "the stale answer is flagged");
     cr_assert_eq(res.cause, ESO_SERVER_ERROR, "and says why: %s", eso_status_name(res.cause));
     char *stale = cJSON_PrintUnformatted(res.data);

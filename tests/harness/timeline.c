@@ -16,8 +16,7 @@ static const char *label_of(const struct eso_timeline_input *in, unsigned long l
 
 /* The journal entry for attempt @p attempt of client call @p call_id, or NULL. */
 static const struct esomock_journal_entry *server_side(const struct eso_timeline_input *in,
-                                                       unsigned long long call_id,
-                                                       unsigned attempt)
+                                                       unsigned long long call_id, unsigned attempt)
 {
     for (size_t i = 0; i < in->journal_count; i++) {
         const struct esomock_journal_entry *e = &in->journal[i];
@@ -148,8 +147,8 @@ void eso__timeline_print_text(FILE *out, const struct eso_timeline_input *in, bo
             if (ev->attempt > 0)
                 snprintf(attempt, sizeof(attempt), "%u", ev->attempt);
             fprintf(out, "   %8.3f  %-28.28s %3s  %-18.18s %-56s %s\n",
-                    ev->at_ms / in->time_scale / 1000.0, label_of(in, ev->call_id), attempt,
-                    server, client, breaker_after(in, i));
+                    ev->at_ms / in->time_scale / 1000.0, label_of(in, ev->call_id), attempt, server,
+                    client, breaker_after(in, i));
         }
     }
     size_t failed = 0;

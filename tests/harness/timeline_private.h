@@ -10,8 +10,8 @@
 #include <esoharness/fixture.h>
 
 struct eso_check {
-    char label[96];     /* which call (or "run") */
-    char what[48];      /* outcome, attempts, elapsed_ms, breaker... */
+    char label[96]; /* which call (or "run") */
+    char what[48];  /* outcome, attempts, elapsed_ms, breaker... */
     char expected[160];
     char got[160];
     bool passed;
@@ -38,7 +38,7 @@ struct eso_timeline_input {
     size_t check_count;
     bool passed;
     double wall_ms;
-    const char *setup_error;   /* the run could not start; NULL otherwise */
+    const char *setup_error; /* the run could not start; NULL otherwise */
 };
 
 /* Print the timeline and the verdicts as text. With @p quiet only the verdict and failures. */

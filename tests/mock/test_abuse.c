@@ -129,9 +129,9 @@ Test(abuse, deeply_nested_json_is_refused_not_recursed)
     snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
     struct http_result res;
     static const char *const headers[] = {"Authorization: Bearer t", NULL};
-    http_perform(&(struct http_request){.url = url, .body = body, .body_len = len,
-                                        .headers = headers},
-                 &res);
+    http_perform(
+        &(struct http_request){.url = url, .body = body, .body_len = len, .headers = headers},
+        &res);
     cr_assert_eq(res.status, 400, "%ld", res.status);
     cJSON *json = parse_body(&res);
     cr_assert(strstr(first_error_message(json), "not valid JSON") != NULL);

@@ -162,8 +162,9 @@ Test(admin, scenario_load_get_reset_and_refuse_bad_ones)
     cr_assert_str_eq(res.body, "{\"scenario\":null}");
     http_result_free(&res);
 
-    const char *good = "{\"name\":\"admin-test\",\"rules\":[{\"name\":\"first\",\"script\":["
-                       "{\"action\":\"respond\",\"status\":503,\"times\":1},{\"action\":\"pass\"}]}]}";
+    const char *good =
+        "{\"name\":\"admin-test\",\"rules\":[{\"name\":\"first\",\"script\":["
+        "{\"action\":\"respond\",\"status\":503,\"times\":1},{\"action\":\"pass\"}]}]}";
     admin_call("POST", "/__admin/scenario", good, &res);
     cr_assert_eq(res.status, 200, "%s", res.body);
     http_result_free(&res);
@@ -238,8 +239,9 @@ Test(admin, points_budget_answers_429_and_rate_limit_data_tells_the_truth)
 {
     srv = start_server(NULL);
     char err[ESOMOCK_ERROR_SIZE];
-    const char *scenario = "{\"name\":\"budget\",\"settings\":{\"rate_limit\":{\"points_per_hour\":3,"
-                           "\"costs\":{\"getReportEvents\":5}}},\"rules\":[]}";
+    const char *scenario =
+        "{\"name\":\"budget\",\"settings\":{\"rate_limit\":{\"points_per_hour\":3,"
+        "\"costs\":{\"getReportEvents\":5}}},\"rules\":[]}";
     cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, err),
                  ESOMOCK_OK, "%s", err);
     cr_assert_eq(graphql_status("getReportEvents"), 429, "costs 5 of 3");
@@ -325,8 +327,7 @@ Test(admin, metrics_count_requests_and_faults)
     cr_assert(strstr(res.body, "esomock_faults_total{operation=\"getZones\",kind=\"respond\"} 2") !=
                   NULL,
               "%s", res.body);
-    cr_assert(strstr(res.body, "esomock_responses_total{class=\"5xx\"} 2") != NULL, "%s",
-              res.body);
+    cr_assert(strstr(res.body, "esomock_responses_total{class=\"5xx\"} 2") != NULL, "%s", res.body);
     cr_assert(strstr(res.body, "esomock_points_remaining") != NULL);
     http_result_free(&res);
 }

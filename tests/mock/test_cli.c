@@ -75,8 +75,8 @@ Test(cli, help_documents_every_flag, .timeout = 20)
     out[n] = '\0';
     char err[256];
     cr_assert_eq(finish(&c, err, sizeof(err)), 0);
-    const char *flags[] = {"--host", "--port", "--port-file", "--fixtures", "--scenario",
-                           "--seed", "--time-scale", "--log", "--strict-auth", "--max-body"};
+    const char *flags[] = {"--host", "--port",       "--port-file", "--fixtures",    "--scenario",
+                           "--seed", "--time-scale", "--log",       "--strict-auth", "--max-body"};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         cr_assert(strstr(out, flags[i]) != NULL, "--help lacks %s", flags[i]);
 }
@@ -84,12 +84,8 @@ Test(cli, help_documents_every_flag, .timeout = 20)
 Test(cli, bad_flags_exit_2_with_usage, .timeout = 20)
 {
     char *const cases[][3] = {
-        {"--bogus", NULL, NULL},
-        {"--port", "70000", NULL},
-        {"--port", "abc", NULL},
-        {"--time-scale", "-1", NULL},
-        {"--threads", "0", NULL},
-        {"stray-argument", NULL, NULL},
+        {"--bogus", NULL, NULL},      {"--port", "70000", NULL}, {"--port", "abc", NULL},
+        {"--time-scale", "-1", NULL}, {"--threads", "0", NULL},  {"stray-argument", NULL, NULL},
         {"--port", NULL, NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -97,8 +93,7 @@ Test(cli, bad_flags_exit_2_with_usage, .timeout = 20)
         char err[1024];
         cr_assert_eq(finish(&c, err, sizeof(err)), 2, "case %zu (%s) should exit 2", i,
                      cases[i][0]);
-        cr_assert(strstr(err, "eso-mock --help") != NULL, "case %zu: usage hint in: %s", i,
-                  err);
+        cr_assert(strstr(err, "eso-mock --help") != NULL, "case %zu: usage hint in: %s", i, err);
     }
 }
 
@@ -108,13 +103,12 @@ Test(cli, serves_then_stops_cleanly_on_sigterm, .timeout = 30)
     int fd = mkstemp(port_file);
     cr_assert_geq(fd, 0);
     close(fd);
-    struct child c = spawn_mock(
-        (char *[]){"--port", "0", "--port-file", port_file, "--log", "none", NULL});
+    struct child c =
+        spawn_mock((char *[]){"--port", "0", "--port-file", port_file, "--log", "none", NULL});
     char line[256] = "";
     cr_assert_not_null(fgets(line, sizeof(line), c.out), "no first line on stdout");
     unsigned port = 0;
-    cr_assert_eq(sscanf(line, "eso-mock listening on http://127.0.0.1:%u", &port), 1, "%s",
-                 line);
+    cr_assert_eq(sscanf(line, "eso-mock listening on http://127.0.0.1:%u", &port), 1, "%s", line);
     cr_assert_neq(port, 0);
 
     /* The port file is written after the first line is flushed; the line means listening. */

@@ -44,9 +44,10 @@ static void call_op(const char *op, const char *variables, long timeout_ms, stru
              op, variables != NULL ? ",\"variables\":" : "", variables != NULL ? variables : "");
     static const char *const headers[] = {"Content-Type: application/json",
                                           "Authorization: Bearer test", NULL};
-    http_perform(&(struct http_request){.url = graphql_url, .body = body, .headers = headers,
-                                        .timeout_ms = timeout_ms},
-                 res);
+    http_perform(
+        &(struct http_request){
+            .url = graphql_url, .body = body, .headers = headers, .timeout_ms = timeout_ms},
+        res);
 }
 
 static struct esomock_journal_entry *journal(size_t *count)
@@ -258,8 +259,7 @@ Test(faults, truncate_sends_exactly_the_bytes_asked)
                NULL);
     struct http_result res;
     call_op("getZones", NULL, 5000, &res);
-    cr_assert_eq(res.curl_code, CURLE_PARTIAL_FILE, "curl %d (%s)", res.curl_code,
-                 res.curl_error);
+    cr_assert_eq(res.curl_code, CURLE_PARTIAL_FILE, "curl %d (%s)", res.curl_code, res.curl_error);
     cr_assert_eq(res.status, 200);
     cr_assert_eq(res.body_len, 17);
     cr_assert(strncmp(res.body, "{\"data\":{\"worldDa", 17) == 0, "%s", res.body);
@@ -318,8 +318,9 @@ Test(faults, drip_sends_the_whole_body_slowly)
 
 Test(faults, delay_then_answer)
 {
-    start_with("{\"name\":\"t\",\"rules\":[{\"script\":[{\"action\":\"delay\",\"delay_ms\":250}]}]}",
-               NULL);
+    start_with(
+        "{\"name\":\"t\",\"rules\":[{\"script\":[{\"action\":\"delay\",\"delay_ms\":250}]}]}",
+        NULL);
     struct http_result res;
     call_op("getZones", NULL, 10000, &res);
     cr_assert_eq(res.status, 200);
@@ -336,8 +337,9 @@ Test(faults, time_scale_shrinks_every_applied_duration)
 {
     /* 4 s of scenario time at 0.02 is 80 ms of real time. */
     struct esomock_options opts = {.time_scale = 0.02};
-    start_with("{\"name\":\"t\",\"rules\":[{\"script\":[{\"action\":\"delay\",\"delay_ms\":4000}]}]}",
-               &opts);
+    start_with(
+        "{\"name\":\"t\",\"rules\":[{\"script\":[{\"action\":\"delay\",\"delay_ms\":4000}]}]}",
+        &opts);
     struct http_result res;
     call_op("getZones", NULL, 3000, &res);
     cr_assert_eq(res.curl_code, CURLE_OK, "a 4 s delay finished within 3 s: %s", res.curl_error);

@@ -76,9 +76,8 @@ Test(routes, health)
 Test(routes, known_guild_answers_its_fixture)
 {
     cJSON *json = guild_request("{\"guildId\":3468}");
-    cJSON *guild = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(json, "data"),
-                                                           "guildData"),
-                                       "guild");
+    cJSON *guild = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(json, "data"), "guildData"), "guild");
     cr_assert(cJSON_IsObject(guild), "guild 3468 has data");
     cr_assert_eq(cJSON_GetObjectItem(guild, "id")->valueint, 3468);
     cr_assert_null(cJSON_GetObjectItem(json, "errors"));
@@ -99,8 +98,8 @@ Test(routes, user_endpoint_serves_the_same_api)
     char url[128];
     url_of(srv, "/api/v2/user", url, sizeof(url));
     struct http_result res;
-    http_post_graphql(url, "{\"query\":\"query getRateLimitData { rateLimitData { limitPerHour } }\"}",
-                      &res);
+    http_post_graphql(
+        url, "{\"query\":\"query getRateLimitData { rateLimitData { limitPerHour } }\"}", &res);
     cr_assert_eq(res.status, 200, "%s", res.body);
     cr_assert(strstr(res.body, "\"data\"") != NULL, "%s", res.body);
     http_result_free(&res);
@@ -204,9 +203,10 @@ Test(routes, binary_garbage_is_refused_not_crashed_on)
     static const char garbage[] = {'{', '"', 'q', '\xff', '\xfe', '\0', '\x01', '"', ':', '}'};
     static const char *const headers[] = {"Authorization: Bearer t", NULL};
     struct http_result res;
-    http_perform(&(struct http_request){.url = graphql_url, .body = garbage,
-                                        .body_len = sizeof(garbage), .headers = headers},
-                 &res);
+    http_perform(
+        &(struct http_request){
+            .url = graphql_url, .body = garbage, .body_len = sizeof(garbage), .headers = headers},
+        &res);
     cr_assert_eq(res.curl_code, CURLE_OK);
     cr_assert_eq(res.status, 400);
     http_result_free(&res);
@@ -319,7 +319,8 @@ Test(routes, token_json_never_echoes_the_secret)
     char url[128];
     url_of(srv, "/oauth/token", url, sizeof(url));
     struct http_result res;
-    http_perform(&(struct http_request){.url = url, .body = "grant_type=client_credentials",
+    http_perform(&(struct http_request){.url = url,
+                                        .body = "grant_type=client_credentials",
                                         .userpwd = "id:hunter2-secret"},
                  &res);
     cr_assert_eq(res.status, 200);
@@ -407,8 +408,7 @@ Test(configured, body_limit_gives_413, .timeout = 30)
     static const char *const chunked[] = {"Authorization: Bearer t", "Transfer-Encoding: chunked",
                                           NULL};
     struct http_result res;
-    http_perform(&(struct http_request){.url = graphql_url, .body = big, .headers = chunked},
-                 &res);
+    http_perform(&(struct http_request){.url = graphql_url, .body = big, .headers = chunked}, &res);
     cr_assert_eq(res.status, 413, "chunked: %ld", res.status);
     http_result_free(&res);
     teardown();

@@ -49,14 +49,14 @@
 
 /* Status codes. Append only: never remove or renumber a code. */
 enum gql_status {
-	GQL_OK = 0,
-	GQL_BAD_ARGUMENT, /* a required argument was NULL or out of range */
-	GQL_NO_MEMORY,    /* an allocation failed */
-	GQL_SYNTAX,       /* the SDL or query document is malformed */
-	GQL_TOO_DEEP,     /* nesting deeper than GQL_MAX_DEPTH */
-	GQL_TOO_BIG,      /* a file or document beyond its size limit */
-	GQL_IO,           /* a file could not be opened or read */
-	GQL_INVALID,      /* well formed but unusable, e.g. a field of unknown type */
+    GQL_OK = 0,
+    GQL_BAD_ARGUMENT, /* a required argument was NULL or out of range */
+    GQL_NO_MEMORY,    /* an allocation failed */
+    GQL_SYNTAX,       /* the SDL or query document is malformed */
+    GQL_TOO_DEEP,     /* nesting deeper than GQL_MAX_DEPTH */
+    GQL_TOO_BIG,      /* a file or document beyond its size limit */
+    GQL_IO,           /* a file could not be opened or read */
+    GQL_INVALID,      /* well formed but unusable, e.g. a field of unknown type */
 };
 
 /**
@@ -76,19 +76,19 @@ struct gql_query;
  * NULL labels take the defaults given below.
  */
 struct gql_report {
-	/*
-	 * Called once per problem. path names where the problem is, message says
-	 * what was expected and what was found. Both strings are valid only during
-	 * the call.
-	 */
-	void (*fn)(void *user, const char *path, const char *message);
-	/* Passed to fn untouched. */
-	void *user;
-	/* Path prefix for problems in the query document, usually its file name
-	 * (then followed by ":line:col"). NULL means "query". */
-	const char *query_label;
-	/* Path of the data object, e.g. "response.data". NULL means "data". */
-	const char *data_path;
+    /*
+     * Called once per problem. path names where the problem is, message says
+     * what was expected and what was found. Both strings are valid only during
+     * the call.
+     */
+    void (*fn)(void *user, const char *path, const char *message);
+    /* Passed to fn untouched. */
+    void *user;
+    /* Path prefix for problems in the query document, usually its file name
+     * (then followed by ":line:col"). NULL means "query". */
+    const char *query_label;
+    /* Path of the data object, e.g. "response.data". NULL means "data". */
+    const char *data_path;
 };
 
 /**
@@ -100,8 +100,7 @@ struct gql_report {
  * @param out_len on GQL_OK, the size in bytes (without the NUL). May be NULL.
  * @return GQL_OK, GQL_BAD_ARGUMENT, GQL_IO, GQL_TOO_BIG or GQL_NO_MEMORY.
  */
-enum gql_status gql_file_read(const char *path, size_t max_bytes, char **out,
-			      size_t *out_len);
+enum gql_status gql_file_read(const char *path, size_t max_bytes, char **out, size_t *out_len);
 
 /**
  * Parse a schema written in SDL.
@@ -114,17 +113,16 @@ enum gql_status gql_file_read(const char *path, size_t max_bytes, char **out,
  * @return GQL_OK, GQL_BAD_ARGUMENT, GQL_SYNTAX, GQL_INVALID, GQL_TOO_DEEP,
  *         GQL_TOO_BIG or GQL_NO_MEMORY.
  */
-enum gql_status gql_schema_parse(const char *text, size_t len,
-				 struct gql_schema **out, char *err,
-				 size_t err_size);
+enum gql_status gql_schema_parse(const char *text, size_t len, struct gql_schema **out, char *err,
+                                 size_t err_size);
 
 /**
  * Read a file with gql_file_read() and parse it with gql_schema_parse().
  * @param path the SDL file. Other parameters as for gql_schema_parse(); err
  *        then starts with the path.
  */
-enum gql_status gql_schema_load(const char *path, struct gql_schema **out,
-				char *err, size_t err_size);
+enum gql_status gql_schema_load(const char *path, struct gql_schema **out, char *err,
+                                size_t err_size);
 
 /**
  * Free a schema.
@@ -147,17 +145,16 @@ void gql_schema_destroy(struct gql_schema *schema);
  * @return GQL_OK, GQL_BAD_ARGUMENT, GQL_SYNTAX, GQL_INVALID, GQL_TOO_DEEP,
  *         GQL_TOO_BIG or GQL_NO_MEMORY.
  */
-enum gql_status gql_query_parse(const char *text, size_t len,
-				struct gql_query **out, char *err,
-				size_t err_size);
+enum gql_status gql_query_parse(const char *text, size_t len, struct gql_query **out, char *err,
+                                size_t err_size);
 
 /**
  * Read a file with gql_file_read() and parse it with gql_query_parse().
  * @param path the query document. Other parameters as for gql_query_parse();
  *        err then starts with the path.
  */
-enum gql_status gql_query_load(const char *path, struct gql_query **out,
-			       char *err, size_t err_size);
+enum gql_status gql_query_load(const char *path, struct gql_query **out, char *err,
+                               size_t err_size);
 
 /**
  * Free a query.
@@ -186,16 +183,14 @@ size_t gql_query_variable_count(const struct gql_query *query);
  * @return the variable's name without '$', or NULL when index is out of range.
  *         Owned by the query.
  */
-const char *gql_query_variable_name(const struct gql_query *query,
-				    size_t index);
+const char *gql_query_variable_name(const struct gql_query *query, size_t index);
 
 /**
  * @param index as for gql_query_variable_name().
  * @return the variable's declared type as written in GraphQL, e.g. "Int!" or
  *         "[String]", or NULL when index is out of range. Owned by the query.
  */
-const char *gql_query_variable_type(const struct gql_query *query,
-				    size_t index);
+const char *gql_query_variable_type(const struct gql_query *query, size_t index);
 
 /**
  * Check a query document against a schema, then check a "data" object
@@ -219,9 +214,8 @@ const char *gql_query_variable_type(const struct gql_query *query,
  * @param report where problems go (may be NULL: count only).
  * @return the number of problems found; 0 means the data conforms.
  */
-size_t gql_validate(const struct gql_schema *schema,
-		    const struct gql_query *query, const cJSON *data,
-		    const struct gql_report *report);
+size_t gql_validate(const struct gql_schema *schema, const struct gql_query *query,
+                    const cJSON *data, const struct gql_report *report);
 
 /**
  * Check a fixture envelope
@@ -247,9 +241,8 @@ size_t gql_validate(const struct gql_schema *schema,
  * @param report where problems go (may be NULL: count only).
  * @return the number of problems found.
  */
-size_t gql_check_envelope(const struct gql_schema *schema,
-			  const char *queries_dir, const cJSON *envelope,
-			  const struct gql_report *report);
+size_t gql_check_envelope(const struct gql_schema *schema, const char *queries_dir,
+                          const cJSON *envelope, const struct gql_report *report);
 
 /**
  * Read and parse the fixture file at fixture_path, then gql_check_envelope().
@@ -257,8 +250,7 @@ size_t gql_check_envelope(const struct gql_schema *schema,
  * problems do not name the fixture file: the report's fn adds it if wanted.
  * @return the number of problems found.
  */
-size_t gql_check_fixture(const struct gql_schema *schema,
-			 const char *queries_dir, const char *fixture_path,
-			 const struct gql_report *report);
+size_t gql_check_fixture(const struct gql_schema *schema, const char *queries_dir,
+                         const char *fixture_path, const struct gql_report *report);
 
 #endif /* GQL_SHAPE_H */

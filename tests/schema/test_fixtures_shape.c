@@ -26,114 +26,109 @@
 
 /* Collects problems as "path: message\n" lines, truncated at its size. */
 struct sink {
-	char text[16384];
-	size_t len;
-	size_t count;
+    char text[16384];
+    size_t len;
+    size_t count;
 };
 
 /* gql_report callback: append one problem to the sink. */
 static void sink_fn(void *user, const char *path, const char *message)
 {
-	struct sink *s = user;
-	size_t room = sizeof(s->text) - s->len;
-	int n;
+    struct sink *s = user;
+    size_t room = sizeof(s->text) - s->len;
+    int n;
 
-	s->count++;
-	if (room <= 1)
-		return;
-	n = snprintf(s->text + s->len, room, "%s: %s\n", path, message);
-	if (n < 0)
-		return;
-	s->len += (size_t)n < room ? (size_t)n : room - 1;
+    s->count++;
+    if (room <= 1)
+        return;
+    n = snprintf(s->text + s->len, room, "%s: %s\n", path, message);
+    if (n < 0)
+        return;
+    s->len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
 /* A schema with every kind of type the checker handles. The second
  * definition of Player must be ignored: the first one wins. */
 static const char test_sdl[] =
-	"\"\"\"The root.\n"
-	"Block descriptions span lines.\"\"\"\n"
-	"schema { query: Root }\n"
-	"scalar JSON\n"
-	"# A comment.\n"
-	"enum Role { tank healer \"the rest\" dps @deprecated(reason: \"no\") }\n"
-	"interface Named { name: String! }\n"
-	"type Player implements Named {\n"
-	"  name: String!\n"
-	"  role: Role!\n"
-	"  level: Int\n"
-	"  scores: [[Float!]]!\n"
-	"  friends(first: Int = 10): [Player]\n"
-	"}\n"
-	"type Pet implements Named { name: String! owner: Player }\n"
-	"union Thing = | Player | Pet\n"
-	"input Filter { role: Role!, minLevel: Int = 1 }\n"
-	"type Root {\n"
-	"  \"A player by id.\"\n"
-	"  player(id: Int!): Player\n"
-	"  players(filter: Filter, limit: Int): [Player!]!\n"
-	"  things: [Thing]\n"
-	"  named: Named\n"
-	"  blob: JSON\n"
-	"  version: String!\n"
-	"  id: ID\n"
-	"  flag: Boolean\n"
-	"  ratio: Float\n"
-	"}\n"
-	"type Player { secret: Int }\n"
-	"extend type Pet { age: Int }\n";
+    "\"\"\"The root.\n"
+    "Block descriptions span lines.\"\"\"\n"
+    "schema { query: Root }\n"
+    "scalar JSON\n"
+    "# A comment.\n"
+    "enum Role { tank healer \"the rest\" dps @deprecated(reason: \"no\") }\n"
+    "interface Named { name: String! }\n"
+    "type Player implements Named {\n"
+    "  name: String!\n"
+    "  role: Role!\n"
+    "  level: Int\n"
+    "  scores: [[Float!]]!\n"
+    "  friends(first: Int = 10): [Player]\n"
+    "}\n"
+    "type Pet implements Named { name: String! owner: Player }\n"
+    "union Thing = | Player | Pet\n"
+    "input Filter { role: Role!, minLevel: Int = 1 }\n"
+    "type Root {\n"
+    "  \"A player by id.\"\n"
+    "  player(id: Int!): Player\n"
+    "  players(filter: Filter, limit: Int): [Player!]!\n"
+    "  things: [Thing]\n"
+    "  named: Named\n"
+    "  blob: JSON\n"
+    "  version: String!\n"
+    "  id: ID\n"
+    "  flag: Boolean\n"
+    "  ratio: Float\n"
+    "}\n"
+    "type Player { secret: Int }\n"
+    "extend type Pet { age: Int }\n";
 
 /* Parse sdl and query (the test fails if either does not parse), check the
  * JSON data (NULL: the query only) and return the number of problems; the
  * sink receives them. */
-static size_t run_check(const char *sdl, const char *query, const char *json,
-			struct sink *sink)
+static size_t run_check(const char *sdl, const char *query, const char *json, struct sink *sink)
 {
-	struct gql_schema *schema = NULL;
-	struct gql_query *q = NULL;
-	struct gql_report report = {0};
-	char err[GQL_ERROR_SIZE];
-	cJSON *data = NULL;
-	size_t n;
+    struct gql_schema *schema = NULL;
+    struct gql_query *q = NULL;
+    struct gql_report report = {0};
+    char err[GQL_ERROR_SIZE];
+    cJSON *data = NULL;
+    size_t n;
 
-	memset(sink, 0, sizeof(*sink));
-	cr_assert_eq(gql_schema_parse(sdl, strlen(sdl), &schema, err, sizeof(err)),
-		     GQL_OK, "schema does not parse: %s", err);
-	cr_assert_eq(gql_query_parse(query, strlen(query), &q, err, sizeof(err)),
-		     GQL_OK, "query does not parse: %s", err);
-	if (json != NULL) {
-		data = cJSON_Parse(json);
-		cr_assert_not_null(data, "test JSON does not parse: %s", json);
-	}
-	report.fn = sink_fn;
-	report.user = sink;
-	report.query_label = "q.graphql";
-	report.data_path = "data";
-	n = gql_validate(schema, q, data, &report);
-	cr_assert_eq(n, sink->count, "returned %zu but reported %zu", n,
-		     sink->count);
-	cJSON_Delete(data);
-	gql_query_destroy(q);
-	gql_schema_destroy(schema);
-	return n;
+    memset(sink, 0, sizeof(*sink));
+    cr_assert_eq(gql_schema_parse(sdl, strlen(sdl), &schema, err, sizeof(err)), GQL_OK,
+                 "schema does not parse: %s", err);
+    cr_assert_eq(gql_query_parse(query, strlen(query), &q, err, sizeof(err)), GQL_OK,
+                 "query does not parse: %s", err);
+    if (json != NULL) {
+        data = cJSON_Parse(json);
+        cr_assert_not_null(data, "test JSON does not parse: %s", json);
+    }
+    report.fn = sink_fn;
+    report.user = sink;
+    report.query_label = "q.graphql";
+    report.data_path = "data";
+    n = gql_validate(schema, q, data, &report);
+    cr_assert_eq(n, sink->count, "returned %zu but reported %zu", n, sink->count);
+    cJSON_Delete(data);
+    gql_query_destroy(q);
+    gql_schema_destroy(schema);
+    return n;
 }
 
 /* Assert exactly `want` problems, one of which contains substr. */
-#define expect_problems(n, sink, want, substr)                                \
-	cr_assert((n) == (size_t)(want) &&                                     \
-			  strstr((sink).text, (substr)) != NULL,               \
-		  "expected %d problem(s) mentioning \"%s\", got %zu:\n%s",     \
-		  (int)(want), (substr), (size_t)(n), (sink).text)
+#define expect_problems(n, sink, want, substr)                                                     \
+    cr_assert((n) == (size_t)(want) && strstr((sink).text, (substr)) != NULL,                      \
+              "expected %d problem(s) mentioning \"%s\", got %zu:\n%s", (int)(want), (substr),     \
+              (size_t)(n), (sink).text)
 
 /* Assert no problem at all. */
-#define expect_none(n, sink)                                                   \
-	cr_assert((n) == 0, "expected no problem, got %zu:\n%s", (size_t)(n),  \
-		  (sink).text)
+#define expect_none(n, sink)                                                                       \
+    cr_assert((n) == 0, "expected no problem, got %zu:\n%s", (size_t)(n), (sink).text)
 
-static const char player_query[] =
-	"# The player and his friends.\n"
-	"query getPlayer($id: Int!) {\n"
-	"  player(id: $id) { name role level scores friends { name } }\n"
-	"}\n";
+static const char player_query[] = "# The player and his friends.\n"
+                                   "query getPlayer($id: Int!) {\n"
+                                   "  player(id: $id) { name role level scores friends { name } }\n"
+                                   "}\n";
 
 /* ------------------------------------------------------------------------ */
 /* (a) The checker on small cases                                           */
@@ -141,476 +136,445 @@ static const char player_query[] =
 
 Test(shape, conforming_answer_has_no_problem)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, player_query,
-			     "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
-			     " \"level\": null, \"scores\": [[1.5, 2]],"
-			     " \"friends\": [null, {\"name\": \"Ori\"}]}}",
-			     &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, player_query,
+                         "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
+                         " \"level\": null, \"scores\": [[1.5, 2]],"
+                         " \"friends\": [null, {\"name\": \"Ori\"}]}}",
+                         &sink);
 
-	expect_none(n, sink);
+    expect_none(n, sink);
 }
 
 Test(shape, nullable_object_may_be_null)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, player_query, "{\"player\": null}", &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, player_query, "{\"player\": null}", &sink);
 
-	expect_none(n, sink);
+    expect_none(n, sink);
 }
 
 Test(shape, missing_field)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, player_query,
-			     "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
-			     " \"scores\": [], \"friends\": []}}",
-			     &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, player_query,
+                         "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
+                         " \"scores\": [], \"friends\": []}}",
+                         &sink);
 
-	expect_problems(n, sink, 1, "data.player.level: missing");
+    expect_problems(n, sink, 1, "data.player.level: missing");
 }
 
 Test(shape, missing_nested_field)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, player_query,
-			     "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
-			     " \"level\": 1, \"scores\": [], \"friends\": [{}]}}",
-			     &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, player_query,
+                         "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
+                         " \"level\": 1, \"scores\": [], \"friends\": [{}]}}",
+                         &sink);
 
-	expect_problems(n, sink, 1,
-			"data.player.friends[0].name: missing: the query selects it (expected String!)");
+    expect_problems(
+        n, sink, 1,
+        "data.player.friends[0].name: missing: the query selects it (expected String!)");
 }
 
 Test(shape, extra_field)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, player_query,
-			     "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
-			     " \"level\": 1, \"scores\": [], \"friends\": [],"
-			     " \"secret\": 7}}",
-			     &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, player_query,
+                         "{\"player\": {\"name\": \"Vare\", \"role\": \"dps\","
+                         " \"level\": 1, \"scores\": [], \"friends\": [],"
+                         " \"secret\": 7}}",
+                         &sink);
 
-	expect_problems(n, sink, 1, "data.player.secret: unexpected key");
+    expect_problems(n, sink, 1, "data.player.secret: unexpected key");
 }
 
 Test(shape, null_in_non_null)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, player_query,
-			     "{\"player\": {\"name\": null, \"role\": \"dps\","
-			     " \"level\": 1, \"scores\": [], \"friends\": []}}",
-			     &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, player_query,
+                         "{\"player\": {\"name\": null, \"role\": \"dps\","
+                         " \"level\": 1, \"scores\": [], \"friends\": []}}",
+                         &sink);
 
-	expect_problems(n, sink, 1,
-			"data.player.name: expected String!, found null");
+    expect_problems(n, sink, 1, "data.player.name: expected String!, found null");
 }
 
 Test(shape, wrong_scalar)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, player_query,
-			     "{\"player\": {\"name\": 5, \"role\": \"dps\","
-			     " \"level\": \"3\", \"scores\": [[true]],"
-			     " \"friends\": []}}",
-			     &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, player_query,
+                         "{\"player\": {\"name\": 5, \"role\": \"dps\","
+                         " \"level\": \"3\", \"scores\": [[true]],"
+                         " \"friends\": []}}",
+                         &sink);
 
-	expect_problems(n, sink, 3,
-			"data.player.level: expected Int, found string \"3\"");
-	cr_assert(strstr(sink.text, "data.player.name: expected String, found number 5"),
-		  "%s", sink.text);
-	cr_assert(strstr(sink.text, "data.player.scores[0][0]: expected Float, found true"),
-		  "%s", sink.text);
+    expect_problems(n, sink, 3, "data.player.level: expected Int, found string \"3\"");
+    cr_assert(strstr(sink.text, "data.player.name: expected String, found number 5"), "%s",
+              sink.text);
+    cr_assert(strstr(sink.text, "data.player.scores[0][0]: expected Float, found true"), "%s",
+              sink.text);
 }
 
 Test(shape, int_is_integral_and_32_bit)
 {
-	struct sink sink;
-	const char *q = "query q { players { level } }";
-	size_t n = run_check(test_sdl, q,
-			     "{\"players\": [{\"level\": 2147483647},"
-			     " {\"level\": -2147483648}, {\"level\": 2147483648},"
-			     " {\"level\": 1.5}]}",
-			     &sink);
+    struct sink sink;
+    const char *q = "query q { players { level } }";
+    size_t n = run_check(test_sdl, q,
+                         "{\"players\": [{\"level\": 2147483647},"
+                         " {\"level\": -2147483648}, {\"level\": 2147483648},"
+                         " {\"level\": 1.5}]}",
+                         &sink);
 
-	expect_problems(n, sink, 2,
-			"data.players[2].level: expected Int, found number 2147483648");
-	cr_assert(strstr(sink.text, "data.players[3].level: expected Int, found number 1.5"),
-		  "%s", sink.text);
+    expect_problems(n, sink, 2, "data.players[2].level: expected Int, found number 2147483648");
+    cr_assert(strstr(sink.text, "data.players[3].level: expected Int, found number 1.5"), "%s",
+              sink.text);
 }
 
 Test(shape, scalars_id_float_boolean_json)
 {
-	struct sink sink;
-	const char *q = "query q { id ratio flag blob }";
-	size_t n;
+    struct sink sink;
+    const char *q = "query q { id ratio flag blob }";
+    size_t n;
 
-	n = run_check(test_sdl, q,
-		      "{\"id\": 12, \"ratio\": 3, \"flag\": false,"
-		      " \"blob\": {\"any\": [1, \"x\", null]}}",
-		      &sink);
-	expect_none(n, sink);
-	n = run_check(test_sdl, q,
-		      "{\"id\": \"a1\", \"ratio\": 0.25, \"flag\": true,"
-		      " \"blob\": \"text\"}",
-		      &sink);
-	expect_none(n, sink);
-	n = run_check(test_sdl, q,
-		      "{\"id\": true, \"ratio\": \"1\", \"flag\": 0,"
-		      " \"blob\": null}",
-		      &sink);
-	expect_problems(n, sink, 3, "data.id: expected ID, found true");
-	cr_assert(strstr(sink.text, "data.ratio: expected Float") &&
-			  strstr(sink.text, "data.flag: expected Boolean"),
-		  "%s", sink.text);
+    n = run_check(test_sdl, q,
+                  "{\"id\": 12, \"ratio\": 3, \"flag\": false,"
+                  " \"blob\": {\"any\": [1, \"x\", null]}}",
+                  &sink);
+    expect_none(n, sink);
+    n = run_check(test_sdl, q,
+                  "{\"id\": \"a1\", \"ratio\": 0.25, \"flag\": true,"
+                  " \"blob\": \"text\"}",
+                  &sink);
+    expect_none(n, sink);
+    n = run_check(test_sdl, q,
+                  "{\"id\": true, \"ratio\": \"1\", \"flag\": 0,"
+                  " \"blob\": null}",
+                  &sink);
+    expect_problems(n, sink, 3, "data.id: expected ID, found true");
+    cr_assert(strstr(sink.text, "data.ratio: expected Float") &&
+                  strstr(sink.text, "data.flag: expected Boolean"),
+              "%s", sink.text);
 }
 
 Test(shape, bad_enum)
 {
-	struct sink sink;
-	const char *q = "query q { players { role } }";
-	size_t n = run_check(test_sdl, q,
-			     "{\"players\": [{\"role\": \"tank\"}, {\"role\": \"mage\"},"
-			     " {\"role\": 1}]}",
-			     &sink);
+    struct sink sink;
+    const char *q = "query q { players { role } }";
+    size_t n = run_check(test_sdl, q,
+                         "{\"players\": [{\"role\": \"tank\"}, {\"role\": \"mage\"},"
+                         " {\"role\": 1}]}",
+                         &sink);
 
-	expect_problems(n, sink, 2,
-			"data.players[1].role: expected a value of enum Role (tank, healer, dps), found string \"mage\"");
+    expect_problems(n, sink, 2,
+                    "data.players[1].role: expected a value of enum Role (tank, healer, dps), "
+                    "found string \"mage\"");
 }
 
 Test(shape, null_list_element)
 {
-	struct sink sink;
-	const char *q = "query q { players { name } }";
-	size_t n = run_check(test_sdl, q,
-			     "{\"players\": [{\"name\": \"a\"}, null]}", &sink);
+    struct sink sink;
+    const char *q = "query q { players { name } }";
+    size_t n = run_check(test_sdl, q, "{\"players\": [{\"name\": \"a\"}, null]}", &sink);
 
-	expect_problems(n, sink, 1,
-			"data.players[1]: expected Player!, found null");
+    expect_problems(n, sink, 1, "data.players[1]: expected Player!, found null");
 }
 
 Test(shape, list_must_be_array)
 {
-	struct sink sink;
-	const char *q = "query q { players { name } }";
-	size_t n = run_check(test_sdl, q, "{\"players\": {\"name\": \"a\"}}",
-			     &sink);
+    struct sink sink;
+    const char *q = "query q { players { name } }";
+    size_t n = run_check(test_sdl, q, "{\"players\": {\"name\": \"a\"}}", &sink);
 
-	expect_problems(n, sink, 1,
-			"data.players: expected a list [Player!], found an object");
+    expect_problems(n, sink, 1, "data.players: expected a list [Player!], found an object");
 }
 
 Test(shape, alias_is_the_key)
 {
-	struct sink sink;
-	const char *q = "query q($a: Int!) { me: player(id: $a) { who: name } }";
-	size_t n;
+    struct sink sink;
+    const char *q = "query q($a: Int!) { me: player(id: $a) { who: name } }";
+    size_t n;
 
-	n = run_check(test_sdl, q, "{\"me\": {\"who\": \"Vare\"}}", &sink);
-	expect_none(n, sink);
-	n = run_check(test_sdl, q, "{\"player\": {\"name\": \"Vare\"}}", &sink);
-	expect_problems(n, sink, 2, "data.player: unexpected key");
-	cr_assert(strstr(sink.text, "data.me: missing"), "%s", sink.text);
+    n = run_check(test_sdl, q, "{\"me\": {\"who\": \"Vare\"}}", &sink);
+    expect_none(n, sink);
+    n = run_check(test_sdl, q, "{\"player\": {\"name\": \"Vare\"}}", &sink);
+    expect_problems(n, sink, 2, "data.player: unexpected key");
+    cr_assert(strstr(sink.text, "data.me: missing"), "%s", sink.text);
 }
 
 Test(shape, nested_list)
 {
-	struct sink sink;
-	const char *q = "query q { players { scores } }";
-	size_t n = run_check(test_sdl, q,
-			     "{\"players\": [{\"scores\": [[1, 2.5], null, [3, null], 4]}]}",
-			     &sink);
+    struct sink sink;
+    const char *q = "query q { players { scores } }";
+    size_t n = run_check(test_sdl, q,
+                         "{\"players\": [{\"scores\": [[1, 2.5], null, [3, null], 4]}]}", &sink);
 
-	expect_problems(n, sink, 2,
-			"data.players[0].scores[2][1]: expected Float!, found null");
-	cr_assert(strstr(sink.text,
-			 "data.players[0].scores[3]: expected a list [Float!], found number 4"),
-		  "%s", sink.text);
+    expect_problems(n, sink, 2, "data.players[0].scores[2][1]: expected Float!, found null");
+    cr_assert(
+        strstr(sink.text, "data.players[0].scores[3]: expected a list [Float!], found number 4"),
+        "%s", sink.text);
 }
 
 Test(shape, first_definition_wins_and_extensions_merge)
 {
-	struct sink sink;
-	size_t n;
+    struct sink sink;
+    size_t n;
 
-	n = run_check(test_sdl, "query q($i: Int!) { player(id: $i) { secret } }",
-		      NULL, &sink);
-	expect_problems(n, sink, 1, "q.graphql:1:38: type Player has no field 'secret'");
-	n = run_check(test_sdl, "query q { things { ... on Pet { age } } }",
-		      "{\"things\": [{\"age\": 3}]}", &sink);
-	expect_none(n, sink);
+    n = run_check(test_sdl, "query q($i: Int!) { player(id: $i) { secret } }", NULL, &sink);
+    expect_problems(n, sink, 1, "q.graphql:1:38: type Player has no field 'secret'");
+    n = run_check(test_sdl, "query q { things { ... on Pet { age } } }",
+                  "{\"things\": [{\"age\": 3}]}", &sink);
+    expect_none(n, sink);
 }
 
 Test(shape, interface_and_union_fragments)
 {
-	struct sink sink;
-	const char *q =
-		"query q {\n"
-		"  things { __typename ... on Player { name role } ...PetBits }\n"
-		"  named { __typename name ... on Pet { owner { name } } }\n"
-		"}\n"
-		"fragment PetBits on Pet { name }\n";
-	size_t n;
+    struct sink sink;
+    const char *q = "query q {\n"
+                    "  things { __typename ... on Player { name role } ...PetBits }\n"
+                    "  named { __typename name ... on Pet { owner { name } } }\n"
+                    "}\n"
+                    "fragment PetBits on Pet { name }\n";
+    size_t n;
 
-	n = run_check(test_sdl, q,
-		      "{\"things\": [{\"__typename\": \"Player\", \"name\": \"a\","
-		      " \"role\": \"tank\"}, {\"__typename\": \"Pet\", \"name\": \"b\"}],"
-		      " \"named\": {\"__typename\": \"Pet\", \"name\": \"b\", \"owner\": null}}",
-		      &sink);
-	expect_none(n, sink);
-	n = run_check(test_sdl, q,
-		      "{\"things\": [{\"__typename\": \"Player\", \"name\": \"a\"},"
-		      " {\"__typename\": \"Rock\"}],"
-		      " \"named\": {\"__typename\": \"Player\", \"name\": \"c\","
-		      " \"owner\": null}}",
-		      &sink);
-	expect_problems(n, sink, 3, "data.things[0].role: missing");
-	cr_assert(strstr(sink.text,
-			 "data.things[1].__typename: string \"Rock\" is not an object type of union Thing"),
-		  "%s", sink.text);
-	cr_assert(strstr(sink.text, "data.named.owner: unexpected key"), "%s",
-		  sink.text);
+    n = run_check(test_sdl, q,
+                  "{\"things\": [{\"__typename\": \"Player\", \"name\": \"a\","
+                  " \"role\": \"tank\"}, {\"__typename\": \"Pet\", \"name\": \"b\"}],"
+                  " \"named\": {\"__typename\": \"Pet\", \"name\": \"b\", \"owner\": null}}",
+                  &sink);
+    expect_none(n, sink);
+    n = run_check(test_sdl, q,
+                  "{\"things\": [{\"__typename\": \"Player\", \"name\": \"a\"},"
+                  " {\"__typename\": \"Rock\"}],"
+                  " \"named\": {\"__typename\": \"Player\", \"name\": \"c\","
+                  " \"owner\": null}}",
+                  &sink);
+    expect_problems(n, sink, 3, "data.things[0].role: missing");
+    cr_assert(
+        strstr(sink.text,
+               "data.things[1].__typename: string \"Rock\" is not an object type of union Thing"),
+        "%s", sink.text);
+    cr_assert(strstr(sink.text, "data.named.owner: unexpected key"), "%s", sink.text);
 }
 
 Test(shape, skip_and_include_make_fields_optional)
 {
-	struct sink sink;
-	const char *q = "query q($v: Boolean!) { version @include(if: $v)"
-			" id @skip(if: true) flag @include(if: true) }";
-	size_t n;
+    struct sink sink;
+    const char *q = "query q($v: Boolean!) { version @include(if: $v)"
+                    " id @skip(if: true) flag @include(if: true) }";
+    size_t n;
 
-	n = run_check(test_sdl, q, "{\"flag\": null}", &sink);
-	expect_none(n, sink);
-	n = run_check(test_sdl, q, "{\"version\": \"1\", \"flag\": null, \"id\": 1}",
-		      &sink);
-	expect_problems(n, sink, 1, "data.id: unexpected key");
+    n = run_check(test_sdl, q, "{\"flag\": null}", &sink);
+    expect_none(n, sink);
+    n = run_check(test_sdl, q, "{\"version\": \"1\", \"flag\": null, \"id\": 1}", &sink);
+    expect_problems(n, sink, 1, "data.id: unexpected key");
 }
 
 Test(shape, query_problems)
 {
-	struct sink sink;
-	const char *q =
-		"query q($id: String, $unused: Int, $f: Filter) {\n"
-		"  player(id: $id) { nope name(x: 1) }\n"
-		"  players(filter: {role: mage}, limit: \"ten\") { name { a } }\n"
-		"  things { name }\n"
-		"  version\n"
-		"  named @frob { ...Missing }\n"
-		"}\n";
-	size_t n = run_check(test_sdl, q, NULL, &sink);
+    struct sink sink;
+    const char *q = "query q($id: String, $unused: Int, $f: Filter) {\n"
+                    "  player(id: $id) { nope name(x: 1) }\n"
+                    "  players(filter: {role: mage}, limit: \"ten\") { name { a } }\n"
+                    "  things { name }\n"
+                    "  version\n"
+                    "  named @frob { ...Missing }\n"
+                    "}\n";
+    size_t n = run_check(test_sdl, q, NULL, &sink);
 
-	expect_problems(n, sink, 11,
-			"q.graphql:2:14: variable $id of type String cannot be used where Int! is expected");
-	cr_assert(strstr(sink.text, "q.graphql:2:21: type Player has no field 'nope'") &&
-			  strstr(sink.text, "q.graphql:2:31: unknown argument 'x' on field 'name'") &&
-			  strstr(sink.text, "q.graphql:3:26: expected a value of enum Role") &&
-			  strstr(sink.text, "q.graphql:3:40: expected Int, found a string") &&
-			  strstr(sink.text, "q.graphql:3:49: field 'name' is String!, a leaf") &&
-			  strstr(sink.text, "q.graphql:4:12: union Thing has no field 'name'") &&
-			  strstr(sink.text, "q.graphql:6:9: unknown directive @frob") &&
-			  strstr(sink.text, "q.graphql:6:17: unknown fragment 'Missing'") &&
-			  strstr(sink.text, "q.graphql:1:22: variable $unused is never used") &&
-			  strstr(sink.text, "q.graphql:1:36: variable $f is never used"),
-		  "%s", sink.text);
+    expect_problems(
+        n, sink, 11,
+        "q.graphql:2:14: variable $id of type String cannot be used where Int! is expected");
+    cr_assert(strstr(sink.text, "q.graphql:2:21: type Player has no field 'nope'") &&
+                  strstr(sink.text, "q.graphql:2:31: unknown argument 'x' on field 'name'") &&
+                  strstr(sink.text, "q.graphql:3:26: expected a value of enum Role") &&
+                  strstr(sink.text, "q.graphql:3:40: expected Int, found a string") &&
+                  strstr(sink.text, "q.graphql:3:49: field 'name' is String!, a leaf") &&
+                  strstr(sink.text, "q.graphql:4:12: union Thing has no field 'name'") &&
+                  strstr(sink.text, "q.graphql:6:9: unknown directive @frob") &&
+                  strstr(sink.text, "q.graphql:6:17: unknown fragment 'Missing'") &&
+                  strstr(sink.text, "q.graphql:1:22: variable $unused is never used") &&
+                  strstr(sink.text, "q.graphql:1:36: variable $f is never used"),
+              "%s", sink.text);
 }
 
 Test(shape, missing_argument_and_selection)
 {
-	struct sink sink;
-	size_t n = run_check(test_sdl, "query q { player }", NULL, &sink);
+    struct sink sink;
+    size_t n = run_check(test_sdl, "query q { player }", NULL, &sink);
 
-	expect_problems(n, sink, 2, "field 'player' needs argument 'id' (Int!)");
-	cr_assert(strstr(sink.text, "field 'player' of type Player needs a selection"),
-		  "%s", sink.text);
+    expect_problems(n, sink, 2, "field 'player' needs argument 'id' (Int!)");
+    cr_assert(strstr(sink.text, "field 'player' of type Player needs a selection"), "%s",
+              sink.text);
 }
 
 Test(shape, fragment_cycle_and_unused)
 {
-	struct sink sink;
-	const char *q = "query q { named { ...A } }\n"
-			"fragment A on Named { name ...B }\n"
-			"fragment B on Named { ...A }\n"
-			"fragment C on Pet { age }\n";
-	size_t n = run_check(test_sdl, q, NULL, &sink);
+    struct sink sink;
+    const char *q = "query q { named { ...A } }\n"
+                    "fragment A on Named { name ...B }\n"
+                    "fragment B on Named { ...A }\n"
+                    "fragment C on Pet { age }\n";
+    size_t n = run_check(test_sdl, q, NULL, &sink);
 
-	expect_problems(n, sink, 2, "fragment A spreads itself (a cycle)");
-	cr_assert(strstr(sink.text, "q.graphql:4:1: fragment C is never used"),
-		  "%s", sink.text);
+    expect_problems(n, sink, 2, "fragment A spreads itself (a cycle)");
+    cr_assert(strstr(sink.text, "q.graphql:4:1: fragment C is never used"), "%s", sink.text);
 }
 
 Test(shape, variables_accessors)
 {
-	struct gql_query *q = NULL;
-	char err[GQL_ERROR_SIZE];
-	const char *text = "query getX($a: Int!, $b: [String], $c: [[Role!]!] = [])"
-			   " { version }";
+    struct gql_query *q = NULL;
+    char err[GQL_ERROR_SIZE];
+    const char *text = "query getX($a: Int!, $b: [String], $c: [[Role!]!] = [])"
+                       " { version }";
 
-	cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)),
-		     GQL_OK, "%s", err);
-	cr_assert_str_eq(gql_query_operation_name(q), "getX");
-	cr_assert_str_eq(gql_query_operation_type(q), "query");
-	cr_assert_eq(gql_query_variable_count(q), 3);
-	cr_assert_str_eq(gql_query_variable_name(q, 0), "a");
-	cr_assert_str_eq(gql_query_variable_type(q, 0), "Int!");
-	cr_assert_str_eq(gql_query_variable_type(q, 1), "[String]");
-	cr_assert_str_eq(gql_query_variable_name(q, 2), "c");
-	cr_assert_str_eq(gql_query_variable_type(q, 2), "[[Role!]!]");
-	cr_assert_null(gql_query_variable_name(q, 3));
-	cr_assert_null(gql_query_operation_name(NULL));
-	gql_query_destroy(q);
-	gql_query_destroy(NULL);
-	gql_schema_destroy(NULL);
+    cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)), GQL_OK, "%s", err);
+    cr_assert_str_eq(gql_query_operation_name(q), "getX");
+    cr_assert_str_eq(gql_query_operation_type(q), "query");
+    cr_assert_eq(gql_query_variable_count(q), 3);
+    cr_assert_str_eq(gql_query_variable_name(q, 0), "a");
+    cr_assert_str_eq(gql_query_variable_type(q, 0), "Int!");
+    cr_assert_str_eq(gql_query_variable_type(q, 1), "[String]");
+    cr_assert_str_eq(gql_query_variable_name(q, 2), "c");
+    cr_assert_str_eq(gql_query_variable_type(q, 2), "[[Role!]!]");
+    cr_assert_null(gql_query_variable_name(q, 3));
+    cr_assert_null(gql_query_operation_name(NULL));
+    gql_query_destroy(q);
+    gql_query_destroy(NULL);
+    gql_schema_destroy(NULL);
 }
 
 /* Build "query d " + levels nested selection sets "a { ... b ... }". */
 static char *nested_query(int levels)
 {
-	size_t size = (size_t)levels * 6 + 32;
-	char *text = malloc(size);
-	size_t len = 0;
-	int i;
+    size_t size = (size_t)levels * 6 + 32;
+    char *text = malloc(size);
+    size_t len = 0;
+    int i;
 
-	cr_assert_not_null(text);
-	len += (size_t)snprintf(text, size, "query d ");
-	for (i = 0; i < levels - 1; i++)
-		len += (size_t)snprintf(text + len, size - len, "{ a ");
-	len += (size_t)snprintf(text + len, size - len, "{ b ");
-	for (i = 0; i < levels; i++)
-		len += (size_t)snprintf(text + len, size - len, "}");
-	return text;
+    cr_assert_not_null(text);
+    len += (size_t)snprintf(text, size, "query d ");
+    for (i = 0; i < levels - 1; i++)
+        len += (size_t)snprintf(text + len, size - len, "{ a ");
+    len += (size_t)snprintf(text + len, size - len, "{ b ");
+    for (i = 0; i < levels; i++)
+        len += (size_t)snprintf(text + len, size - len, "}");
+    return text;
 }
 
 Test(shape, depth_limit)
 {
-	struct gql_query *q = NULL;
-	struct gql_schema *s = NULL;
-	char err[GQL_ERROR_SIZE];
-	char sdl[1024];
-	char *text;
-	size_t len = 0;
-	int i;
+    struct gql_query *q = NULL;
+    struct gql_schema *s = NULL;
+    char err[GQL_ERROR_SIZE];
+    char sdl[1024];
+    char *text;
+    size_t len = 0;
+    int i;
 
-	text = nested_query(GQL_MAX_DEPTH);
-	cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)),
-		     GQL_OK, "%d levels must parse: %s", GQL_MAX_DEPTH, err);
-	gql_query_destroy(q);
-	q = NULL;
-	free(text);
+    text = nested_query(GQL_MAX_DEPTH);
+    cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)), GQL_OK,
+                 "%d levels must parse: %s", GQL_MAX_DEPTH, err);
+    gql_query_destroy(q);
+    q = NULL;
+    free(text);
 
-	text = nested_query(GQL_MAX_DEPTH + 1);
-	cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)),
-		     GQL_TOO_DEEP, "%d levels must not parse", GQL_MAX_DEPTH + 1);
-	cr_assert_null(q);
-	cr_assert(strstr(err, "1:") == err && strstr(err, "nested deeper than 64 levels"),
-		  "%s", err);
-	free(text);
+    text = nested_query(GQL_MAX_DEPTH + 1);
+    cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)), GQL_TOO_DEEP,
+                 "%d levels must not parse", GQL_MAX_DEPTH + 1);
+    cr_assert_null(q);
+    cr_assert(strstr(err, "1:") == err && strstr(err, "nested deeper than 64 levels"), "%s", err);
+    free(text);
 
-	/* A list type nested 65 deep in SDL. */
-	len += (size_t)snprintf(sdl, sizeof(sdl), "type Query { a: ");
-	for (i = 0; i <= GQL_MAX_DEPTH; i++)
-		len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "[");
-	len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "Int");
-	for (i = 0; i <= GQL_MAX_DEPTH; i++)
-		len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "]");
-	len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, " }");
-	cr_assert_eq(gql_schema_parse(sdl, len, &s, err, sizeof(err)),
-		     GQL_TOO_DEEP, "a 65-deep list type must not parse");
-	cr_assert_null(s);
-	cr_assert(strstr(err, "1:") == err && strstr(err, "nested deeper"), "%s",
-		  err);
+    /* A list type nested 65 deep in SDL. */
+    len += (size_t)snprintf(sdl, sizeof(sdl), "type Query { a: ");
+    for (i = 0; i <= GQL_MAX_DEPTH; i++)
+        len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "[");
+    len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "Int");
+    for (i = 0; i <= GQL_MAX_DEPTH; i++)
+        len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "]");
+    len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, " }");
+    cr_assert_eq(gql_schema_parse(sdl, len, &s, err, sizeof(err)), GQL_TOO_DEEP,
+                 "a 65-deep list type must not parse");
+    cr_assert_null(s);
+    cr_assert(strstr(err, "1:") == err && strstr(err, "nested deeper"), "%s", err);
 }
 
 /* Parse bad SDL; assert the status and that the error starts with where. */
-static void expect_bad_sdl(const char *sdl, enum gql_status want,
-			   const char *where)
+static void expect_bad_sdl(const char *sdl, enum gql_status want, const char *where)
 {
-	struct gql_schema *s = NULL;
-	char err[GQL_ERROR_SIZE];
-	enum gql_status rc = gql_schema_parse(sdl, strlen(sdl), &s, err, sizeof(err));
+    struct gql_schema *s = NULL;
+    char err[GQL_ERROR_SIZE];
+    enum gql_status rc = gql_schema_parse(sdl, strlen(sdl), &s, err, sizeof(err));
 
-	cr_assert_eq(rc, want, "\"%s\": got %s (%s), want %s", sdl,
-		     gql_strerror(rc), err, gql_strerror(want));
-	cr_assert_null(s);
-	cr_assert(strstr(err, where) == err, "\"%s\": error \"%s\" should start \"%s\"",
-		  sdl, err, where);
+    cr_assert_eq(rc, want, "\"%s\": got %s (%s), want %s", sdl, gql_strerror(rc), err,
+                 gql_strerror(want));
+    cr_assert_null(s);
+    cr_assert(strstr(err, where) == err, "\"%s\": error \"%s\" should start \"%s\"", sdl, err,
+              where);
 }
 
 Test(shape, malformed_sdl)
 {
-	expect_bad_sdl("type Query {\n  a: \n}", GQL_SYNTAX,
-		       "3:1: expected a type, found '}'");
-	expect_bad_sdl("type Query { a: Int", GQL_SYNTAX,
-		       "1:20: expected a field definition or '}', found end of input");
-	expect_bad_sdl("\"unterminated\ntype Query { a: Int }", GQL_SYNTAX,
-		       "1:1: unterminated string");
-	expect_bad_sdl("type Query { a: Int } %", GQL_SYNTAX,
-		       "1:23: unexpected character '%'");
-	expect_bad_sdl("type Query { a: Missing }", GQL_INVALID,
-		       "1:17: unknown type 'Missing'");
-	expect_bad_sdl("type Query { a(x: Query): Int }", GQL_INVALID,
-		       "1:19: 'Query' is not an input type");
-	expect_bad_sdl("type Other { a: Int }", GQL_INVALID,
-		       "1:1: the schema has no query root type");
-	expect_bad_sdl("query { a }", GQL_SYNTAX, "1:1: an operation");
-	expect_bad_sdl("", GQL_INVALID, "1:1: the schema has no query root");
+    expect_bad_sdl("type Query {\n  a: \n}", GQL_SYNTAX, "3:1: expected a type, found '}'");
+    expect_bad_sdl("type Query { a: Int", GQL_SYNTAX,
+                   "1:20: expected a field definition or '}', found end of input");
+    expect_bad_sdl("\"unterminated\ntype Query { a: Int }", GQL_SYNTAX, "1:1: unterminated string");
+    expect_bad_sdl("type Query { a: Int } %", GQL_SYNTAX, "1:23: unexpected character '%'");
+    expect_bad_sdl("type Query { a: Missing }", GQL_INVALID, "1:17: unknown type 'Missing'");
+    expect_bad_sdl("type Query { a(x: Query): Int }", GQL_INVALID,
+                   "1:19: 'Query' is not an input type");
+    expect_bad_sdl("type Other { a: Int }", GQL_INVALID, "1:1: the schema has no query root type");
+    expect_bad_sdl("query { a }", GQL_SYNTAX, "1:1: an operation");
+    expect_bad_sdl("", GQL_INVALID, "1:1: the schema has no query root");
 }
 
 /* Parse a bad query; assert the status and that the error starts with where. */
-static void expect_bad_query(const char *text, enum gql_status want,
-			     const char *where)
+static void expect_bad_query(const char *text, enum gql_status want, const char *where)
 {
-	struct gql_query *q = NULL;
-	char err[GQL_ERROR_SIZE];
-	enum gql_status rc = gql_query_parse(text, strlen(text), &q, err, sizeof(err));
+    struct gql_query *q = NULL;
+    char err[GQL_ERROR_SIZE];
+    enum gql_status rc = gql_query_parse(text, strlen(text), &q, err, sizeof(err));
 
-	cr_assert_eq(rc, want, "\"%s\": got %s (%s), want %s", text,
-		     gql_strerror(rc), err, gql_strerror(want));
-	cr_assert_null(q);
-	cr_assert(strstr(err, where) == err, "\"%s\": error \"%s\" should start \"%s\"",
-		  text, err, where);
+    cr_assert_eq(rc, want, "\"%s\": got %s (%s), want %s", text, gql_strerror(rc), err,
+                 gql_strerror(want));
+    cr_assert_null(q);
+    cr_assert(strstr(err, where) == err, "\"%s\": error \"%s\" should start \"%s\"", text, err,
+              where);
 }
 
 Test(shape, malformed_query)
 {
-	expect_bad_query("query q { a ", GQL_SYNTAX,
-			 "1:13: expected a field, '...' or '}', found end of input");
-	expect_bad_query("query q {\n  a(x: \"open)\n}", GQL_SYNTAX,
-			 "2:8: unterminated string");
-	expect_bad_query("query q { }", GQL_SYNTAX,
-			 "1:11: expected a selection, found '}'");
-	expect_bad_query("query q($a Int) { a }", GQL_SYNTAX,
-			 "1:12: expected ':', found 'Int'");
-	expect_bad_query("query q { a(x: 007) }", GQL_SYNTAX,
-			 "1:16: number with a leading zero");
-	expect_bad_query("query q { a .. b }", GQL_SYNTAX, "1:13: unexpected '.'");
-	expect_bad_query("query a { a } query b { b }", GQL_INVALID,
-			 "1:15: a second operation");
-	expect_bad_query("fragment F on T { a }", GQL_INVALID,
-			 "1:22: the document has no operation");
-	expect_bad_query("type T { a: Int }", GQL_SYNTAX,
-			 "1:1: a type system definition");
-	expect_bad_query("query q($a: Int = $b) { a }", GQL_SYNTAX,
-			 "1:19: a variable is not allowed here");
+    expect_bad_query("query q { a ", GQL_SYNTAX,
+                     "1:13: expected a field, '...' or '}', found end of input");
+    expect_bad_query("query q {\n  a(x: \"open)\n}", GQL_SYNTAX, "2:8: unterminated string");
+    expect_bad_query("query q { }", GQL_SYNTAX, "1:11: expected a selection, found '}'");
+    expect_bad_query("query q($a Int) { a }", GQL_SYNTAX, "1:12: expected ':', found 'Int'");
+    expect_bad_query("query q { a(x: 007) }", GQL_SYNTAX, "1:16: number with a leading zero");
+    expect_bad_query("query q { a .. b }", GQL_SYNTAX, "1:13: unexpected '.'");
+    expect_bad_query("query a { a } query b { b }", GQL_INVALID, "1:15: a second operation");
+    expect_bad_query("fragment F on T { a }", GQL_INVALID, "1:22: the document has no operation");
+    expect_bad_query("type T { a: Int }", GQL_SYNTAX, "1:1: a type system definition");
+    expect_bad_query("query q($a: Int = $b) { a }", GQL_SYNTAX,
+                     "1:19: a variable is not allowed here");
 }
 
 Test(shape, bad_arguments_are_refused)
 {
-	struct gql_schema *s = NULL;
-	struct gql_query *q = NULL;
-	char err[GQL_ERROR_SIZE];
-	size_t n;
+    struct gql_schema *s = NULL;
+    struct gql_query *q = NULL;
+    char err[GQL_ERROR_SIZE];
+    size_t n;
 
-	cr_assert_eq(gql_schema_parse(NULL, 0, NULL, err, sizeof(err)),
-		     GQL_BAD_ARGUMENT);
-	cr_assert_eq(gql_query_parse("{ a }", 5, NULL, NULL, 0), GQL_BAD_ARGUMENT);
-	cr_assert_eq(gql_schema_load("/nonexistent/schema.graphql", &s, err,
-				     sizeof(err)),
-		     GQL_IO);
-	cr_assert(strstr(err, "/nonexistent/schema.graphql") == err, "%s", err);
-	cr_assert_eq(gql_query_load("/nonexistent/q.graphql", &q, NULL, 0), GQL_IO);
-	n = gql_validate(NULL, NULL, NULL, NULL);
-	cr_assert_eq(n, 1, "NULL schema and query count as one problem");
-	cr_assert_str_eq(gql_strerror(GQL_TOO_DEEP), "nested too deeply");
+    cr_assert_eq(gql_schema_parse(NULL, 0, NULL, err, sizeof(err)), GQL_BAD_ARGUMENT);
+    cr_assert_eq(gql_query_parse("{ a }", 5, NULL, NULL, 0), GQL_BAD_ARGUMENT);
+    cr_assert_eq(gql_schema_load("/nonexistent/schema.graphql", &s, err, sizeof(err)), GQL_IO);
+    cr_assert(strstr(err, "/nonexistent/schema.graphql") == err, "%s", err);
+    cr_assert_eq(gql_query_load("/nonexistent/q.graphql", &q, NULL, 0), GQL_IO);
+    n = gql_validate(NULL, NULL, NULL, NULL);
+    cr_assert_eq(n, 1, "NULL schema and query count as one problem");
+    cr_assert_str_eq(gql_strerror(GQL_TOO_DEEP), "nested too deeply");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -623,22 +587,21 @@ static char scratch_query[128];
 /* Make a directory holding getPlayer.graphql (player_query). */
 static void make_scratch(void)
 {
-	FILE *f;
+    FILE *f;
 
-	snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/gql-shape.XXXXXX");
-	cr_assert_not_null(mkdtemp(scratch_dir), "mkdtemp failed");
-	snprintf(scratch_query, sizeof(scratch_query), "%s/getPlayer.graphql",
-		 scratch_dir);
-	f = fopen(scratch_query, "w");
-	cr_assert_not_null(f, "cannot write %s", scratch_query);
-	fputs(player_query, f);
-	fclose(f);
+    snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/gql-shape.XXXXXX");
+    cr_assert_not_null(mkdtemp(scratch_dir), "mkdtemp failed");
+    snprintf(scratch_query, sizeof(scratch_query), "%s/getPlayer.graphql", scratch_dir);
+    f = fopen(scratch_query, "w");
+    cr_assert_not_null(f, "cannot write %s", scratch_query);
+    fputs(player_query, f);
+    fclose(f);
 }
 
 static void remove_scratch(void)
 {
-	unlink(scratch_query);
-	rmdir(scratch_dir);
+    unlink(scratch_query);
+    rmdir(scratch_dir);
 }
 
 TestSuite(envelope, .init = make_scratch, .fini = remove_scratch);
@@ -646,89 +609,88 @@ TestSuite(envelope, .init = make_scratch, .fini = remove_scratch);
 /* Check an envelope given as JSON text against test_sdl. */
 static size_t run_envelope(const char *json, struct sink *sink)
 {
-	struct gql_schema *schema = NULL;
-	struct gql_report report = {0};
-	char err[GQL_ERROR_SIZE];
-	cJSON *envelope;
-	size_t n;
+    struct gql_schema *schema = NULL;
+    struct gql_report report = {0};
+    char err[GQL_ERROR_SIZE];
+    cJSON *envelope;
+    size_t n;
 
-	memset(sink, 0, sizeof(*sink));
-	cr_assert_eq(gql_schema_parse(test_sdl, strlen(test_sdl), &schema, err,
-				      sizeof(err)),
-		     GQL_OK, "%s", err);
-	envelope = cJSON_Parse(json);
-	cr_assert_not_null(envelope, "test JSON does not parse: %s", json);
-	report.fn = sink_fn;
-	report.user = sink;
-	n = gql_check_envelope(schema, scratch_dir, envelope, &report);
-	cJSON_Delete(envelope);
-	gql_schema_destroy(schema);
-	return n;
+    memset(sink, 0, sizeof(*sink));
+    cr_assert_eq(gql_schema_parse(test_sdl, strlen(test_sdl), &schema, err, sizeof(err)), GQL_OK,
+                 "%s", err);
+    envelope = cJSON_Parse(json);
+    cr_assert_not_null(envelope, "test JSON does not parse: %s", json);
+    report.fn = sink_fn;
+    report.user = sink;
+    n = gql_check_envelope(schema, scratch_dir, envelope, &report);
+    cJSON_Delete(envelope);
+    gql_schema_destroy(schema);
+    return n;
 }
 
 Test(envelope, conforming_fixtures)
 {
-	struct sink sink;
-	size_t n;
+    struct sink sink;
+    size_t n;
 
-	n = run_envelope("{\"operation\": \"getPlayer\", \"description\": \"none\","
-			 " \"response\": {\"data\": {\"player\": null}}}",
-			 &sink);
-	expect_none(n, sink);
-	n = run_envelope("{\"operation\": \"getPlayer\", \"variables\": {\"id\": 0},"
-			 " \"status\": 200, \"headers\": {\"X-A\": \"b\"},"
-			 " \"response\": {\"errors\": [{\"message\": \"limit argument must be\"}],"
-			 " \"data\": null}}",
-			 &sink);
-	expect_none(n, sink);
+    n = run_envelope("{\"operation\": \"getPlayer\", \"description\": \"none\","
+                     " \"response\": {\"data\": {\"player\": null}}}",
+                     &sink);
+    expect_none(n, sink);
+    n = run_envelope("{\"operation\": \"getPlayer\", \"variables\": {\"id\": 0},"
+                     " \"status\": 200, \"headers\": {\"X-A\": \"b\"},"
+                     " \"response\": {\"errors\": [{\"message\": \"limit argument must be\"}],"
+                     " \"data\": null}}",
+                     &sink);
+    expect_none(n, sink);
 }
 
 Test(envelope, envelope_members)
 {
-	struct sink sink;
-	size_t n = run_envelope("{\"operation\": \"getPlayer\", \"status\": \"200\","
-				" \"headers\": {\"X-A\": 1}, \"extra\": true,"
-				" \"variables\": {\"id\": \"7\", \"other\": 1},"
-				" \"response\": {\"data\": {\"player\": null}, \"meta\": 1}}",
-				&sink);
+    struct sink sink;
+    size_t n = run_envelope("{\"operation\": \"getPlayer\", \"status\": \"200\","
+                            " \"headers\": {\"X-A\": 1}, \"extra\": true,"
+                            " \"variables\": {\"id\": \"7\", \"other\": 1},"
+                            " \"response\": {\"data\": {\"player\": null}, \"meta\": 1}}",
+                            &sink);
 
-	expect_problems(n, sink, 6, "extra: unexpected key");
-	cr_assert(strstr(sink.text, "status: expected an HTTP status") &&
-			  strstr(sink.text, "headers.X-A: expected a string, found number 1") &&
-			  strstr(sink.text, "variables.id: expected Int, found string \"7\"") &&
-			  strstr(sink.text, "variables.other: the operation getPlayer declares no variable $other") &&
-			  strstr(sink.text, "response.meta: unexpected key"),
-		  "%s", sink.text);
+    expect_problems(n, sink, 6, "extra: unexpected key");
+    cr_assert(strstr(sink.text, "status: expected an HTTP status") &&
+                  strstr(sink.text, "headers.X-A: expected a string, found number 1") &&
+                  strstr(sink.text, "variables.id: expected Int, found string \"7\"") &&
+                  strstr(sink.text,
+                         "variables.other: the operation getPlayer declares no variable $other") &&
+                  strstr(sink.text, "response.meta: unexpected key"),
+              "%s", sink.text);
 }
 
 Test(envelope, errors_in_default_fixture)
 {
-	struct sink sink;
-	size_t n = run_envelope("{\"operation\": \"getPlayer\","
-				" \"response\": {\"errors\": [{\"message\": \"x\"}]}}",
-				&sink);
+    struct sink sink;
+    size_t n = run_envelope("{\"operation\": \"getPlayer\","
+                            " \"response\": {\"errors\": [{\"message\": \"x\"}]}}",
+                            &sink);
 
-	expect_problems(n, sink, 1,
-			"response.errors: a default fixture (no variables) must answer with data, not errors");
-	n = run_envelope("{\"operation\": \"getPlayer\", \"response\": {}}", &sink);
-	expect_problems(n, sink, 1, "response.data: missing");
+    expect_problems(
+        n, sink, 1,
+        "response.errors: a default fixture (no variables) must answer with data, not errors");
+    n = run_envelope("{\"operation\": \"getPlayer\", \"response\": {}}", &sink);
+    expect_problems(n, sink, 1, "response.data: missing");
 }
 
 Test(envelope, operation_and_data)
 {
-	struct sink sink;
-	size_t n;
+    struct sink sink;
+    size_t n;
 
-	n = run_envelope("{\"operation\": \"getNobody\", \"response\": {\"data\": {}}}",
-			 &sink);
-	expect_problems(n, sink, 1, "operation: no query document");
-	n = run_envelope("{\"operation\": \"../x\", \"response\": {\"data\": {}}}",
-			 &sink);
-	expect_problems(n, sink, 1, "operation: string \"../x\" is not an operation name");
-	n = run_envelope("{\"operation\": \"getPlayer\","
-			 " \"response\": {\"data\": {\"player\": {\"name\": \"a\"}}}}",
-			 &sink);
-	expect_problems(n, sink, 4, "response.data.player.role: missing");
+    n = run_envelope("{\"operation\": \"getNobody\", \"response\": {\"data\": {}}}", &sink);
+    expect_problems(n, sink, 1, "operation: no query document");
+    n = run_envelope("{\"operation\": \"../x\", \"response\": {\"data\": {}}}", &sink);
+    expect_problems(n, sink, 1, "operation: string \"../x\" is not an operation name");
+    n = run_envelope("{\"operation\": \"getPlayer\","
+                     " \"response\": {\"data\": {\"player\": {\"name\": \"a\"}}}}",
+                     &sink);
+    expect_problems(n, sink, 4, "response.data.player.role: missing");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -737,17 +699,45 @@ Test(envelope, operation_and_data)
 
 /* The 39 operations of the reference table (esologs-api.md). */
 static const char *const operations[] = {
-	"getAbility", "getAbilities", "getClass", "getWorldData",
-	"getCharacterById", "getCharacterReports", "getGuildById",
-	"getEncountersByZone", "getRegions", "getReportByCode",
-	"getCharacterEncounterRanking", "getCharacterEncounterRankings",
-	"getCharacterZoneRankings", "getZones", "getClasses", "getFactions",
-	"getItem", "getItemSet", "getItemSets", "getItems", "getMap",
-	"getMaps", "getNPC", "getNPCs", "getRateLimitData", "getReportEvents",
-	"getReportGraph", "getReportTable", "getReportRankings",
-	"getReportPlayerDetails", "getReports", "getGuilds", "getGuildByName",
-	"getGuildAttendance", "getGuildMembers", "getProgressRace",
-	"getUserById", "getCurrentUser", "getUserData",
+    "getAbility",
+    "getAbilities",
+    "getClass",
+    "getWorldData",
+    "getCharacterById",
+    "getCharacterReports",
+    "getGuildById",
+    "getEncountersByZone",
+    "getRegions",
+    "getReportByCode",
+    "getCharacterEncounterRanking",
+    "getCharacterEncounterRankings",
+    "getCharacterZoneRankings",
+    "getZones",
+    "getClasses",
+    "getFactions",
+    "getItem",
+    "getItemSet",
+    "getItemSets",
+    "getItems",
+    "getMap",
+    "getMaps",
+    "getNPC",
+    "getNPCs",
+    "getRateLimitData",
+    "getReportEvents",
+    "getReportGraph",
+    "getReportTable",
+    "getReportRankings",
+    "getReportPlayerDetails",
+    "getReports",
+    "getGuilds",
+    "getGuildByName",
+    "getGuildAttendance",
+    "getGuildMembers",
+    "getProgressRace",
+    "getUserById",
+    "getCurrentUser",
+    "getUserData",
 };
 
 #define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
@@ -755,219 +745,211 @@ static const char *const operations[] = {
 /* The value of an environment variable, or skip the test without it. */
 static const char *need_env(const char *name)
 {
-	const char *value = getenv(name);
+    const char *value = getenv(name);
 
-	if (value == NULL || value[0] == '\0')
-		cr_skip_test("%s is not set", name);
-	return value;
+    if (value == NULL || value[0] == '\0')
+        cr_skip_test("%s is not set", name);
+    return value;
 }
 
 /* queries directory from ESO_SOURCE_ROOT, into buf[size]. */
 static const char *queries_dir(char *buf, size_t size)
 {
-	const char *root = need_env("ESO_SOURCE_ROOT");
-	int n = snprintf(buf, size, "%s/client/queries", root);
+    const char *root = need_env("ESO_SOURCE_ROOT");
+    int n = snprintf(buf, size, "%s/client/queries", root);
 
-	cr_assert(n > 0 && (size_t)n < size, "path too long");
-	return buf;
+    cr_assert(n > 0 && (size_t)n < size, "path too long");
+    return buf;
 }
 
 static struct gql_schema *load_schema(void)
 {
-	struct gql_schema *schema = NULL;
-	char err[GQL_ERROR_SIZE];
-	const char *path = need_env("ESO_SCHEMA_FILE");
+    struct gql_schema *schema = NULL;
+    char err[GQL_ERROR_SIZE];
+    const char *path = need_env("ESO_SCHEMA_FILE");
 
-	cr_assert_eq(gql_schema_load(path, &schema, err, sizeof(err)), GQL_OK,
-		     "the schema does not load: %s", err);
-	return schema;
+    cr_assert_eq(gql_schema_load(path, &schema, err, sizeof(err)), GQL_OK,
+                 "the schema does not load: %s", err);
+    return schema;
 }
 
 static int name_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Problems of every fixture, prefixed by its file name; grows up to a cap. */
 struct all_sink {
-	char *text;
-	size_t len;
-	size_t cap;
-	size_t count;
-	const char *file;
+    char *text;
+    size_t len;
+    size_t cap;
+    size_t count;
+    const char *file;
 };
 
 #define ALL_SINK_MAX (256u * 1024u)
 
 static void all_sink_fn(void *user, const char *path, const char *message)
 {
-	struct all_sink *s = user;
-	char line[1024];
-	int n;
+    struct all_sink *s = user;
+    char line[1024];
+    int n;
 
-	s->count++;
-	n = snprintf(line, sizeof(line), "%s: %s: %s\n", s->file, path, message);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line))
-		n = (int)sizeof(line) - 1;
-	if (s->len + (size_t)n + 1 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 4096;
-		char *tmp;
+    s->count++;
+    n = snprintf(line, sizeof(line), "%s: %s: %s\n", s->file, path, message);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(line))
+        n = (int)sizeof(line) - 1;
+    if (s->len + (size_t)n + 1 > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 4096;
+        char *tmp;
 
-		while (ncap < s->len + (size_t)n + 1)
-			ncap *= 2;
-		if (ncap > ALL_SINK_MAX)
-			return; /* keep what fits; the count stays right */
-		tmp = realloc(s->text, ncap);
-		if (tmp == NULL)
-			return;
-		s->text = tmp;
-		s->cap = ncap;
-	}
-	memcpy(s->text + s->len, line, (size_t)n);
-	s->len += (size_t)n;
-	s->text[s->len] = '\0';
+        while (ncap < s->len + (size_t)n + 1)
+            ncap *= 2;
+        if (ncap > ALL_SINK_MAX)
+            return; /* keep what fits; the count stays right */
+        tmp = realloc(s->text, ncap);
+        if (tmp == NULL)
+            return;
+        s->text = tmp;
+        s->cap = ncap;
+    }
+    memcpy(s->text + s->len, line, (size_t)n);
+    s->len += (size_t)n;
+    s->text[s->len] = '\0';
 }
 
 Test(fixtures, every_fixture_conforms, .timeout = 50)
 {
-	const char *dir_path = need_env("ESOMOCK_FIXTURES");
-	struct gql_schema *schema = load_schema();
-	struct all_sink sink = {0};
-	struct gql_report report = {0};
-	char qdir[1024];
-	char **names = NULL;
-	size_t nnames = 0;
-	size_t cap = 0;
-	size_t failed = 0;
-	struct dirent *de;
-	DIR *dir;
-	size_t i;
+    const char *dir_path = need_env("ESOMOCK_FIXTURES");
+    struct gql_schema *schema = load_schema();
+    struct all_sink sink = {0};
+    struct gql_report report = {0};
+    char qdir[1024];
+    char **names = NULL;
+    size_t nnames = 0;
+    size_t cap = 0;
+    size_t failed = 0;
+    struct dirent *de;
+    DIR *dir;
+    size_t i;
 
-	queries_dir(qdir, sizeof(qdir));
-	dir = opendir(dir_path);
-	cr_assert_not_null(dir, "cannot open %s", dir_path);
-	for (de = readdir(dir); de != NULL; de = readdir(dir)) {
-		size_t len = strlen(de->d_name);
+    queries_dir(qdir, sizeof(qdir));
+    dir = opendir(dir_path);
+    cr_assert_not_null(dir, "cannot open %s", dir_path);
+    for (de = readdir(dir); de != NULL; de = readdir(dir)) {
+        size_t len = strlen(de->d_name);
 
-		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
-			continue;
-		if (nnames == cap) {
-			cap = cap ? cap * 2 : 64;
-			names = realloc(names, cap * sizeof(*names));
-			cr_assert_not_null(names);
-		}
-		names[nnames] = strdup(de->d_name);
-		cr_assert_not_null(names[nnames]);
-		nnames++;
-	}
-	closedir(dir);
-	cr_assert(nnames > 0, "no fixtures in %s", dir_path);
-	qsort(names, nnames, sizeof(*names), name_cmp);
-	report.fn = all_sink_fn;
-	report.user = &sink;
-	for (i = 0; i < nnames; i++) {
-		char path[2048];
-		size_t before = sink.count;
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        if (nnames == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = realloc(names, cap * sizeof(*names));
+            cr_assert_not_null(names);
+        }
+        names[nnames] = strdup(de->d_name);
+        cr_assert_not_null(names[nnames]);
+        nnames++;
+    }
+    closedir(dir);
+    cr_assert(nnames > 0, "no fixtures in %s", dir_path);
+    qsort(names, nnames, sizeof(*names), name_cmp);
+    report.fn = all_sink_fn;
+    report.user = &sink;
+    for (i = 0; i < nnames; i++) {
+        char path[2048];
+        size_t before = sink.count;
 
-		snprintf(path, sizeof(path), "%s/%s", dir_path, names[i]);
-		sink.file = names[i];
-		gql_check_fixture(schema, qdir, path, &report);
-		if (sink.count > before)
-			failed++;
-	}
-	cr_log_info("%zu fixtures checked, %zu fail", nnames, failed);
-	cr_expect_eq(sink.count, 0,
-		     "%zu of %zu fixtures do not conform (%zu problems):\n%s",
-		     failed, nnames, sink.count,
-		     sink.text != NULL ? sink.text : "");
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
-	free(sink.text);
-	gql_schema_destroy(schema);
+        snprintf(path, sizeof(path), "%s/%s", dir_path, names[i]);
+        sink.file = names[i];
+        gql_check_fixture(schema, qdir, path, &report);
+        if (sink.count > before)
+            failed++;
+    }
+    cr_log_info("%zu fixtures checked, %zu fail", nnames, failed);
+    cr_expect_eq(sink.count, 0, "%zu of %zu fixtures do not conform (%zu problems):\n%s", failed,
+                 nnames, sink.count, sink.text != NULL ? sink.text : "");
+    for (i = 0; i < nnames; i++)
+        free(names[i]);
+    free(names);
+    free(sink.text);
+    gql_schema_destroy(schema);
 }
 
 Test(fixtures, every_operation_has_a_query_and_a_default_fixture)
 {
-	const char *fixtures = need_env("ESOMOCK_FIXTURES");
-	char qdir[1024];
-	size_t i;
+    const char *fixtures = need_env("ESOMOCK_FIXTURES");
+    char qdir[1024];
+    size_t i;
 
-	queries_dir(qdir, sizeof(qdir));
-	cr_assert_eq(OPERATION_COUNT, 39, "the reference table has 39 operations");
-	for (i = 0; i < OPERATION_COUNT; i++) {
-		const char *op = operations[i];
-		struct gql_query *q = NULL;
-		char err[GQL_ERROR_SIZE];
-		char path[2048];
-		char *text = NULL;
-		cJSON *json;
-		const cJSON *name;
+    queries_dir(qdir, sizeof(qdir));
+    cr_assert_eq(OPERATION_COUNT, 39, "the reference table has 39 operations");
+    for (i = 0; i < OPERATION_COUNT; i++) {
+        const char *op = operations[i];
+        struct gql_query *q = NULL;
+        char err[GQL_ERROR_SIZE];
+        char path[2048];
+        char *text = NULL;
+        cJSON *json;
+        const cJSON *name;
 
-		snprintf(path, sizeof(path), "%s/%s.graphql", qdir, op);
-		cr_expect_eq(gql_query_load(path, &q, err, sizeof(err)), GQL_OK,
-			     "%s: %s", op, err);
-		if (q != NULL) {
-			cr_expect(gql_query_operation_name(q) != NULL &&
-					  strcmp(gql_query_operation_name(q), op) == 0,
-				  "%s declares operation %s", path,
-				  gql_query_operation_name(q) != NULL
-					  ? gql_query_operation_name(q)
-					  : "(anonymous)");
-			cr_expect_str_eq(gql_query_operation_type(q), "query",
-					 "%s is not a query", path);
-		}
-		gql_query_destroy(q);
+        snprintf(path, sizeof(path), "%s/%s.graphql", qdir, op);
+        cr_expect_eq(gql_query_load(path, &q, err, sizeof(err)), GQL_OK, "%s: %s", op, err);
+        if (q != NULL) {
+            cr_expect(
+                gql_query_operation_name(q) != NULL && strcmp(gql_query_operation_name(q), op) == 0,
+                "%s declares operation %s", path,
+                gql_query_operation_name(q) != NULL ? gql_query_operation_name(q) : "(anonymous)");
+            cr_expect_str_eq(gql_query_operation_type(q), "query", "%s is not a query", path);
+        }
+        gql_query_destroy(q);
 
-		snprintf(path, sizeof(path), "%s/%s.json", fixtures, op);
-		if (gql_file_read(path, 0, &text, NULL) != GQL_OK) {
-			cr_expect_fail("%s: no default fixture %s", op, path);
-			continue;
-		}
-		json = cJSON_Parse(text);
-		free(text);
-		cr_expect_not_null(json, "%s is not JSON", path);
-		if (json == NULL)
-			continue;
-		name = cJSON_GetObjectItemCaseSensitive(json, "operation");
-		cr_expect(cJSON_IsString(name) &&
-				  strcmp(name->valuestring, op) == 0,
-			  "%s: \"operation\" is not \"%s\"", path, op);
-		cr_expect_null(cJSON_GetObjectItemCaseSensitive(json, "variables"),
-			       "%s is the default answer and takes no \"variables\"",
-			       path);
-		cJSON_Delete(json);
-	}
+        snprintf(path, sizeof(path), "%s/%s.json", fixtures, op);
+        if (gql_file_read(path, 0, &text, NULL) != GQL_OK) {
+            cr_expect_fail("%s: no default fixture %s", op, path);
+            continue;
+        }
+        json = cJSON_Parse(text);
+        free(text);
+        cr_expect_not_null(json, "%s is not JSON", path);
+        if (json == NULL)
+            continue;
+        name = cJSON_GetObjectItemCaseSensitive(json, "operation");
+        cr_expect(cJSON_IsString(name) && strcmp(name->valuestring, op) == 0,
+                  "%s: \"operation\" is not \"%s\"", path, op);
+        cr_expect_null(cJSON_GetObjectItemCaseSensitive(json, "variables"),
+                       "%s is the default answer and takes no \"variables\"", path);
+        cJSON_Delete(json);
+    }
 }
 
 Test(fixtures, every_query_document_fits_the_schema)
 {
-	struct gql_schema *schema = load_schema();
-	struct all_sink sink = {0};
-	struct gql_report report = {0};
-	char qdir[1024];
-	size_t i;
+    struct gql_schema *schema = load_schema();
+    struct all_sink sink = {0};
+    struct gql_report report = {0};
+    char qdir[1024];
+    size_t i;
 
-	queries_dir(qdir, sizeof(qdir));
-	report.fn = all_sink_fn;
-	report.user = &sink;
-	for (i = 0; i < OPERATION_COUNT; i++) {
-		struct gql_query *q = NULL;
-		char err[GQL_ERROR_SIZE];
-		char path[2048];
+    queries_dir(qdir, sizeof(qdir));
+    report.fn = all_sink_fn;
+    report.user = &sink;
+    for (i = 0; i < OPERATION_COUNT; i++) {
+        struct gql_query *q = NULL;
+        char err[GQL_ERROR_SIZE];
+        char path[2048];
 
-		snprintf(path, sizeof(path), "%s/%s.graphql", qdir, operations[i]);
-		if (gql_query_load(path, &q, err, sizeof(err)) != GQL_OK)
-			continue; /* reported by the test above */
-		sink.file = operations[i];
-		report.query_label = path;
-		gql_validate(schema, q, NULL, &report);
-		gql_query_destroy(q);
-	}
-	cr_expect_eq(sink.count, 0, "%zu problems in the query documents:\n%s",
-		     sink.count, sink.text != NULL ? sink.text : "");
-	free(sink.text);
-	gql_schema_destroy(schema);
+        snprintf(path, sizeof(path), "%s/%s.graphql", qdir, operations[i]);
+        if (gql_query_load(path, &q, err, sizeof(err)) != GQL_OK)
+            continue; /* reported by the test above */
+        sink.file = operations[i];
+        report.query_label = path;
+        gql_validate(schema, q, NULL, &report);
+        gql_query_destroy(q);
+    }
+    cr_expect_eq(sink.count, 0, "%zu problems in the query documents:\n%s", sink.count,
+                 sink.text != NULL ? sink.text : "");
+    free(sink.text);
+    gql_schema_destroy(schema);
 }

@@ -10,20 +10,20 @@ struct http_result {
     CURLcode curl_code;
     char curl_error[CURL_ERROR_SIZE];
     long status;
-    char *body;      /* NUL-terminated; free with http_result_free() */
+    char *body; /* NUL-terminated; free with http_result_free() */
     size_t body_len;
-    char *headers;   /* raw response header block, NUL-terminated */
+    char *headers; /* raw response header block, NUL-terminated */
     double elapsed_ms;
 };
 
 struct http_request {
-    const char *method;        /* NULL = GET, or POST when body is set */
+    const char *method; /* NULL = GET, or POST when body is set */
     const char *url;
-    const char *body;          /* NULL = none */
-    size_t body_len;           /* 0 = strlen(body) */
+    const char *body;           /* NULL = none */
+    size_t body_len;            /* 0 = strlen(body) */
     const char *const *headers; /* NULL-terminated "Name: value" list, may be NULL */
-    const char *userpwd;       /* "id:secret" for HTTP Basic, may be NULL */
-    long timeout_ms;           /* 0 = 10000: every test request is bounded */
+    const char *userpwd;        /* "id:secret" for HTTP Basic, may be NULL */
+    long timeout_ms;            /* 0 = 10000: every test request is bounded */
 };
 
 /* Perform @p req; the result is always filled (curl_code says whether it worked). */

@@ -13,7 +13,7 @@ extern "C" {
  */
 enum esomock_status {
     ESOMOCK_OK = 0,
-    ESOMOCK_BAD_ARGUMENT = 1,     /* NULL handle, out-of-range option, bad flag value */
+    ESOMOCK_BAD_ARGUMENT = 1, /* NULL handle, out-of-range option, bad flag value */
     ESOMOCK_OUT_OF_MEMORY = 2,
     ESOMOCK_IO = 3,               /* a file or directory could not be read */
     ESOMOCK_FIXTURE_INVALID = 4,  /* a fixture file is not valid JSON or has the wrong shape */

@@ -26,30 +26,30 @@ enum esomock_entry_state {
 
 /* One request. Plain data: copy it, free an array of them with free(). */
 struct esomock_journal_entry {
-    uint64_t seq;              /* 1, 2, ... in arrival order */
-    double t_ms;               /* arrival, ms since the scenario in force started */
-    double duration_ms;        /* arrival to end of answer; 0 while in flight */
+    uint64_t seq;       /* 1, 2, ... in arrival order */
+    double t_ms;        /* arrival, ms since the scenario in force started */
+    double duration_ms; /* arrival to end of answer; 0 while in flight */
     enum esomock_entry_state state;
     char method[16];
     char path[256];
-    char operation[129];       /* GraphQL operation, "" when none */
-    char variables[1024];      /* variables as compact JSON, "" when none; cut to fit */
-    char request_id[128];      /* X-Request-Id header, "" when absent */
-    int attempt;               /* X-Attempt header, 0 when absent */
-    char rule[64];             /* scenario rule that applied, "" when none */
-    int step;                  /* index of its script step, -1 when none */
-    char action[16];           /* pass, respond, hang, drop, reset, truncate, drip, malformed,
-                                  empty, slow_read, auth (401), rate_limit (429), error (4xx), admin */
-    double delay_ms;           /* delay applied before the action, scenario ms */
-    int status;                /* HTTP status sent, 0 when none (drop, reset, hang) */
-    uint64_t bytes_sent;       /* body bytes written */
-    bool admin;                /* an /__admin/ request */
+    char operation[129];  /* GraphQL operation, "" when none */
+    char variables[1024]; /* variables as compact JSON, "" when none; cut to fit */
+    char request_id[128]; /* X-Request-Id header, "" when absent */
+    int attempt;          /* X-Attempt header, 0 when absent */
+    char rule[64];        /* scenario rule that applied, "" when none */
+    int step;             /* index of its script step, -1 when none */
+    char action[16];      /* pass, respond, hang, drop, reset, truncate, drip, malformed,
+                             empty, slow_read, auth (401), rate_limit (429), error (4xx), admin */
+    double delay_ms;      /* delay applied before the action, scenario ms */
+    int status;           /* HTTP status sent, 0 when none (drop, reset, hang) */
+    uint64_t bytes_sent;  /* body bytes written */
+    bool admin;           /* an /__admin/ request */
 };
 
 struct esomock_journal_filter {
-    const char *operation;     /* only this operation; NULL = all */
-    uint64_t since_seq;        /* only entries with seq > since_seq */
-    bool include_admin;        /* admin requests are left out unless true */
+    const char *operation; /* only this operation; NULL = all */
+    uint64_t since_seq;    /* only entries with seq > since_seq */
+    bool include_admin;    /* admin requests are left out unless true */
 };
 
 /**
@@ -71,9 +71,9 @@ ESOMOCK_API enum esomock_status esomock_server_journal(struct esomock_server *se
  * @return the number of matching entries when it returned (>= count unless it timed out).
  */
 ESOMOCK_API size_t esomock_server_wait_for_requests(struct esomock_server *server,
-                                                   const struct esomock_journal_filter *filter,
-                                                   size_t count, bool completed,
-                                                   unsigned timeout_ms);
+                                                    const struct esomock_journal_filter *filter,
+                                                    size_t count, bool completed,
+                                                    unsigned timeout_ms);
 
 /** Forget every entry (sequence numbers keep counting). NULL is a no-op. */
 ESOMOCK_API void esomock_server_journal_clear(struct esomock_server *server);

@@ -48,8 +48,7 @@ ESOMOCK_API void esomock_server_reset(struct esomock_server *server);
  * @p fixtures_dir (NULL = the default set).
  * @return ESOMOCK_OK when every file is valid, else the first failure's status.
  */
-ESOMOCK_API enum esomock_status esomock_check_scenario_files(const char *const *paths,
-                                                             size_t count,
+ESOMOCK_API enum esomock_status esomock_check_scenario_files(const char *const *paths, size_t count,
                                                              const char *fixtures_dir,
                                                              FILE *report);
 
@@ -60,8 +59,7 @@ ESOMOCK_API enum esomock_status esomock_check_scenario_files(const char *const *
 ESOMOCK_API enum esomock_status esomock_check_scenario_files_counted(const char *const *paths,
                                                                      size_t count,
                                                                      const char *fixtures_dir,
-                                                                     FILE *report,
-                                                                     size_t *checked);
+                                                                     FILE *report, size_t *checked);
 
 #ifdef __cplusplus
 }

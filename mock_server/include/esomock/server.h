@@ -29,24 +29,24 @@ struct esomock_server;
  * pointer and may free them after the call returns.
  */
 struct esomock_options {
-    const char *host;          /* address to bind; NULL = "127.0.0.1" */
-    uint16_t port;             /* TCP port; 0 = an ephemeral port (see esomock_server_port) */
-    const char *fixtures_dir;  /* directory of fixture files; NULL = the default set */
-    size_t max_body_bytes;     /* largest accepted request body; 0 = 1 MiB */
-    unsigned threads;          /* worker threads polling connections; 0 = 2 */
-    unsigned max_connections;  /* concurrent connections; 0 = 4096 */
-    unsigned idle_timeout_s;   /* close a connection silent this long (not one a fault holds
-                                  on purpose); 0 = 120 */
+    const char *host;         /* address to bind; NULL = "127.0.0.1" */
+    uint16_t port;            /* TCP port; 0 = an ephemeral port (see esomock_server_port) */
+    const char *fixtures_dir; /* directory of fixture files; NULL = the default set */
+    size_t max_body_bytes;    /* largest accepted request body; 0 = 1 MiB */
+    unsigned threads;         /* worker threads polling connections; 0 = 2 */
+    unsigned max_connections; /* concurrent connections; 0 = 4096 */
+    unsigned idle_timeout_s;  /* close a connection silent this long (not one a fault holds
+                                 on purpose); 0 = 120 */
 
     bool strict_auth;          /* true: only bearer tokens this server issued and not expired */
     unsigned token_ttl_s;      /* expires_in of issued tokens, scenario seconds; 0 = 3600 */
     const char *client_id;     /* OAuth credentials to require; NULL = accept any non-empty */
     const char *client_secret; /* as client_id; never logged */
 
-    double time_scale;         /* multiplies every duration the server applies; 0 = 1.0 */
-    uint64_t seed;             /* seed for every random choice; 0 = a fixed default */
+    double time_scale; /* multiplies every duration the server applies; 0 = 1.0 */
+    uint64_t seed;     /* seed for every random choice; 0 = a fixed default */
 
-    FILE *log;                 /* one line per request; NULL = silent. Not closed by the server */
+    FILE *log; /* one line per request; NULL = silent. Not closed by the server */
 
     size_t journal_capacity;   /* journal entries kept (a ring); 0 = 10000 */
     FILE *journal;             /* completed entries as JSON lines; NULL = none. Not closed */

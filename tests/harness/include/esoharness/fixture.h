@@ -32,14 +32,14 @@ extern "C" {
 struct eso_fixture;
 
 struct eso_fixture_options {
-    const char *scenario_file;   /* scenario to load; NULL = none (unless scenario_json) */
-    const char *scenario_json;   /* inline scenario text; used when scenario_file is NULL */
-    double time_scale;           /* for server and client; 0 = $ESO_TIME_SCALE, else 1 */
+    const char *scenario_file; /* scenario to load; NULL = none (unless scenario_json) */
+    const char *scenario_json; /* inline scenario text; used when scenario_file is NULL */
+    double time_scale;         /* for server and client; 0 = $ESO_TIME_SCALE, else 1 */
     const struct esomock_options *server; /* NULL = defaults (loopback, ephemeral port) */
     const struct eso_options *client;     /* NULL = defaults; api_url, token_url and the
                                              event hook are always the fixture's */
-    bool no_client;              /* true: start only the server */
-    bool blackhole;              /* also open eso-mock's never-accepting port */
+    bool no_client;                       /* true: start only the server */
+    bool blackhole;                       /* also open eso-mock's never-accepting port */
 };
 
 /* One client event as the fixture recorded it (a copy: strings are owned by the fixture). */
@@ -50,7 +50,7 @@ struct eso_fixture_event {
     unsigned attempt;
     enum eso_status status;
     long http_status;
-    double at_ms;                /* real ms since the fixture started */
+    double at_ms; /* real ms since the fixture started */
     double delay_ms;
     double duration_ms;
     char reason[48];

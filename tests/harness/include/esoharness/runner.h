@@ -33,13 +33,13 @@ struct eso_run_options {
 };
 
 struct eso_run_report {
-    char name[96];            /* the scenario's name */
-    bool passed;              /* every check passed (and the scenario loaded) */
-    size_t checks;            /* expectations checked */
-    size_t failures;          /* of which failed */
-    double wall_ms;           /* real time the run took */
-    double time_scale;        /* the scale used */
-    char first_failure[512];  /* what differed first; "" when passed */
+    char name[96];           /* the scenario's name */
+    bool passed;             /* every check passed (and the scenario loaded) */
+    size_t checks;           /* expectations checked */
+    size_t failures;         /* of which failed */
+    double wall_ms;          /* real time the run took */
+    double time_scale;       /* the scale used */
+    char first_failure[512]; /* what differed first; "" when passed */
 };
 
 /**
