@@ -34,10 +34,9 @@ struct baseline {
 /* Marker stored in *req_cls once the first call for a request has been seen. */
 static int request_seen;
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
-                                  const char *url, const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     struct baseline *b = cls;
     (void)url;
@@ -103,9 +102,12 @@ static void usage(FILE *to)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"body", required_argument, NULL, 'b'},     {"port", required_argument, NULL, 'p'},
-        {"port-file", required_argument, NULL, 'f'}, {"threads", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"body", required_argument, NULL, 'b'},
+        {"port", required_argument, NULL, 'p'},
+        {"port-file", required_argument, NULL, 'f'},
+        {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *body_path = NULL, *port_file = NULL;
     unsigned long port = 0, threads = 2;
@@ -165,11 +167,10 @@ int main(int argc, char **argv)
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, on_request, &b, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, (uint16_t)port,
+        NULL, NULL, on_request, &b, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (daemon == NULL) {
         fprintf(stderr, "bench-baseline-server: cannot listen on 127.0.0.1 port %lu\n", port);
         goto out_response;

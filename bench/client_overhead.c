@@ -307,10 +307,10 @@ static double batch_rate(struct eso_client *client, const cJSON *vars, size_t n,
 static void print_row(bool *first, const char *what, const struct stats *s, unsigned long n,
                       double floor_p50)
 {
-    printf("%s\n    [\"%s\", \"%.1f\", \"%.1f\", \"%.1f\", \"%.0f\", \"%.1f\", \"%.2f\", \"%lu/%lu\"]",
-           *first ? "" : ",", what, s->p50, s->p99, s->mean, 1e6 / s->mean,
-           (double)s->allocs.calls / (double)n, floor_p50 > 0 ? s->p50 / floor_p50 : 0.0, s->ok,
-           n);
+    printf(
+        "%s\n    [\"%s\", \"%.1f\", \"%.1f\", \"%.1f\", \"%.0f\", \"%.1f\", \"%.2f\", \"%lu/%lu\"]",
+        *first ? "" : ",", what, s->p50, s->p99, s->mean, 1e6 / s->mean,
+        (double)s->allocs.calls / (double)n, floor_p50 > 0 ? s->p50 / floor_p50 : 0.0, s->ok, n);
     *first = false;
 }
 
@@ -360,8 +360,10 @@ static int usage(FILE *to, int status)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"body", required_argument, NULL, 'b'}, {"calls", required_argument, NULL, 'n'},
-        {"batch", required_argument, NULL, 'B'}, {"help", no_argument, NULL, 'h'},
+        {"body", required_argument, NULL, 'b'},
+        {"calls", required_argument, NULL, 'n'},
+        {"batch", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *body_path = NULL;
@@ -492,8 +494,8 @@ int main(int argc, char **argv)
            bare.p50, query.p50, query.p99, bare.p99, query.p50 / bare.p50, query.p99 / bare.p99,
            failfast.p50, (double)bare.allocs.calls / (double)calls,
            (double)parsed.allocs.calls / (double)calls, (double)query.allocs.calls / (double)calls,
-           (double)query.allocs.bytes / (double)calls, (double)failfast.allocs.calls / (double)calls,
-           rate[0], rate[1], rate[2]);
+           (double)query.allocs.bytes / (double)calls,
+           (double)failfast.allocs.calls / (double)calls, rate[0], rate[1], rate[2]);
     rc = 0;
 out_server:
     eso_client_destroy(broken);

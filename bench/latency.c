@@ -32,7 +32,7 @@
 
 struct run {
     const char *url;
-    const char *body;       /* NULL = GET */
+    const char *body; /* NULL = GET */
     size_t body_len;
     struct curl_slist *headers;
     unsigned long requests;
@@ -42,12 +42,12 @@ struct run {
 
     unsigned long started;
     unsigned long finished;
-    unsigned long answered;           /* got an HTTP status */
+    unsigned long answered; /* got an HTTP status */
     unsigned long status[STATUS_SLOTS];
     unsigned long status_other;
     unsigned long transport_errors;
     char first_error[CURL_ERROR_SIZE]; /* the first transport error, for the report */
-    double *latency_ms;               /* one per finished request with an answer */
+    double *latency_ms;                /* one per finished request with an answer */
 };
 
 static size_t discard(char *data, size_t size, size_t nmemb, void *userdata)
@@ -105,8 +105,8 @@ static void record(struct run *r, CURL *easy, CURLcode result, const char *errbu
     r->finished++;
     if (result != CURLE_OK) {
         if (r->transport_errors++ == 0)
-            snprintf(r->first_error, sizeof(r->first_error), "%s: %s",
-                     curl_easy_strerror(result), errbuf);
+            snprintf(r->first_error, sizeof(r->first_error), "%s: %s", curl_easy_strerror(result),
+                     errbuf);
         return;
     }
     long code = 0;
@@ -210,8 +210,8 @@ static void report(struct run *r, double wall_s)
 {
     printf("{\"requests\":%lu,\"concurrency\":%lu,\"started\":%lu,\"finished\":%lu,"
            "\"answered\":%lu,\"transport_errors\":%lu,\"wall_s\":%.6f,\"status\":{",
-           r->requests, r->concurrency, r->started, r->finished, r->answered,
-           r->transport_errors, wall_s);
+           r->requests, r->concurrency, r->started, r->finished, r->answered, r->transport_errors,
+           wall_s);
     bool first = true;
     for (int code = 0; code < STATUS_SLOTS; code++) {
         if (r->status[code] == 0)
@@ -291,11 +291,16 @@ static int usage(FILE *to, int status)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"url", required_argument, NULL, 'u'},         {"body", required_argument, NULL, 'b'},
-        {"header", required_argument, NULL, 'H'},      {"requests", required_argument, NULL, 'n'},
-        {"concurrency", required_argument, NULL, 'c'}, {"timeout-ms", required_argument, NULL, 't'},
-        {"max-seconds", required_argument, NULL, 'm'}, {"samples", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
+        {"url", required_argument, NULL, 'u'},
+        {"body", required_argument, NULL, 'b'},
+        {"header", required_argument, NULL, 'H'},
+        {"requests", required_argument, NULL, 'n'},
+        {"concurrency", required_argument, NULL, 'c'},
+        {"timeout-ms", required_argument, NULL, 't'},
+        {"max-seconds", required_argument, NULL, 'm'},
+        {"samples", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct run r = {.requests = 100, .concurrency = 10, .timeout_ms = 30000, .max_seconds = 120};
     const char *body_path = NULL, *samples_path = NULL;

@@ -150,7 +150,8 @@ bool esomock__connection_count_request(struct esomock_request *req);
 /* Note @p path's current state; call before loading it, so an edit made meanwhile reloads. */
 void esomock__watch_note(struct esomock_server *srv, const char *path);
 
-/* Start/stop the thread that reloads @p path when it changes from what was noted (scenario_api.c). */
+/* Start/stop the thread that reloads @p path when it changes from what was noted (scenario_api.c).
+ */
 enum esomock_status esomock__watch_start(struct esomock_server *srv, const char *path, char *err);
 void esomock__watch_stop(struct esomock_server *srv);
 

@@ -72,8 +72,7 @@ Test(fixture, attempts_gaps_and_faults_follow_the_script)
     cr_assert_eq(eso_fixture_gaps(fx, "getGuildById", gaps, 2), 2);
     for (int i = 0; i < 2 && !under_valgrind(); i++)
         cr_assert(gaps[i] >= expected[i] * 0.95 && gaps[i] <= expected[i] + 250,
-                  "gap %d follows the backoff: %.1f scenario ms for %.0f", i, gaps[i],
-                  expected[i]);
+                  "gap %d follows the backoff: %.1f scenario ms for %.0f", i, gaps[i], expected[i]);
     cr_assert(eso_fixture_gaps_within(fx, "getGuildById", expected, 2, 1e6), "two gaps");
 }
 
