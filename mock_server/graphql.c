@@ -14,7 +14,10 @@
 static const char malformed_body[] =
     "{\"data\": {\"guildData\": {\"guild\": {\"id\": 3468, \"name\": \"Tr";
 
-/* True for plans whose answer is the API's own (so it costs points and needs a token). */
+/*
+ * True for plans that send the API's own answer (so it needs a token and costs points).
+ * A hang, drop or reset never answers, and a respond, malformed or empty step sends its own.
+ */
 static bool answers_normally(enum esomock_action action)
 {
     switch (action) {
@@ -22,10 +25,10 @@ static bool answers_normally(enum esomock_action action)
     case ESOMOCK_ACTION_TRUNCATE:
     case ESOMOCK_ACTION_DRIP:
     case ESOMOCK_ACTION_SLOW_READ:
+        return true;
     case ESOMOCK_ACTION_HANG:
     case ESOMOCK_ACTION_DROP:
     case ESOMOCK_ACTION_RESET:
-        return true;
     case ESOMOCK_ACTION_RESPOND:
     case ESOMOCK_ACTION_MALFORMED:
     case ESOMOCK_ACTION_EMPTY:

@@ -213,7 +213,6 @@ static void record_plan(struct esomock_journal_entry *e, const void *arg)
                              : esomock__action_name(req->plan.action);
     snprintf(e->action, sizeof(e->action), "%s", action);
     e->delay_ms = req->plan.delay_ms;
-    e->status = req->reply.status;
 }
 
 /* Fill req->reply (and req->plan for API routes) once the whole body is in. */
