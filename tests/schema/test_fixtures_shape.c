@@ -18,6 +18,8 @@
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 
+#include <esologs/operations.h>
+
 #include "gql_shape.h"
 
 /* ------------------------------------------------------------------------ */
@@ -697,50 +699,12 @@ Test(envelope, operation_and_data)
 /* (b), (c) The real fixtures, schema and query documents                   */
 /* ------------------------------------------------------------------------ */
 
-/* The 39 operations of the reference table (esologs-api.md). */
-static const char *const operations[] = {
-    "getAbility",
-    "getAbilities",
-    "getClass",
-    "getWorldData",
-    "getCharacterById",
-    "getCharacterReports",
-    "getGuildById",
-    "getEncountersByZone",
-    "getRegions",
-    "getReportByCode",
-    "getCharacterEncounterRanking",
-    "getCharacterEncounterRankings",
-    "getCharacterZoneRankings",
-    "getZones",
-    "getClasses",
-    "getFactions",
-    "getItem",
-    "getItemSet",
-    "getItemSets",
-    "getItems",
-    "getMap",
-    "getMaps",
-    "getNPC",
-    "getNPCs",
-    "getRateLimitData",
-    "getReportEvents",
-    "getReportGraph",
-    "getReportTable",
-    "getReportRankings",
-    "getReportPlayerDetails",
-    "getReports",
-    "getGuilds",
-    "getGuildByName",
-    "getGuildAttendance",
-    "getGuildMembers",
-    "getProgressRace",
-    "getUserById",
-    "getCurrentUser",
-    "getUserData",
-};
-
-#define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
+/*
+ * The 39 operations of the reference table (esologs-api.md), as libesologs compiles them in
+ * (client/meson.build lists them once; tests/client/test_registry.c checks that list).
+ */
+#define OPERATION_COUNT eso_operation_count()
+#define OPERATION(i) eso_operation_name(i)
 
 /* The value of an environment variable, or skip the test without it. */
 static const char *need_env(const char *name)
@@ -886,7 +850,7 @@ Test(fixtures, every_operation_has_a_query_and_a_default_fixture)
     queries_dir(qdir, sizeof(qdir));
     cr_assert_eq(OPERATION_COUNT, 39, "the reference table has 39 operations");
     for (i = 0; i < OPERATION_COUNT; i++) {
-        const char *op = operations[i];
+        const char *op = OPERATION(i);
         struct gql_query *q = NULL;
         char err[GQL_ERROR_SIZE];
         char path[2048];
@@ -940,10 +904,10 @@ Test(fixtures, every_query_document_fits_the_schema)
         char err[GQL_ERROR_SIZE];
         char path[2048];
 
-        snprintf(path, sizeof(path), "%s/%s.graphql", qdir, operations[i]);
+        snprintf(path, sizeof(path), "%s/%s.graphql", qdir, OPERATION(i));
         if (gql_query_load(path, &q, err, sizeof(err)) != GQL_OK)
             continue; /* reported by the test above */
-        sink.file = operations[i];
+        sink.file = OPERATION(i);
         report.query_label = path;
         gql_validate(schema, q, NULL, &report);
         gql_query_destroy(q);
