@@ -528,8 +528,12 @@ class WireMock(Server):
 
     def start(self):
         self.port = free_port()
+        # WireMock creates mappings/ and __files/ under its root: keep them out of the tree.
+        root_dir = os.path.join(CTX.out, self.label() + "-root")
+        os.makedirs(root_dir, exist_ok=True)
         cmd = ["java", "-jar", wiremock_jar(), "--port", str(self.port), "--bind-address",
-               "127.0.0.1", "--disable-banner"] + (self.TUNED if self.tuned else [])
+               "127.0.0.1", "--disable-banner", "--root-dir", root_dir] + \
+            (self.TUNED if self.tuned else [])
         self.proc = start_process(pin(cmd, CTX.server_cpus), log_path=self.log_path())
         wait_for(lambda: http_request(self.port, "GET", "/__admin/mappings")[0] == 200, 90,
                  "WireMock")
