@@ -189,6 +189,10 @@ static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t
     fetch->http_status = resp.http_status;
     fetch->curl_code = resp.curl_code;
     fetch->duration_ns = resp.duration_ns;
+    if (resp.has_retry_after) {
+        fetch->has_retry_after = true;
+        snprintf(fetch->retry_after, sizeof fetch->retry_after, "%s", resp.retry_after);
+    }
     if (eso__classify_transport(&resp, v)) {
         st = v->status;
         goto out;

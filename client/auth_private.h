@@ -47,6 +47,8 @@ struct eso__token_fetch {
     int curl_code;
     uint64_t duration_ns;
     char detail[ESO_DETAIL_SIZE];
+    bool has_retry_after; /* the token endpoint sent Retry-After (429, 503) */
+    char retry_after[128];
 };
 
 /* 0 or ESO_OUT_OF_MEMORY. Strings are copied. */

@@ -250,7 +250,9 @@ enum eso_status eso_batch(struct eso_client *c, struct eso_batch_item *items, si
                 goto out;
         }
     }
-    eso__client_refresh_points(c, NULL);
+    /* A batch has no deadline of its own: a single call's bounds the refresh. */
+    eso__client_refresh_points(c, NULL, NULL,
+                               eso__sat_add(eso__clock_now(&c->clock), c->deadline_ns));
     run(&b);
     rc = ESO_OK;
 out:

@@ -1,4 +1,5 @@
 /* The fallback cache. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +80,18 @@ static void canonicalise(cJSON *item)
     item->child = sorted;
 }
 
-char *eso__cache_key(const char *operation, const cJSON *variables)
+/* FNV-1a, 64 bits: tells documents apart in a key; not a security boundary. */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        h ^= *p;
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+char *eso__cache_key(const char *operation, const char *document, const cJSON *variables)
 {
     char *printed = NULL;
     char *key = NULL;
@@ -94,13 +106,12 @@ char *eso__cache_key(const char *operation, const cJSON *variables)
             return NULL;
     }
     const char *vars = printed != NULL ? printed : "{}";
-    size_t len = strlen(operation) + 1 + strlen(vars) + 1;
+    /* Two custom documents may share an operation name: the document is part of the key. */
+    uint64_t doc = document != NULL ? fnv1a(document) : 0;
+    size_t len = strlen(operation) + 1 + 16 + 1 + strlen(vars) + 1;
     key = malloc(len);
-    if (key != NULL) {
-        memcpy(key, operation, strlen(operation));
-        key[strlen(operation)] = '\n';
-        memcpy(key + strlen(operation) + 1, vars, strlen(vars) + 1);
-    }
+    if (key != NULL)
+        snprintf(key, len, "%s\n%016llx\n%s", operation, (unsigned long long)doc, vars);
     cJSON_free(printed);
     return key;
 }

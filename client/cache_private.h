@@ -29,11 +29,12 @@ void eso__cache_finish(struct eso__cache *c);
 void eso__cache_clear(struct eso__cache *c);
 
 /*
- * The key of @p operation + @p variables: the name, a newline, and the variables
- * printed with object keys sorted (so {"a":1,"b":2} and {"b":2,"a":1} match).
+ * The key of @p operation + @p document + @p variables: the name, a 64-bit hash of
+ * the document (NULL = 0), and the variables printed with object keys sorted (so
+ * {"a":1,"b":2} and {"b":2,"a":1} match), newline-separated.
  * Returns a heap string (free()), or NULL when out of memory.
  */
-char *eso__cache_key(const char *operation, const cJSON *variables);
+char *eso__cache_key(const char *operation, const char *document, const cJSON *variables);
 
 /* Store a copy of @p data under @p key at @p now. 0 or ESO_OUT_OF_MEMORY. */
 int eso__cache_store(struct eso__cache *c, const char *key, const cJSON *data, uint64_t now);

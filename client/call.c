@@ -1,7 +1,10 @@
 /* One call's retry state machine. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <curl/curl.h>
 
 #include <esologs/operations.h>
 
@@ -15,6 +18,11 @@
 static double ms(uint64_t ns)
 {
     return (double)ns / 1e6;
+}
+
+static unsigned max_tries(const struct eso__call *call)
+{
+    return call->max_tries != 0 ? call->max_tries : call->c->max_attempts;
 }
 
 static void event(struct eso__call *call, enum eso_event_kind kind, uint64_t now,
@@ -51,12 +59,21 @@ static void wipe_header(struct eso__call *call)
 enum eso_status eso__call_init(struct eso__call *call, struct eso_client *c, const char *operation,
                                const char *document, const cJSON *variables, struct eso_result *res)
 {
+    return eso__call_init_tagged(call, c, operation, document, variables, res, NULL);
+}
+
+enum eso_status eso__call_init_tagged(struct eso__call *call, struct eso_client *c,
+                                      const char *operation, const char *document,
+                                      const cJSON *variables, struct eso_result *res,
+                                      const char *tag)
+{
     enum eso_status rc = ESO_BAD_ARGUMENT;
     cJSON *body = NULL;
     memset(call, 0, sizeof *call);
     memset(res, 0, sizeof *res);
     call->c = c;
     call->res = res;
+    call->tag = tag;
     call->operation = operation != NULL ? operation : "";
     if (document == NULL && *call->operation == '\0') {
         snprintf(res->detail, sizeof res->detail, "an operation name or a document is required");
@@ -66,7 +83,7 @@ enum eso_status eso__call_init(struct eso__call *call, struct eso_client *c, con
         document = eso_operation_document(operation);
         if (document == NULL) {
             rc = ESO_UNKNOWN_OPERATION;
-            snprintf(res->detail, sizeof res->detail, "no compiled-in document named '%s'",
+            eso__fmt(res->detail, sizeof res->detail, "no compiled-in document named '%s'",
                      call->operation);
             goto out;
         }
@@ -93,7 +110,7 @@ enum eso_status eso__call_init(struct eso__call *call, struct eso_client *c, con
         goto out;
     call->body_len = strlen(call->body);
     if (c->cache.enabled) {
-        call->cache_key = eso__cache_key(call->operation, variables);
+        call->cache_key = eso__cache_key(call->operation, document, variables);
         if (call->cache_key == NULL)
             goto out;
     }
@@ -120,6 +137,7 @@ out:
         return rc;
     }
     struct eso_event ev = {0};
+    ev.reason = tag;
     event(call, ESO_EV_CALL_START, call->start_ns, &ev);
     return ESO_OK;
 }
@@ -144,12 +162,14 @@ static void end_call(struct eso__call *call, uint64_t now)
     /* Servers may echo credentials in error messages: the detail never carries them. */
     eso__auth_scrub(&call->c->auth, res->detail, sizeof res->detail);
     eso__redact_schemes(res->detail, sizeof res->detail);
+    eso__utf8_sanitize(res->detail, sizeof res->detail);
     struct eso_event ev = {0};
     ev.status = res->status;
     ev.attempt = res->attempts;
     ev.http_status = res->http_status;
     ev.duration_ms = res->elapsed_ms;
     ev.from_cache = res->from_cache;
+    ev.reason = call->tag;
     ev.detail = res->status == ESO_OK ? "" : res->detail;
     event(call, ESO_EV_CALL_END, now, &ev);
 }
@@ -259,7 +279,7 @@ static void decide(struct eso__call *call, uint64_t now, const struct eso__verdi
         give_up(call, now, v->status, "not_idempotent");
         return;
     }
-    if (call->tries >= c->max_attempts) {
+    if (call->tries >= max_tries(call)) {
         give_up(call, now, v->status, "attempts_exhausted");
         return;
     }
@@ -281,6 +301,19 @@ static void decide(struct eso__call *call, uint64_t now, const struct eso__verdi
     } else {
         uint64_t bits = eso__backoff_uses_random(&c->backoff) ? eso__client_random(c) : 0;
         delay = eso__backoff_delay(&c->backoff, call->tries, call->prev_delay_ns, bits);
+    }
+    /* An open breaker would refuse the retry at the gate: fail now, without sleeping
+     * or spending budget, unless its cool-down ends before the retry is due. */
+    uint64_t open_until = eso__breaker_open_until(&c->breaker);
+    if (open_until != 0 && open_until > eso__sat_add(now, delay)) {
+        struct eso_event bev = {0};
+        bev.attempt = res->attempts;
+        bev.status = ESO_BREAKER_OPEN;
+        bev.reason = "breaker_open";
+        bev.detail = v->detail;
+        event(call, ESO_EV_BREAKER_REJECTED, now, &bev);
+        give_up(call, now, ESO_BREAKER_OPEN, "breaker_open");
+        return;
     }
     if (eso__sat_add(now, delay) >= call->deadline_ns) {
         eso__fmt(res->detail, sizeof res->detail, "%s; a %.0f ms wait would pass the deadline",
@@ -323,6 +356,10 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
     req->read_timeout_ns = min_u64(c->read_timeout_ns, left);
     req->write_timeout_ns = min_u64(c->write_timeout_ns, left);
     call->deadline_clipped = left < c->timeout_ns;
+    req->deadline_left_ns = left;
+    /* A call that may not retry (or must not: a mutation) gets a new connection, so
+     * libcurl cannot resend it unseen on a reused one that died. */
+    req->fresh_connect = !call->idempotent || max_tries(call) <= 1;
     req->operation = call->operation;
     req->attempt = call->res->attempts + 1;
 
@@ -359,7 +396,7 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
             give_up(call, after, st, "out_of_memory");
             return false;
         }
-        decide(call, after, &v, NULL);
+        decide(call, after, &v, fetch.has_retry_after ? fetch.retry_after : NULL);
         return false;
     }
     if (fetch.happened) {
@@ -369,6 +406,7 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
         req->connect_timeout_ns = min_u64(req->connect_timeout_ns, left);
         req->read_timeout_ns = min_u64(req->read_timeout_ns, left);
         req->write_timeout_ns = min_u64(req->write_timeout_ns, left);
+        req->deadline_left_ns = left;
         call->deadline_clipped = left < c->timeout_ns;
         if (left == 0) {
             give_up(call, after, ESO_DEADLINE_EXCEEDED, "deadline");
@@ -452,6 +490,32 @@ enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
     }
 }
 
+/*
+ * libcurl resent the request by itself after a reused connection died unanswered:
+ * report that attempt (it reached the server, which may have acted on it) and count
+ * it like any other, against max_attempts too.
+ */
+static void hidden_attempt(struct eso__call *call, uint64_t now, const struct eso__response *resp)
+{
+    struct eso_result *res = call->res;
+    bool reset = resp->hidden_errno == ECONNRESET || resp->hidden_errno == EPIPE;
+    struct eso_event ev = {0};
+    ev.attempt = res->attempts;
+    ev.status = reset ? ESO_CONNECTION_RESET : ESO_CONNECTION_DROPPED;
+    ev.curl_code = reset ? CURLE_RECV_ERROR : CURLE_GOT_NOTHING;
+    ev.reused_connection = true;
+    ev.reason = reset ? "connection_reset" : "connection_dropped";
+    ev.detail = "the reused connection died without an answer; libcurl resent the request "
+                "on a fresh connection";
+    event(call, ESO_EV_ATTEMPT_END, now, &ev);
+    res->attempts++;
+    call->tries++;
+    struct eso_event sev = {0};
+    sev.attempt = res->attempts;
+    sev.reason = "libcurl_resend";
+    event(call, ESO_EV_ATTEMPT_START, now, &sev);
+}
+
 void eso__call_complete(struct eso__call *call, struct eso__response *resp)
 {
     struct eso_client *c = call->c;
@@ -465,14 +529,16 @@ void eso__call_complete(struct eso__call *call, struct eso__response *resp)
         v.breaker = ESO__OUTCOME_IGNORED;
         snprintf(v.detail, sizeof v.detail, "out of memory");
     }
+    struct eso__transition tr = {0};
     if (call->have_permit) {
-        struct eso__transition tr = {0};
         eso__breaker_record(&c->breaker, now, &call->permit, v.breaker, &tr);
         call->have_permit = false;
-        breaker_event(call, now, &tr);
     }
     res->http_status = resp->http_status;
     res->curl_code = resp->curl_code;
+
+    for (unsigned i = 0; i < resp->hidden_resends; i++)
+        hidden_attempt(call, now, resp);
 
     struct eso_event ev = {0};
     ev.attempt = res->attempts;
@@ -484,6 +550,8 @@ void eso__call_complete(struct eso__call *call, struct eso__response *resp)
     ev.reason = v.reason;
     ev.detail = v.status == ESO_OK ? "" : v.detail;
     event(call, ESO_EV_ATTEMPT_END, now, &ev);
+    /* After the attempt that caused it, so logs read in causal order. */
+    breaker_event(call, now, &tr);
 
     take_json(res, v.json);
 

@@ -41,7 +41,9 @@ struct eso__call {
     uint64_t id;
     uint64_t start_ns;
     uint64_t deadline_ns;
-    unsigned tries; /* counted against max_attempts */
+    unsigned tries;     /* counted against max_attempts */
+    unsigned max_tries; /* 0 = the client's max_attempts */
+    const char *tag;    /* reason of CALL_START / CALL_END (static string); NULL = none */
     uint64_t prev_delay_ns;
     unsigned last_retry_cost;
     bool auth_refreshed;
@@ -64,6 +66,12 @@ struct eso__call {
 enum eso_status eso__call_init(struct eso__call *call, struct eso_client *c, const char *operation,
                                const char *document, const cJSON *variables,
                                struct eso_result *res);
+
+/* As eso__call_init(), with @p tag (a static string) as reason of CALL_START/CALL_END. */
+enum eso_status eso__call_init_tagged(struct eso__call *call, struct eso_client *c,
+                                      const char *operation, const char *document,
+                                      const cJSON *variables, struct eso_result *res,
+                                      const char *tag);
 
 /* Advance the call at @p now. */
 enum eso__step eso__call_next(struct eso__call *call, uint64_t now);

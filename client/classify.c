@@ -106,45 +106,125 @@ static bool contains_ci(const char *hay, const char *needle)
     return false;
 }
 
-static const char *const transient_words[] = {
-    "rate limit",          "too many requests", "throttl", "internal server error",
-    "internal error",      "timed out",         "timeout", "temporarily unavailable",
-    "service unavailable", "try again",
+/* Case-insensitive search for @p phrase as whole words (no letter or digit around it). */
+static bool has_phrase(const char *hay, const char *phrase)
+{
+    size_t n = strlen(phrase);
+    for (const char *p = hay; *p != '\0'; p++) {
+        if (strncasecmp(p, phrase, n) != 0)
+            continue;
+        if ((p == hay || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Whole phrases only: a bare word such as "timeout" also names arguments and fields
+ * ("Unknown argument \"timeout\""), so it says nothing about the server.
+ */
+static const char *const transient_phrases[] = {
+    "rate limit",
+    "rate limited",
+    "rate limit exceeded",
+    "rate-limited",
+    "too many requests",
+    "throttled",
+    "internal server error",
+    "internal error",
+    "timed out",
+    "temporarily unavailable",
+    "service unavailable",
+    "try again",
+    "try again later",
 };
 static const char *const transient_codes[] = {
     "RATE_LIMITED",   "TOO_MANY_REQUESTS",   "THROTTLED", "INTERNAL_SERVER_ERROR",
     "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT",
 };
+/* The query itself is wrong: no retry can fix it, whatever else the message says. */
+static const char *const permanent_markers[] = {
+    "Cannot query field",
+    "Unknown argument",
+    "Syntax Error",
+    "Unknown type",
+    "of required type",
+    "was not provided",
+    "Expected type",
+    "must have a selection",
+    "Unknown fragment",
+    "Unknown directive",
+    "is not defined by operation",
+};
+static const char *const permanent_codes[] = {
+    "GRAPHQL_VALIDATION_FAILED",
+    "GRAPHQL_PARSE_FAILED",
+    "BAD_USER_INPUT",
+};
+
+static const char *ext_string(const cJSON *error, const char *name)
+{
+    const cJSON *ext = cJSON_GetObjectItemCaseSensitive(error, "extensions");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(ext, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
 
 /* Rate-limit flavoured errors say nothing about server health. */
 static bool is_rate_limit(const cJSON *error)
 {
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
-    const cJSON *ext = cJSON_GetObjectItemCaseSensitive(error, "extensions");
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(ext, "code");
-    if (cJSON_IsString(msg) && (contains_ci(msg->valuestring, "rate limit") ||
-                                contains_ci(msg->valuestring, "too many requests") ||
-                                contains_ci(msg->valuestring, "throttl")))
+    const char *code = ext_string(error, "code");
+    if (cJSON_IsString(msg) && (has_phrase(msg->valuestring, "rate limit") ||
+                                has_phrase(msg->valuestring, "rate limited") ||
+                                has_phrase(msg->valuestring, "rate-limited") ||
+                                has_phrase(msg->valuestring, "too many requests") ||
+                                has_phrase(msg->valuestring, "throttled")))
         return true;
-    return cJSON_IsString(code) && (strcasecmp(code->valuestring, "RATE_LIMITED") == 0 ||
-                                    strcasecmp(code->valuestring, "TOO_MANY_REQUESTS") == 0 ||
-                                    strcasecmp(code->valuestring, "THROTTLED") == 0);
+    return code != NULL &&
+           (strcasecmp(code, "RATE_LIMITED") == 0 || strcasecmp(code, "TOO_MANY_REQUESTS") == 0 ||
+            strcasecmp(code, "THROTTLED") == 0);
 }
 
-bool eso__graphql_error_is_transient(const cJSON *error)
+bool eso__graphql_error_is_permanent(const cJSON *error)
 {
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
-    const cJSON *ext = cJSON_GetObjectItemCaseSensitive(error, "extensions");
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(ext, "code");
-    if (cJSON_IsString(code)) {
-        for (size_t i = 0; i < sizeof transient_codes / sizeof *transient_codes; i++) {
-            if (strcasecmp(code->valuestring, transient_codes[i]) == 0)
+    const char *category = ext_string(error, "category");
+    const char *code = ext_string(error, "code");
+    /* Lighthouse (the API's server) files parse and validation errors under "graphql". */
+    if (category != NULL && strcasecmp(category, "graphql") == 0)
+        return true;
+    if (code != NULL) {
+        for (size_t i = 0; i < sizeof permanent_codes / sizeof *permanent_codes; i++) {
+            if (strcasecmp(code, permanent_codes[i]) == 0)
                 return true;
         }
     }
     if (cJSON_IsString(msg)) {
-        for (size_t i = 0; i < sizeof transient_words / sizeof *transient_words; i++) {
-            if (contains_ci(msg->valuestring, transient_words[i]))
+        for (size_t i = 0; i < sizeof permanent_markers / sizeof *permanent_markers; i++) {
+            if (contains_ci(msg->valuestring, permanent_markers[i]))
+                return true;
+        }
+        if (contains_ci(msg->valuestring, "Variable \"$"))
+            return true;
+    }
+    return false;
+}
+
+bool eso__graphql_error_is_transient(const cJSON *error)
+{
+    if (eso__graphql_error_is_permanent(error))
+        return false;
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
+    const char *code = ext_string(error, "code");
+    if (code != NULL) {
+        for (size_t i = 0; i < sizeof transient_codes / sizeof *transient_codes; i++) {
+            if (strcasecmp(code, transient_codes[i]) == 0)
+                return true;
+        }
+    }
+    if (cJSON_IsString(msg)) {
+        for (size_t i = 0; i < sizeof transient_phrases / sizeof *transient_phrases; i++) {
+            if (has_phrase(msg->valuestring, transient_phrases[i]))
                 return true;
         }
     }
@@ -235,7 +315,7 @@ int eso__classify(const struct eso__response *r, struct eso__verdict *v)
                     rate ? "graphql_rate_limited" : "graphql_transient");
             else
                 set(v, ESO_GRAPHQL_ERROR, 0, ESO__OUTCOME_SUCCESS, true, "graphql_error");
-            snprintf(v->detail, sizeof v->detail, "GraphQL: %s", first_error_message(errors));
+            eso__fmt(v->detail, sizeof v->detail, "GraphQL: %s", first_error_message(errors));
             return 0;
         }
         if (cJSON_GetObjectItemCaseSensitive(root, "data") == NULL) {

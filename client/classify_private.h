@@ -32,7 +32,14 @@ int eso__classify(const struct eso__response *resp, struct eso__verdict *v);
 /* Classify transport-level failures only (used for the token endpoint too). */
 bool eso__classify_transport(const struct eso__response *resp, struct eso__verdict *v);
 
-/* Whether a GraphQL error object looks transient (rate limit, internal error, timeout). */
+/*
+ * Whether a GraphQL error object is transient: a transient code or whole phrase
+ * ("rate limit", "timed out", "internal server error", "try again", ...) and no
+ * permanent marker. Permanent: extensions.category "graphql", a validation code, or
+ * a validation message ("Cannot query field", "Unknown argument", "Syntax Error",
+ * "Variable \"$x\" of required type ...").
+ */
+bool eso__graphql_error_is_permanent(const cJSON *error);
 bool eso__graphql_error_is_transient(const cJSON *error);
 
 void eso__verdict_finish(struct eso__verdict *v);

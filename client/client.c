@@ -205,23 +205,58 @@ void eso__call_run_blocking(struct eso__call *call)
     }
 }
 
-/* Points-aware pacing learns the hourly budget before the first call and every minute. */
-void eso__client_refresh_points(struct eso_client *c, const char *operation)
+/*
+ * Points-aware pacing learns the hourly budget before the first call and every
+ * minute. The refresh serves the caller's call, so it lives inside that call's
+ * deadline (at most half of what is left, leaving the rest to the call), sends one
+ * request (no retries: in an outage it must not double the load), stays away from a
+ * breaker that is not closed, and after a failure waits a refresh interval.
+ */
+void eso__client_refresh_points(struct eso_client *c, const char *operation,
+                                const struct eso__call *parent, uint64_t deadline_ns)
 {
     if (!c->points_aware || (operation != NULL && strcmp(operation, "getRateLimitData") == 0))
         return;
     uint64_t now = eso__clock_now(&c->clock);
-    pthread_mutex_lock(&c->pacing.lock);
-    bool stale = !c->pacing.have_points || now - c->pacing.observed_at_ns > c->points_refresh_ns;
-    pthread_mutex_unlock(&c->pacing.lock);
-    if (!stale)
+    if (deadline_ns <= now || eso__breaker_state(&c->breaker) != ESO_BREAKER_STATE_CLOSED ||
+        !eso__pacing_refresh_begin(&c->pacing, now, c->points_refresh_ns))
         return;
     struct eso_result res;
     struct eso__call call;
-    if (eso__call_init(&call, c, "getRateLimitData", NULL, NULL, &res) == ESO_OK) {
+    /* Its own call (events tagged reason "pacing_refresh"), so logs show what it cost. */
+    enum eso_status st =
+        eso__call_init_tagged(&call, c, "getRateLimitData", NULL, NULL, &res, "pacing_refresh");
+    if (st == ESO_OK) {
+        call.max_tries = 1;
+        uint64_t half = now + (deadline_ns - now) / 2;
+        if (half < call.deadline_ns)
+            call.deadline_ns = half;
+        free(call.cache_key); /* a stale copy would teach pacing nothing */
+        call.cache_key = NULL;
         eso__call_run_blocking(&call);
         eso__call_finish(&call);
+        st = res.status;
     }
+    uint64_t end = eso__clock_now(&c->clock);
+    pthread_mutex_lock(&c->pacing.lock);
+    bool learnt = c->pacing.have_points && c->pacing.observed_at_ns >= now;
+    pthread_mutex_unlock(&c->pacing.lock);
+    bool ok = st == ESO_OK && learnt;
+    eso__pacing_refresh_end(&c->pacing, end, ok, c->points_refresh_ns);
+
+    struct eso_event ev = {0};
+    ev.kind = ESO_EV_PACING_REFRESH;
+    ev.call_id = parent != NULL ? parent->id : 0;
+    ev.operation = parent != NULL ? parent->operation : "";
+    ev.elapsed_ms = parent != NULL ? (double)(end - parent->start_ns) / 1e6 : 0;
+    ev.status = st == ESO_OK && !learnt ? ESO_MALFORMED_JSON : st;
+    ev.attempt = res.attempts;
+    ev.http_status = res.http_status;
+    ev.curl_code = res.curl_code;
+    ev.duration_ms = (double)(end - now) / 1e6;
+    ev.reason = ok ? "ok" : "failed_backing_off";
+    ev.detail = ok ? "" : res.detail;
+    eso__emit(&c->events, &ev);
     eso_result_finish(&res);
 }
 
@@ -238,11 +273,11 @@ enum eso_status eso_query(struct eso_client *c, const char *operation, const cha
                  c == NULL ? "NULL client" : "an operation name or a document is required");
         return ESO_BAD_ARGUMENT;
     }
-    eso__client_refresh_points(c, operation);
     struct eso__call call;
     enum eso_status rc = eso__call_init(&call, c, operation, document, variables, res);
     if (rc != ESO_OK)
         return rc;
+    eso__client_refresh_points(c, operation, &call, call.deadline_ns);
     eso__call_run_blocking(&call);
     eso__call_finish(&call);
     return res->status;

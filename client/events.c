@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <esologs/client.h>
 
 #include "events_private.h"
+#include "text_private.h"
 
 void eso__events_init(struct eso__events *e, eso_event_fn fn, void *userdata)
 {
@@ -22,54 +24,103 @@ void eso__count(atomic_uint_fast64_t *counter)
     atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
 }
 
-/* Characters of tokens and secrets: a match must not have one on either side. */
-static bool is_credential_char(char c)
+/*
+ * Word characters for the boundary rule of short secrets. '=', '+', '/' and ':'
+ * are separators here: secrets sit next to them in "secret=...", "id:secret" and
+ * base64 text, and a boundary rule that counted them as part of the word let such
+ * secrets through.
+ */
+static bool is_word_char(char c)
 {
-    return c != '\0' && (isalnum((unsigned char)c) || strchr("-._~+/=", c) != NULL);
+    return c != '\0' && (isalnum((unsigned char)c) || strchr("-._~", c) != NULL);
+}
+
+/* Replace buf[pos, pos + len) by the mark, keeping what fits of the tail; returns the end. */
+static size_t splice_mark(char *buf, size_t size, size_t pos, size_t len)
+{
+    static const char mark[] = "[redacted]";
+    char *p = buf + pos;
+    size_t tail = strlen(p + len);
+    size_t room = size - pos - 1;
+    size_t mlen = sizeof mark - 1 < room ? sizeof mark - 1 : room;
+    size_t keep = tail < room - mlen ? tail : room - mlen;
+    memmove(p + mlen, p + len, keep);
+    memcpy(p, mark, mlen);
+    p[mlen + keep] = '\0';
+    return pos + mlen;
 }
 
 void eso__redact(char *buf, size_t size, const char *secret)
 {
-    static const char mark[] = "[redacted]";
-    if (secret == NULL || *secret == '\0' || buf == NULL)
+    if (secret == NULL || *secret == '\0' || buf == NULL || size == 0)
         return;
     size_t slen = strlen(secret);
+    /* A secret this long never occurs by chance: redact it wherever it appears. Shorter
+     * ones only as whole words, so a 1-character test token does not eat every "t". */
+    bool anywhere = slen >= ESO__REDACT_ANYWHERE_LEN;
+    bool full = strlen(buf) + 1 >= size; /* maybe cut: see the end */
+    size_t from = 0;
     char *p = strstr(buf, secret);
     while (p != NULL) {
-        /* Whole credentials only: a short secret must not eat parts of words. */
-        if ((p > buf && is_credential_char(p[-1])) || is_credential_char(p[slen])) {
+        size_t pos = (size_t)(p - buf);
+        if (!anywhere && ((pos > 0 && is_word_char(p[-1])) || is_word_char(p[slen]))) {
             p = strstr(p + 1, secret);
             continue;
         }
-        size_t tail = strlen(p + slen);
-        size_t pos = (size_t)(p - buf);
-        size_t room = size - pos - 1;
-        size_t mlen = sizeof mark - 1 < room ? sizeof mark - 1 : room;
-        size_t keep = tail < room - mlen ? tail : room - mlen;
-        memmove(p + mlen, p + slen, keep);
-        memcpy(p, mark, mlen);
-        p[mlen + keep] = '\0';
-        p = strstr(p + mlen, secret);
+        from = splice_mark(buf, size, pos, slen);
+        p = strstr(buf + from, secret);
     }
+    if (!anywhere || !full)
+        return;
+    /* A detail cut to its buffer may end in the first part of a secret: drop that too. */
+    size_t blen = strlen(buf + from) + from;
+    for (size_t k = slen - 1; k >= ESO__REDACT_ANYWHERE_LEN / 2; k--) {
+        if (blen - from >= k && memcmp(buf + blen - k, secret, k) == 0) {
+            splice_mark(buf, size, blen - k, k);
+            break;
+        }
+    }
+}
+
+/* A credential after "Bearer "/"Basic ": b64token characters, optional '=' padding, and
+ * shaped like one (long, or not a plain word) so prose such as "a bearer token" stays. */
+static bool token_shaped(const char *s, size_t n)
+{
+    size_t i = 0;
+    bool plain_word = true;
+    while (i < n && (isalnum((unsigned char)s[i]) || strchr("-._~+/", s[i]) != NULL)) {
+        if (!isalpha((unsigned char)s[i]))
+            plain_word = false;
+        i++;
+    }
+    if (i == 0)
+        return false;
+    while (i < n && s[i] == '=') {
+        plain_word = false;
+        i++;
+    }
+    return i == n && (n >= ESO__REDACT_ANYWHERE_LEN || !plain_word);
 }
 
 void eso__redact_schemes(char *buf, size_t size)
 {
-    static const char *const schemes[] = {"Bearer ", "bearer ", "Basic ", "basic "};
+    static const char *const schemes[] = {"bearer ", "basic "};
     for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
-        char *p = strstr(buf, schemes[i]);
-        while (p != NULL) {
-            char *cred = p + strlen(schemes[i]);
-            size_t n = strcspn(cred, " \t\r\n\",'");
-            if (n > 0 && strncmp(cred, "[redacted]", 10) != 0) {
-                char saved = cred[n];
-                cred[n] = '\0';
-                char secret[512];
-                snprintf(secret, sizeof secret, "%s", cred);
-                cred[n] = saved;
-                eso__redact(buf, size, secret);
-            }
-            p = strstr(cred, schemes[i]);
+        size_t plen = strlen(schemes[i]);
+        for (size_t pos = 0; buf[pos] != '\0'; pos++) {
+            if (strncasecmp(buf + pos, schemes[i], plen) != 0 ||
+                (pos > 0 && isalnum((unsigned char)buf[pos - 1])))
+                continue;
+            char *cred = buf + pos + plen;
+            size_t n = strcspn(cred, " \t\r\n\",';)");
+            if (n == 0 || !token_shaped(cred, n) || strncmp(cred, "[redacted]", 10) == 0)
+                continue;
+            char secret[512];
+            snprintf(secret, sizeof secret, "%.*s", (int)n, cred);
+            splice_mark(buf, size, pos + plen, n);
+            /* The same credential elsewhere in the text, without its scheme. */
+            eso__redact(buf, size, secret);
+            explicit_bzero(secret, sizeof secret);
         }
     }
 }
@@ -122,6 +173,8 @@ static void count(struct eso__events *e, const struct eso_event *ev)
     case ESO_EV_TOKEN_INVALIDATED:
         eso__count(&e->token_invalidations);
         break;
+    case ESO_EV_PACING_REFRESH:
+        break;
     }
 }
 
@@ -136,6 +189,7 @@ void eso__emit(struct eso__events *e, const struct eso_event *ev)
     if (e->scrub != NULL)
         e->scrub(e->scrub_ud, detail, sizeof detail);
     eso__redact_schemes(detail, sizeof detail);
+    eso__utf8_sanitize(detail, sizeof detail);
     copy.detail = detail;
     if (copy.operation == NULL)
         copy.operation = "";
@@ -194,6 +248,8 @@ const char *eso_event_kind_name(enum eso_event_kind kind)
         return "token_fetch";
     case ESO_EV_TOKEN_INVALIDATED:
         return "token_invalidated";
+    case ESO_EV_PACING_REFRESH:
+        return "pacing_refresh";
     }
     return "unknown";
 }
@@ -251,10 +307,20 @@ static void put_json_string(struct out *o, const char *s)
             put(o, "\\t");
             break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20) {
                 put(o, "\\u%04x", *p);
-            else
+            } else if (*p < 0x80) {
                 put(o, "%c", *p);
+            } else {
+                /* JSON text is UTF-8: copy well-formed characters, replace the rest. */
+                size_t n = eso__utf8_seq((const char *)p);
+                if (n == 0)
+                    put(o, "\xef\xbf\xbd"); /* U+FFFD */
+                else
+                    put(o, "%.*s", (int)n, (const char *)p);
+                if (n > 1)
+                    p += n - 1;
+            }
         }
     }
     put(o, "\"");
@@ -318,6 +384,13 @@ size_t eso_event_format_json(const struct eso_event *ev, char *buf, size_t size)
     case ESO_EV_TOKEN_INVALIDATED:
         put(&o, ",\"attempt\":%u", ev->attempt);
         break;
+    case ESO_EV_PACING_REFRESH:
+        put(&o,
+            ",\"attempts\":%u,\"status\":\"%s\",\"http\":%ld,\"curl\":%d,"
+            "\"duration_ms\":%.3f",
+            ev->attempt, eso_status_name(ev->status), ev->http_status, ev->curl_code,
+            ev->duration_ms);
+        break;
     }
     if (ev->reason != NULL && *ev->reason != '\0') {
         put(&o, ",\"reason\":");
@@ -379,6 +452,10 @@ size_t eso_event_format_text(const struct eso_event *ev, char *buf, size_t size)
             ev->http_status, ev->curl_code, ev->duration_ms);
         break;
     case ESO_EV_TOKEN_INVALIDATED:
+        break;
+    case ESO_EV_PACING_REFRESH:
+        put(&o, " attempts=%u status=%s took=%.1fms", ev->attempt, eso_status_name(ev->status),
+            ev->duration_ms);
         break;
     }
     if (ev->reason != NULL && *ev->reason != '\0')

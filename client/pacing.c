@@ -13,6 +13,8 @@ void eso__pacing_init(struct eso__pacing *p, uint64_t min_interval_ns, bool poin
     p->have_last = false;
     p->last_start_ns = 0;
     p->have_points = false;
+    p->refreshing = false;
+    p->refresh_not_before_ns = 0;
 }
 
 void eso__pacing_finish(struct eso__pacing *p)
@@ -82,5 +84,24 @@ void eso__pacing_observe(struct eso__pacing *p, uint64_t now, double limit_per_h
     p->spent = spent;
     p->reset_at_ns = eso__sat_add(now, eso__scale_s(p->scale, reset_in_s));
     p->local_spent = 0;
+    pthread_mutex_unlock(&p->lock);
+}
+
+bool eso__pacing_refresh_begin(struct eso__pacing *p, uint64_t now, uint64_t max_age_ns)
+{
+    pthread_mutex_lock(&p->lock);
+    bool stale = !p->have_points || now - p->observed_at_ns > max_age_ns;
+    bool go = p->points_aware && stale && !p->refreshing && now >= p->refresh_not_before_ns;
+    if (go)
+        p->refreshing = true;
+    pthread_mutex_unlock(&p->lock);
+    return go;
+}
+
+void eso__pacing_refresh_end(struct eso__pacing *p, uint64_t now, bool ok, uint64_t backoff_ns)
+{
+    pthread_mutex_lock(&p->lock);
+    p->refreshing = false;
+    p->refresh_not_before_ns = ok ? 0 : eso__sat_add(now, backoff_ns);
     pthread_mutex_unlock(&p->lock);
 }

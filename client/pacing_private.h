@@ -26,6 +26,9 @@ struct eso__pacing {
     double spent;
     uint64_t reset_at_ns; /* applied time of the points reset */
     double local_spent;   /* requests since the observation (1 point each, estimated) */
+    /* The hidden getRateLimitData refresh: one at a time, and not again soon after a failure. */
+    bool refreshing;
+    uint64_t refresh_not_before_ns;
 };
 
 void eso__pacing_init(struct eso__pacing *p, uint64_t min_interval_ns, bool points_aware,
@@ -42,6 +45,16 @@ uint64_t eso__pacing_reserve(struct eso__pacing *p, uint64_t now, uint64_t limit
 /* Record observed rateLimitData at @p now (scenario seconds for reset_in). */
 void eso__pacing_observe(struct eso__pacing *p, uint64_t now, double limit_per_hour, double spent,
                          double reset_in_s);
+
+/*
+ * Whether a rateLimitData refresh is due at @p now (nothing known, or older than
+ * @p max_age_ns) and allowed (none running, none failed recently). true: the caller
+ * refreshes and must call eso__pacing_refresh_end().
+ */
+bool eso__pacing_refresh_begin(struct eso__pacing *p, uint64_t now, uint64_t max_age_ns);
+
+/* The refresh ended; after a failure none starts again before @p now + @p backoff_ns. */
+void eso__pacing_refresh_end(struct eso__pacing *p, uint64_t now, bool ok, uint64_t backoff_ns);
 
 /* The interval the points rule asks for at @p now (0 = none); exposed for tests. */
 uint64_t eso__pacing_points_interval(struct eso__pacing *p, uint64_t now);

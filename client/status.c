@@ -174,8 +174,9 @@ int eso_status_exit_code(enum eso_status status)
     case ESO_RESPONSE_TOO_LARGE:
         return 9;
     case ESO_GRAPHQL_ERROR:
-    case ESO_GRAPHQL_TRANSIENT:
         return 10;
+    case ESO_GRAPHQL_TRANSIENT:
+        return 17; /* its own code: worth running again, unlike a query the API refuses */
     case ESO_BREAKER_OPEN:
         return 11;
     case ESO_BUDGET_EXHAUSTED:

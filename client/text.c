@@ -1,8 +1,81 @@
 /* Bounded text helpers. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "text_private.h"
+
+size_t eso__utf8_seq(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0)
+            lo = 0xa0; /* no overlong forms */
+        else if (c == 0xed)
+            hi = 0x9f; /* no UTF-16 surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f; /* nothing past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    /* The terminating NUL is no continuation byte, so a cut sequence fails here. */
+    for (size_t i = 2; i < n; i++) {
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    }
+    return n;
+}
+
+void eso__utf8_trim(char *buf)
+{
+    size_t len = strlen(buf);
+    /* A cut character is at most 3 bytes of a 4-byte sequence: look back that far. */
+    for (size_t back = 1; back <= 3 && back <= len; back++) {
+        unsigned char c = (unsigned char)buf[len - back];
+        if (c < 0x80)
+            return;
+        if (c >= 0xc0) {
+            if (eso__utf8_seq(buf + len - back) == 0)
+                buf[len - back] = '\0';
+            return;
+        }
+    }
+}
+
+void eso__utf8_sanitize(char *buf, size_t size)
+{
+    if (buf == NULL || size == 0)
+        return;
+    char tmp[1024];
+    size_t cap = size < sizeof tmp ? size : sizeof tmp;
+    size_t o = 0;
+    for (const char *p = buf; *p != '\0';) {
+        size_t n = eso__utf8_seq(p);
+        const char *src = n > 0 ? p : "\xef\xbf\xbd"; /* U+FFFD for each bad byte */
+        size_t len = n > 0 ? n : 3;
+        if (o + len + 1 > cap)
+            break; /* whole characters only */
+        memcpy(tmp + o, src, len);
+        o += len;
+        p += n > 0 ? n : 1;
+    }
+    tmp[o] = '\0';
+    memcpy(buf, tmp, o + 1);
+}
 
 void eso__fmt(char *buf, size_t size, const char *fmt, ...)
 {
@@ -10,6 +83,8 @@ void eso__fmt(char *buf, size_t size, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
+    int n = vsnprintf(buf, size, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (size_t)n >= size)
+        eso__utf8_trim(buf);
 }

@@ -4,7 +4,22 @@
 
 #include <stddef.h>
 
-/* snprintf into a fixed buffer where truncation is intended (detail strings). */
+/*
+ * snprintf into a fixed buffer where truncation is intended (detail strings); a cut
+ * never leaves half a UTF-8 character at the end.
+ */
 void eso__fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Length of the well-formed UTF-8 sequence @p s starts with (1 for ASCII), 0 if invalid. */
+size_t eso__utf8_seq(const char *s);
+
+/* Drop an incomplete UTF-8 sequence at the end of NUL-terminated @p buf (a cut). */
+void eso__utf8_trim(char *buf);
+
+/*
+ * Make NUL-terminated @p buf (of @p size bytes, at most 1024 used) well-formed UTF-8:
+ * each invalid byte becomes U+FFFD, and what no longer fits is cut at a character.
+ */
+void eso__utf8_sanitize(char *buf, size_t size);
 
 #endif

@@ -80,6 +80,19 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/*
+ * Called by libcurl right before it sends a request on a connection, including the
+ * resend it does on its own when a reused connection died unanswered: a second call
+ * is how that otherwise invisible attempt is seen (no VERBOSE/DEBUGFUNCTION needed).
+ */
+static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
+                     int conn_local_port)
+{
+    struct eso__xfer *x = ud;
+    x->prereqs++;
+    return CURL_PREREQFUNC_OK;
+}
+
 static long ms_ceil(uint64_t ns)
 {
     if (ns == 0 || ns == UINT64_MAX)
@@ -161,6 +174,9 @@ int eso__xfer_setup(struct eso__xfer *x, CURL *easy, const struct eso__request *
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, resp->error);
     curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, x);
+    curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, req->fresh_connect ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms_ceil(req->timeout_ns));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms_ceil(req->connect_timeout_ns));
 
@@ -248,6 +264,12 @@ void eso__xfer_done(struct eso__xfer *x, CURLcode code)
             x->connected = true;
     }
     r->request_sent = code == CURLE_OK || x->sent || x->got_bytes;
+    r->hidden_resends = x->prereqs > 1 ? x->prereqs - 1 : 0;
+    if (r->hidden_resends > 0) {
+        long os_errno = 0;
+        curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno);
+        r->hidden_errno = (int)os_errno;
+    }
     if (code == CURLE_OPERATION_TIMEDOUT) {
         if (x->local_timeout != NULL) {
             r->timeout_phase = x->local_timeout;
@@ -537,14 +559,18 @@ int eso__transport_perform(struct eso__transport *t, const struct eso__request *
         return eso__transport_hook_perform(t, req, resp);
     struct eso__lane *lane = NULL;
     uint64_t start = eso__clock_now(t->clk);
-    int rc = pool_acquire(&t->pool, t->pool_timeout_ns, &lane);
+    /* Never wait for a connection past the call's deadline. */
+    uint64_t wait = t->pool_timeout_ns;
+    if (req->deadline_left_ns != 0 && req->deadline_left_ns < wait)
+        wait = req->deadline_left_ns;
+    int rc = pool_acquire(&t->pool, wait, &lane);
     if (rc == ESO_POOL_TIMEOUT) {
         memset(resp, 0, sizeof *resp);
         resp->curl_code = CURLE_OPERATION_TIMEDOUT;
         resp->timeout_phase = "pool";
         resp->duration_ns = eso__clock_now(t->clk) - start;
-        snprintf(resp->error, sizeof resp->error, "no free connection within %.0f ms",
-                 (double)t->pool_timeout_ns / 1e6);
+        snprintf(resp->error, sizeof resp->error, "no free connection within %.0f ms%s",
+                 (double)wait / 1e6, wait < t->pool_timeout_ns ? " (the call's deadline)" : "");
         return 0;
     }
     if (rc != 0) {

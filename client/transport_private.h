@@ -33,6 +33,8 @@ struct eso__request {
     uint64_t connect_timeout_ns;
     uint64_t read_timeout_ns;
     uint64_t write_timeout_ns;
+    uint64_t deadline_left_ns; /* time left before the call's deadline; 0 = none (pool wait) */
+    bool fresh_connect;        /* a new connection: libcurl then cannot resend the request unseen */
 };
 
 /* What came back. body is heap memory owned by the response (eso__response_finish). */
@@ -49,6 +51,10 @@ struct eso__response {
     bool reused;
     bool request_sent;
     uint64_t duration_ns;
+    /* Times libcurl sent the request again by itself: a reused keep-alive connection
+     * died without answering ("Connection died, retrying a fresh connect"). */
+    unsigned hidden_resends;
+    int hidden_errno; /* the socket error of the dead connection, when libcurl kept it */
 };
 
 void eso__response_finish(struct eso__response *r);
@@ -72,6 +78,7 @@ struct eso__xfer {
     bool connected;
     bool sent;
     bool got_bytes;
+    unsigned prereqs;          /* requests libcurl was about to send (PREREQFUNCTION calls) */
     const char *local_timeout; /* "read" / "write" when our own timer fired */
 };
 

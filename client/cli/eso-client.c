@@ -43,7 +43,9 @@ static void usage(FILE *fp)
             "7 server error (5xx), 8 auth (401, token refused, no credentials),\n"
             "9 malformed or oversized response, 10 GraphQL error, 11 circuit breaker open,\n"
             "12 retry budget exhausted, 13 deadline exceeded, 14 other HTTP status,\n"
-            "15 other transport error, 16 no free connection (pool timeout).\n",
+            "15 other transport error, 16 no free connection (pool timeout),\n"
+            "17 transient GraphQL error (rate limit or server trouble in a 200; try later).\n"
+            "Whatever data came back (also partial data next to GraphQL errors) is printed.\n",
             ESO_DEFAULT_API_URL, ESO_DEFAULT_TOKEN_URL);
 }
 
@@ -214,11 +216,13 @@ int main(int argc, char **argv)
 
     st = eso_query(client, operation, NULL, variables, &res);
     code = eso_status_exit_code(st);
-    if (st == ESO_OK) {
+    /* Partial data next to GraphQL errors is still the caller's answer. */
+    if (st == ESO_OK || res.data != NULL) {
         char *text = cJSON_Print(res.data);
         printf("%s\n", text != NULL ? text : "null");
         cJSON_free(text);
-    } else if (json_log) {
+    }
+    if (st != ESO_OK && json_log) {
         cJSON *line = cJSON_CreateObject();
         cJSON_AddStringToObject(line, "event", "exit");
         cJSON_AddStringToObject(line, "status", eso_status_name(st));
@@ -228,7 +232,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", text != NULL ? text : "{\"event\":\"exit\"}");
         cJSON_free(text);
         cJSON_Delete(line);
-    } else {
+    } else if (st != ESO_OK) {
         fprintf(stderr, "eso-client: %s: %s (exit %d)\n", eso_strerror(st), res.detail, code);
     }
 

@@ -83,6 +83,7 @@ static int sc_perform(void *ud, const struct eso_http_request *req, struct eso_h
     if (i < 64) {
         s->at[i] = s->clock->now;
         s->attempt[i] = req->attempt;
+        s->timeout[i] = req->timeout_ns;
         snprintf(s->auth[i], sizeof s->auth[i], "%s",
                  req->authorization != NULL ? req->authorization : "");
     }

@@ -57,6 +57,7 @@ struct scripted {
     size_t token_calls;
     uint64_t at[64];      /* fake time of each API request */
     unsigned attempt[64]; /* req->attempt of each */
+    uint64_t timeout[64]; /* req->timeout_ns of each */
     char auth[64][128];   /* Authorization of each */
     char last_body[4096];
     char last_request_id[64];

@@ -152,3 +152,46 @@ Test(classify, too_large)
     cr_assert_eq(v.status, ESO_RESPONSE_TOO_LARGE, "too large");
     cr_assert_eq(v.retry_class, 0, "never retried");
 }
+
+/* Audit: a validation error naming an argument "timeout" was retried as transient. */
+Test(classify, validation_errors_are_permanent)
+{
+    static const char *const permanent[] = {
+        "{\"errors\":[{\"message\":\"Unknown argument \\\"timeout\\\" on field "
+        "\\\"Query.guildData\\\".\",\"extensions\":{\"category\":\"graphql\"}}]}",
+        /* The category alone is enough, whatever the words. */
+        "{\"errors\":[{\"message\":\"Internal server error, try again\","
+        "\"extensions\":{\"category\":\"graphql\"}}]}",
+        "{\"errors\":[{\"message\":\"Cannot query field \\\"rateLimit\\\" on type Query; did "
+        "you mean rateLimitData? (request timed out)\"}]}",
+        "{\"errors\":[{\"message\":\"Syntax Error: Unexpected Name \\\"timeout\\\"\"}]}",
+        "{\"errors\":[{\"message\":\"Variable \\\"$id\\\" of required type \\\"Int!\\\" was "
+        "not provided.\"}]}",
+        "{\"errors\":[{\"message\":\"Rate limit\",\"extensions\":{\"code\":"
+        "\"GRAPHQL_VALIDATION_FAILED\"}}]}",
+        /* Bare words inside other words or names are no phrase. */
+        "{\"errors\":[{\"message\":\"Field timeoutMs must be positive\"}]}",
+        "{\"errors\":[{\"message\":\"Argument timeout must be positive\"}]}",
+        "{\"errors\":[{\"message\":\"Unthrottledness is unknown\"}]}",
+    };
+    for (size_t i = 0; i < sizeof permanent / sizeof *permanent; i++) {
+        struct eso__verdict v = classify(0, 200, permanent[i], NULL, true);
+        cr_assert_eq(v.status, ESO_GRAPHQL_ERROR, "case %zu is permanent: %s (%s)", i,
+                     eso_status_name(v.status), permanent[i]);
+        cr_assert_eq(v.retry_class, 0, "case %zu never retried", i);
+        eso__verdict_finish(&v);
+    }
+    static const char *const transient[] = {
+        "{\"errors\":[{\"message\":\"The request timed out\"}]}",
+        "{\"errors\":[{\"message\":\"Please try again later.\"}]}",
+        "{\"errors\":[{\"message\":\"Rate-limited: slow down\"}]}",
+        "{\"errors\":[{\"message\":\"x\",\"extensions\":{\"code\":\"TIMEOUT\","
+        "\"category\":\"internal\"}}]}",
+    };
+    for (size_t i = 0; i < sizeof transient / sizeof *transient; i++) {
+        struct eso__verdict v = classify(0, 200, transient[i], NULL, true);
+        cr_assert_eq(v.status, ESO_GRAPHQL_TRANSIENT, "case %zu is transient: %s (%s)", i,
+                     eso_status_name(v.status), transient[i]);
+        eso__verdict_finish(&v);
+    }
+}

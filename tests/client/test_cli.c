@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <esomock/journal.h>
 #include <esomock/scenario.h>
 #include <esomock/server.h>
 
@@ -230,4 +231,52 @@ Test(cli, timeout_flag_sets_the_attempt_timeout)
                           "5",     "--no-retry", "getZones",    NULL};
     cr_assert_eq(run(args), 4, "timeout; stderr: %s", err_text);
     cr_assert(strstr(err_text, "\"curl\":28") != NULL, "curl 28");
+}
+
+/* Audit: partial data next to GraphQL errors was not printed, and transient GraphQL errors
+ * shared exit code 10 with permanent ones. */
+Test(cli, partial_data_is_printed_and_transient_graphql_errors_exit_17)
+{
+    scenario("{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"getAbility\"},\"script\":["
+             "{\"action\":\"respond\",\"status\":200,\"body\":{\"errors\":[{\"message\":"
+             "\"Cannot query field \\\"x\\\" on type Ability\"}],\"data\":{\"gameData\":"
+             "{\"ability\":{\"id\":1}}}}}]},"
+             "{\"match\":{\"operation\":\"getZones\"},\"script\":[{\"action\":\"respond\","
+             "\"status\":200,\"body\":{\"errors\":[{\"message\":\"Internal server error\"}],"
+             "\"data\":{\"worldData\":{\"zones\":[]}}}}]}]}");
+    const char *partial[] = {"--url",      api_url, "--token-url", token_url,
+                             "getAbility", "--var", "id=1",        NULL};
+    cr_assert_eq(run(partial), 10, "permanent GraphQL error; stderr: %s", err_text);
+    cJSON *data = cJSON_Parse(out_text);
+    cr_assert_not_null(data, "the partial data on stdout: '%s'", out_text);
+    cr_assert_not_null(cJSON_GetObjectItem(data, "gameData"), "its content");
+    cJSON_Delete(data);
+    const char *transient[] = {"--url",      api_url,    "--token-url", token_url,
+                               "--no-retry", "getZones", NULL};
+    cr_assert_eq(run(transient), 17, "transient GraphQL error; stderr: %s", err_text);
+    data = cJSON_Parse(out_text);
+    cr_assert_not_null(cJSON_GetObjectItem(data, "worldData"), "partial data: '%s'", out_text);
+    cJSON_Delete(data);
+    const char *help[] = {"--help", NULL};
+    run(help);
+    cr_assert(strstr(out_text, "17 transient GraphQL error") != NULL, "documented");
+}
+
+/* Audit: --no-retry exited 0 with attempts=1 while the server saw a reset and a resend. */
+Test(cli, no_retry_on_a_warm_connection_shows_the_reset)
+{
+    scenario("{\"name\":\"t\",\"rules\":[{\"match\":{\"path\":\"/api/v2/client\"},\"script\":["
+             "{\"action\":\"reset\",\"times\":1,\"repeat\":false}]}]}");
+    /* The token request warms the connection the API request would reuse. */
+    const char *args[] = {"--url",        api_url, "--token-url", token_url, "--no-retry",
+                          "getGuildById", "--var", "guildId=1",   NULL};
+    cr_assert_eq(run(args), 5, "the reset is the answer; stderr: %s", err_text);
+    cr_assert_eq(json_lines("attempt_start"), 1, "one attempt");
+    struct esomock_journal_entry *e = NULL;
+    size_t n = 0, api = 0;
+    cr_assert_eq(esomock_server_journal(srv, NULL, &e, &n), ESOMOCK_OK, "journal");
+    for (size_t i = 0; i < n; i++)
+        api += strcmp(e[i].path, "/api/v2/client") == 0;
+    free(e);
+    cr_assert_eq(api, 1, "the server saw one API request");
 }

@@ -9,6 +9,7 @@
 #include "client_test_util.h"
 #include "events_private.h"
 #include "pacing_private.h"
+#include "transport_private.h"
 
 static struct unit_env env;
 static struct eso_client *client;
@@ -263,16 +264,40 @@ Test(cache, key_ignores_member_order)
 {
     cJSON *a = cJSON_Parse("{\"b\":{\"y\":1,\"x\":2},\"a\":[3,{\"q\":1,\"p\":2}]}");
     cJSON *b = cJSON_Parse("{\"a\":[3,{\"p\":2,\"q\":1}],\"b\":{\"x\":2,\"y\":1}}");
-    char *ka = eso__cache_key("op", a);
-    char *kb = eso__cache_key("op", b);
-    char *kn = eso__cache_key("op", NULL);
+    char *ka = eso__cache_key("op", "query op { a }", a);
+    char *kb = eso__cache_key("op", "query op { a }", b);
+    char *kn = eso__cache_key("op", "query op { a }", NULL);
     cr_assert_str_eq(ka, kb, "same key");
-    cr_assert_str_eq(kn, "op\n{}", "no variables");
+    cr_assert(strncmp(kn, "op\n", 3) == 0 && strcmp(kn + strlen(kn) - 3, "\n{}") == 0,
+              "no variables: %s", kn);
+    char *kd = eso__cache_key("op", "query op { b }", NULL);
+    cr_assert_str_neq(kd, kn, "another document, another key");
+    free(kd);
     free(ka);
     free(kb);
     free(kn);
     cJSON_Delete(a);
     cJSON_Delete(b);
+}
+
+/* Audit: two custom documents with one operation name shared a cache entry. */
+Test(cache, keyed_by_document_too)
+{
+    env.opts.fallback_cache = true;
+    env.opts.max_attempts = 1;
+    scripted_add(&env.transport, (struct step){.status = 200, .body = "{\"data\":{\"a\":1}}"});
+    scripted_add(&env.transport, (struct step){.status = 503});
+    scripted_add(&env.transport, (struct step){.status = 503});
+    create();
+    cr_assert_eq(eso_query(client, "op", "query op { a }", NULL, &res), ESO_OK, "stored");
+    eso_result_finish(&res);
+    cr_assert_eq(eso_query(client, "op", "query op { b }", NULL, &res), ESO_SERVER_ERROR,
+                 "another document gets no stale copy of the first");
+    cr_assert(!res.from_cache, "not from the cache");
+    eso_result_finish(&res);
+    cr_assert_eq(eso_query(client, "op", "query op { a }", NULL, &res), ESO_OK, "same document");
+    cr_assert(res.from_cache, "served stale");
+    cr_assert_eq(cJSON_GetObjectItem(res.data, "a")->valueint, 1, "its own data");
 }
 
 Test(cache, evicts_least_recently_stored)
@@ -483,4 +508,265 @@ Test(auth, token_endpoint_5xx_counts_against_the_breaker)
     cr_assert_eq(guild(1), ESO_SERVER_ERROR, "again: the breaker opens");
     cr_assert_eq(guild(1), ESO_BREAKER_OPEN, "third call fails fast");
     cr_assert_eq(env.transport.token_calls, 2, "no third token request");
+}
+
+/* Every event's JSON and the result's detail are free of @p secrets. */
+static void assert_scrubbed(const char *const *secrets, size_t n)
+{
+    for (size_t s = 0; s < n; s++) {
+        cr_assert(strstr(res.detail, secrets[s]) == NULL, "detail leaks %s: %s", secrets[s],
+                  res.detail);
+        for (size_t i = 0; i < env.rec.n; i++)
+            cr_assert(strstr(env.rec.ev[i].json, secrets[s]) == NULL, "event %zu leaks %s: %s", i,
+                      secrets[s], env.rec.ev[i].json);
+    }
+    cr_assert(strstr(res.detail, "[redacted]") != NULL, "marked: %s", res.detail);
+    for (enum eso_event_kind k = ESO_EV_ATTEMPT_END; k <= ESO_EV_CALL_END; k++) {
+        const struct rec_event *e = recorder_find(&env.rec, k, 0);
+        if (k == ESO_EV_ATTEMPT_END || k == ESO_EV_GIVE_UP || k == ESO_EV_CALL_END)
+            cr_assert(e != NULL && strstr(e->detail, "[redacted]") != NULL,
+                      "%s carries the scrubbed detail: %s", eso_event_kind_name(k),
+                      e != NULL ? e->json : "(none)");
+    }
+}
+
+/* Audit: "client_secret=s3cr3tvalue or token=tok3nvalue" came back unscrubbed. */
+Test(auth, secrets_next_to_separators_are_scrubbed)
+{
+    use_credentials();
+    env.opts.client_secret = "s3cr3tvalue";
+    env.opts.max_attempts = 1;
+    scripted_add_token(&env.transport, TOKEN("tok3nvalue", 3600));
+    scripted_add(&env.transport,
+                 (struct step){.status = 503,
+                               .body = "{\"message\":\"invalid client_secret=s3cr3tvalue or "
+                                       "token=tok3nvalue; id:s3cr3tvalue '\\\"tok3nvalue\\\"' "
+                                       "b64+s3cr3tvalue/ xs3cr3tvaluex tok3nvalue==\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_SERVER_ERROR, "the 503");
+    static const char *const secrets[] = {"s3cr3tvalue", "tok3nvalue", "s3cr3t", "tok3n"};
+    assert_scrubbed(secrets, 4);
+}
+
+Test(auth, bearer_token_next_to_separators_is_scrubbed)
+{
+    env.opts.bearer_token = "QmVhcmVy+dG9r/ZW4=";
+    env.opts.max_attempts = 1;
+    scripted_add(&env.transport,
+                 (struct step){.status = 503,
+                               .body = "{\"message\":\"token=QmVhcmVy+dG9r/ZW4= rejected "
+                                       "(access_token:QmVhcmVy+dG9r/ZW4=)\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_SERVER_ERROR, "the 503");
+    static const char *const secrets[] = {"QmVhcmVy+dG9r/ZW4=", "QmVhcmVy"};
+    assert_scrubbed(secrets, 2);
+}
+
+Test(events, redaction_boundaries)
+{
+    /* Long secrets: wherever they appear. */
+    char buf[160] = "a=hunter2hunter2;b:hunter2hunter2,\"hunter2hunter2\"/xhunter2hunter2x";
+    eso__redact(buf, sizeof buf, "hunter2hunter2");
+    cr_assert_str_eq(buf, "a=[redacted];b:[redacted],\"[redacted]\"/x[redacted]x", "%s", buf);
+    /* Short secrets: whole words, where '=', ':', '+', '/' and quotes separate words. */
+    char s[96] = "k=abc x:abc +abc/ 'abc' abcd xabc a-abc";
+    eso__redact(s, sizeof s, "abc");
+    cr_assert_str_eq(s, "k=[redacted] x:[redacted] +[redacted]/ '[redacted]' abcd xabc a-abc", "%s",
+                     s);
+    /* A long secret cut off by the end of a full buffer still goes. */
+    char cut[24] = "0123456789 token=abcdef";
+    eso__redact(cut, sizeof cut, "abcdefghijkl");
+    cr_assert_str_eq(cut, "0123456789 token=[redac", "%s", cut);
+}
+
+/* Audit: the library's own advice became "set a bearer [redacted], client id/...". */
+Test(auth, own_messages_survive_the_scrubber)
+{
+    env.opts.bearer_token = NULL;
+    create();
+    cr_assert_eq(guild(1), ESO_NO_CREDENTIALS, "no credentials");
+    cr_assert(strstr(res.detail, "set a bearer token, client id/secret") != NULL, "detail: %s",
+              res.detail);
+    char buf[128] = "use a Bearer token; got Bearer abc.def and bearer Zm9vOmJhcg==";
+    eso__redact_schemes(buf, sizeof buf);
+    cr_assert_str_eq(buf, "use a Bearer token; got Bearer [redacted] and bearer [redacted]", "%s",
+                     buf);
+}
+
+/* Independent of the library's decoder: well-formed UTF-8 (RFC 3629). */
+static bool valid_utf8(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (len == 0 || i + len > n)
+            return false;
+        uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* Audit: a detail cut at 256 bytes mid-character, and raw invalid bytes, reached the log. */
+Test(events, json_logger_writes_valid_utf8)
+{
+    char body[1024];
+    size_t len = (size_t)snprintf(body, sizeof body, "{\"message\":\"x");
+    for (int i = 0; i < 150; i++)
+        len += (size_t)snprintf(body + len, sizeof body - len, "\xc3\xa9"); /* é */
+    snprintf(body + len, sizeof body - len, "\"}");
+    scripted_add(&env.transport, (struct step){.status = 503, .body = body});
+    scripted_add(&env.transport,
+                 (struct step){.status = 503,
+                               .body = "{\"message\":\"bad \xff \xc0\x80 \xed\xa0\x80 \x80 "
+                                       "\xe2\x82 ok \xe2\x82\xac\"}"});
+    env.opts.max_attempts = 2;
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *fp = open_memstream(&buf, &blen);
+    env.opts.on_event = eso_event_log_json;
+    env.opts.event_userdata = fp;
+    create();
+    cr_assert_eq(guild(1), ESO_SERVER_ERROR, "two 503s");
+    fclose(fp);
+    cr_assert(valid_utf8((const unsigned char *)res.detail, strlen(res.detail)),
+              "res.detail is UTF-8: %s", res.detail);
+    int lines = 0;
+    bool saw_cut = false, saw_replacement = false;
+    for (char *line = buf; line != NULL && *line != '\0';) {
+        char *nl = strchr(line, '\n');
+        cr_assert_not_null(nl, "lines end with a newline");
+        *nl = '\0';
+        cr_assert(valid_utf8((const unsigned char *)line, strlen(line)), "line %d is UTF-8: %s",
+                  lines, line);
+        cJSON *j = cJSON_Parse(line);
+        cr_assert_not_null(j, "line %d is JSON: %s", lines, line);
+        const cJSON *d = cJSON_GetObjectItem(j, "detail");
+        if (cJSON_IsString(d) && strstr(d->valuestring, "\xc3\xa9\xc3\xa9") != NULL)
+            saw_cut = true;
+        if (cJSON_IsString(d) && strstr(d->valuestring, "\xef\xbf\xbd") != NULL &&
+            strstr(d->valuestring, "\xe2\x82\xac") != NULL)
+            saw_replacement = true;
+        cJSON_Delete(j);
+        lines++;
+        line = nl + 1;
+    }
+    cr_assert(lines >= 6, "events written: %d", lines);
+    cr_assert(saw_cut, "the long detail was logged (cut)");
+    cr_assert(saw_replacement, "invalid bytes replaced by U+FFFD, valid ones kept");
+    free(buf);
+}
+
+/* Audit: a 429 from the token endpoint ignored its Retry-After. */
+Test(auth, token_endpoint_retry_after_is_honoured)
+{
+    use_credentials();
+    scripted_add_token(&env.transport, (struct step){.status = 429, .retry_after = "3"});
+    scripted_add_token(&env.transport, TOKEN("tok-after-wait", 3600));
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "token on the second try: %s", res.detail);
+    cr_assert_eq(env.transport.token_calls, 2, "two token requests");
+    cr_assert_eq(env.clock.nsleeps, 1, "one wait");
+    cr_assert_eq(env.clock.sleeps[0], MS(3000), "Retry-After 3 s, not the 100 ms backoff");
+    cr_assert_str_eq(recorder_find(&env.rec, ESO_EV_RETRY_SCHEDULED, 0)->reason, "retry_after",
+                     "reason");
+}
+
+static const char *const RL_BODY = "{\"data\":{\"rateLimitData\":{\"limitPerHour\":18000,"
+                                   "\"pointsSpentThisHour\":10,\"pointsResetIn\":1800}}}";
+
+/* Audit: the hidden refresh ran a full retry cycle outside the deadline on every call. */
+Test(pacing, refresh_is_one_attempt_and_backs_off_after_a_failure)
+{
+    env.opts.points_aware = true;
+    env.opts.deadline_ms = 10000;
+    scripted_add(&env.transport, (struct step){.status = 503}); /* the refresh */
+    scripted_add(&env.transport, (struct step){.status = 200, .body = OK_BODY});
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "the call goes on without rateLimitData");
+    cr_assert_eq(env.transport.calls, 2, "one refresh request (no retry), then the call");
+    cr_assert_eq(env.transport.last_timeout_ns, MS(10000), "the call keeps its deadline");
+    const struct rec_event *r = recorder_find(&env.rec, ESO_EV_PACING_REFRESH, 0);
+    cr_assert_not_null(r, "reported");
+    cr_assert_eq(r->status, ESO_SERVER_ERROR, "status: %s", r->json);
+    cr_assert_str_eq(r->reason, "failed_backing_off", "reason");
+    cr_assert_str_eq(recorder_find(&env.rec, ESO_EV_CALL_END, 0)->reason, "pacing_refresh",
+                     "the refresh's own call is tagged");
+    cr_assert_eq(guild(1), ESO_OK, "second call");
+    cr_assert_eq(env.transport.calls, 3, "no refresh right after a failed one");
+    env.clock.now += MS(60001);
+    scripted_add(&env.transport, (struct step){.status = 200, .body = RL_BODY});
+    cr_assert_eq(guild(1), ESO_OK, "third call, a refresh interval later");
+    cr_assert_eq(env.transport.calls, 5, "refreshed again, then the call");
+    cr_assert_str_eq(recorder_find(&env.rec, ESO_EV_PACING_REFRESH, 1)->reason, "ok", "learnt");
+}
+
+Test(pacing, refresh_fits_in_half_the_deadline_and_skips_an_open_breaker)
+{
+    env.opts.points_aware = true;
+    env.opts.deadline_ms = 1000;
+    env.opts.max_attempts = 1;
+    env.opts.breaker_threshold = 1;
+    scripted_add(&env.transport, (struct step){.status = 200, .body = RL_BODY});
+    scripted_add(&env.transport, (struct step){.status = 200, .body = OK_BODY});
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "ok");
+    cr_assert_eq(env.transport.calls, 2, "refresh + call");
+    const struct rec_event *r = recorder_find(&env.rec, ESO_EV_PACING_REFRESH, 0);
+    cr_assert_str_eq(r->reason, "ok", "refreshed: %s", r->json);
+    cr_assert_eq(env.transport.timeout[0], MS(500), "the refresh gets half the call's deadline");
+    /* The call itself: what is left of its deadline after the refresh's pacing slot. */
+    cr_assert(env.transport.timeout[1] > MS(500) && env.transport.timeout[1] <= MS(1000),
+              "the call the rest: %llu", (unsigned long long)env.transport.timeout[1]);
+    eso_client_destroy(client);
+    client = NULL;
+    unit_env_init(&env);
+    env.opts.points_aware = true;
+    env.opts.max_attempts = 1;
+    env.opts.breaker_threshold = 1;
+    env.opts.deadline_ms = 1000;
+    scripted_add(&env.transport, (struct step){.status = 503, .take_ns = MS(300)});
+    create();
+    cr_assert_eq(guild(1), ESO_BREAKER_OPEN, "the refresh's 503 opened the breaker");
+    cr_assert_eq(env.transport.calls, 1, "only the refresh was sent");
+    cr_assert(res.elapsed_ms <= 1000.0, "within the deadline: %.1f", res.elapsed_ms);
+    env.clock.now += MS(120000); /* past the refresh backoff and the 30 s cool-down */
+    size_t before = env.transport.calls;
+    eso_result_finish(&res);
+    cr_assert_eq(eso_get_guild_by_id(client, 1, &res), ESO_OK, "the probe succeeds");
+    cr_assert_eq(env.transport.calls - before, 1,
+                 "only the call itself: no refresh while the breaker is not closed");
+    cr_assert_eq(recorder_count(&env.rec, ESO_EV_PACING_REFRESH), 1, "no second refresh");
+}
+
+/* Audit: the wait for a free connection always took pool_timeout, past the deadline. */
+Test(transport, pool_wait_is_cut_to_the_deadline)
+{
+    struct eso__clock clk;
+    eso__clock_init(&clk, NULL, 1.0);
+    struct eso__transport t;
+    cr_assert_eq(eso__transport_init(&t, NULL, &clk, "ua", 1u << 20, 1, 1, MS(5000)), 0, "init");
+    t.pool.total = t.pool.max_total; /* the only connection is busy elsewhere */
+    struct eso__request req = {.url = "http://127.0.0.1:9/", .deadline_left_ns = MS(30)};
+    struct eso__response resp;
+    uint64_t t0 = eso__real_now_ns();
+    cr_assert_eq(eso__transport_perform(&t, &req, &resp), 0, "perform");
+    uint64_t took = eso__real_now_ns() - t0;
+    cr_assert_eq(resp.curl_code, CURLE_OPERATION_TIMEDOUT, "timed out");
+    cr_assert_str_eq(resp.timeout_phase, "pool", "waiting for the pool");
+    /* 30 ms, with room for a loaded machine; the 5 s pool timeout would be far over. */
+    cr_assert(took >= MS(29) && took < MS(2000), "waited the 30 ms left: %.1f ms",
+              (double)took / 1e6);
+    cr_assert(strstr(resp.error, "deadline") != NULL, "says why: %s", resp.error);
+    t.pool.total = 0;
+    eso__transport_finish(&t);
 }

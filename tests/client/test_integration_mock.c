@@ -21,6 +21,8 @@
 #include "client_test_util.h"
 
 #define SCALE 0.02
+/* The scenario files when ESO_SCENARIOS_DIR is unset (the binary run by hand). */
+#define SCENARIOS_FALLBACK ESO_TEST_SOURCE_DIR "/../../scenarios"
 
 static struct esomock_server *srv;
 static double slack_ms = 400.0; /* upper tolerance of spacing checks */
@@ -31,10 +33,16 @@ static struct eso_options opts;
 static char api_url[256];
 static char token_url[256];
 
-static void start_server(bool strict)
+static bool under_valgrind(void)
+{
+    return getenv("ESO_UNDER_VALGRIND") != NULL;
+}
+
+static void start_server_with(bool strict, size_t max_body)
 {
     struct esomock_options mo = {0};
     char err[ESOMOCK_ERROR_SIZE] = "";
+    mo.max_body_bytes = max_body;
     mo.time_scale = SCALE;
     mo.strict_auth = strict;
     mo.client_id = "it-id";
@@ -62,6 +70,11 @@ static void start_server(bool strict)
         opts.deadline_ms = 1000000; /* 20 s */
         slack_ms = 3000.0;
     }
+}
+
+static void start_server(bool strict)
+{
+    start_server_with(strict, 0);
 }
 
 static void setup(void)
@@ -588,8 +601,9 @@ Test(mock, slow_drip_within_the_read_timeout_succeeds)
     /* 64 bytes every 20 ms real: never silent for the 100 ms read timeout. */
     guild_script("{\"action\":\"drip\",\"chunk_bytes\":64,\"interval_ms\":1000}");
     opts.bearer_token = "t";
-    opts.read_timeout_ms = 5000; /* 100 ms */
-    opts.timeout_ms = 250000;    /* 5 s */
+    /* 100 ms; 500 ms under memcheck, whose server threads may stall longer than 20 ms. */
+    opts.read_timeout_ms = under_valgrind() ? 25000 : 5000;
+    opts.timeout_ms = 250000; /* 5 s */
     opts.max_attempts = 1;
     create();
     cr_assert_eq(guild(), ESO_OK, "the read timeout is about silence, not total time: %s",
@@ -614,4 +628,227 @@ Test(mock, slow_drip_past_the_read_timeout_times_out)
     cr_assert_eq(guild(), ESO_TIMEOUT, "read timeout: %s", res.detail);
     cr_assert_str_eq(recorder_find(&rec, ESO_EV_ATTEMPT_END, 0)->reason, "read_timeout", "phase");
     cr_assert(strstr(res.detail, "read timeout") != NULL, "detail: %s", res.detail);
+}
+
+/* Audit: on a warm keep-alive connection libcurl re-sent a dropped request by itself and
+ * the call reported one attempt while the server saw two. */
+static void hidden_resend(const char *action, enum eso_status first)
+{
+    char steps[128];
+    snprintf(steps, sizeof steps, "{\"action\":\"%s\",\"times\":1,\"repeat\":false}", action);
+    guild_script(steps);
+    opts.max_attempts = 3;
+    create();
+    /* The token request warms the one pooled connection the API request then reuses. */
+    cr_assert_eq(guild(), ESO_OK, "ok in the end: %s", res.detail);
+    size_t wire = count_path("/api/v2/client");
+    cr_assert_eq(wire, 2, "the server saw the request and its resend");
+    cr_assert_eq(res.attempts, wire, "attempts agree with the server: %u", res.attempts);
+    struct eso_counters cnt;
+    eso_client_counters(cli, &cnt);
+    cr_assert_eq(cnt.attempts, wire, "counters agree: %llu", (unsigned long long)cnt.attempts);
+    const struct rec_event *a = recorder_find(&rec, ESO_EV_ATTEMPT_END, 0);
+    cr_assert_eq(a->status, first, "first attempt: %s", a->json);
+    cr_assert(strstr(a->detail, "libcurl resent") != NULL, "says who resent it: %s", a->json);
+    cr_assert_eq(recorder_count(&rec, ESO_EV_ATTEMPT_START), 2, "two attempt_start");
+}
+
+Test(mock, hidden_libcurl_resend_after_a_drop_is_counted)
+{
+    hidden_resend("drop", ESO_CONNECTION_DROPPED);
+}
+
+Test(mock, hidden_libcurl_resend_after_a_reset_is_counted)
+{
+    hidden_resend("reset", ESO_CONNECTION_RESET);
+}
+
+Test(mock, no_retry_means_no_hidden_resend)
+{
+    guild_script("{\"action\":\"drop\",\"times\":1,\"repeat\":false}");
+    opts.max_attempts = 1;
+    create();
+    cr_assert_eq(eso_get_zones(cli, &res), ESO_OK, "warms the connection");
+    cr_assert_eq(guild(), ESO_CONNECTION_DROPPED, "the drop is the answer: %s", res.detail);
+    cr_assert_eq(res.attempts, 1, "one attempt");
+    cr_assert_eq(count_path("/api/v2/client"), 2, "getZones and one getGuildById: no resend");
+}
+
+/* Audit: the hidden getRateLimitData refresh ran a whole retry cycle before every call
+ * during an outage, outside the call's deadline. */
+Test(mock, points_refresh_in_an_outage_stays_bounded)
+{
+    scenario("{\"name\":\"t\",\"rules\":[{\"name\":\"outage\",\"match\":{\"path\":"
+             "\"/api/v2/client\"},\"script\":[{\"action\":\"respond\",\"status\":503}]}]}");
+    opts.bearer_token = "t";
+    opts.points_aware = true;
+    opts.max_attempts = 2;
+    opts.initial_delay_ms = 500;  /* 10 ms */
+    opts.breaker_disabled = true; /* an open breaker would hide the refresh's behaviour */
+    if (!under_valgrind())
+        opts.deadline_ms = 10000; /* 200 ms */
+    create();
+    double deadline_ms = opts.deadline_ms * SCALE;
+    for (int i = 0; i < 3; i++) {
+        size_t before = count_path("/api/v2/client");
+        cr_assert_eq(guild(), ESO_SERVER_ERROR, "call %d: the outage", i);
+        size_t sent = count_path("/api/v2/client") - before;
+        cr_assert(sent <= (i == 0 ? 3u : 2u), "call %d: %zu requests (refresh only once)", i, sent);
+        cr_assert(res.elapsed_ms <= deadline_ms + 5.0, "call %d within its deadline: %.1f ms", i,
+                  res.elapsed_ms);
+    }
+    cr_assert_eq(count_path("/api/v2/client"), 7, "1 refresh + 3 x 2 attempts");
+    const struct rec_event *r = recorder_find(&rec, ESO_EV_PACING_REFRESH, 0);
+    cr_assert(r != NULL && strcmp(r->reason, "failed_backing_off") == 0, "reported");
+    cr_assert_eq(recorder_count(&rec, ESO_EV_PACING_REFRESH), 1, "no second refresh");
+}
+
+Test(mock, points_aware_pacing_spreads_the_mock_budget)
+{
+    /* 40 points per 100 s (2 s real): 36 usable, 35 left after getRateLimitData, so about
+     * one call per 2.9 scenario s. The period is long against the ~230 ms the calls take,
+     * so a slow start on a loaded machine does not let it roll over (a fresh budget would
+     * rightly end the pacing) in the middle of the test. */
+    scenario("{\"name\":\"t\",\"settings\":{\"rate_limit\":{\"points_per_hour\":40,"
+             "\"period_s\":100}},\"rules\":[]}");
+    opts.bearer_token = "t";
+    opts.points_aware = true;
+    opts.max_attempts = 1;
+    create();
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(guild(), ESO_OK, "call %d paced, never 429: %s", i, res.detail);
+    struct esomock_journal_entry *e = NULL;
+    size_t n = journal(NULL, &e);
+    cr_assert_eq(n, 5, "getRateLimitData, then the four calls");
+    cr_assert_str_eq(e[0].operation, "getRateLimitData", "learnt the budget first");
+    /* Unpaced, the calls would arrive well under 1 ms apart. The slots are ~2.9 scenario
+     * s (57 ms real) apart; the server stamps arrivals from its own threads, which a
+     * loaded machine (or memcheck) may run late, hence the lower tolerance. */
+    double interval = 100.0 / 35.0 * 1000 * SCALE;
+    double tolerance = 15.0;
+    /* Under memcheck each call takes a good part of the period, so pacing (rightly)
+     * spreads what is left over less time: only the budget is checked there. */
+    for (size_t i = 2; i < n && !under_valgrind(); i++) {
+        double gap = e[i].t_ms - e[i - 1].t_ms;
+        cr_assert(gap >= interval - tolerance, "gap %zu is %.1f ms, want about %.1f: paced", i, gap,
+                  interval);
+    }
+    free(e);
+}
+
+Test(mock, rate_limit_budget_429_waits_for_the_reset)
+{
+    /* 3 points per 15 s (300 ms real; 4 s under memcheck, whose calls are slow); a spent
+     * budget answers 429 + Retry-After (whole seconds until the reset), which the client
+     * honours. */
+    double period_s = under_valgrind() ? 200 : 15;
+    char json[256];
+    snprintf(json, sizeof json,
+             "{\"name\":\"t\",\"settings\":{\"rate_limit\":{\"points_per_hour\":3,"
+             "\"period_s\":%.0f}},\"rules\":[]}",
+             period_s);
+    scenario(json);
+    opts.bearer_token = "t";
+    opts.max_attempts = 3;
+    opts.retry_after_max_ms = (uint32_t)(period_s * 1000 + 1000);
+    create();
+    /* A loaded machine may let a period roll over between calls: go on until one call
+     * meets the spent budget (the fourth, unless the period rolled). */
+    int i = 0;
+    for (; i < 8; i++) {
+        cr_assert_eq(guild(), ESO_OK, "call %d: %s", i, res.detail);
+        if (res.attempts > 1)
+            break;
+    }
+    cr_assert(i >= 3 && i < 8, "a call met the spent budget after three: call %d", i);
+    cr_assert_eq(res.attempts, 2, "one 429, then the wait, then success");
+    const struct rec_event *r = recorder_find(&rec, ESO_EV_RETRY_SCHEDULED, 0);
+    cr_assert_eq(r->status, ESO_RATE_LIMITED, "after a 429: %s", r->json);
+    cr_assert_str_eq(r->reason, "retry_after", "Retry-After honoured: %s", r->json);
+    cr_assert(r->delay_ms > 0 && r->delay_ms <= period_s * 1000 * SCALE + 1,
+              "at most the period: %.1f", r->delay_ms);
+}
+
+Test(mock, keep_alive_close_reconnects_without_hidden_attempts)
+{
+    scenario("{\"name\":\"t\",\"settings\":{\"max_requests_per_connection\":2},\"rules\":[]}");
+    opts.bearer_token = "t";
+    create();
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(guild(), ESO_OK, "call %d: %s", i, res.detail);
+        cr_assert_eq(res.attempts, 1, "call %d: one attempt", i);
+    }
+    cr_assert_eq(count_path("/api/v2/client"), 5, "five requests, no resend");
+    struct eso_counters cnt;
+    eso_client_counters(cli, &cnt);
+    cr_assert_eq(cnt.connections_opened, 3, "a new connection every two answers: %llu",
+                 (unsigned long long)cnt.connections_opened);
+}
+
+Test(mock, delay_longer_than_the_read_timeout_is_retried)
+{
+    guild_script("{\"action\":\"delay\",\"delay_ms\":10000,\"times\":1},"
+                 "{\"action\":\"delay\",\"delay_ms\":1000}");
+    opts.bearer_token = "t";
+    opts.read_timeout_ms = 5000; /* 100 ms: between the two delays (200 ms and 20 ms) */
+    if (under_valgrind())
+        cr_skip("timing-sensitive");
+    create();
+    cr_assert_eq(guild(), ESO_OK, "the short delay passes: %s", res.detail);
+    cr_assert_eq(res.attempts, 2, "two attempts");
+    cr_assert_str_eq(recorder_find(&rec, ESO_EV_ATTEMPT_END, 0)->reason, "read_timeout",
+                     "the long delay is a read timeout");
+}
+
+Test(mock, graphql_errors_scenario_is_permanent)
+{
+    const char *dir = getenv("ESO_SCENARIOS_DIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/graphql-errors.json", dir != NULL ? dir : SCENARIOS_FALLBACK);
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    cr_assert_eq(esomock_server_load_scenario_file(srv, path, err), ESOMOCK_OK, "%s", err);
+    opts.bearer_token = "t";
+    create();
+    cr_assert_eq(guild(), ESO_GRAPHQL_ERROR, "complexity error: %s", res.detail);
+    cr_assert_eq(res.attempts, 1, "not retried");
+    cr_assert_eq(guild(), ESO_OK, "then fine");
+    eso_result_finish(&res);
+    cJSON *vars = cJSON_Parse("{\"limit\":0}");
+    cr_assert_eq(eso_query(cli, "getGuilds", NULL, vars, &res), ESO_GRAPHQL_ERROR,
+                 "validation error: %s", res.detail);
+    cJSON_Delete(vars);
+    cr_assert_eq(res.attempts, 1, "not retried");
+    cr_assert_not_null(res.data, "partial data kept");
+    cr_assert_eq(count_path("/api/v2/client"), 3, "three requests in all");
+}
+
+Test(mock, stalled_upload_is_a_write_timeout)
+{
+    if (under_valgrind())
+        cr_skip("a 30 MB upload under memcheck is too slow");
+    esomock_server_stop(srv);
+    start_server_with(false, 64u << 20);
+    /* The server reads 1 KB every 500 ms real: once the socket buffers are full the upload
+     * stalls longer than the 100 ms write timeout. */
+    scenario("{\"name\":\"t\",\"rules\":[{\"name\":\"r\",\"match\":{\"path\":"
+             "\"/api/v2/client\"},\"script\":[{\"action\":\"slow_read\",\"chunk_bytes\":1024,"
+             "\"interval_ms\":25000}]}]}");
+    opts.bearer_token = "t";
+    opts.max_attempts = 1;
+    opts.write_timeout_ms = 5000; /* 100 ms */
+    opts.timeout_ms = 250000;     /* 5 s */
+    create();
+    size_t big = 30u << 20;
+    char *filler = malloc(big + 1);
+    memset(filler, 'x', big);
+    filler[big] = '\0';
+    cJSON *vars = cJSON_CreateObject();
+    cJSON_AddStringToObject(vars, "code", filler);
+    free(filler);
+    enum eso_status st = eso_query(cli, "getReportByCode", NULL, vars, &res);
+    cJSON_Delete(vars);
+    cr_assert_eq(st, ESO_TIMEOUT, "timed out: %s %s", eso_status_name(st), res.detail);
+    const struct rec_event *a = recorder_find(&rec, ESO_EV_ATTEMPT_END, 0);
+    cr_assert_str_eq(a->reason, "write_timeout", "the upload stalled: %s", a->json);
+    cr_assert(res.elapsed_ms < 4000.0, "well before the total timeout: %.1f ms", res.elapsed_ms);
 }

@@ -394,3 +394,55 @@ Test(retry_loop, early_timeout_in_a_clipped_attempt_is_an_ordinary_timeout)
     cr_assert_eq(env.transport.last_timeout_ns, MS(800),
                  "second attempt: 1000 - 100 - 100 ms left");
 }
+
+/* Audit: once the breaker opened mid-call, a retry was still scheduled: the caller slept
+ * and spent budget only to be refused at the gate. */
+Test(retry_loop, breaker_opened_by_an_attempt_ends_the_call_without_waiting)
+{
+    env.opts.breaker_threshold = 2;
+    env.opts.max_attempts = 5;
+    env.opts.fallback_cache = true;
+    scripted_add(&env.transport, (struct step){.status = 200, .body = OK_BODY});
+    for (int i = 0; i < 5; i++)
+        scripted_add(&env.transport, (struct step){.status = 503});
+    create();
+    cr_assert_eq(guild(), ESO_OK, "stored for the cache");
+    env.rec.n = 0;
+    struct eso_counters before;
+    eso_client_counters(client, &before);
+    size_t sleeps = env.clock.nsleeps;
+    cr_assert_eq(guild(), ESO_OK, "the stale copy answers: %s", res.detail);
+    cr_assert(res.from_cache, "from the cache");
+    cr_assert_eq(res.attempts, 2, "two attempts, no third");
+    cr_assert_eq(res.cause, ESO_SERVER_ERROR, "cause: %s", eso_status_name(res.cause));
+    cr_assert_eq(env.clock.nsleeps - sleeps, 1, "only the wait before attempt 2");
+    cr_assert_eq(env.clock.sleeps[sleeps], MS(100), "that wait");
+    struct eso_counters after;
+    eso_client_counters(client, &after);
+    cr_assert_eq(before.budget_tokens - after.budget_tokens, 5, "one retry's cost, not two");
+    cr_assert_eq(recorder_count(&env.rec, ESO_EV_RETRY_SCHEDULED), 1, "one retry scheduled");
+    char kinds[512];
+    cr_assert_str_eq(recorder_kinds(&env.rec, kinds, sizeof kinds),
+                     "call_start,attempt_start,attempt_end,retry_scheduled,attempt_start,"
+                     "attempt_end,breaker_transition,breaker_rejected,give_up,cache_fallback,"
+                     "call_end",
+                     "attempt_end before the transition it caused: %s", kinds);
+    const struct rec_event *g = recorder_find(&env.rec, ESO_EV_GIVE_UP, 0);
+    cr_assert_eq(g->status, ESO_BREAKER_OPEN, "give_up says breaker_open");
+    cr_assert_str_eq(g->reason, "breaker_open", "reason");
+}
+
+Test(retry_loop, retry_waits_for_a_breaker_whose_cooldown_ends_first)
+{
+    env.opts.breaker_threshold = 2;
+    env.opts.max_attempts = 3;
+    env.opts.breaker_cooldown_ms = 50; /* shorter than the 200 ms backoff before attempt 3 */
+    env.opts.breaker_half_open_probes = 1;
+    for (int i = 0; i < 2; i++)
+        scripted_add(&env.transport, (struct step){.status = 503});
+    create();
+    cr_assert_eq(guild(), ESO_OK, "the half-open probe succeeds: %s", res.detail);
+    cr_assert_eq(res.attempts, 3, "three attempts");
+    cr_assert_eq(recorder_count(&env.rec, ESO_EV_BREAKER_REJECTED), 0, "never refused");
+    cr_assert_eq(eso_client_breaker_state(client), ESO_BREAKER_STATE_CLOSED, "closed again");
+}

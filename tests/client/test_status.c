@@ -50,6 +50,8 @@ Test(status, exit_codes_by_class)
     cr_assert_eq(eso_status_exit_code(ESO_SERVER_ERROR), 7, "5xx");
     cr_assert_eq(eso_status_exit_code(ESO_UNAUTHORIZED), 8, "401");
     cr_assert_eq(eso_status_exit_code(ESO_GRAPHQL_ERROR), 10, "graphql");
+    cr_assert_eq(eso_status_exit_code(ESO_GRAPHQL_TRANSIENT), 17,
+                 "transient GraphQL errors have their own code");
     cr_assert_eq(eso_status_exit_code(ESO_BREAKER_OPEN), 11, "breaker");
     cr_assert_eq(eso_status_exit_code(ESO_BUDGET_EXHAUSTED), 12, "budget");
     cr_assert_eq(eso_status_exit_code(ESO_DEADLINE_EXCEEDED), 13, "deadline");

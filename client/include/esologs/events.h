@@ -38,6 +38,9 @@ enum eso_event_kind {
     ESO_EV_PACING_WAIT = 9,        /* pacing delays the next request by delay_ms */
     ESO_EV_TOKEN_FETCH = 10, /* a token request finished: status, duration (never the token) */
     ESO_EV_TOKEN_INVALIDATED = 11, /* a 401 dropped the cached token; one refresh follows */
+    ESO_EV_PACING_REFRESH = 12,    /* points-aware pacing's getRateLimitData refresh ended (one
+                                      attempt inside the call's deadline): status, duration;
+                                      reason "ok" or "failed_backing_off" */
 };
 
 /* Append-only. */

@@ -75,7 +75,8 @@ ESO_API bool eso_status_is_transient(enum eso_status status);
  * 8 auth (401, token refused, no credentials), 9 bad response (malformed JSON,
  * too large), 10 GraphQL error, 11 breaker open, 12 retry budget exhausted,
  * 13 deadline exceeded, 14 other HTTP status, 15 other transport failure,
- * 16 pool timeout.
+ * 16 pool timeout, 17 transient GraphQL error (a 200 whose errors say rate limit
+ * or server trouble: worth running again, unlike 10).
  * @return the exit code; 1 for a value outside the enum.
  */
 ESO_API int eso_status_exit_code(enum eso_status status);
