@@ -97,54 +97,44 @@ static void reply_journal(struct esomock_server *srv, struct esomock_request *re
 
 static void reply_scenario(struct esomock_server *srv, struct esomock_request *req)
 {
-    pthread_mutex_lock(&srv->scenario_lock);
-    struct esomock_run *run = srv->run;
-    if (run != NULL)
-        esomock__run_ref(run);
-    pthread_mutex_unlock(&srv->scenario_lock);
-    if (run == NULL) {
-        esomock__reply_borrowed(&req->reply, 200, "{\"scenario\":null}", 17);
+    char *text = esomock_server_scenario_json(srv);
+    if (text == NULL) {
+        esomock__reply_error(&req->reply, 500, "INTERNAL", "out of memory");
         return;
     }
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "source", run->scenario->source);
-    cJSON_AddStringToObject(root, "name", run->scenario->name);
-    cJSON *parsed = cJSON_Parse(run->scenario->text);
-    if (parsed != NULL)
-        cJSON_AddItemToObject(root, "scenario", parsed);
-    size_t n = 0;
-    uint64_t *counts = esomock__run_rule_counts(run, &n);
-    cJSON *matched = cJSON_AddObjectToObject(root, "rule_matches");
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddNumberToObject(matched, run->scenario->rules[i].name, (double)counts[i]);
-    free(counts);
-    esomock__reply_json(&req->reply, 200, root);
-    cJSON_Delete(root);
-    esomock__run_unref(run);
+    esomock__reply_owned(&req->reply, 200, text, strlen(text));
 }
 
 static void load_scenario(struct esomock_server *srv, struct esomock_request *req)
 {
-    char err[ESOMOCK_ERROR_SIZE] = "";
-    enum esomock_status rc = esomock_server_load_scenario(srv, req->body != NULL ? req->body : "",
-                                                          req->body_len, "<admin>", err);
+    struct esomock_scenario_errors problems = {0};
+    enum esomock_status rc = esomock__load_scenario_text(srv, req->body != NULL ? req->body : "",
+                                                         req->body_len, "<admin>", &problems);
     if (rc == ESOMOCK_OK) {
         esomock__reply_borrowed(&req->reply, 200, "{\"loaded\":true}", 15);
         return;
     }
-    /* One GraphQL-style error per problem, as `eso-mock check` prints them. */
+    /* One GraphQL-style error per problem, every one, as `eso-mock check` prints them. */
     cJSON *root = cJSON_CreateObject();
     cJSON *errors = cJSON_AddArrayToObject(root, "errors");
-    for (char *line = err; *line != '\0';) {
-        char *eol = strchr(line, '\n');
-        if (eol != NULL)
-            *eol = '\0';
+    for (size_t i = 0; i < problems.count; i++) {
+        char line[ESOMOCK_ERROR_SIZE];
+        esomock__scenario_error_format("<admin>", &problems.items[i], line, sizeof(line));
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "message", line);
+        cJSON_AddStringToObject(e, "path", problems.items[i].path);
+        cJSON_AddItemToArray(errors, e);
+    }
+    if (problems.total > problems.count || problems.count == 0) {
+        char line[128];
+        if (problems.count == 0)
+            snprintf(line, sizeof(line), "<admin>: %s", esomock_strerror(rc));
+        else
+            snprintf(line, sizeof(line), "<admin>: %zu more problems not shown",
+                     problems.total - problems.count);
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "message", line);
         cJSON_AddItemToArray(errors, e);
-        if (eol == NULL)
-            break;
-        line = eol + 1;
     }
     cJSON_AddBoolToObject(root, "loaded", false);
     esomock__reply_json(&req->reply, rc == ESOMOCK_SCENARIO_INVALID ? 400 : 500, root);

@@ -35,6 +35,54 @@ const char *const esomock__expect_outcomes[] = {
     NULL,
 };
 
+/*
+ * The ESO Logs API v2 operations (the reference's list; scenarios/fixtures has a fixture
+ * for each, and a test checks that the two agree). The mock library must not depend on
+ * the client's registry, so it keeps its own copy.
+ */
+const char *const esomock__known_operations[] = {
+    "getAbilities",
+    "getAbility",
+    "getCharacterById",
+    "getCharacterEncounterRanking",
+    "getCharacterEncounterRankings",
+    "getCharacterReports",
+    "getCharacterZoneRankings",
+    "getClass",
+    "getClasses",
+    "getCurrentUser",
+    "getEncountersByZone",
+    "getFactions",
+    "getGuildAttendance",
+    "getGuildById",
+    "getGuildByName",
+    "getGuildMembers",
+    "getGuilds",
+    "getItem",
+    "getItemSet",
+    "getItemSets",
+    "getItems",
+    "getMap",
+    "getMaps",
+    "getNPC",
+    "getNPCs",
+    "getProgressRace",
+    "getRateLimitData",
+    "getRegions",
+    "getReportByCode",
+    "getReportEvents",
+    "getReportGraph",
+    "getReportPlayerDetails",
+    "getReportRankings",
+    "getReportTable",
+    "getReports",
+    "getUserById",
+    "getUserData",
+    "getWorldData",
+    "getZones",
+    NULL,
+};
+
 enum kind {
     K_NUMBER, /* min..max */
     K_WHOLE,  /* integer min..max */
@@ -316,8 +364,21 @@ static void check_value(const cJSON *v, const char *path, const struct field *f,
         for (const cJSON *call = v->child; call != NULL; call = call->next, i++) {
             join_index(child, sizeof(child), path, i);
             check_object(call, child, f->sub, errors);
-            if (cJSON_IsObject(call) && cJSON_GetObjectItemCaseSensitive(call, "operation") == NULL)
+            const cJSON *op =
+                cJSON_IsObject(call) ? cJSON_GetObjectItemCaseSensitive(call, "operation") : NULL;
+            if (cJSON_IsObject(call) && op == NULL)
                 add(errors, child, "missing \"operation\"");
+            /* The client would refuse it at run time; say so now. */
+            if (cJSON_IsString(op) && op->valuestring[0] != '\0' &&
+                !in_names(esomock__known_operations, op->valuestring)) {
+                char op_path[160];
+                join(op_path, sizeof(op_path), child, "operation");
+                add(errors, op_path,
+                    "unknown operation \"%.64s\"; expected one of the ESO Logs API v2 "
+                    "operations (getZones, getGuildById, ...: a fixture in scenarios/fixtures "
+                    "names each)",
+                    op->valuestring);
+            }
         }
         break;
     }

@@ -16,4 +16,7 @@ void esomock__expect_check(const cJSON *expect, struct esomock_scenario_errors *
 /* The outcome names an expectation may use: "ok" and the client's failure classes. */
 extern const char *const esomock__expect_outcomes[];
 
+/* The ESO Logs API v2 operation names, NULL-terminated; calls[].operation must be one. */
+extern const char *const esomock__known_operations[];
+
 #endif

@@ -139,8 +139,11 @@ enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_r
         return MHD_YES;
     }
     case ESOMOCK_ACTION_TRUNCATE:
-        req->stream_stop =
-            step->truncate_bytes < req->reply.body_len ? step->truncate_bytes : req->reply.body_len;
+        /* A truncate always truncates: "bytes" at or past the end cut the last byte instead
+         * (the journal's bytes_sent shows it), so the client never gets a whole body. */
+        req->stream_stop = step->truncate_bytes < req->reply.body_len ? step->truncate_bytes
+                           : req->reply.body_len > 0                  ? req->reply.body_len - 1
+                                                                      : 0;
         return stream(req, read_truncated);
     case ESOMOCK_ACTION_DRIP:
         req->next_chunk_ms = 0;

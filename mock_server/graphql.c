@@ -174,7 +174,7 @@ void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request
         parse_status = esomock__gql_request_parse(req->body != NULL ? req->body : "", req->body_len,
                                                   &req->gql, parse_error, sizeof(parse_error));
 
-    if (req->run != NULL && req->slow_read == NULL) {
+    if (req->run != NULL && !req->planned) {
         struct esomock_request_view view = {
             .path = req->path,
             .operation = parse_status == 0 && req->gql.operation[0] ? req->gql.operation : NULL,
@@ -183,7 +183,7 @@ void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request
             .header_ctx = req,
             .scenario_ms = esomock__request_scenario_ms(req),
         };
-        esomock__run_decide(req->run, &view, false, &req->plan);
+        esomock__run_decide(req->run, &view, req->first_rule, &req->plan);
     }
 
     if (answers_normally(req->plan.action)) {

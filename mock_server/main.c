@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <esomock/scenario.h>
 #include <esomock/server.h>
@@ -42,6 +43,8 @@ static void usage(FILE *to)
         "  --client-secret S    require this OAuth client secret (default: any)\n"
         "  --max-body BYTES     largest request body accepted (default 1048576)\n"
         "  --threads N          worker threads (default 2)\n"
+        "  --max-connections N  concurrent connections, hung ones included (default 4096,\n"
+        "                       1-1000000); raises the open-file limit to fit when it can\n"
         "  --idle-timeout S     close connections silent for S seconds (default 120)\n"
         "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
         "  --version            print the version and exit\n"
@@ -49,6 +52,7 @@ static void usage(FILE *to)
         "\n"
         "'eso-mock check' validates scenario files without serving: one line per problem\n"
         "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
+        "Fixture names are checked against --fixtures DIR (before or after the files).\n"
         "\n"
         "The first line on stdout is 'eso-mock listening on http://HOST:PORT'.\n"
         "SIGINT or SIGTERM stops the server cleanly. Exit status: 0 after a clean stop,\n"
@@ -64,7 +68,8 @@ static int usage_error(const char *fmt, ...)
     fputs("eso-mock: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'eso-mock --help'.\n", stderr);
+    fputs("\n\n", stderr);
+    usage(stderr);
     return 2;
 }
 
@@ -110,23 +115,74 @@ static int write_port_file(const char *path, unsigned port)
     return 0;
 }
 
+/*
+ * Each connection is a descriptor: raise the soft open-file limit (up to the hard one) so
+ * --max-connections N can be reached, and say so when it cannot.
+ */
+static void fit_open_file_limit(unsigned max_connections)
+{
+    /* Listening sockets, the journal, the log, fixtures being read, the blackhole... */
+    rlim_t want = (rlim_t)max_connections + 64;
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= want)
+        return;
+    struct rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= want ? want : lim.rlim_max;
+    /* Best effort: what matters is the limit afterwards. */
+    (void)setrlimit(RLIMIT_NOFILE, &raised);
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur >= want)
+        return;
+    fprintf(stderr,
+            "eso-mock: warning: --max-connections %u needs about %llu open files; the limit is "
+            "%llu (raise it with ulimit -n)\n",
+            max_connections, (unsigned long long)want, (unsigned long long)lim.rlim_cur);
+}
+
 /* eso-mock check [--fixtures DIR] FILE...: validate scenarios, exit 0 when all are valid. */
 static int check_command(int argc, char **argv)
 {
     const char *fixtures = NULL;
-    int first = 1;
-    if (argc > 2 && strcmp(argv[1], "--fixtures") == 0) {
-        fixtures = argv[2];
-        first = 3;
+    /* --fixtures may come before, between or after the files. */
+    const char **files = calloc((size_t)argc, sizeof(*files));
+    if (files == NULL) {
+        fputs("eso-mock: out of memory\n", stderr);
+        return 1;
     }
-    if (first >= argc)
-        return usage_error("check needs at least one scenario file");
+    size_t count = 0;
+    bool options_done = false;
+    int status = 2;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = true;
+        } else if (!options_done && strcmp(arg, "--fixtures") == 0) {
+            if (i + 1 >= argc) {
+                status = usage_error("check: --fixtures needs a directory");
+                goto out;
+            }
+            fixtures = argv[++i];
+        } else if (!options_done && strncmp(arg, "--fixtures=", 11) == 0) {
+            fixtures = arg + 11;
+        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+            status = usage_error("check: unknown option '%s'", arg);
+            goto out;
+        } else {
+            files[count++] = arg;
+        }
+    }
+    if (count == 0) {
+        status = usage_error("check needs at least one scenario file");
+        goto out;
+    }
     size_t checked = 0;
-    enum esomock_status rc = esomock_check_scenario_files_counted(
-        (const char *const *)argv + first, (size_t)(argc - first), fixtures, stderr, &checked);
+    enum esomock_status rc =
+        esomock_check_scenario_files_counted(files, count, fixtures, stderr, &checked);
     if (rc == ESOMOCK_OK)
         printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
-    return rc == ESOMOCK_OK ? 0 : 1;
+    status = rc == ESOMOCK_OK ? 0 : 1;
+out:
+    free(files);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -157,6 +213,7 @@ int main(int argc, char **argv)
         OPT_BLACKHOLE,
         OPT_ADMIN_TOKEN,
         OPT_IDLE_TIMEOUT,
+        OPT_MAX_CONNECTIONS,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -173,6 +230,7 @@ int main(int argc, char **argv)
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"log", required_argument, NULL, OPT_LOG},
         {"watch", no_argument, NULL, OPT_WATCH},
         {"journal", required_argument, NULL, OPT_JOURNAL},
@@ -263,6 +321,11 @@ int main(int argc, char **argv)
                 return usage_error("--idle-timeout wants 1-86400 seconds, got '%s'", optarg);
             opts.idle_timeout_s = (unsigned)n;
             break;
+        case OPT_MAX_CONNECTIONS:
+            if (!parse_ulong(optarg, 1000000, &n) || n == 0)
+                return usage_error("--max-connections wants 1-1000000, got '%s'", optarg);
+            opts.max_connections = (unsigned)n;
+            break;
         case OPT_LOG:
             log_path = optarg;
             break;
@@ -283,6 +346,8 @@ int main(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (opts.watch_scenario && opts.scenario_file == NULL)
         return usage_error("--watch needs --scenario FILE");
+    if (opts.max_connections != 0)
+        fit_open_file_limit(opts.max_connections);
 
     FILE *log = NULL;
     if (strcmp(log_path, "-") == 0) {
@@ -316,11 +381,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     int status = 1;
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    char *errors = NULL;
     struct esomock_server *server = NULL;
-    enum esomock_status rc = esomock_server_start(&opts, &server, err);
+    enum esomock_status rc = esomock_server_start_ex(&opts, &server, &errors);
     if (rc != ESOMOCK_OK) {
-        fprintf(stderr, "eso-mock: %s:\n%s\n", esomock_strerror(rc), err);
+        fprintf(stderr, "eso-mock: %s:\n%s\n", esomock_strerror(rc),
+                errors != NULL ? errors : "(out of memory)");
+        free(errors);
         goto out;
     }
     printf("eso-mock listening on %s\n", esomock_server_url(server));

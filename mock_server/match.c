@@ -20,18 +20,12 @@ static bool in_window(const struct esomock_rule *rule, double scenario_ms)
     return rule->window_until_ms < 0 || scenario_ms < rule->window_until_ms;
 }
 
-bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock_request_view *view)
+/* The conditions the request line and headers alone decide. */
+static bool head_matches(const struct esomock_rule *rule, const struct esomock_request_view *view)
 {
     if (!in_window(rule, view->scenario_ms))
         return false;
     if (rule->path != NULL && (view->path == NULL || strcmp(rule->path, view->path) != 0))
-        return false;
-    if (rule->any_operation && view->operation == NULL)
-        return false;
-    if (rule->operation != NULL &&
-        (view->operation == NULL || strcmp(rule->operation, view->operation) != 0))
-        return false;
-    if (rule->variables != NULL && !esomock__json_subset(view->variables, rule->variables))
         return false;
     for (size_t i = 0; i < rule->header_count; i++) {
         const char *have =
@@ -42,4 +36,32 @@ bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock
             return false;
     }
     return true;
+}
+
+bool esomock__rule_needs_body(const struct esomock_rule *rule)
+{
+    return rule->operation != NULL || rule->any_operation || rule->variables != NULL;
+}
+
+enum esomock_head_match esomock__rule_matches_head(const struct esomock_rule *rule,
+                                                   const struct esomock_request_view *view)
+{
+    if (!head_matches(rule, view))
+        return ESOMOCK_HEAD_NO;
+    /* "operation": "*" asks only for a GraphQL route, which the path already tells. */
+    if (rule->any_operation && rule->operation == NULL && rule->variables == NULL)
+        return view->graphql_route ? ESOMOCK_HEAD_YES : ESOMOCK_HEAD_NO;
+    return esomock__rule_needs_body(rule) ? ESOMOCK_HEAD_MAYBE : ESOMOCK_HEAD_YES;
+}
+
+bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock_request_view *view)
+{
+    if (!head_matches(rule, view))
+        return false;
+    if (rule->any_operation && view->operation == NULL)
+        return false;
+    if (rule->operation != NULL &&
+        (view->operation == NULL || strcmp(rule->operation, view->operation) != 0))
+        return false;
+    return rule->variables == NULL || esomock__json_subset(view->variables, rule->variables);
 }

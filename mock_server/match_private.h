@@ -16,11 +16,26 @@ struct esomock_request_view {
     const char *(*header)(void *ctx, const char *name); /* NULL when the header is absent */
     void *header_ctx;
     double scenario_ms; /* time since the scenario started, scenario ms */
+    bool graphql_route; /* a GraphQL endpoint (judges "operation": "*" before the body) */
 };
 
 /* True when every condition of @p rule's match and window holds for @p view. */
 bool esomock__rule_matches(const struct esomock_rule *rule,
                            const struct esomock_request_view *view);
+
+/* What the request line and headers alone say about a rule, before the body is read. */
+enum esomock_head_match {
+    ESOMOCK_HEAD_NO,    /* the rule cannot match, whatever the body says */
+    ESOMOCK_HEAD_YES,   /* the rule matches: it has no condition on the body */
+    ESOMOCK_HEAD_MAYBE, /* the rule matches so far; its operation or variables decide */
+};
+
+/* Judge @p rule on @p view's path, headers and time only (operation and variables unread). */
+enum esomock_head_match esomock__rule_matches_head(const struct esomock_rule *rule,
+                                                   const struct esomock_request_view *view);
+
+/* True when @p rule has a condition on the body (operation, variables). */
+bool esomock__rule_needs_body(const struct esomock_rule *rule);
 
 /* True when @p vars contains every key of @p subset with an equal value. */
 bool esomock__json_subset(const cJSON *vars, const cJSON *subset);

@@ -32,16 +32,30 @@ static struct esomock_op_counters *counters_for(struct esomock_metrics *m, const
     return c;
 }
 
+/* The kind a step is counted under: its action, or "delay" for a pass with a delay. */
+static size_t fault_kind(const struct esomock_step *step)
+{
+    if (strcmp(esomock__step_action_name(step), "delay") == 0)
+        return ESOMOCK_FAULT_KIND_DELAY;
+    return (size_t)step->action;
+}
+
+static const char *fault_kind_name(size_t kind)
+{
+    if (kind == ESOMOCK_FAULT_KIND_DELAY)
+        return "delay";
+    return esomock__action_name((enum esomock_action)kind);
+}
+
 void esomock__metrics_count(struct esomock_metrics *m, const char *operation,
-                            enum esomock_action action, bool faulted, int status)
+                            const struct esomock_step *step, int status)
 {
     pthread_mutex_lock(&m->lock);
-    if (operation != NULL && operation[0] != '\0') {
-        struct esomock_op_counters *c = counters_for(m, operation);
-        c->requests++;
-        if (faulted)
-            c->faults[action]++;
-    }
+    struct esomock_op_counters *c = counters_for(
+        m, operation != NULL && operation[0] != '\0' ? operation : ESOMOCK_METRICS_NO_OPERATION);
+    c->requests++;
+    if (step != NULL)
+        c->faults[fault_kind(step)]++;
     int cls = status >= 100 && status <= 599 ? status / 100 : 0;
     m->by_status_class[cls]++;
     pthread_mutex_unlock(&m->lock);
@@ -103,7 +117,9 @@ char *esomock__metrics_render(struct esomock_metrics *m, const struct esomock_ga
         return NULL;
     t.data[0] = '\0';
     pthread_mutex_lock(&m->lock);
-    append(&t, "# HELP esomock_requests_total GraphQL requests received, by operation.\n"
+    append(&t, "# HELP esomock_requests_total API requests received, by GraphQL operation; "
+               "(token) is POST /oauth/token, (none) a GraphQL request naming no operation, "
+               "(unrouted) a 404 or 405.\n"
                "# TYPE esomock_requests_total counter\n");
     for (size_t i = 0; i <= ESOMOCK_METRICS_MAX_OPERATIONS; i++) {
         if (i < m->op_count || (i == ESOMOCK_METRICS_MAX_OPERATIONS && m->ops[i].requests > 0))
@@ -113,11 +129,10 @@ char *esomock__metrics_render(struct esomock_metrics *m, const struct esomock_ga
     append(&t, "# HELP esomock_faults_total Scripted faults applied, by operation and kind.\n"
                "# TYPE esomock_faults_total counter\n");
     for (size_t i = 0; i <= ESOMOCK_METRICS_MAX_OPERATIONS; i++) {
-        for (int a = 0; a < ESOMOCK_ACTION_COUNT; a++) {
-            if (m->ops[i].faults[a] > 0)
+        for (size_t k = 0; k < ESOMOCK_FAULT_KIND_COUNT; k++) {
+            if (m->ops[i].faults[k] > 0)
                 append(&t, "esomock_faults_total{operation=\"%s\",kind=\"%s\"} %llu\n",
-                       m->ops[i].name, esomock__action_name((enum esomock_action)a),
-                       (unsigned long long)m->ops[i].faults[a]);
+                       m->ops[i].name, fault_kind_name(k), (unsigned long long)m->ops[i].faults[k]);
         }
     }
     append(&t, "# HELP esomock_responses_total Answers by HTTP status class (none: no status "

@@ -11,11 +11,19 @@
 /* Distinct operations tracked; more are counted under "other" so memory stays bounded. */
 #define ESOMOCK_METRICS_MAX_OPERATIONS 128
 #define ESOMOCK_ACTION_COUNT (ESOMOCK_ACTION_SLOW_READ + 1)
+/* Fault kinds: the actions, then "delay" (a pass step with a delay), as journals name them. */
+#define ESOMOCK_FAULT_KIND_DELAY ESOMOCK_ACTION_COUNT
+#define ESOMOCK_FAULT_KIND_COUNT (ESOMOCK_ACTION_COUNT + 1)
+
+/* Labels for requests with no GraphQL operation, so their faults are counted too. */
+#define ESOMOCK_METRICS_TOKEN "(token)"       /* POST /oauth/token */
+#define ESOMOCK_METRICS_NO_OPERATION "(none)" /* a GraphQL request with no operation */
+#define ESOMOCK_METRICS_UNROUTED "(unrouted)" /* 404 and 405 answers */
 
 struct esomock_op_counters {
     char name[129];
     uint64_t requests;
-    uint64_t faults[ESOMOCK_ACTION_COUNT]; /* by action; PASS counts delayed passes only */
+    uint64_t faults[ESOMOCK_FAULT_KIND_COUNT]; /* by kind */
 };
 
 struct esomock_metrics {
@@ -30,10 +38,10 @@ struct esomock_metrics {
 void esomock__metrics_init(struct esomock_metrics *m);
 void esomock__metrics_finish(struct esomock_metrics *m);
 
-/* Count one finished request. @p operation may be "" (non-GraphQL); @p faulted says whether
- * @p action was a scripted fault. */
+/* Count one finished request under @p operation (a name or one of the labels above);
+ * @p step is the scripted step applied, NULL when none. */
 void esomock__metrics_count(struct esomock_metrics *m, const char *operation,
-                            enum esomock_action action, bool faulted, int status);
+                            const struct esomock_step *step, int status);
 
 void esomock__metrics_count_rate_limited(struct esomock_metrics *m);
 void esomock__metrics_count_unauthorized(struct esomock_metrics *m);

@@ -137,21 +137,57 @@ static bool take_step(const struct esomock_rule *rule, struct esomock_rule_state
     return true;
 }
 
-void esomock__run_decide(struct esomock_run *run, const struct esomock_request_view *view,
-                         bool header_phase, struct esomock_plan *plan)
+static void plan_none(struct esomock_plan *plan)
 {
     memset(plan, 0, sizeof(*plan));
     plan->action = ESOMOCK_ACTION_PASS;
     plan->step_index = -1;
-    if (header_phase && !run->has_header_rules)
-        return;
+}
+
+bool esomock__run_decide_head(struct esomock_run *run, const struct esomock_request_view *view,
+                              struct esomock_plan *plan, size_t *resume)
+{
+    plan_none(plan);
+    *resume = 0;
+    if (!run->has_header_rules)
+        return false;
+    bool decided = false;
     pthread_mutex_lock(&run->lock);
-    for (size_t i = 0; i < run->scenario->rule_count; i++) {
+    size_t i = 0;
+    for (; i < run->scenario->rule_count; i++) {
         const struct esomock_rule *rule = &run->scenario->rules[i];
         struct esomock_rule_state *st = &run->rules[i];
-        if (st->finished || is_header_rule(rule) != header_phase)
+        if (st->finished)
             continue;
-        if (!esomock__rule_matches(rule, view))
+        enum esomock_head_match m = esomock__rule_matches_head(rule, view);
+        if (m == ESOMOCK_HEAD_NO)
+            continue;
+        /* First match wins: an earlier rule the body may still pick (or any rule that needs
+         * no early action) is left to the body phase, which starts from it. */
+        if (m == ESOMOCK_HEAD_MAYBE || !is_header_rule(rule))
+            break;
+        if (take_step(rule, st, view->scenario_ms, plan)) {
+            plan->rule = rule;
+            decided = true;
+            break;
+        }
+        plan->step_index = -1;
+    }
+    pthread_mutex_unlock(&run->lock);
+    /* Rules before i were ruled out (or drew and failed) here; they are not judged twice. */
+    *resume = decided ? run->scenario->rule_count : i;
+    return decided;
+}
+
+void esomock__run_decide(struct esomock_run *run, const struct esomock_request_view *view,
+                         size_t first_rule, struct esomock_plan *plan)
+{
+    plan_none(plan);
+    pthread_mutex_lock(&run->lock);
+    for (size_t i = first_rule; i < run->scenario->rule_count; i++) {
+        const struct esomock_rule *rule = &run->scenario->rules[i];
+        struct esomock_rule_state *st = &run->rules[i];
+        if (st->finished || !esomock__rule_matches(rule, view))
             continue;
         /* A failed probability draw lets the later rules have their chance. */
         if (take_step(rule, st, view->scenario_ms, plan)) {

@@ -63,12 +63,23 @@ void esomock__run_reset(struct esomock_run *run);
 double esomock__run_elapsed(struct esomock_run *run, double time_scale);
 
 /*
- * Decide what to do with a request. With @p header_phase only rules that must act
- * before the body is read (slow_read) are considered; otherwise only the others.
- * Advances the chosen rule's script. Always fills @p plan.
+ * The header phase: decide what to do with a request from its path, headers and time,
+ * before its body is read, as far as "first matching rule wins" allows. Rules are judged
+ * in order; the first that could match decides. When it is a rule with a slow_read step
+ * and no condition on the body, its script advances by exactly one step into @p plan and
+ * true is returned: the body phase must then not decide again. Otherwise (an earlier rule
+ * needs the body, or no rule wants early action) returns false with @p plan empty and
+ * *@p resume set to the first rule the body phase must consider.
+ */
+bool esomock__run_decide_head(struct esomock_run *run, const struct esomock_request_view *view,
+                              struct esomock_plan *plan, size_t *resume);
+
+/*
+ * The body phase: the first rule from @p first_rule on that matches @p view decides, and
+ * its script advances by one step. Always fills @p plan (no rule: the normal answer).
  */
 void esomock__run_decide(struct esomock_run *run, const struct esomock_request_view *view,
-                         bool header_phase, struct esomock_plan *plan);
+                         size_t first_rule, struct esomock_plan *plan);
 
 /* Copy of how many requests each rule has matched, for metrics (caller frees). */
 uint64_t *esomock__run_rule_counts(struct esomock_run *run, size_t *count);

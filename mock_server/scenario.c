@@ -135,6 +135,16 @@ static void expected(struct parser *p, const char *path, const char *what, const
     add_error(p, path, "expected %s; got %s", what, found);
 }
 
+/* As expected(), but a secret's value (an Authorization header...) is not repeated. */
+static void expected_secret(struct parser *p, const char *path, const char *key, const char *what,
+                            const cJSON *got)
+{
+    if (cJSON_IsString(got) && esomock__is_secret_key(key))
+        add_error(p, path, "expected %s; got a string (not shown: it may be a secret)", what);
+    else
+        expected(p, path, what, got);
+}
+
 static void missing(struct parser *p, const char *path, const char *what)
 {
     add_error(p, path, "missing; expected %s", what);
@@ -320,7 +330,8 @@ static const struct range range_seconds_positive = {false, 0, true, ESOMOCK_SCEN
 static const struct range range_ttl = {true, 1, false, ESOMOCK_SCENARIO_MAX_S, false};
 static const struct range range_probability = {false, 0, false, 1, true};
 static const struct range range_time_scale = {false, 0, true, 1000, true};
-static const struct range range_status = {true, 100, false, 599, true};
+/* Final statuses only: a 1xx is interim, and a client that gets one waits for the real answer. */
+static const struct range range_status = {true, 200, false, 599, true};
 static const struct range range_count = {true, 1, false, 4294967295.0, false};
 static const struct range range_seed = {true, 0, false, MAX_EXACT_INTEGER, false};
 static const struct range range_bytes = {true, 0, false, MAX_EXACT_INTEGER, false};
@@ -767,7 +778,8 @@ static void parse_response_headers(struct parser *p, const cJSON *obj, const cha
             }
         }
         if (!cJSON_IsString(h) || !is_header_value(h->valuestring)) {
-            expected(p, child, "a string without line breaks or control characters", h);
+            expected_secret(p, child, h->string,
+                            "a string without line breaks or control characters", h);
             ok = false;
         }
     }
@@ -911,7 +923,7 @@ static void parse_step(struct parser *p, const cJSON *obj, const char *path, siz
         if (get_number(p, item, child, &range_status, &status))
             step->status = (int)status;
     } else if (act == SP_RESPOND && get(obj, "status") == NULL) {
-        missing(p, child, "an integer HTTP status from 100 to 599 (respond needs one)");
+        missing(p, child, "an integer HTTP status from 200 to 599 (respond needs one)");
     }
 
     item = step_item(p, obj, path, "headers", act);
@@ -1022,7 +1034,8 @@ static void parse_match_headers(struct parser *p, const cJSON *obj, const char *
             continue;
         }
         if (!(cJSON_IsTrue(h) || (cJSON_IsString(h) && is_header_value(h->valuestring)))) {
-            expected(p, child, "a string (the value must equal it) or true (present)", h);
+            expected_secret(p, child, h->string,
+                            "a string (the value must equal it) or true (present)", h);
             continue;
         }
         struct esomock_header_match *m = &rule->headers[rule->header_count++];
@@ -1526,6 +1539,14 @@ enum esomock_status esomock__scenario_parse(const char *text, size_t len, const 
                                             struct esomock_scenario **out,
                                             struct esomock_scenario_errors *errors)
 {
+    return esomock__scenario_parse_with(text, len, source, NULL, out, errors);
+}
+
+enum esomock_status esomock__scenario_parse_with(const char *text, size_t len, const char *source,
+                                                 const struct esomock_fixture_set *fixtures,
+                                                 struct esomock_scenario **out,
+                                                 struct esomock_scenario_errors *errors)
+{
     enum esomock_status rc = ESOMOCK_OUT_OF_MEMORY;
     struct esomock_scenario_errors local;
     struct parser p = {.errors = errors != NULL ? errors : &local, .oom = false};
@@ -1585,6 +1606,9 @@ enum esomock_status esomock__scenario_parse(const char *text, size_t len, const 
         rc = ESOMOCK_OUT_OF_MEMORY;
         goto out;
     }
+    /* On what parsed, even when other parts did not: every problem is reported at once. */
+    if (fixtures != NULL)
+        esomock__scenario_check_fixtures(sc, fixtures, p.errors);
     if (p.errors->total > 0)
         goto out;
     *out = sc;
@@ -1600,6 +1624,14 @@ out:
 
 enum esomock_status esomock__scenario_load_file(const char *path, struct esomock_scenario **out,
                                                 struct esomock_scenario_errors *errors)
+{
+    return esomock__scenario_load_file_with(path, NULL, out, errors);
+}
+
+enum esomock_status esomock__scenario_load_file_with(const char *path,
+                                                     const struct esomock_fixture_set *fixtures,
+                                                     struct esomock_scenario **out,
+                                                     struct esomock_scenario_errors *errors)
 {
     struct esomock_scenario_errors local;
     struct parser p = {.errors = errors != NULL ? errors : &local, .oom = false};
@@ -1623,7 +1655,7 @@ enum esomock_status esomock__scenario_load_file(const char *path, struct esomock
         add_error(&p, "", "%s", msg);
         return rc;
     }
-    rc = esomock__scenario_parse(text, len, path, out, p.errors);
+    rc = esomock__scenario_parse_with(text, len, path, fixtures, out, p.errors);
     free(text);
     return rc;
 }
@@ -1746,6 +1778,43 @@ const char *esomock__action_name(enum esomock_action action)
         return "slow_read";
     }
     return "unknown";
+}
+
+bool esomock__is_secret_key(const char *key)
+{
+    static const char *const words[] = {"auth",   "token",   "secret", "password", "passwd",
+                                        "cookie", "session", "apikey", "api-key",  "api_key"};
+    if (key == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strcasestr(key, words[i]) != NULL)
+            return true;
+    }
+    return false;
+}
+
+bool esomock__redact_secrets(cJSON *json)
+{
+    cJSON *next = NULL;
+    for (cJSON *item = json != NULL ? json->child : NULL; item != NULL; item = next) {
+        next = item->next;
+        if (!(cJSON_IsString(item) && item->string != NULL &&
+              esomock__is_secret_key(item->string))) {
+            if (!esomock__redact_secrets(item))
+                return false;
+            continue;
+        }
+        /* ReplaceItemViaPointer keeps the place, not the key: give the new item its key. */
+        cJSON *hidden = cJSON_CreateString(ESOMOCK_REDACTED);
+        if (hidden != NULL)
+            hidden->string = strdup(item->string);
+        if (hidden == NULL || hidden->string == NULL ||
+            !cJSON_ReplaceItemViaPointer(json, item, hidden)) {
+            cJSON_Delete(hidden);
+            return false;
+        }
+    }
+    return true;
 }
 
 const char *esomock__step_action_name(const struct esomock_step *step)

@@ -13,25 +13,82 @@
 #define DEFAULT_HANG_MAX_MS 60000.0
 #define WATCH_INTERVAL_MS 200
 
-/* Join the errors as "SOURCE: PATH: message" lines into @p err (ESOMOCK_ERROR_SIZE bytes). */
+/*
+ * Every error as "SOURCE: PATH: message" lines, then a line for problems past the
+ * list's cap, as `eso-mock check` prints them. Returns a malloc'd string (the caller
+ * frees it), or NULL when out of memory. @p rc names the failure when no error was listed.
+ */
+static char *errors_text(const char *source, const struct esomock_scenario_errors *errors,
+                         enum esomock_status rc)
+{
+    size_t cap = (errors->count + 2) * (ESOMOCK_ERROR_SIZE + 1) + strlen(source);
+    char *text = malloc(cap);
+    if (text == NULL)
+        return NULL;
+    size_t used = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < errors->count; i++) {
+        char line[ESOMOCK_ERROR_SIZE];
+        esomock__scenario_error_format(source, &errors->items[i], line, sizeof(line));
+        used += (size_t)snprintf(text + used, cap - used, "%s%s", used ? "\n" : "", line);
+    }
+    if (errors->total > errors->count)
+        used += (size_t)snprintf(text + used, cap - used, "%s%s: %zu more problems not shown",
+                                 used ? "\n" : "", source, errors->total - errors->count);
+    if (used == 0)
+        snprintf(text, cap, "%s: %s", source, esomock_strerror(rc));
+    return text;
+}
+
+/*
+ * Fit the errors into @p err (ESOMOCK_ERROR_SIZE bytes): whole lines only, then a count
+ * of the lines left out. The *_ex functions give every line.
+ */
 static void format_errors(const char *source, const struct esomock_scenario_errors *errors,
-                          char *err)
+                          enum esomock_status rc, char *err)
 {
     if (err == NULL)
         return;
-    size_t used = 0;
-    err[0] = '\0';
-    for (size_t i = 0; i < errors->count && used + 1 < ESOMOCK_ERROR_SIZE; i++) {
-        char line[ESOMOCK_ERROR_SIZE];
-        esomock__scenario_error_format(source, &errors->items[i], line, sizeof(line));
-        int n = snprintf(err + used, ESOMOCK_ERROR_SIZE - used, "%s%s", used ? "\n" : "", line);
-        if (n < 0)
-            break;
-        used += (size_t)n;
+    char *all = errors_text(source, errors, rc);
+    if (all == NULL) {
+        snprintf(err, ESOMOCK_ERROR_SIZE, "%s: %s", source, esomock_strerror(rc));
+        return;
     }
-    if (errors->total > errors->count && used + 1 < ESOMOCK_ERROR_SIZE)
-        snprintf(err + used, ESOMOCK_ERROR_SIZE - used, "\n%s: %zu more problems not shown", source,
-                 errors->total - errors->count);
+    size_t len = strlen(all);
+    if (len < ESOMOCK_ERROR_SIZE) {
+        memcpy(err, all, len + 1);
+        free(all);
+        return;
+    }
+    size_t lines = 1;
+    for (const char *c = all; *c != '\0'; c++)
+        lines += *c == '\n';
+    /* Whole lines, leaving room for the note about the rest. */
+    size_t room = strlen(source) + 48;
+    size_t used = 0, kept = 0;
+    for (const char *line = all; kept < lines; kept++) {
+        const char *eol = strchr(line, '\n');
+        size_t n = eol != NULL ? (size_t)(eol - line) : strlen(line);
+        if (used + n + 1 + room >= ESOMOCK_ERROR_SIZE)
+            break;
+        if (used > 0)
+            err[used++] = '\n';
+        memcpy(err + used, line, n);
+        used += n;
+        line += n + 1;
+    }
+    snprintf(err + used, ESOMOCK_ERROR_SIZE - used, "%s%s: %zu more lines not shown",
+             used ? "\n" : "", source, lines - kept);
+    free(all);
+}
+
+/* Hand back @p errors as @p err (truncated) and @p full (every line) when asked. */
+static void report_errors(const char *source, const struct esomock_scenario_errors *errors,
+                          enum esomock_status rc, char *err, char **full)
+{
+    format_errors(source, errors, rc, err);
+    if (full != NULL)
+        *full = errors_text(source, errors, rc);
 }
 
 /* The settings in force under @p scenario (NULL = the options alone). The lock is held. */
@@ -63,19 +120,15 @@ static void install(struct esomock_server *srv, struct esomock_run *run)
     struct esomock_run *old = srv->run;
     srv->run = run;
     apply_settings(srv, run != NULL ? run->scenario : NULL);
+    esomock__listen_tune(srv, run != NULL && run->has_header_rules);
     pthread_mutex_unlock(&srv->scenario_lock);
     esomock__run_unref(old);
 }
 
+/* Put a parsed (and fixture-checked) scenario in force. */
 static enum esomock_status install_parsed(struct esomock_server *srv,
-                                          struct esomock_scenario *scenario,
-                                          struct esomock_scenario_errors *errors)
+                                          struct esomock_scenario *scenario)
 {
-    enum esomock_status rc = esomock__scenario_check_fixtures(scenario, srv->fixtures, errors);
-    if (rc != ESOMOCK_OK) {
-        esomock__scenario_free(scenario);
-        return rc;
-    }
     struct esomock_run *run = esomock__run_create(scenario, srv->opts_has_seed, srv->opts_seed);
     if (run == NULL)
         return ESOMOCK_OUT_OF_MEMORY;
@@ -83,46 +136,126 @@ static enum esomock_status install_parsed(struct esomock_server *srv,
     return ESOMOCK_OK;
 }
 
-enum esomock_status esomock_server_load_scenario(struct esomock_server *srv, const char *json,
-                                                 size_t len, const char *source, char *err)
+enum esomock_status esomock__load_scenario_text(struct esomock_server *srv, const char *json,
+                                                size_t len, const char *source,
+                                                struct esomock_scenario_errors *errors)
 {
-    if (srv == NULL || json == NULL) {
-        if (err != NULL)
-            snprintf(err, ESOMOCK_ERROR_SIZE, "esomock_server_load_scenario: NULL argument");
-        return ESOMOCK_BAD_ARGUMENT;
-    }
-    if (source == NULL)
-        source = "<inline>";
     /* The parser wants a NUL at json[len]; the caller's buffer need not have one. */
     char *text = malloc(len + 1);
     if (text == NULL)
         return ESOMOCK_OUT_OF_MEMORY;
     memcpy(text, json, len);
     text[len] = '\0';
-    struct esomock_scenario_errors errors = {0};
     struct esomock_scenario *scenario = NULL;
-    enum esomock_status rc = esomock__scenario_parse(text, len, source, &scenario, &errors);
+    enum esomock_status rc =
+        esomock__scenario_parse_with(text, len, source, srv->fixtures, &scenario, errors);
     free(text);
     if (rc == ESOMOCK_OK)
-        rc = install_parsed(srv, scenario, &errors);
+        rc = install_parsed(srv, scenario);
+    return rc;
+}
+
+static enum esomock_status load_text(struct esomock_server *srv, const char *json, size_t len,
+                                     const char *source, char *err, char **full)
+{
+    if (full != NULL)
+        *full = NULL;
+    if (srv == NULL || json == NULL) {
+        if (err != NULL)
+            snprintf(err, ESOMOCK_ERROR_SIZE, "esomock_server_load_scenario: NULL argument");
+        if (full != NULL)
+            *full = strdup("esomock_server_load_scenario: NULL argument");
+        return ESOMOCK_BAD_ARGUMENT;
+    }
+    if (source == NULL)
+        source = "<inline>";
+    struct esomock_scenario_errors errors = {0};
+    enum esomock_status rc = esomock__load_scenario_text(srv, json, len, source, &errors);
     if (rc != ESOMOCK_OK)
-        format_errors(source, &errors, err);
+        report_errors(source, &errors, rc, err, full);
+    return rc;
+}
+
+enum esomock_status esomock_server_load_scenario(struct esomock_server *srv, const char *json,
+                                                 size_t len, const char *source, char *err)
+{
+    return load_text(srv, json, len, source, err, NULL);
+}
+
+enum esomock_status esomock_server_load_scenario_ex(struct esomock_server *srv, const char *json,
+                                                    size_t len, const char *source, char **errors)
+{
+    return load_text(srv, json, len, source, NULL, errors);
+}
+
+enum esomock_status esomock__load_scenario_file(struct esomock_server *srv, const char *path,
+                                                char *err, char **full)
+{
+    if (full != NULL)
+        *full = NULL;
+    if (srv == NULL || path == NULL)
+        return ESOMOCK_BAD_ARGUMENT;
+    struct esomock_scenario_errors errors = {0};
+    struct esomock_scenario *scenario = NULL;
+    enum esomock_status rc =
+        esomock__scenario_load_file_with(path, srv->fixtures, &scenario, &errors);
+    if (rc == ESOMOCK_OK)
+        rc = install_parsed(srv, scenario);
+    if (rc != ESOMOCK_OK)
+        report_errors(path, &errors, rc, err, full);
     return rc;
 }
 
 enum esomock_status esomock_server_load_scenario_file(struct esomock_server *srv, const char *path,
                                                       char *err)
 {
-    if (srv == NULL || path == NULL)
-        return ESOMOCK_BAD_ARGUMENT;
-    struct esomock_scenario_errors errors = {0};
-    struct esomock_scenario *scenario = NULL;
-    enum esomock_status rc = esomock__scenario_load_file(path, &scenario, &errors);
-    if (rc == ESOMOCK_OK)
-        rc = install_parsed(srv, scenario, &errors);
-    if (rc != ESOMOCK_OK)
-        format_errors(path, &errors, err);
-    return rc;
+    return esomock__load_scenario_file(srv, path, err, NULL);
+}
+
+enum esomock_status esomock_server_load_scenario_file_ex(struct esomock_server *srv,
+                                                         const char *path, char **errors)
+{
+    return esomock__load_scenario_file(srv, path, NULL, errors);
+}
+
+char *esomock_server_scenario_json(struct esomock_server *srv)
+{
+    if (srv == NULL)
+        return NULL;
+    pthread_mutex_lock(&srv->scenario_lock);
+    struct esomock_run *run = srv->run;
+    if (run != NULL)
+        esomock__run_ref(run);
+    pthread_mutex_unlock(&srv->scenario_lock);
+    if (run == NULL)
+        return strdup("{\"scenario\":null}");
+
+    char *text = NULL;
+    size_t n = 0;
+    uint64_t *counts = esomock__run_rule_counts(run, &n);
+    cJSON *root = cJSON_CreateObject();
+    if (counts == NULL || root == NULL)
+        goto out;
+    cJSON_AddStringToObject(root, "source", run->scenario->source);
+    cJSON_AddStringToObject(root, "name", run->scenario->name);
+    cJSON *parsed = cJSON_Parse(run->scenario->text);
+    /* Header values to match and the harness's bearer token are not for every reader. */
+    if (parsed == NULL || !esomock__redact_secrets(parsed)) {
+        cJSON_Delete(parsed);
+        goto out;
+    }
+    cJSON_AddItemToObject(root, "scenario", parsed);
+    cJSON *matched = cJSON_AddObjectToObject(root, "rule_matches");
+    if (matched == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddNumberToObject(matched, run->scenario->rules[i].name, (double)counts[i]);
+    text = cJSON_PrintUnformatted(root);
+out:
+    cJSON_Delete(root);
+    free(counts);
+    esomock__run_unref(run);
+    return text;
 }
 
 void esomock_server_clear_scenario(struct esomock_server *srv)
@@ -183,9 +316,8 @@ static enum esomock_status check_files(const char *const *paths, size_t count,
         }
         struct esomock_scenario_errors errors = {0};
         struct esomock_scenario *scenario = NULL;
-        enum esomock_status rc = esomock__scenario_load_file(paths[i], &scenario, &errors);
-        if (rc == ESOMOCK_OK)
-            rc = esomock__scenario_check_fixtures(scenario, fixtures, &errors);
+        enum esomock_status rc =
+            esomock__scenario_load_file_with(paths[i], fixtures, &scenario, &errors);
         for (size_t e = 0; e < errors.count; e++) {
             char line[ESOMOCK_ERROR_SIZE];
             esomock__scenario_error_format(paths[i], &errors.items[e], line, sizeof(line));
@@ -240,16 +372,17 @@ static void *watch_main(void *arg)
         last = now;
         last_size = size;
         pthread_mutex_unlock(&srv->watch_lock);
-        char err[ESOMOCK_ERROR_SIZE] = "";
-        enum esomock_status rc = esomock_server_load_scenario_file(srv, srv->watch_path, err);
+        char *errors = NULL;
+        enum esomock_status rc = esomock__load_scenario_file(srv, srv->watch_path, NULL, &errors);
         if (srv->log != NULL) {
             if (rc == ESOMOCK_OK)
                 fprintf(srv->log, "eso-mock: reloaded %s\n", srv->watch_path);
             else
                 fprintf(srv->log, "eso-mock: kept the previous scenario; %s is invalid:\n%s\n",
-                        srv->watch_path, err);
+                        srv->watch_path, errors != NULL ? errors : esomock_strerror(rc));
             fflush(srv->log);
         }
+        free(errors);
         pthread_mutex_lock(&srv->watch_lock);
     }
     pthread_mutex_unlock(&srv->watch_lock);

@@ -180,14 +180,29 @@ enum esomock_status esomock__scenario_parse(const char *text, size_t len, const 
 enum esomock_status esomock__scenario_load_file(const char *path, struct esomock_scenario **out,
                                                 struct esomock_scenario_errors *errors);
 
+struct esomock_fixture_set;
+
+/*
+ * As esomock__scenario_parse(), also checking every fixture the scenario names against
+ * @p fixtures (NULL: no such check), with the other problems, even when those stop the parse.
+ */
+enum esomock_status esomock__scenario_parse_with(const char *text, size_t len, const char *source,
+                                                 const struct esomock_fixture_set *fixtures,
+                                                 struct esomock_scenario **out,
+                                                 struct esomock_scenario_errors *errors);
+
+/* As esomock__scenario_load_file(), with esomock__scenario_parse_with()'s fixture check. */
+enum esomock_status esomock__scenario_load_file_with(const char *path,
+                                                     const struct esomock_fixture_set *fixtures,
+                                                     struct esomock_scenario **out,
+                                                     struct esomock_scenario_errors *errors);
+
 /* Free a scenario; NULL is a no-op. */
 void esomock__scenario_free(struct esomock_scenario *scenario);
 
 /* Format one error as "SOURCE: PATH: message" (no PATH part when it is empty) into @p buf. */
 void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
                                     char *buf, size_t size);
-
-struct esomock_fixture_set;
 
 /*
  * Check that every fixture a scenario names exists in @p fixtures; problems are
@@ -196,6 +211,19 @@ struct esomock_fixture_set;
 enum esomock_status esomock__scenario_check_fixtures(const struct esomock_scenario *scenario,
                                                      const struct esomock_fixture_set *fixtures,
                                                      struct esomock_scenario_errors *errors);
+
+/* What replaces a secret's value where a scenario is shown. */
+#define ESOMOCK_REDACTED "[redacted]"
+
+/*
+ * True for a key whose string value may be a secret: Authorization, Cookie, X-Api-Key,
+ * bearer_token... (any name containing auth, token, secret, password, cookie, session, api key).
+ */
+bool esomock__is_secret_key(const char *key);
+
+/* Replace every secret-keyed string in @p json (recursively) with ESOMOCK_REDACTED;
+ * false when out of memory (@p json may then still hold secrets: do not show it). */
+bool esomock__redact_secrets(cJSON *json);
 
 /* The action's name as scenario files spell it. */
 const char *esomock__action_name(enum esomock_action action);

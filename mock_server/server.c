@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,19 @@
 #define DEFAULT_HANG_MAX_MS 60000.0
 /* Idle connections are closed after this long, so abandoned sockets do not pile up. */
 #define DEFAULT_IDLE_TIMEOUT_S 120u
+/*
+ * slow_read must make a client's writes stall, yet on loopback the kernel would take a
+ * whole MiB-sized body off the client: a 64 KiB MSS lets the client's send buffer grow
+ * to 4 MiB, and the server's receive buffer holds hundreds of KB more. While a scenario
+ * with slow_read is in force the listening socket offers an Ethernet-sized MSS and a tiny
+ * receive buffer (Linux doubles the value), which new connections inherit; an older
+ * keep-alive connection gets the small buffer when slow_read picks it. Measured on
+ * Linux 6.18: a client's send stalls after about 45-60 KB of body (docs/mock.md).
+ */
+#define SLOW_READ_MSS 1460
+#define SLOW_READ_RCVBUF 2048
+/* Afterwards: Linux caps it at net.core.rmem_max (then doubles it), ample for loopback. */
+#define RESTORED_RCVBUF (4 * 1024 * 1024)
 
 static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char *err, const char *fmt, ...)
@@ -208,9 +223,9 @@ static void record_plan(struct esomock_journal_entry *e, const void *arg)
         snprintf(e->rule, sizeof(e->rule), "%s", req->plan.rule->name);
         e->step = req->plan.step_index;
     }
-    const char *action = req->outcome != NULL && req->plan.step == NULL
-                             ? req->outcome
-                             : esomock__action_name(req->plan.action);
+    const char *action = req->plan.step != NULL ? esomock__step_action_name(req->plan.step)
+                         : req->outcome != NULL ? req->outcome
+                                                : esomock__action_name(req->plan.action);
     snprintf(e->action, sizeof(e->action), "%s", action);
     e->delay_ms = req->plan.delay_ms;
 }
@@ -271,23 +286,58 @@ static enum MHD_Result read_slowly(struct esomock_server *srv, struct esomock_re
     return MHD_YES;
 }
 
+/*
+ * slow_read: shrink the socket's receive buffer, so the kernel cannot take in the whole
+ * body on the server's behalf (by default it holds hundreds of KB) and the client's
+ * writes really stall. Best effort: the answer is the same without it.
+ */
+static void shrink_receive_buffer(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL)
+        return;
+    int size = SLOW_READ_RCVBUF;
+    (void)setsockopt(info->connect_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+void esomock__listen_tune(struct esomock_server *srv, bool slow_read)
+{
+    if (srv->daemon == NULL || (!slow_read && !srv->listen_tuned))
+        return;
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+    if (info == NULL)
+        return;
+    /* Accepted sockets inherit both, from the handshake on: before libmicrohttpd (maybe late
+     * under load) has accepted the connection, let alone read a header. MSS 0 restores the
+     * route's; SO_RCVBUF cannot go back to autotuning, so it becomes a generous fixed size. */
+    int mss = slow_read ? SLOW_READ_MSS : 0;
+    int rcvbuf = slow_read ? SLOW_READ_RCVBUF : RESTORED_RCVBUF;
+    (void)setsockopt(info->listen_fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
+    (void)setsockopt(info->listen_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    srv->listen_tuned = slow_read;
+}
+
 static void decide_header_phase(struct esomock_request *req)
 {
-    if (req->run == NULL || !req->run->has_header_rules)
+    if (req->run == NULL)
         return;
     struct esomock_request_view view = {
         .path = req->path,
         .header = esomock__request_header,
         .header_ctx = req,
         .scenario_ms = esomock__request_scenario_ms(req),
+        .graphql_route = req->route == ESOMOCK_ROUTE_GRAPHQL && req->method_allowed,
     };
     struct esomock_plan plan;
-    esomock__run_decide(req->run, &view, true, &plan);
-    if (plan.rule == NULL)
+    req->planned = esomock__run_decide_head(req->run, &view, &plan, &req->first_rule);
+    if (!req->planned)
         return;
     req->plan = plan;
-    if (plan.action == ESOMOCK_ACTION_SLOW_READ)
+    if (plan.action == ESOMOCK_ACTION_SLOW_READ) {
         req->slow_read = plan.step;
+        shrink_receive_buffer(req->connection);
+    }
     /* Journal the decision now: a client may give up before the body is ever complete. */
     esomock__journal_update(&req->server->journal, req->seq, record_plan, req, false);
 }
@@ -403,6 +453,16 @@ static struct completion completion_of(const struct esomock_request *req,
     return c;
 }
 
+/* The operation label a request is counted under on the metrics page. */
+static const char *metrics_label(const struct esomock_request *req)
+{
+    if (req->route == ESOMOCK_ROUTE_TOKEN && req->method_allowed)
+        return ESOMOCK_METRICS_TOKEN;
+    if (req->route != ESOMOCK_ROUTE_GRAPHQL || !req->method_allowed)
+        return ESOMOCK_METRICS_UNROUTED;
+    return req->gql.operation[0] != '\0' ? req->gql.operation : ESOMOCK_METRICS_NO_OPERATION;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -415,10 +475,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct completion c = completion_of(req, toe);
     esomock__journal_update(&srv->journal, req->seq, record_completion, &c, true);
     if (req->route != ESOMOCK_ROUTE_ADMIN)
-        esomock__metrics_count(&srv->metrics, req->gql.operation, req->plan.action,
-                               req->plan.step != NULL, c.status);
+        esomock__metrics_count(&srv->metrics, metrics_label(req), req->plan.step, c.status);
     if (srv->log != NULL) {
-        const char *action = req->plan.step != NULL ? esomock__action_name(req->plan.action)
+        const char *action = req->plan.step != NULL ? esomock__step_action_name(req->plan.step)
                              : req->outcome != NULL ? req->outcome
                                                     : "pass";
         fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
@@ -538,6 +597,10 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info != NULL ? info->port : opts->port;
+    /* A scenario given at start was installed before there was a socket to tune. */
+    pthread_mutex_lock(&srv->scenario_lock);
+    esomock__listen_tune(srv, srv->run != NULL && srv->run->has_header_rules);
+    pthread_mutex_unlock(&srv->scenario_lock);
     format_url(srv->url, sizeof(srv->url), host, ipv6, srv->port);
     if (opts->blackhole) {
         rc = esomock__blackhole_open(&srv->blackhole, host, err);
@@ -548,8 +611,9 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
     return ESOMOCK_OK;
 }
 
-enum esomock_status esomock_server_start(const struct esomock_options *opts,
-                                         struct esomock_server **out, char *err)
+/* Start a server; a refused scenario's problems go to @p err (cut) and @p full (all). */
+static enum esomock_status start(const struct esomock_options *opts, struct esomock_server **out,
+                                 char *err, char **full)
 {
     static const struct esomock_options defaults = {0};
     enum esomock_status rc = ESOMOCK_OUT_OF_MEMORY;
@@ -627,7 +691,7 @@ enum esomock_status esomock_server_start(const struct esomock_options *opts,
     if (opts->scenario_file != NULL) {
         if (opts->watch_scenario)
             esomock__watch_note(srv, opts->scenario_file);
-        rc = esomock_server_load_scenario_file(srv, opts->scenario_file, err);
+        rc = esomock__load_scenario_file(srv, opts->scenario_file, err, full);
         if (rc != ESOMOCK_OK)
             goto fail;
     }
@@ -643,6 +707,27 @@ enum esomock_status esomock_server_start(const struct esomock_options *opts,
     return ESOMOCK_OK;
 fail:
     esomock_server_stop(srv);
+    return rc;
+}
+
+enum esomock_status esomock_server_start(const struct esomock_options *opts,
+                                         struct esomock_server **out, char *err)
+{
+    return start(opts, out, err, NULL);
+}
+
+enum esomock_status esomock_server_start_ex(const struct esomock_options *opts,
+                                            struct esomock_server **out, char **errors)
+{
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    char *full = NULL;
+    if (errors != NULL)
+        *errors = NULL;
+    enum esomock_status rc = start(opts, out, err, errors != NULL ? &full : NULL);
+    if (errors != NULL && rc != ESOMOCK_OK)
+        *errors = full != NULL ? full : strdup(err);
+    else
+        free(full);
     return rc;
 }
 

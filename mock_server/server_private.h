@@ -71,7 +71,8 @@ struct esomock_server {
     pthread_mutex_t scenario_lock; /* guards run, effective and epoch_ms */
     struct esomock_run *run;       /* NULL: no scenario, normal answers */
     struct esomock_effective effective;
-    double epoch_ms; /* monotonic time the scenario in force started */
+    double epoch_ms;   /* monotonic time the scenario in force started */
+    bool listen_tuned; /* the listening socket is set up for slow_read (guarded by the lock) */
 
     /* --watch */
     char *watch_path;
@@ -106,6 +107,8 @@ struct esomock_request {
     struct esomock_effective effective;
     enum esomock_phase phase;
     struct esomock_plan plan;
+    bool planned;      /* the header phase chose the plan: the body phase must not re-decide */
+    size_t first_rule; /* otherwise, the first rule the body phase may choose */
     const struct esomock_step *slow_read; /* set when the body is to be read slowly */
     struct esomock_timer_entry wait;
 
@@ -154,6 +157,25 @@ void esomock__watch_note(struct esomock_server *srv, const char *path);
  */
 enum esomock_status esomock__watch_start(struct esomock_server *srv, const char *path, char *err);
 void esomock__watch_stop(struct esomock_server *srv);
+
+/*
+ * Validate and install scenario @p json (len bytes) named @p source; on failure @p errors
+ * lists the problems and the scenario in force is unchanged (scenario_api.c).
+ */
+enum esomock_status esomock__load_scenario_text(struct esomock_server *srv, const char *json,
+                                                size_t len, const char *source,
+                                                struct esomock_scenario_errors *errors);
+
+/*
+ * Load and install the scenario file @p path. On failure @p err (ESOMOCK_ERROR_SIZE bytes,
+ * may be NULL) gets the problems cut to fit and *@p full (may be NULL) every problem, one per
+ * line, malloc'd for the caller to free (NULL on success or when out of memory).
+ */
+enum esomock_status esomock__load_scenario_file(struct esomock_server *srv, const char *path,
+                                                char *err, char **full);
+
+/* Tune the listening socket for slow_read (small MSS) or not; no-op before the daemon runs. */
+void esomock__listen_tune(struct esomock_server *srv, bool slow_read);
 
 /* The request's header @p name, or NULL (a lookup function for match views). */
 const char *esomock__request_header(void *request, const char *name);

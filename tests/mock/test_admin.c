@@ -374,3 +374,202 @@ Test(admin, check_reports_every_file)
     remove(good);
     remove(bad);
 }
+
+/* A scenario with @p n problems, one per rule: rules[i].script[0].action is unknown. */
+static char *scenario_with_errors(int n)
+{
+    size_t cap = 64 + (size_t)n * 64;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    size_t used = (size_t)snprintf(text, cap, "{\"name\":\"many\",\"rules\":[");
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(text + used, cap - used,
+                                 "%s{\"script\":[{\"action\":\"explode%d\"}]}", i ? "," : "", i);
+    snprintf(text + used, cap - used, "]}");
+    return text;
+}
+
+/* True when @p text names every rules[i].script[0].action for i < n. */
+static void assert_names_every_error(const char *text, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "rules[%d].script[0].action", i);
+        cr_assert(strstr(text, path) != NULL, "problem %d (%s) missing from:\n%s", i, path, text);
+    }
+}
+
+Test(admin, refused_scenarios_report_every_error_everywhere)
+{
+    enum { N = 25 };
+    char *bad = scenario_with_errors(N);
+    srv = start_server(NULL);
+
+    /* The admin API: one errors[] entry per problem. */
+    struct http_result res;
+    admin_call("POST", "/__admin/scenario", bad, &res);
+    cr_assert_eq(res.status, 400, "%s", res.body);
+    cJSON *json = parse_body(&res);
+    cJSON *errors = cJSON_GetObjectItem(json, "errors");
+    cr_assert_eq(cJSON_GetArraySize(errors), N, "%s", res.body);
+    assert_names_every_error(res.body, N);
+    cJSON_Delete(json);
+    http_result_free(&res);
+
+    /* The C API: every line with the _ex form; whole lines and a count with the buffer. */
+    char *all = NULL;
+    cr_assert_eq(esomock_server_load_scenario_ex(srv, bad, strlen(bad), "t", &all),
+                 ESOMOCK_SCENARIO_INVALID);
+    cr_assert_not_null(all);
+    assert_names_every_error(all, N);
+    free(all);
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    cr_assert_eq(esomock_server_load_scenario(srv, bad, strlen(bad), "t", err),
+                 ESOMOCK_SCENARIO_INVALID);
+    cr_assert(strstr(err, "more lines not shown") != NULL, "the cut is said: %s", err);
+    cr_assert_lt(strlen(err), (size_t)ESOMOCK_ERROR_SIZE);
+
+    /* At start-up. */
+    char path[] = "/tmp/esomock-many-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
+    close(fd);
+    struct esomock_options opts = {.scenario_file = path};
+    struct esomock_server *s = NULL;
+    all = NULL;
+    cr_assert_eq(esomock_server_start_ex(&opts, &s, &all), ESOMOCK_SCENARIO_INVALID);
+    cr_assert_null(s);
+    cr_assert_not_null(all);
+    assert_names_every_error(all, N);
+    free(all);
+    all = NULL;
+    cr_assert_eq(esomock_server_load_scenario_file_ex(srv, path, &all), ESOMOCK_SCENARIO_INVALID);
+    assert_names_every_error(all, N);
+    free(all);
+    remove(path);
+    free(bad);
+}
+
+/* A delayed pass is a "delay" in the journal, the log and the metrics, as the docs say. */
+Test(admin, delay_steps_are_recorded_as_delay_and_token_faults_are_counted)
+{
+    FILE *log = tmpfile();
+    cr_assert_not_null(log);
+    srv = start_server(&(struct esomock_options){.log = log});
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    const char *scenario =
+        "{\"name\":\"d\",\"rules\":["
+        "{\"match\":{\"operation\":\"getZones\"},\"script\":[{\"action\":\"delay\","
+        "\"delay_ms\":20}]},"
+        "{\"match\":{\"path\":\"/oauth/token\"},\"script\":[{\"action\":\"respond\","
+        "\"status\":503}]}]}";
+    cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, err),
+                 ESOMOCK_OK, "%s", err);
+    cr_assert_eq(graphql_status("getZones"), 200);
+    char url[256];
+    url_for("/oauth/token", url, sizeof(url));
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url,
+                                        .body = "grant_type=client_credentials",
+                                        .userpwd = "id:secret"},
+                 &res);
+    cr_assert_eq(res.status, 503, "%ld %s", res.status, res.body);
+    http_result_free(&res);
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 2, true, 5000), 2);
+
+    struct esomock_journal_entry *e = NULL;
+    size_t count = 0;
+    cr_assert_eq(esomock_server_journal(srv, NULL, &e, &count), ESOMOCK_OK);
+    cr_assert_eq(count, 2);
+    cr_assert_str_eq(e[0].action, "delay", "journal of a delay step");
+    cr_assert_float_eq(e[0].delay_ms, 20.0, 1e-9);
+    cr_assert_str_eq(e[1].action, "respond");
+    free(e);
+
+    admin_call("GET", "/__admin/metrics", NULL, &res);
+    cr_assert(strstr(res.body, "esomock_faults_total{operation=\"getZones\",kind=\"delay\"} 1") !=
+                  NULL,
+              "%s", res.body);
+    cr_assert_null(strstr(res.body, "kind=\"pass\""), "a delay is not a pass: %s", res.body);
+    cr_assert(strstr(res.body, "esomock_requests_total{operation=\"(token)\"} 1") != NULL, "%s",
+              res.body);
+    cr_assert(strstr(res.body, "esomock_faults_total{operation=\"(token)\",kind=\"respond\"} 1") !=
+                  NULL,
+              "%s", res.body);
+    http_result_free(&res);
+
+    /* The log line is written when the answer ends; stop the server so every line is in. */
+    esomock_server_stop(srv);
+    srv = NULL;
+    rewind(log);
+    char text[4096];
+    size_t n = fread(text, 1, sizeof(text) - 1, log);
+    text[n] = '\0';
+    fclose(log);
+    cr_assert(strstr(text, "getZones -> delay 200") != NULL, "log: %s", text);
+}
+
+/* The C twin of GET /__admin/scenario, with secrets redacted in both. */
+Test(admin, scenario_json_api_matches_the_admin_route_and_hides_secrets)
+{
+    srv = start_server(NULL);
+    cr_assert_null(esomock_server_scenario_json(NULL));
+    char *text = esomock_server_scenario_json(srv);
+    cr_assert_str_eq(text, "{\"scenario\":null}");
+    free(text);
+
+    const char *scenario =
+        "{\"name\":\"secrets\",\"rules\":[{\"name\":\"authed\",\"match\":{\"headers\":{"
+        "\"Authorization\":\"Bearer sekrit\",\"X-Request-Id\":\"visible-id\"}},"
+        "\"script\":[{\"action\":\"respond\",\"status\":503,\"headers\":{\"Set-Cookie\":"
+        "\"sid=cookie-value\"}}]}],"
+        "\"expect\":{\"client\":{\"bearer_token\":\"tok-value\"},\"calls\":[{\"operation\":"
+        "\"getZones\"}]}}";
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), "unit", err),
+                 ESOMOCK_OK, "%s", err);
+    struct http_result res;
+    graphql("getZones", NULL, &res); /* its Authorization differs: no match */
+    http_result_free(&res);
+    char url[256];
+    url_for("/api/v2/client", url, sizeof(url));
+    static const char *const authed[] = {"Authorization: Bearer sekrit", "X-Request-Id: visible-id",
+                                         NULL};
+    http_perform(&(struct http_request){.url = url,
+                                        .body = "{\"query\":\"query getZones { x }\"}",
+                                        .headers = authed},
+                 &res);
+    cr_assert_eq(res.status, 503, "the rule matched: %s", res.body);
+    http_result_free(&res);
+
+    text = esomock_server_scenario_json(srv);
+    cr_assert_not_null(text);
+    cJSON *json = cJSON_Parse(text);
+    cr_assert_not_null(json, "%s", text);
+    cr_assert_str_eq(cJSON_GetObjectItem(json, "source")->valuestring, "unit");
+    cr_assert_str_eq(cJSON_GetObjectItem(json, "name")->valuestring, "secrets");
+    cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(json, "rule_matches"), "authed")->valueint,
+                 1, "%s", text);
+    const char *secrets[] = {"sekrit", "cookie-value", "tok-value"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_null(strstr(text, secrets[i]), "%s shown: %s", secrets[i], text);
+    cr_assert(strstr(text, "[redacted]") != NULL, "%s", text);
+    cr_assert(strstr(text, "visible-id") != NULL, "other values stay: %s", text);
+    cJSON_Delete(json);
+
+    admin_call("GET", "/__admin/scenario", NULL, &res);
+    cr_assert_str_eq(res.body, text, "the admin route serves the same document");
+    http_result_free(&res);
+    free(text);
+
+    /* A refused header value is not repeated in the error either. */
+    const char *bad = "{\"name\":\"b\",\"rules\":[{\"match\":{\"headers\":{\"Authorization\":"
+                      "\"Bearer sekrit\\u0001\"}},\"script\":[{\"action\":\"pass\"}]}]}";
+    char *errors = NULL;
+    cr_assert_eq(esomock_server_load_scenario_ex(srv, bad, strlen(bad), "b", &errors),
+                 ESOMOCK_SCENARIO_INVALID);
+    cr_assert(strstr(errors, "rules[0].match.headers.Authorization") != NULL, "%s", errors);
+    cr_assert_null(strstr(errors, "sekrit"), "%s", errors);
+    free(errors);
+}

@@ -1,10 +1,13 @@
 /* The eso-mock command: flags, the listening line, the port file, clean stop on SIGTERM. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,25 +78,34 @@ Test(cli, help_documents_every_flag, .timeout = 20)
     out[n] = '\0';
     char err[256];
     cr_assert_eq(finish(&c, err, sizeof(err)), 0);
-    const char *flags[] = {"--host", "--port",       "--port-file", "--fixtures",    "--scenario",
-                           "--seed", "--time-scale", "--log",       "--strict-auth", "--max-body"};
+    const char *flags[] = {"--host",        "--port",     "--port-file",      "--fixtures",
+                           "--scenario",    "--seed",     "--time-scale",     "--log",
+                           "--strict-auth", "--max-body", "--max-connections"};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         cr_assert(strstr(out, flags[i]) != NULL, "--help lacks %s", flags[i]);
 }
 
-Test(cli, bad_flags_exit_2_with_usage, .timeout = 20)
+Test(cli, bad_flags_exit_2_with_usage, .timeout = 60)
 {
     char *const cases[][3] = {
-        {"--bogus", NULL, NULL},      {"--port", "70000", NULL}, {"--port", "abc", NULL},
-        {"--time-scale", "-1", NULL}, {"--threads", "0", NULL},  {"stray-argument", NULL, NULL},
+        {"--bogus", NULL, NULL},
+        {"--port", "70000", NULL},
+        {"--port", "abc", NULL},
+        {"--time-scale", "-1", NULL},
+        {"--threads", "0", NULL},
+        {"stray-argument", NULL, NULL},
         {"--port", NULL, NULL},
+        {"--max-connections", "0", NULL},
+        {"--max-connections", "many", NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct child c = spawn_mock(cases[i]);
-        char err[1024];
+        char err[8192];
         cr_assert_eq(finish(&c, err, sizeof(err)), 2, "case %zu (%s) should exit 2", i,
                      cases[i][0]);
-        cr_assert(strstr(err, "eso-mock --help") != NULL, "case %zu: usage hint in: %s", i, err);
+        cr_assert(strstr(err, "Usage: eso-mock") != NULL, "case %zu: usage on stderr: %s", i, err);
+        cr_assert(strstr(err, "--max-connections") != NULL, "case %zu: the whole usage: %s", i,
+                  err);
     }
 }
 
@@ -229,4 +241,132 @@ Test(cli, watch_reloads_a_changed_scenario_and_keeps_it_when_an_edit_is_bad, .ti
     char err[4096];
     cr_assert_eq(finish(&c, err, sizeof(err)), 0);
     remove(path);
+}
+
+/* A scenario with 25 problems, one per rule, whose paths are rules[i].script[0].action. */
+static void write_bad_scenario(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "write %s", path);
+    fputs("{\"name\":\"many\",\"rules\":[", f);
+    for (int i = 0; i < 25; i++)
+        fprintf(f, "%s{\"script\":[{\"action\":\"explode%d\"}]}", i ? "," : "", i);
+    fputs("]}", f);
+    fclose(f);
+}
+
+static void assert_names_all_25(const char *text)
+{
+    for (int i = 0; i < 25; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "rules[%d].script[0].action", i);
+        cr_assert(strstr(text, path) != NULL, "%s missing from:\n%s", path, text);
+    }
+}
+
+Test(cli, a_refused_scenario_reports_every_error_at_start_and_on_watch, .timeout = 30)
+{
+    char path[] = "/tmp/eso-mock-many-XXXXXX";
+    close(mkstemp(path));
+    write_bad_scenario(path);
+    struct child c = spawn_mock((char *[]){"--port", "0", "--scenario", path, NULL});
+    char err[16384];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 1, "%s", err);
+    assert_names_all_25(err);
+
+    write_file(path, "{\"name\":\"first\",\"rules\":[]}");
+    c = spawn_mock((char *[]){"--port", "0", "--scenario", path, "--watch", NULL});
+    char line[1024] = "";
+    cr_assert_not_null(fgets(line, sizeof(line), c.out));
+    write_bad_scenario(path);
+    bool refused = false;
+    while (!refused && fgets(line, sizeof(line), c.err) != NULL)
+        refused = strstr(line, "kept the previous scenario") != NULL;
+    cr_assert(refused, "a bad edit is refused on stderr");
+    /* The 25 lines follow the refusal line. */
+    char lines[16384] = "";
+    size_t used = 0;
+    for (int i = 0; i < 25 && fgets(line, sizeof(line), c.err) != NULL; i++)
+        used += (size_t)snprintf(lines + used, sizeof(lines) - used, "%s", line);
+    assert_names_all_25(lines);
+    kill(c.pid, SIGTERM);
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "%s", err);
+    remove(path);
+}
+
+/* `check` takes --fixtures DIR before or after the files, and checks fixture names there. */
+Test(cli, check_accepts_fixtures_after_the_files, .timeout = 40)
+{
+    char dir[] = "/tmp/eso-mock-fixtures-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fixture[128], scenario[] = "/tmp/eso-mock-check-fx-XXXXXX";
+    snprintf(fixture, sizeof(fixture), "%s/getFactions.json", dir);
+    write_file(fixture, "{\"operation\":\"getFactions\",\"response\":{\"data\":{}}}");
+    close(mkstemp(scenario));
+    /* getZones is in the default set, not in dir. */
+    write_file(scenario, "{\"name\":\"fx\",\"rules\":[{\"script\":[{\"action\":\"respond\","
+                         "\"status\":200,\"fixture\":\"getZones\"}]}]}");
+
+    struct child c = spawn_mock((char *[]){"check", scenario, NULL});
+    char err[4096];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "the default set has getZones: %s", err);
+
+    char *const *orders[] = {
+        (char *[]){"check", scenario, "--fixtures", dir, NULL},
+        (char *[]){"check", "--fixtures", dir, scenario, NULL},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        c = spawn_mock(orders[i]);
+        cr_assert_eq(finish(&c, err, sizeof(err)), 1, "order %zu: %s", i, err);
+        cr_assert(strstr(err, "no fixture named \"getZones\"") != NULL, "order %zu: %s", i, err);
+        cr_assert(strstr(err, dir) != NULL, "order %zu names the directory: %s", i, err);
+        cr_assert_null(strstr(err, "--fixtures:"), "order %zu: --fixtures is no file: %s", i, err);
+    }
+
+    c = spawn_mock((char *[]){"check", scenario, "--fixtures", NULL});
+    cr_assert_eq(finish(&c, err, sizeof(err)), 2, "--fixtures without a directory: %s", err);
+    c = spawn_mock((char *[]){"check", scenario, "--bogus", NULL});
+    cr_assert_eq(finish(&c, err, sizeof(err)), 2, "unknown check option: %s", err);
+    remove(fixture);
+    rmdir(dir);
+    remove(scenario);
+}
+
+/* A raw connection to 127.0.0.1:@p port, or -1. */
+static int connect_to(unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0, "connect");
+    return fd;
+}
+
+/* --max-connections reaches the server: past the limit a new connection gets no answer. */
+Test(cli, max_connections_limits_concurrent_connections, .timeout = 30)
+{
+    struct child c = spawn_mock((char *[]){"--port", "0", "--threads", "1", "--max-connections",
+                                           "2", "--log", "none", NULL});
+    char line[256] = "";
+    cr_assert_not_null(fgets(line, sizeof(line), c.out));
+    unsigned port = 0;
+    cr_assert_eq(sscanf(line, "eso-mock listening on http://127.0.0.1:%u", &port), 1, "%s", line);
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/__admin/health", port);
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url, .timeout_ms = 5000}, &res);
+    cr_assert_eq(res.status, 200, "below the limit: %s", res.curl_error);
+    http_result_free(&res);
+
+    /* Two idle connections take both places. */
+    int a = connect_to(port), b = connect_to(port);
+    http_perform(&(struct http_request){.url = url, .timeout_ms = 2000}, &res);
+    cr_assert_neq(res.status, 200, "a third connection is refused");
+    http_result_free(&res);
+    close(a);
+    close(b);
+    kill(c.pid, SIGTERM);
+    char err[1024];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "%s", err);
 }

@@ -524,3 +524,179 @@ Test(faults, slow_read_delays_reading_the_body)
     cr_assert_geq(res.elapsed_ms, 85.0, "%.1f ms", res.elapsed_ms);
     http_result_free(&res);
 }
+
+/*
+ * First matching rule wins even when a later rule has a slow_read step (decided before
+ * the body is read), and a script advances by exactly one step per request.
+ */
+Test(faults, slow_read_rule_keeps_rule_order_and_its_steps)
+{
+    start_with("{\"name\":\"t\",\"rules\":["
+               "{\"match\":{\"operation\":\"getZones\"},\"script\":[{\"action\":\"respond\","
+               "\"status\":503}]},"
+               "{\"match\":{\"path\":\"/api/v2/client\"},\"script\":[{\"action\":\"slow_read\","
+               "\"times\":1,\"chunk_bytes\":16,\"interval_ms\":5},{\"action\":\"respond\","
+               "\"status\":502}]}]}",
+               NULL);
+    const char *ops[] = {"getZones", "getZones", "getFactions", "getFactions"};
+    long want_status[] = {503, 503, 200, 502};
+    for (int i = 0; i < 4; i++) {
+        struct http_result res;
+        call_op(ops[i], NULL, 5000, &res);
+        cr_assert_eq(res.status, want_status[i], "call %d (%s): %ld %s", i, ops[i], res.status,
+                     res.body);
+        http_result_free(&res);
+    }
+    size_t count = 0;
+    struct esomock_journal_entry *e = journal_after(4, &count);
+    cr_assert_eq(count, 4, "%zu entries", count);
+    const char *want_rule[] = {"rules[0]", "rules[0]", "rules[1]", "rules[1]"};
+    int want_step[] = {0, 0, 0, 1};
+    const char *want_action[] = {"respond", "respond", "slow_read", "respond"};
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_str_eq(e[i].rule, want_rule[i], "entry %zu rule", i);
+        cr_assert_eq(e[i].step, want_step[i], "entry %zu step %d", i, e[i].step);
+        cr_assert_str_eq(e[i].action, want_action[i], "entry %zu action", i);
+        cr_assert_eq(e[i].status, (int)want_status[i], "entry %zu status", i);
+    }
+    free(e);
+}
+
+/* A rule decided before the body (slow_read first) applies its later steps too. */
+Test(faults, slow_read_script_moves_on_to_its_next_step)
+{
+    start_with("{\"name\":\"t\",\"rules\":[{\"match\":{\"path\":\"/api/v2/client\"},\"script\":["
+               "{\"action\":\"slow_read\",\"times\":1,\"interval_ms\":5},"
+               "{\"action\":\"respond\",\"status\":502,\"times\":1},{\"action\":\"pass\"}]}]}",
+               NULL);
+    long want[] = {200, 502, 200};
+    for (int i = 0; i < 3; i++) {
+        struct http_result res;
+        call_op("getZones", NULL, 5000, &res);
+        cr_assert_eq(res.status, want[i], "call %d: %ld", i, res.status);
+        http_result_free(&res);
+    }
+    size_t count = 0;
+    struct esomock_journal_entry *e = journal_after(3, &count);
+    cr_assert_eq(count, 3);
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(e[i].step, (int)i, "entry %zu step %d (one step per request)", i, e[i].step);
+    free(e);
+}
+
+struct upload_progress {
+    curl_off_t uploaded;
+};
+
+static int note_upload(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    struct upload_progress *p = arg;
+    p->uploaded = ulnow;
+    return 0;
+}
+
+/*
+ * slow_read must stall a client's upload, not just delay the answer: with the kernel's
+ * default buffers a body under 1 MiB is taken whole at once and never stalls the client.
+ */
+Test(faults, slow_read_stalls_a_client_upload_well_under_max_body)
+{
+    start_with("{\"name\":\"t\",\"rules\":[{\"match\":{\"path\":\"/api/v2/client\"},\"script\":["
+               "{\"action\":\"slow_read\",\"chunk_bytes\":1024,\"interval_ms\":1000}]}]}",
+               NULL);
+    /* 384 KiB: well under the default 1 MiB limit; about 45-60 KB fit in the buffers. */
+    size_t len = 384u * 1024u;
+    char *body = malloc(len + 1);
+    cr_assert_not_null(body);
+    int n = snprintf(body, len + 1, "{\"query\":\"query getZones { x }\",\"pad\":\"");
+    memset(body + n, 'x', len - (size_t)n - 2);
+    memcpy(body + len - 2, "\"}", 3);
+
+    CURL *curl = curl_easy_init();
+    cr_assert_not_null(curl);
+    struct curl_slist *headers = curl_slist_append(NULL, "Authorization: Bearer t");
+    struct upload_progress progress = {0};
+    curl_easy_setopt(curl, CURLOPT_URL, graphql_url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, note_upload);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &progress);
+    /* At 1 KiB a second the body needs minutes; the client gives up after 1.5 s. */
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 1500L);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_off_t uploaded = progress.uploaded;
+    curl_easy_getinfo(curl, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    free(body);
+
+    cr_assert_eq(rc, CURLE_OPERATION_TIMEDOUT, "curl: %s", curl_easy_strerror(rc));
+    /* Generous: the stall point depends on kernel buffer tuning, but never the whole body. */
+    cr_assert_lt(uploaded, (curl_off_t)(len * 3 / 4),
+                 "the client wrote %lld of %zu bytes: its upload did not stall",
+                 (long long)uploaded, len);
+}
+
+/* bytes at or past the body's end still truncate: all but the last byte, never the whole body. */
+Test(faults, truncate_past_the_end_still_cuts_the_last_byte)
+{
+    start_with("{\"name\":\"t\",\"rules\":[{\"script\":[{\"action\":\"truncate\","
+               "\"bytes\":100000000}]}]}",
+               NULL);
+    struct http_result res;
+    call_op("getZones", NULL, 5000, &res);
+    cr_assert_eq(res.curl_code, CURLE_PARTIAL_FILE, "curl %d (%s)", res.curl_code, res.curl_error);
+    size_t got = res.body_len;
+    cr_assert_gt(got, 0);
+    http_result_free(&res);
+    size_t n = 0;
+    struct esomock_journal_entry *e = journal_after(1, &n);
+    cr_assert_eq(e[0].bytes_sent, got, "journal %llu, client %zu",
+                 (unsigned long long)e[0].bytes_sent, got);
+    cr_assert_eq(e[0].state, ESOMOCK_ENTRY_COMPLETED, "the cut is what was asked");
+    free(e);
+}
+
+/* "operation": "*" (any GraphQL call) is known from the path: such a slow_read rule reads
+ * GraphQL bodies slowly and leaves token requests alone. */
+Test(faults, slow_read_on_any_operation_is_decided_from_the_path)
+{
+    start_with("{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":["
+               "{\"action\":\"slow_read\",\"chunk_bytes\":64,\"interval_ms\":30}]}]}",
+               NULL);
+    char body[300];
+    int n = snprintf(body, sizeof(body), "{\"query\":\"query getZones { x }\",\"pad\":\"");
+    memset(body + n, 'x', 256 - (size_t)n - 2);
+    memcpy(body + 254, "\"}", 3);
+    static const char *const headers[] = {"Authorization: Bearer t", NULL};
+    struct http_result res;
+    http_perform(&(struct http_request){.url = graphql_url, .body = body, .headers = headers},
+                 &res);
+    cr_assert_eq(res.status, 200, "%ld %s", res.status, res.body);
+    cr_assert_geq(res.elapsed_ms, 85.0, "read slowly: %.1f ms", res.elapsed_ms);
+    http_result_free(&res);
+
+    char token_url[128];
+    snprintf(token_url, sizeof(token_url), "%s/oauth/token", esomock_server_url(srv));
+    http_perform(&(struct http_request){.url = token_url,
+                                        .body = "grant_type=client_credentials",
+                                        .userpwd = "id:secret"},
+                 &res);
+    cr_assert_eq(res.status, 200, "%ld %s", res.status, res.body);
+    http_result_free(&res);
+
+    size_t count = 0;
+    struct esomock_journal_entry *e = journal_after(2, &count);
+    cr_assert_eq(count, 2);
+    cr_assert_str_eq(e[0].action, "slow_read");
+    cr_assert_str_eq(e[1].rule, "", "the token request is no GraphQL call");
+    cr_assert_str_eq(e[1].action, "pass");
+    free(e);
+}

@@ -13,6 +13,9 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include <esomock/scenario.h>
+
+#include "expect_check_private.h"
 #include "fixtures_private.h"
 #include "scenario_private.h"
 
@@ -529,25 +532,30 @@ static const struct error_case error_cases[] = {
     {ROOT, "{'name':'x','rules':[],'expect':{'calls':[{'expect':{}}]}}", "expect.calls[0]",
      "missing \"operation\""},
     {ROOT,
-     "{'name':'x','rules':[],'expect':{'calls':[{'operation':'a','expect':{'outcome':'boom'}}]}}",
+     "{'name':'x','rules':[],'expect':{'calls':[{'operation':'getZones','expect':{'outcome':'boom'}"
+     "}]}}",
      "expect.calls[0].expect.outcome", "expected one of ok, bad_argument"},
     {ROOT,
-     "{'name':'x','rules':[],'expect':{'calls':[{'operation':'a','expect':{'attempts':[3,1]}}]}}",
+     "{'name':'x','rules':[],'expect':{'calls':[{'operation':'getZones','expect':{'attempts':[3,1]}"
+     "}]}}",
      "expect.calls[0].expect.attempts", "min <= max"},
-    {ROOT, "{'name':'x','rules':[],'expect':{'calls':[{'operation':'a','repeat':0}]}}",
+    {ROOT, "{'name':'x','rules':[],'expect':{'calls':[{'operation':'getZones','repeat':0}]}}",
      "expect.calls[0].repeat", "expected a whole number from 1 to 10000"},
     {ROOT,
-     "{'name':'x','rules':[],'expect':{'client':{'jitter':'wild'},'calls':[{'operation':'a'}]}}",
+     "{'name':'x','rules':[],'expect':{'client':{'jitter':'wild'},'calls':[{'operation':'getZones'}"
+     "]}}",
      "expect.client.jitter", "expected one of none, full, equal, decorrelated"},
     {ROOT,
      "{'name':'x','rules':[],'expect':{'client':{'breaker':{'treshold':1}},'calls':[{'operation':'"
      "a'}]}}",
      "expect.client.breaker.treshold", "unknown key"},
-    {ROOT, "{'name':'x','rules':[],'expect':{'calls':[{'operation':'a'}],'breaker':['ajar']}}",
+    {ROOT,
+     "{'name':'x','rules':[],'expect':{'calls':[{'operation':'getZones'}],'breaker':['ajar']}}",
      "expect.breaker[0]", "expected one of closed, open, half_open"},
-    {ROOT, "{'name':'x','rules':[],'expect':{'calls':[{'operation':'a'}],'counters':{'nope':1}}}",
+    {ROOT,
+     "{'name':'x','rules':[],'expect':{'calls':[{'operation':'getZones'}],'counters':{'nope':1}}}",
      "expect.counters.nope", "unknown counter"},
-    {ROOT, "{'name':'x','rules':[],'expect':{'calls':[{'operation':'a'}],'extra':1}}",
+    {ROOT, "{'name':'x','rules':[],'expect':{'calls':[{'operation':'getZones'}],'extra':1}}",
      "expect.extra", "unknown key"},
     /* settings */
     {ROOT, "{'name':'x','rules':[],'settings':[]}", "settings", "expected an object"},
@@ -714,9 +722,16 @@ static const struct error_case error_cases[] = {
     {STEP, "{'action':'pass','connection':'keep-alive'}", "rules[0].script[0].connection",
      "expected one of close; got \"keep-alive\""},
     {STEP, "{'action':'respond'}", "rules[0].script[0].status",
-     "missing; expected an integer HTTP status from 100 to 599"},
+     "missing; expected an integer HTTP status from 200 to 599"},
     {STEP, "{'action':'respond','status':600}", "rules[0].script[0].status",
-     "expected an integer from 100 to 599; got 600"},
+     "expected an integer from 200 to 599; got 600"},
+    /* A 1xx is interim: the client would wait for a final answer that never comes. */
+    {STEP, "{'action':'respond','status':100}", "rules[0].script[0].status",
+     "expected an integer from 200 to 599; got 100"},
+    {STEP, "{'action':'respond','status':101}", "rules[0].script[0].status",
+     "expected an integer from 200 to 599; got 101"},
+    {STEP, "{'action':'truncate','bytes':1,'status':199}", "rules[0].script[0].status",
+     "expected an integer from 200 to 599; got 199"},
     {STEP, "{'action':'respond','status':200.5}", "rules[0].script[0].status", "got 200.5"},
     {STEP, "{'action':'respond','status':'429'}", "rules[0].script[0].status", "got \"429\""},
     {STEP, "{'action':'respond','status':200,'headers':[]}", "rules[0].script[0].headers",
@@ -1062,7 +1077,7 @@ Test(scenario_json, garbage_and_mutations_never_crash)
         "{'action':'truncate','bytes':3,'end':'reset','fixture':'f'},"
         "{'action':'drip','interval_ms':1,'chunk_bytes':2,'delay':{'ramp':{'to_ms':1,'end_ms':2}}},"
         "{'action':'hang','max_ms':5,'repeat':false}]}],"
-        "'expect':{'calls':[{'operation':'a','expect':{'attempts':[1,2]}}]}}");
+        "'expect':{'calls':[{'operation':'getZones','expect':{'attempts':[1,2]}}]}}");
     size_t base_len = strlen(base);
     char *mutant = malloc(base_len * 2 + 1);
     cr_assert_not_null(mutant);
@@ -1320,6 +1335,92 @@ Test(scenario_files, fixture_references_are_checked)
     cr_assert_eq(errors.total, 0);
     esomock__scenario_free(sc);
     esomock__fixtures_free(set);
+}
+
+/* A bad fixture name is reported with the file's other problems, not only once they are fixed. */
+Test(scenario_files, fixture_errors_come_with_the_other_errors)
+{
+    struct esomock_fixture_set *set = real_fixtures();
+    char *text = json_of("{'name':'f','bogus':1,'rules':[{'script':[{'action':'respond',"
+                         "'status':200,'fixture':'noSuchFixture'},{'action':'explode'}]}]}");
+    struct esomock_scenario_errors errors;
+    struct esomock_scenario *sc = NULL;
+    cr_assert_eq(esomock__scenario_parse_with(text, strlen(text), "t", set, &sc, &errors),
+                 ESOMOCK_SCENARIO_INVALID);
+    cr_assert_null(sc);
+    assert_error(&errors, "bogus", "unknown key");
+    assert_error(&errors, "rules[0].script[1].action", "explode");
+    assert_error(&errors, "rules[0].script[0].fixture", "no fixture named \"noSuchFixture\"");
+    free(text);
+
+    /* The same through `eso-mock check`'s function. */
+    char path[] = "/tmp/esomock-fixture-and-more-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("{\"name\":\"f\",\"bogus\":1,\"rules\":[{\"script\":[{\"action\":\"respond\","
+          "\"status\":200,\"fixture\":\"noSuchFixture\"}]}]}",
+          f);
+    fclose(f);
+    char *report_text = NULL;
+    size_t report_len = 0;
+    FILE *report = open_memstream(&report_text, &report_len);
+    const char *one[] = {path};
+    cr_assert_eq(esomock_check_scenario_files(one, 1, set->dir, report), ESOMOCK_SCENARIO_INVALID);
+    fclose(report);
+    cr_assert(strstr(report_text, "bogus") != NULL, "%s", report_text);
+    cr_assert(strstr(report_text, "noSuchFixture") != NULL, "%s", report_text);
+    free(report_text);
+    remove(path);
+    esomock__fixtures_free(set);
+}
+
+Test(scenario_parse, expect_calls_name_a_known_operation)
+{
+    struct esomock_scenario_errors errors;
+    parse_fails("{'name':'e','rules':[],'expect':{'calls':[{'operation':'getZones'},"
+                "{'operation':'noSuchOp'}]}}",
+                &errors);
+    cr_assert_eq(errors.total, 1, "only the unknown one");
+    assert_error(&errors, "expect.calls[1].operation", "unknown operation \"noSuchOp\"");
+}
+
+/* The mock's list of operations is the fixture set's: one fixture (or more) per operation. */
+Test(scenario_files, known_operations_match_the_fixtures)
+{
+    const char *dir = getenv("ESOMOCK_FIXTURES");
+    if (dir == NULL)
+        cr_skip_test("ESOMOCK_FIXTURES is not set");
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "open %s", dir);
+    size_t known = 0;
+    while (esomock__known_operations[known] != NULL)
+        known++;
+    cr_assert_eq(known, 39, "the reference lists 39 operations; the mock knows %zu", known);
+    bool *seen = calloc(known, sizeof(*seen));
+    cr_assert_not_null(seen);
+    struct dirent *ent;
+    for (ent = readdir(d); ent != NULL; ent = readdir(d)) {
+        const char *name = ent->d_name;
+        size_t len = strlen(name);
+        if (len < 6 || strcmp(name + len - 5, ".json") != 0)
+            continue;
+        /* getGuildById.3468.json and getGuildById.json both answer getGuildById. */
+        size_t op_len = strcspn(name, ".");
+        bool found = false;
+        for (size_t i = 0; i < known; i++) {
+            if (strlen(esomock__known_operations[i]) == op_len &&
+                strncmp(esomock__known_operations[i], name, op_len) == 0) {
+                seen[i] = found = true;
+                break;
+            }
+        }
+        cr_assert(found, "fixture %s answers an operation the mock's list lacks", name);
+    }
+    closedir(d);
+    for (size_t i = 0; i < known; i++)
+        cr_assert(seen[i], "no fixture answers %s", esomock__known_operations[i]);
+    free(seen);
 }
 
 static bool is_scenario_file(const char *name)

@@ -24,7 +24,8 @@ enum esomock_status {
     ESOMOCK_UNSUPPORTED = 9,      /* the feature is not available in this build */
 };
 
-/* Size of the buffers that receive an error message; messages are truncated to fit. */
+/* Size of the buffers that receive an error message; messages are cut to fit (the *_ex
+ * functions of scenario.h and server.h hand back whole ones). */
 #define ESOMOCK_ERROR_SIZE 512
 
 /**

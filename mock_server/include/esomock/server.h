@@ -69,6 +69,15 @@ ESOMOCK_API enum esomock_status esomock_server_start(const struct esomock_option
                                                      struct esomock_server **out, char *err);
 
 /**
+ * As esomock_server_start(), but the message is not cut to ESOMOCK_ERROR_SIZE: when
+ * opts->scenario_file is refused it lists every problem, one per line.
+ * @param errors  optional; on failure receives a malloc'd message the caller frees with
+ *                free() (NULL when out of memory); set to NULL on success.
+ */
+ESOMOCK_API enum esomock_status esomock_server_start_ex(const struct esomock_options *opts,
+                                                        struct esomock_server **out, char **errors);
+
+/**
  * Stop serving, release every connection (hung ones included) and free the server.
  * @param server  the handle to free; NULL is a no-op. Invalid after the call.
  */
