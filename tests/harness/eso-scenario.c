@@ -13,7 +13,8 @@
 static void usage(FILE *to)
 {
     fprintf(to,
-            "Usage: eso-scenario run [--time-scale F] [--json] [--quiet] [--fixtures DIR] FILE...\n"
+            "Usage: eso-scenario run [--time-scale F] [--json] [--quiet] [--fixtures DIR]\n"
+            "                        [--junit FILE] FILE...\n"
             "       eso-scenario check [--fixtures DIR] FILE...\n"
             "\n"
             "run    plays each scenario: an in-process eso-mock carries out its fault script,\n"
@@ -27,8 +28,11 @@ static void usage(FILE *to)
             "  --json           one JSON object per scenario (timeline, checks, verdict)\n"
             "  --quiet          only verdicts and failed checks\n"
             "  --fixtures DIR   eso-mock fixture directory (default: the built-in set)\n"
+            "  --junit FILE     also write JUnit XML to FILE, one testcase per scenario\n"
             "\n"
-            "Exit status: 0 when every scenario passed, 1 when one failed, 2 on a usage error.\n",
+            "schema.json (the format's JSON Schema) is skipped, with a note on stderr.\n"
+            "Exit status: 0 when every scenario passed, 1 when one failed, 2 on a usage error\n"
+            "or when no file given was a scenario.\n",
             ESO_RUN_DEFAULT_TIME_SCALE);
 }
 
@@ -37,6 +41,79 @@ static int usage_error(const char *message, const char *arg)
     fprintf(stderr, "eso-scenario: %s%s%s\nTry 'eso-scenario --help'.\n", message,
             arg != NULL ? ": " : "", arg != NULL ? arg : "");
     return 2;
+}
+
+/* Whether @p path is the format's JSON Schema, which lives among the scenarios. */
+static bool is_schema_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    return strcmp(base != NULL ? base + 1 : path, "schema.json") == 0;
+}
+
+/* Run @p files: the timelines (or JSON), then the table; JUnit XML to @p junit_path too. */
+static int run_files(const char *const *files, size_t count, const struct eso_run_options *opts,
+                     const char *junit_path)
+{
+    int rc = 2;
+    FILE *junit = NULL;
+    const char **ran_paths = calloc(count, sizeof(*ran_paths));
+    struct eso_run_report *reports = calloc(count, sizeof(*reports));
+    if (ran_paths == NULL || reports == NULL) {
+        fprintf(stderr, "eso-scenario: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    /* Open it first: a path that cannot be written is a usage error, found before the run. */
+    if (junit_path != NULL) {
+        junit = fopen(junit_path, "w");
+        if (junit == NULL) {
+            fprintf(stderr, "eso-scenario: cannot write %s: %s\n", junit_path, strerror(errno));
+            goto out;
+        }
+    }
+    size_t ran = 0, failed = 0;
+    double total_ms = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (is_schema_file(files[i])) {
+            /* So that running the whole folder does not fail on it. */
+            fprintf(stderr, "eso-scenario: skipped %s: the format's JSON Schema, not a scenario\n",
+                    files[i]);
+            continue;
+        }
+        failed += eso_scenario_run_file(files[i], opts, &reports[ran]) != 0;
+        ran_paths[ran] = files[i];
+        total_ms += reports[ran].wall_ms;
+        ran++;
+        if (!opts->json && !opts->quiet)
+            putchar('\n');
+    }
+    if (ran == 0) {
+        fprintf(stderr, "eso-scenario: no scenario was run (every file given was skipped)\n");
+        goto out;
+    }
+    if (!opts->json) {
+        printf("%-28s %-6s %7s %7s %9s  %s\n", "scenario", "result", "checks", "failed", "wall(s)",
+               "first difference");
+        for (size_t i = 0; i < ran; i++)
+            printf("%-28.28s %-6s %7zu %7zu %9.2f  %s\n", reports[i].name,
+                   reports[i].passed ? "PASS" : "FAIL", reports[i].checks, reports[i].failures,
+                   reports[i].wall_ms / 1000.0, reports[i].first_failure);
+        printf("%zu passed, %zu failed\n", ran - failed, failed);
+        printf("total wall time %.2f s\n", total_ms / 1000.0);
+    }
+    rc = failed == 0 ? 0 : 1;
+    if (junit != NULL && eso_run_write_junit(junit, "scenarios", ran_paths, reports, ran) != 0) {
+        fprintf(stderr, "eso-scenario: writing %s failed\n", junit_path);
+        rc = 2;
+    }
+out:
+    if (junit != NULL && fclose(junit) != 0 && rc != 2) {
+        fprintf(stderr, "eso-scenario: writing %s failed: %s\n", junit_path, strerror(errno));
+        rc = 2;
+    }
+    free(reports);
+    free(ran_paths);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -57,10 +134,12 @@ int main(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"fixtures", required_argument, NULL, 'f'},
+        {"junit", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct eso_run_options opts = {.out = stdout};
+    const char *junit_path = NULL;
     int c;
     optind = 2;
     opterr = 0;
@@ -84,6 +163,9 @@ int main(int argc, char **argv)
         case 'f':
             opts.fixtures_dir = optarg;
             break;
+        case 'u':
+            junit_path = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -96,6 +178,8 @@ int main(int argc, char **argv)
     size_t count = (size_t)(argc - optind);
     const char *const *files = (const char *const *)argv + optind;
 
+    if (junit_path != NULL && !run)
+        return usage_error("--junit is for run", NULL);
     if (!run) {
         size_t checked = 0;
         enum esomock_status rc =
@@ -104,39 +188,5 @@ int main(int argc, char **argv)
             printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
         return rc == ESOMOCK_OK ? 0 : 1;
     }
-
-    struct eso_run_report *reports = calloc(count, sizeof(*reports));
-    if (reports == NULL)
-        return 1;
-    size_t failed = 0;
-    double total_ms = 0;
-    for (size_t i = 0; i < count; i++) {
-        const char *base = strrchr(files[i], '/');
-        if (strcmp(base != NULL ? base + 1 : files[i], "schema.json") == 0) {
-            /* The format's JSON Schema lives among the scenarios: running the folder skips it. */
-            reports[i].checks = SIZE_MAX; /* marks "not run" for the table */
-            continue;
-        }
-        failed += eso_scenario_run_file(files[i], &opts, &reports[i]) != 0;
-        total_ms += reports[i].wall_ms;
-        if (!opts.json && !opts.quiet)
-            putchar('\n');
-    }
-    if (!opts.json) {
-        printf("%-28s %-6s %7s %7s %9s  %s\n", "scenario", "result", "checks", "failed", "wall(s)",
-               "first difference");
-        size_t ran = 0;
-        for (size_t i = 0; i < count; i++) {
-            if (reports[i].checks == SIZE_MAX)
-                continue;
-            ran++;
-            printf("%-28.28s %-6s %7zu %7zu %9.2f  %s\n", reports[i].name,
-                   reports[i].passed ? "PASS" : "FAIL", reports[i].checks, reports[i].failures,
-                   reports[i].wall_ms / 1000.0, reports[i].first_failure);
-        }
-        printf("%zu passed, %zu failed\n", ran - failed, failed);
-        printf("total wall time %.2f s\n", total_ms / 1000.0);
-    }
-    free(reports);
-    return failed == 0 ? 0 : 1;
+    return run_files(files, count, &opts, junit_path);
 }

@@ -28,7 +28,7 @@ TestSuite(targeted, .fini = stop, .timeout = 120);
 
 struct worker {
     struct eso_client *client;
-    unsigned ok, breaker_open, other;
+    unsigned ok, breaker_open, unauthorized, other;
 };
 
 static void *hammer(void *arg)
@@ -41,6 +41,8 @@ static void *hammer(void *arg)
             w->ok++;
         else if (rc == ESO_BREAKER_OPEN)
             w->breaker_open++;
+        else if (rc == ESO_UNAUTHORIZED || res.http_status == 401)
+            w->unauthorized++;
         else
             w->other++;
         eso_result_finish(&res);
@@ -138,33 +140,66 @@ Test(targeted, retry_budget_caps_retries_in_a_sustained_outage)
 
 Test(targeted, token_refresh_under_load)
 {
-    /* Tokens live 2 scenario seconds (40 ms at 0.02): 8 threads keep calling; every call
-     * must succeed through expiry and refresh, and tokens are fetched far fewer times
-     * than calls are made. */
+    /* Tokens live 1 scenario second and the client renews them half-way (the margin is capped
+     * at half the lifetime); pacing spaces the 200 calls of 8 threads 20 ms apart, so they span
+     * about 4 s: eight or so lifetimes. The threads must share each refresh (one fetch in
+     * flight at a time), and no 401 of the strict server may reach a caller. */
     struct eso_options client = {
         .max_attempts = 3,
         .initial_delay_ms = 10,
         .breaker_disabled = true,
         .timeout_ms = 2000,
         .token_refresh_margin_ms = 500,
+        .min_interval_ms = 20,
     };
     fx = eso_fixture_start(&(struct eso_fixture_options){
         .scenario_json = "{\"name\":\"short-tokens\",\"settings\":{\"strict_auth\":true,"
-                         "\"token_ttl_s\":2},\"rules\":[]}",
-        .time_scale = test_scale(0.02),
+                         "\"token_ttl_s\":1},\"rules\":[]}",
+        .time_scale = test_scale(0.05),
         .client = &client});
     struct worker workers[THREADS];
     run_workers(workers);
-    unsigned ok = 0;
-    for (int i = 0; i < THREADS; i++)
+    unsigned ok = 0, unauthorized = 0;
+    for (int i = 0; i < THREADS; i++) {
         ok += workers[i].ok;
+        unauthorized += workers[i].unauthorized;
+    }
+    cr_assert_eq(unauthorized, 0, "%u calls ended in a 401", unauthorized);
     cr_assert_eq(ok, THREADS * CALLS_PER_THREAD, "every call succeeded through token expiry");
+
+    /* What the server saw: the API calls' span in scenario time, and the token requests. */
+    size_t n = 0, token_requests = 0;
+    double first_ms = -1, last_ms = 0;
+    struct esomock_journal_entry *e = NULL; /* the fixture's helper leaves token requests out */
+    cr_assert_eq(esomock_server_journal(eso_fixture_server(fx), NULL, &e, &n), ESOMOCK_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(e[i].path, "/oauth/token") == 0) {
+            token_requests++;
+        } else {
+            first_ms = first_ms < 0 ? e[i].t_ms : first_ms;
+            last_ms = e[i].t_ms;
+        }
+    }
+    free(e);
+    cr_assert_eq(esomock_server_journal_dropped(eso_fixture_server(fx)), 0, "journal complete");
     struct eso_counters counters;
     eso_client_counters(eso_fixture_client(fx), &counters);
-    cr_assert_geq(counters.token_fetches, 1);
-    cr_assert_lt(counters.token_fetches, THREADS * CALLS_PER_THREAD / 2,
-                 "tokens are cached and shared (%llu fetches)",
-                 (unsigned long long)counters.token_fetches);
+    unsigned long long fetches = counters.token_fetches;
+    cr_assert_eq(token_requests, fetches, "the server saw %zu token requests, the client %llu",
+                 token_requests, fetches);
+
+    double span_ms = (last_ms - first_ms) / eso_fixture_time_scale(fx); /* t_ms is real time */
+    cr_assert_geq(span_ms, 199 * 20 * 0.9, "pacing spread the calls (%.0f scenario ms)", span_ms);
+    cr_assert_geq(fetches, 3, "tokens were refreshed as they aged (%llu fetches in %.0f ms)",
+                  fetches, span_ms);
+    cr_log_info("%llu token fetches, %llu invalidations over %.0f scenario ms", fetches,
+                (unsigned long long)counters.token_invalidations, span_ms);
+    /* One fetch per half-lifetime (500 ms), plus one after each 401 the client absorbed; 50%
+     * slack for scheduling. A refresh per thread would be 8 times that. */
+    double bound = 1.5 * span_ms / 500 + 2 + (double)counters.token_invalidations;
+    cr_assert_leq((double)fetches, bound,
+                  "%llu fetches in %.0f scenario ms (%llu after a 401): threads share a refresh",
+                  fetches, span_ms, (unsigned long long)counters.token_invalidations);
 }
 
 Test(targeted, fallback_cache_serves_through_an_outage)

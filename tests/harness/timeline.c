@@ -106,6 +106,10 @@ static bool row_text(const struct eso_timeline_input *in, size_t i, char *server
     case ESO_EV_TOKEN_INVALIDATED:
         snprintf(client, csize, "token dropped after 401; refreshing once");
         return true;
+    case ESO_EV_PACING_REFRESH:
+        snprintf(client, csize, "pacing: rate limit data refreshed: %s (%s)",
+                 eso_status_name(ev->status), ev->reason);
+        return true;
     case ESO_EV_CALL_START:
     case ESO_EV_ATTEMPT_START:
     case ESO_EV_RETRY_SCHEDULED:

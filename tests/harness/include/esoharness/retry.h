@@ -15,8 +15,10 @@
  * The arguments after the policy are Criterion's Test() arguments, unchanged.
  *
  * Policy for ESO_TEST: ESO_TEST_RETRY_DEFAULT(...) in one file of the test
- * binary, else 4 attempts (1 + 3 reruns), 2000 ms apart, backoff 1.0 — the
- * Python client's integration tests. The environment variable ESO_TEST_RETRY
+ * binary (it is per binary: other binaries keep theirs), else 4 attempts
+ * (1 + 3 reruns), 2000 ms apart, backoff 1.0 — the Python client's integration
+ * tests. A plain Criterion Test() is never retried: neither the default nor
+ * ESO_TEST_RETRY applies to it. The environment variable ESO_TEST_RETRY
  * overrides every marker's policy for a whole CI run: "off" (no retries),
  * "N" (attempts), "N,DELAY_MS" or "N,DELAY_MS,BACKOFF"; the fields it leaves
  * out keep the marker's values; set but empty counts as unset. A value that

@@ -51,6 +51,18 @@ struct eso_run_report {
 int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
                           struct eso_run_report *report);
 
+/**
+ * Write JUnit XML for a run: one <testcase> per report, named after the scenario
+ * (its path when it did not load), with a <failure> naming the first difference.
+ * @param out      where to write; not closed.
+ * @param suite    the testsuite and classname; NULL = "scenarios".
+ * @param paths    the scenario file of each report. Borrowed.
+ * @param reports  @p count reports filled by eso_scenario_run_file(). Borrowed.
+ * @return 0, or -1 on a bad argument or a write error.
+ */
+int eso_run_write_junit(FILE *out, const char *suite, const char *const *paths,
+                        const struct eso_run_report *reports, size_t count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,158 @@
+/*
+ * eso-scenario as CI runs it: JUnit XML with one testcase per scenario, named
+ * after it, and a loud exit when no file given was a scenario.
+ */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "http_helper.h"
+
+extern char **environ;
+
+static char dir[] = "/tmp/eso-scenario-cli-XXXXXX";
+
+static void make_dir(void)
+{
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp");
+}
+
+/* The files a test may have made, then the directory. */
+static void remove_dir(void)
+{
+    static const char *const files[] = {"fails.json", "broken.json", "report.xml", "output.txt"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        unlink(path); /* not every test makes every file */
+    }
+    rmdir(dir);
+}
+
+TestSuite(eso_scenario_cli, .init = make_dir, .fini = remove_dir, .timeout = 60);
+
+/* Path of @p name in the test's directory. */
+static const char *in_dir(const char *name, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", dir, name);
+    return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* Run eso-scenario with @p args (NULL-terminated, after the program), stdout and stderr into
+ * @p output_path; its exit status. */
+static int run_eso_scenario(const char *const *args, const char *output_path)
+{
+    const char *bin = getenv("ESO_SCENARIO_BIN");
+    if (bin == NULL || bin[0] == '\0')
+        bin = ESO_SCENARIO_DEFAULT;
+    char *argv[16] = {(char *)bin};
+    size_t n = 1;
+    for (; args[n - 1] != NULL && n < 15; n++)
+        argv[n] = (char *)args[n - 1];
+    argv[n] = NULL;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, output_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    pid_t pid;
+    int rc = posix_spawn(&pid, bin, &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    cr_assert_eq(rc, 0, "cannot start %s: %s", bin, strerror(rc));
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "eso-scenario died (status %d)", status);
+    return WEXITSTATUS(status);
+}
+
+/* Occurrences of @p needle in @p text. */
+static size_t count_of(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(text, needle); p != NULL; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* connection-reset.json's script, with an expectation that cannot hold (5 attempts, not 2). */
+static const char failing_scenario[] =
+    "{\"name\":\"fails-on-purpose\",\"rules\":[{\"match\":{\"path\":\"/api/v2/client\"},"
+    "\"script\":[{\"action\":\"reset\",\"times\":1,\"repeat\":false}]}],"
+    "\"expect\":{\"client\":{\"max_attempts\":3,\"initial_delay_ms\":200,\"jitter\":\"none\","
+    "\"bearer_token\":\"t\"},\"calls\":[{\"operation\":\"getZones\",\"expect\":{\"outcome\":\"ok\","
+    "\"attempts\":5}}]}}";
+
+/* Not a valid scenario: its error message quotes the name, which XML must escape. */
+static const char broken_scenario[] = "{\"name\":\"<&>\",\"rules\":[]}";
+
+Test(eso_scenario_cli, junit_names_each_scenario_and_its_failure)
+{
+    char bad[512], broken[512], good[512], xml_path[512], output[512];
+    in_dir("fails.json", bad, sizeof(bad));
+    in_dir("broken.json", broken, sizeof(broken));
+    in_dir("report.xml", xml_path, sizeof(xml_path));
+    in_dir("output.txt", output, sizeof(output));
+    snprintf(good, sizeof(good), "%s/connection-reset.json", getenv("ESO_SCENARIOS_DIR"));
+    write_file(bad, failing_scenario);
+    write_file(broken, broken_scenario);
+
+    const char *const args[] = {"run", "--quiet", "--junit", xml_path, good, bad, broken, NULL};
+    int rc = run_eso_scenario(args, output);
+    char *out = read_text_file(output);
+    cr_assert_eq(rc, 1, "scenarios failed: exit 1, got %d\n%s", rc, out);
+    free(out);
+
+    char *xml = read_text_file(xml_path);
+    cr_assert_not_null(xml, "no JUnit file at %s", xml_path);
+    cr_assert_eq(strncmp(xml, "<?xml", 5), 0, "an XML declaration first: %.80s", xml);
+    cr_assert_not_null(strstr(xml, "tests=\"3\" failures=\"2\""), "totals: %s", xml);
+    cr_assert_eq(count_of(xml, "<testcase "), 3, "one testcase per scenario: %s", xml);
+    cr_assert_eq(count_of(xml, "<failure "), 2, "one failure per failed scenario: %s", xml);
+
+    /* Each testcase is named after its scenario, and only the failed ones carry a failure. */
+    const char *passed = strstr(xml, "name=\"connection-reset\"");
+    const char *failed = strstr(xml, "name=\"fails-on-purpose\"");
+    cr_assert(passed != NULL && failed != NULL, "named after the scenarios: %s", xml);
+    const char *tag_end = strchr(passed, '>');
+    cr_assert(tag_end != NULL && tag_end[-1] == '/', "the passed scenario's testcase is empty: %s",
+              passed);
+    const char *failure = strstr(failed, "<failure ");
+    cr_assert(failure != NULL && failure < strstr(failed, "</testcase>"),
+              "the failed scenario has the failure: %s", failed);
+    cr_assert_not_null(strstr(failure, "attempts expected 5, got 2"), "says what differed: %s",
+                       failure);
+    cr_assert_not_null(strstr(xml, "&quot;&lt;&amp;&gt;&quot;"),
+                       "the broken file's error, escaped: %s", xml);
+    cr_assert_null(strstr(xml, "\"<&>\""), "nothing unescaped: %s", xml);
+    cr_assert_not_null(strstr(xml, "</testsuites>"), "the document is complete");
+    free(xml);
+}
+
+Test(eso_scenario_cli, schema_alone_is_skipped_and_fails_the_run)
+{
+    char schema[512], output[512];
+    snprintf(schema, sizeof(schema), "%s/schema.json", getenv("ESO_SCENARIOS_DIR"));
+    in_dir("output.txt", output, sizeof(output));
+    const char *const args[] = {"run", schema, NULL};
+    int rc = run_eso_scenario(args, output);
+    char *out = read_text_file(output);
+    cr_assert_not_null(out);
+    cr_assert_eq(rc, 2, "nothing was run: exit 2, got %d\n%s", rc, out);
+    cr_assert_not_null(strstr(out, "skipped"), "says the file was skipped: %s", out);
+    cr_assert_not_null(strstr(out, "no scenario was run"), "says nothing ran: %s", out);
+    cr_assert_null(strstr(out, "0 passed, 0 failed"), "no empty table: %s", out);
+    free(out);
+}
