@@ -4,10 +4,18 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdlib.h>
 
 #include <esomock/server.h>
 
 #include "http_helper.h"
+
+/* Set by meson's valgrind test setup: memcheck runs everything 20-50 times slower. */
+static inline bool under_valgrind(void)
+{
+    return getenv("ESO_UNDER_VALGRIND") != NULL;
+}
 
 /* Start a server with @p opts (NULL = defaults) or fail the test with the server's message. */
 static inline struct esomock_server *start_server(const struct esomock_options *opts)
