@@ -263,7 +263,9 @@ static void decide(struct eso__call *call, uint64_t now, const struct eso__verdi
 
     /* Only the clipped total timer firing at the deadline means "deadline"; a read or
      * connect timer firing earlier is an ordinary timeout (1 ms covers ms rounding). */
-    if (v->timeout && call->deadline_clipped && eso__sat_add(now, 1000000u) >= call->deadline_ns) {
+    bool at_deadline = eso__sat_add(now, 1000000u) >= call->deadline_ns;
+    if (at_deadline && ((v->timeout && call->deadline_clipped) || v->status == ESO_POOL_TIMEOUT)) {
+        /* The pool wait is cut to the time left too: ending there is the deadline's doing. */
         give_up(call, now, ESO_DEADLINE_EXCEEDED, "deadline");
         return;
     }
@@ -357,9 +359,10 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
     req->write_timeout_ns = min_u64(c->write_timeout_ns, left);
     call->deadline_clipped = left < c->timeout_ns;
     req->deadline_left_ns = left;
-    /* A call that may not retry (or must not: a mutation) gets a new connection, so
-     * libcurl cannot resend it unseen on a reused one that died. */
-    req->fresh_connect = !call->idempotent || max_tries(call) <= 1;
+    /* An attempt that may not be followed by another (no retry left, or a mutation) gets a
+     * new connection, so libcurl cannot resend it on a reused one that died: the requests
+     * on the wire never exceed max_attempts. */
+    req->fresh_connect = !call->idempotent || call->tries + 1 >= max_tries(call);
     req->operation = call->operation;
     req->attempt = call->res->attempts + 1;
 
@@ -483,6 +486,14 @@ enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
         case ESO__CALL_PACED:
             if (now < call->wake_ns)
                 return ESO__STEP_WAIT;
+            if (now >= call->deadline_ns) {
+                /* A pacing slot at the deadline (or a late wake-up) leaves no time: an
+                 * attempt now would run with every timer at 0, which libcurl reads as none. */
+                if (call->res->cause == ESO_OK)
+                    snprintf(call->res->detail, sizeof call->res->detail, "deadline passed");
+                give_up(call, now, ESO_DEADLINE_EXCEEDED, "deadline");
+                continue;
+            }
             if (prepare_attempt(call, now))
                 return ESO__STEP_ATTEMPT;
             continue;

@@ -113,30 +113,33 @@ static bool has_phrase(const char *hay, const char *phrase)
     for (const char *p = hay; *p != '\0'; p++) {
         if (strncasecmp(p, phrase, n) != 0)
             continue;
-        if ((p == hay || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
-            return true;
+        if (p != hay && isalnum((unsigned char)p[-1]))
+            continue;
+        /* The phrase's own inflections count: "rate limits", "rate limited", "rate limiting". */
+        const char *end = p + n;
+        static const char *const suffixes[] = {"ing", "es", "ed", "s", "d", ""};
+        for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+            size_t k = strlen(suffixes[i]);
+            if (strncasecmp(end, suffixes[i], k) == 0 && !isalnum((unsigned char)end[k]))
+                return true;
+        }
     }
     return false;
 }
 
 /*
- * Whole phrases only: a bare word such as "timeout" also names arguments and fields
- * ("Unknown argument \"timeout\""), so it says nothing about the server.
+ * Whole phrases only (with their inflections): a bare word such as "timeout" also names
+ * arguments and fields ("Argument timeout must be positive"), so it says nothing about
+ * the server; "query timeout" does.
  */
 static const char *const transient_phrases[] = {
-    "rate limit",
-    "rate limited",
-    "rate limit exceeded",
-    "rate-limited",
-    "too many requests",
-    "throttled",
-    "internal server error",
-    "internal error",
-    "timed out",
-    "temporarily unavailable",
-    "service unavailable",
-    "try again",
-    "try again later",
+    "rate limit",          "rate-limit",
+    "too many requests",   "throttle",
+    "throttling",          "internal server error",
+    "internal error",      "timed out",
+    "query timeout",       "request timeout",
+    "gateway timeout",     "temporarily unavailable",
+    "service unavailable", "try again",
 };
 static const char *const transient_codes[] = {
     "RATE_LIMITED",   "TOO_MANY_REQUESTS",   "THROTTLED", "INTERNAL_SERVER_ERROR",
@@ -174,11 +177,10 @@ static bool is_rate_limit(const cJSON *error)
 {
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
     const char *code = ext_string(error, "code");
-    if (cJSON_IsString(msg) && (has_phrase(msg->valuestring, "rate limit") ||
-                                has_phrase(msg->valuestring, "rate limited") ||
-                                has_phrase(msg->valuestring, "rate-limited") ||
-                                has_phrase(msg->valuestring, "too many requests") ||
-                                has_phrase(msg->valuestring, "throttled")))
+    if (cJSON_IsString(msg) &&
+        (has_phrase(msg->valuestring, "rate limit") || has_phrase(msg->valuestring, "rate-limit") ||
+         has_phrase(msg->valuestring, "too many requests") ||
+         has_phrase(msg->valuestring, "throttle") || has_phrase(msg->valuestring, "throttling")))
         return true;
     return code != NULL &&
            (strcasecmp(code, "RATE_LIMITED") == 0 || strcasecmp(code, "TOO_MANY_REQUESTS") == 0 ||

@@ -82,9 +82,11 @@ void eso__redact(char *buf, size_t size, const char *secret)
     }
 }
 
-/* A credential after "Bearer "/"Basic ": b64token characters, optional '=' padding, and
- * shaped like one (long, or not a plain word) so prose such as "a bearer token" stays. */
-static bool token_shaped(const char *s, size_t n)
+/* A credential after "Bearer "/"Basic ": the length of its b64token characters and
+ * optional '=' padding at @p s (at most @p n), or 0 when it is not shaped like one (short
+ * and a plain word), so prose such as "a bearer token" stays. Whatever follows the token
+ * (a bracket, '&', '>'...) ends it rather than hiding it. */
+static size_t token_length(const char *s, size_t n)
 {
     size_t i = 0;
     bool plain_word = true;
@@ -94,12 +96,12 @@ static bool token_shaped(const char *s, size_t n)
         i++;
     }
     if (i == 0)
-        return false;
+        return 0;
     while (i < n && s[i] == '=') {
         plain_word = false;
         i++;
     }
-    return i == n && (n >= ESO__REDACT_ANYWHERE_LEN || !plain_word);
+    return i >= ESO__REDACT_ANYWHERE_LEN || !plain_word ? i : 0;
 }
 
 void eso__redact_schemes(char *buf, size_t size)
@@ -112,8 +114,8 @@ void eso__redact_schemes(char *buf, size_t size)
                 (pos > 0 && isalnum((unsigned char)buf[pos - 1])))
                 continue;
             char *cred = buf + pos + plen;
-            size_t n = strcspn(cred, " \t\r\n\",';)");
-            if (n == 0 || !token_shaped(cred, n) || strncmp(cred, "[redacted]", 10) == 0)
+            size_t n = token_length(cred, strcspn(cred, " \t\r\n\",';)"));
+            if (n == 0 || strncmp(cred, "[redacted]", 10) == 0)
                 continue;
             char secret[512];
             snprintf(secret, sizeof secret, "%.*s", (int)n, cred);

@@ -90,7 +90,9 @@ void eso__pacing_observe(struct eso__pacing *p, uint64_t now, double limit_per_h
 bool eso__pacing_refresh_begin(struct eso__pacing *p, uint64_t now, uint64_t max_age_ns)
 {
     pthread_mutex_lock(&p->lock);
-    bool stale = !p->have_points || now - p->observed_at_ns > max_age_ns;
+    /* @p now was read before the lock: another thread may have observed since (later). */
+    bool stale =
+        !p->have_points || (now > p->observed_at_ns && now - p->observed_at_ns > max_age_ns);
     bool go = p->points_aware && stale && !p->refreshing && now >= p->refresh_not_before_ns;
     if (go)
         p->refreshing = true;

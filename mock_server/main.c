@@ -133,8 +133,8 @@ static void fit_open_file_limit(unsigned max_connections)
     if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur >= want)
         return;
     fprintf(stderr,
-            "eso-mock: warning: --max-connections %u needs about %llu open files; the limit is "
-            "%llu (raise it with ulimit -n)\n",
+            "eso-mock: warning: %u connections (--max-connections) need about %llu open files; "
+            "the limit is %llu (raise it with ulimit -n)\n",
             max_connections, (unsigned long long)want, (unsigned long long)lim.rlim_cur);
 }
 
@@ -346,8 +346,8 @@ int main(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (opts.watch_scenario && opts.scenario_file == NULL)
         return usage_error("--watch needs --scenario FILE");
-    if (opts.max_connections != 0)
-        fit_open_file_limit(opts.max_connections);
+    /* The default 4096 too: a common soft limit of 1024 would cap it near 1000 unseen. */
+    fit_open_file_limit(opts.max_connections != 0 ? opts.max_connections : 4096u);
 
     FILE *log = NULL;
     if (strcmp(log_path, "-") == 0) {

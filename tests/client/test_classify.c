@@ -185,6 +185,12 @@ Test(classify, validation_errors_are_permanent)
         "{\"errors\":[{\"message\":\"The request timed out\"}]}",
         "{\"errors\":[{\"message\":\"Please try again later.\"}]}",
         "{\"errors\":[{\"message\":\"Rate-limited: slow down\"}]}",
+        /* Inflections and the timeouts that name what timed out (review). */
+        "{\"errors\":[{\"message\":\"Rate limits exceeded\"}]}",
+        "{\"errors\":[{\"message\":\"Rate limiting in effect\"}]}",
+        "{\"errors\":[{\"message\":\"Throttling requests\"}]}",
+        "{\"errors\":[{\"message\":\"Query timeout after 30s\"}]}",
+        "{\"errors\":[{\"message\":\"Gateway Timeout\"}]}",
         "{\"errors\":[{\"message\":\"x\",\"extensions\":{\"code\":\"TIMEOUT\","
         "\"category\":\"internal\"}}]}",
     };

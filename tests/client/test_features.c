@@ -334,6 +334,19 @@ Test(pacing, min_interval_spaces_requests)
     cr_assert_eq(recorder_count(&env.rec, ESO_EV_PACING_WAIT), 2, "two pacing waits");
 }
 
+/* Review: a slot exactly at the deadline used to start an attempt with every timer at 0,
+ * which libcurl reads as "no timeout". */
+Test(pacing, a_slot_at_the_deadline_gives_up_without_an_attempt)
+{
+    env.opts.min_interval_ms = 500;
+    env.opts.deadline_ms = 500;
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "the first call goes at once");
+    cr_assert_eq(guild(1), ESO_DEADLINE_EXCEEDED, "the next slot is the deadline itself");
+    cr_assert_eq(env.transport.calls, 1, "no request was sent for it");
+    cr_assert_eq(res.attempts, 0, "no attempt");
+}
+
 Test(pacing, points_aware_spreads_what_is_left)
 {
     struct eso__pacing p;
@@ -591,6 +604,11 @@ Test(auth, own_messages_survive_the_scrubber)
     eso__redact_schemes(buf, sizeof buf);
     cr_assert_str_eq(buf, "use a Bearer token; got Bearer [redacted] and bearer [redacted]", "%s",
                      buf);
+    /* A token the client no longer holds, ended by a character no token has (review). */
+    char echo[128] = "[Bearer eyJhbGciOi.eyJzdWIi.sig-x_y] {Bearer k9sQmVhcmVy}&x=<Basic Zm9v==>";
+    eso__redact_schemes(echo, sizeof echo);
+    cr_assert_str_eq(echo, "[Bearer [redacted]] {Bearer [redacted]}&x=<Basic [redacted]>", "%s",
+                     echo);
 }
 
 /* Independent of the library's decoder: well-formed UTF-8 (RFC 3629). */

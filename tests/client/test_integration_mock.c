@@ -686,7 +686,7 @@ Test(mock, points_refresh_in_an_outage_stays_bounded)
     opts.initial_delay_ms = 500;  /* 10 ms */
     opts.breaker_disabled = true; /* an open breaker would hide the refresh's behaviour */
     if (!under_valgrind())
-        opts.deadline_ms = 10000; /* 200 ms */
+        opts.deadline_ms = 25000; /* 500 ms: room for a loaded machine's slow calls */
     create();
     double deadline_ms = opts.deadline_ms * SCALE;
     for (int i = 0; i < 3; i++) {
@@ -694,7 +694,7 @@ Test(mock, points_refresh_in_an_outage_stays_bounded)
         cr_assert_eq(guild(), ESO_SERVER_ERROR, "call %d: the outage", i);
         size_t sent = count_path("/api/v2/client") - before;
         cr_assert(sent <= (i == 0 ? 3u : 2u), "call %d: %zu requests (refresh only once)", i, sent);
-        cr_assert(res.elapsed_ms <= deadline_ms + 5.0, "call %d within its deadline: %.1f ms", i,
+        cr_assert(res.elapsed_ms <= deadline_ms + 20.0, "call %d within its deadline: %.1f ms", i,
                   res.elapsed_ms);
     }
     cr_assert_eq(count_path("/api/v2/client"), 7, "1 refresh + 3 x 2 attempts");
@@ -722,17 +722,16 @@ Test(mock, points_aware_pacing_spreads_the_mock_budget)
     cr_assert_eq(n, 5, "getRateLimitData, then the four calls");
     cr_assert_str_eq(e[0].operation, "getRateLimitData", "learnt the budget first");
     /* Unpaced, the calls would arrive well under 1 ms apart. The slots are ~2.9 scenario
-     * s (57 ms real) apart; the server stamps arrivals from its own threads, which a
-     * loaded machine (or memcheck) may run late, hence the lower tolerance. */
+     * s (57 ms real) apart. The server stamps arrivals from its own threads, which a
+     * loaded machine may run late: one late stamp shortens the next gap, so the span of
+     * the three gaps is what is checked. Under memcheck each call takes a good part of
+     * the period, so pacing (rightly) spreads what is left over less time: only the
+     * budget is checked there. */
     double interval = 100.0 / 35.0 * 1000 * SCALE;
-    double tolerance = 15.0;
-    /* Under memcheck each call takes a good part of the period, so pacing (rightly)
-     * spreads what is left over less time: only the budget is checked there. */
-    for (size_t i = 2; i < n && !under_valgrind(); i++) {
-        double gap = e[i].t_ms - e[i - 1].t_ms;
-        cr_assert(gap >= interval - tolerance, "gap %zu is %.1f ms, want about %.1f: paced", i, gap,
-                  interval);
-    }
+    double span = e[n - 1].t_ms - e[1].t_ms;
+    if (!under_valgrind())
+        cr_assert(span >= 3 * interval - 15.0, "4 calls over %.1f ms, want about %.1f: paced", span,
+                  3 * interval);
     free(e);
 }
 

@@ -222,7 +222,7 @@ Test(abuse, slowloris_clients_do_not_starve_others)
         nanosleep(&(struct timespec){.tv_nsec = PACE_MS * 1000000L}, NULL);
     }
     double trickled_ms = now_ms() - started;
-    checker_stop(&c, "slowloris", 10);
+    checker_stop(&c, "slowloris", 3);
     cr_assert_geq(trickled_ms, BYTES * PACE_MS, "the trickle lasted %.0f ms", trickled_ms);
     for (int i = 0; i < SLOW; i++)
         close(fds[i]);
