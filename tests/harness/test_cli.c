@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include "http_helper.h"
+#include "timeline_private.h"
 
 extern char **environ;
 
@@ -155,4 +156,50 @@ Test(eso_scenario_cli, schema_alone_is_skipped_and_fails_the_run)
     cr_assert_not_null(strstr(out, "no scenario was run"), "says nothing ran: %s", out);
     cr_assert_null(strstr(out, "0 passed, 0 failed"), "no empty table: %s", out);
     free(out);
+}
+
+/* libcurl's own resend repeats the X-Attempt of the attempt before it; the client counts
+ * it as the next attempt. The timeline must still show what the server did to it. */
+Test(timeline, a_libcurl_resend_joins_the_second_entry_of_its_attempt)
+{
+    struct eso_fixture_event events[2] = {
+        {.kind = ESO_EV_ATTEMPT_END,
+         .call_id = 1,
+         .attempt = 1,
+         .status = ESO_CONNECTION_DROPPED,
+         .at_ms = 1},
+        {.kind = ESO_EV_ATTEMPT_END,
+         .call_id = 1,
+         .attempt = 2,
+         .status = ESO_OK,
+         .http_status = 200,
+         .at_ms = 2},
+    };
+    struct esomock_journal_entry journal[2] = {
+        {.seq = 1, .request_id = "run-1", .attempt = 1, .action = "drop"},
+        {.seq = 2, .request_id = "run-1", .attempt = 1, .action = "pass", .status = 200},
+    };
+    struct eso_call_label label = {.call_id = 1, .label = "call 1 getZones"};
+    struct eso_timeline_input in = {
+        .name = "resend",
+        .description = "",
+        .path = "resend.json",
+        .time_scale = 1,
+        .events = events,
+        .event_count = 2,
+        .journal = journal,
+        .journal_count = 2,
+        .labels = &label,
+        .label_count = 1,
+        .passed = true,
+    };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert_not_null(out, "open_memstream");
+    eso__timeline_print_text(out, &in, false);
+    fclose(out);
+    cr_assert(strstr(text, "drop") != NULL, "attempt 1 shows the drop:\n%s", text);
+    cr_assert(strstr(text, "pass 200") != NULL, "the resend shows the server's 200:\n%s", text);
+    free(text);
 }

@@ -14,19 +14,33 @@ static const char *label_of(const struct eso_timeline_input *in, unsigned long l
     return "";
 }
 
-/* The journal entry for attempt @p attempt of client call @p call_id, or NULL. */
-static const struct esomock_journal_entry *server_side(const struct eso_timeline_input *in,
-                                                       unsigned long long call_id, unsigned attempt)
+/* The @p nth (1-based) journal entry of client call @p call_id sent with X-Attempt
+ * @p attempt, or NULL. */
+static const struct esomock_journal_entry *nth_with_attempt(const struct eso_timeline_input *in,
+                                                            unsigned long long call_id,
+                                                            unsigned attempt, unsigned nth)
 {
     for (size_t i = 0; i < in->journal_count; i++) {
         const struct esomock_journal_entry *e = &in->journal[i];
         const char *dash = strrchr(e->request_id, '-');
         if (dash == NULL || (unsigned)e->attempt != attempt)
             continue;
-        if (strtoull(dash + 1, NULL, 10) == call_id)
+        if (strtoull(dash + 1, NULL, 10) == call_id && --nth == 0)
             return e;
     }
     return NULL;
+}
+
+/* The journal entry for attempt @p attempt of client call @p call_id, or NULL. libcurl's
+ * own resend repeats the bytes of the attempt before it, X-Attempt included, while the
+ * client counts it as the next attempt: it is the second entry with the earlier number. */
+static const struct esomock_journal_entry *server_side(const struct eso_timeline_input *in,
+                                                       unsigned long long call_id, unsigned attempt)
+{
+    const struct esomock_journal_entry *e = nth_with_attempt(in, call_id, attempt, 1);
+    if (e == NULL && attempt > 1)
+        e = nth_with_attempt(in, call_id, attempt - 1, 2);
+    return e;
 }
 
 static void describe_fault(const struct esomock_journal_entry *e, char *buf, size_t size)
