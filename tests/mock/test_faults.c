@@ -508,20 +508,25 @@ Test(faults, blackhole_port_times_out_connects)
     cr_assert_eq(rc, CURLE_OPERATION_TIMEDOUT, "curl %d", rc);
 }
 
+/* A getZones call whose body is exactly 256 bytes (padded), for slow_read's chunks. */
+static void post_256_byte_get_zones(struct http_result *res)
+{
+    char body[300];
+    int n = snprintf(body, sizeof(body), "{\"query\":\"query getZones { x }\",\"pad\":\"");
+    memset(body + n, 'x', 256 - (size_t)n - 2);
+    memcpy(body + 254, "\"}", 3);
+    static const char *const headers[] = {"Authorization: Bearer t", NULL};
+    http_perform(&(struct http_request){.url = graphql_url, .body = body, .headers = headers}, res);
+}
+
 Test(faults, slow_read_delays_reading_the_body)
 {
     /* 256 bytes read 64 at a time, 30 ms apart: at least 3 pauses before the answer. */
     start_with("{\"name\":\"t\",\"rules\":[{\"match\":{\"path\":\"/api/v2/client\"},\"script\":["
                "{\"action\":\"slow_read\",\"chunk_bytes\":64,\"interval_ms\":30}]}]}",
                NULL);
-    char body[300];
-    int n = snprintf(body, sizeof(body), "{\"query\":\"query getZones { x }\",\"pad\":\"");
-    memset(body + n, 'x', 256 - (size_t)n - 2);
-    memcpy(body + 254, "\"}", 3);
-    static const char *const headers[] = {"Authorization: Bearer t", NULL};
     struct http_result res;
-    http_perform(&(struct http_request){.url = graphql_url, .body = body, .headers = headers},
-                 &res);
+    post_256_byte_get_zones(&res);
     cr_assert_eq(res.status, 200, "%ld %s", res.status, res.body);
     cr_assert_geq(res.elapsed_ms, 85.0, "%.1f ms", res.elapsed_ms);
     http_result_free(&res);
@@ -673,14 +678,8 @@ Test(faults, slow_read_on_any_operation_is_decided_from_the_path)
     start_with("{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":["
                "{\"action\":\"slow_read\",\"chunk_bytes\":64,\"interval_ms\":30}]}]}",
                NULL);
-    char body[300];
-    int n = snprintf(body, sizeof(body), "{\"query\":\"query getZones { x }\",\"pad\":\"");
-    memset(body + n, 'x', 256 - (size_t)n - 2);
-    memcpy(body + 254, "\"}", 3);
-    static const char *const headers[] = {"Authorization: Bearer t", NULL};
     struct http_result res;
-    http_perform(&(struct http_request){.url = graphql_url, .body = body, .headers = headers},
-                 &res);
+    post_256_byte_get_zones(&res);
     cr_assert_eq(res.status, 200, "%ld %s", res.status, res.body);
     cr_assert_geq(res.elapsed_ms, 85.0, "read slowly: %.1f ms", res.elapsed_ms);
     http_result_free(&res);
