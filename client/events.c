@@ -70,7 +70,9 @@ void eso__redact(char *buf, size_t size, const char *secret)
         from = splice_mark(buf, size, pos, slen);
         p = strstr(buf + from, secret);
     }
-    if (!anywhere || !full)
+    /* A mark longer than the secret may itself have pushed the tail out of the buffer,
+     * cutting a later copy of the secret short. */
+    if (!anywhere || !(full || strlen(buf) + 1 >= size))
         return;
     /* A detail cut to its buffer may end in the first part of a secret: drop that too. */
     size_t blen = strlen(buf + from) + from;
@@ -123,6 +125,10 @@ void eso__redact_schemes(char *buf, size_t size)
             /* The same credential elsewhere in the text, without its scheme. */
             eso__redact(buf, size, secret);
             explicit_bzero(secret, sizeof secret);
+            /* That may have shortened the text before @p pos too: scan again from the
+             * start (what is redacted already is skipped), or a later credential could
+             * be jumped over. Each pass redacts one, so this ends. */
+            pos = (size_t)-1;
         }
     }
 }

@@ -8,6 +8,9 @@ graphql-request  each client/queries/*.graphql as the request body a client send
 client-answer    each scenarios/fixtures/*.json answer, and each body a scenario responds
                  with, behind the target's status byte; each Retry-After a scenario sends
 client-token     each body a scenario answers the token endpoint with, and a good answer
+client-text      error bodies and curl messages holding secrets (client_secret=, access_token,
+                 Bearer/Basic credentials) and UTF-8 cut mid-character, each in a few buffer
+                 sizes, as <size byte> SECRET NUL TEXT
 scenario         (ci/fuzz copies scenarios/*.json itself)
 """
 import glob
@@ -17,6 +20,45 @@ import sys
 
 # fuzz_client_answer.c: the first input byte picks the status from this table.
 ANSWER_STATUSES = [200, 200, 200, 400, 401, 404, 429, 500, 502, 503, 504, 301]
+
+# fuzz_client_text.c: the first input byte picks the buffer size from this table (SIZES).
+TEXT_SIZES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 19, 20, 24, 31, 32, 40, 64,
+              100, 128, 255, 256, 257, 512, 1023, 1024, 1025, 2048]
+
+JWT = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiI5YjFjMmQzZSIsImp0aSI6ImFiYzEyMyIsInNj"
+       "b3BlcyI6W119.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+CLIENT_SECRET = "s3cr3t-Zx9q81LkWmPa0vR2"
+
+# (name, secret, text): what a detail string may hold when it reaches the scrubbers.
+TEXT_SEEDS = [
+    ("client-secret-form", CLIENT_SECRET,
+     f"token endpoint said 400: grant_type=client_credentials&client_id=9b1c2d3e&client_secret="
+     f"{CLIENT_SECRET}&scope= rejected"),
+    ("client-secret-json", CLIENT_SECRET,
+     '{"error":"invalid_client","error_description":"Client authentication failed",'
+     f'"client_secret":"{CLIENT_SECRET}"}}'),
+    ("access-token-json", JWT,
+     f'{{"token_type":"Bearer","expires_in":3600,"access_token":"{JWT}"}}'),
+    ("access-token-colon", JWT, f"cached access_token:{JWT} expired; refreshing"),
+    ("bearer-bracket", "", f"curl: (22) header [Authorization: Bearer {JWT}] rejected"),
+    ("bearer-lowercase", "", f"authorization: bearer {JWT}&retry=1"),
+    ("bearer-twice", JWT,
+     f'access_token={JWT} sent as "Authorization: Bearer {JWT}"; then Bearer '
+     "0123456789abcdefABCDEF retried"),
+    ("bearer-prose", "", "a bearer token is required; Bearer realm=\"esologs\" error=invalid"),
+    ("basic", "", "401 for Authorization: Basic OWIxYzJkM2U6czNjcjN0LVp4OXE4MUxrV21QYTB2UjI="),
+    ("eight-char-secret", "hunter42", "pw hunter42, again hunter42"),
+    ("short-secret-words", "t0k", "t0k rejected, t0ken and at0k stay, (t0k) and id:t0k go"),
+    ("graphql-error", JWT,
+     '{"errors":[{"message":"Unauthenticated. Token ' + JWT[:40] + '","locations":[]}]}'),
+    ("utf8-cut-2", "", "Fehler: ung\u00fcltiger Schl\u00fcssel \u00fc".encode()[:-1]),
+    ("utf8-cut-3", "", "Preis 20 \u20ac".encode()[:-1]),
+    ("utf8-cut-4", CLIENT_SECRET,
+     ("secret " + CLIENT_SECRET + " \U0001F600\U0001F600").encode()[:-2]),
+    ("utf8-invalid", "", b"bad \xc0\xaf overlong, \xed\xa0\x80 surrogate, \xf5\x80 high, \xff"),
+    ("utf8-mixed", "p\u00e4ssw\u00f6rd-\u00e9t\u00e9-2024",
+     "login p\u00e4ssw\u00f6rd-\u00e9t\u00e9-2024 refus\u00e9 \u2014 r\u00e9essayez"),
+]
 
 
 def write(directory, name, data):
@@ -82,6 +124,12 @@ def main(out_base):
             seed("client-token", f"{stem}-{i}.json", body)
         else:
             seed("client-answer", f"{stem}-{i}", status_byte(status) + body.encode())
+
+    for name, secret, text in TEXT_SEEDS:
+        text = text if isinstance(text, bytes) else text.encode()
+        for size in (256, 1024, 32, 17, 9):
+            seed("client-text", f"{name}-{size}",
+                 bytes([TEXT_SIZES.index(size)]) + secret.encode() + b"\0" + text)
 
     for target in sorted(counts):
         print(f"fuzz/seeds.py: {counts[target]} seeds for {target}")

@@ -590,6 +590,25 @@ Test(events, redaction_boundaries)
     char cut[24] = "0123456789 token=abcdef";
     eso__redact(cut, sizeof cut, "abcdefghijkl");
     cr_assert_str_eq(cut, "0123456789 token=[redac", "%s", cut);
+    /* fuzz-client-text: a mark longer than the secret pushed a later copy out of a buffer
+     * that was not full before, leaving 7 of its 8 characters. */
+    char grown[19] = "SECRETXY_SECRETXY";
+    eso__redact(grown, sizeof grown, "SECRETXY");
+    cr_assert(strstr(grown, "SECRETX") == NULL, "%s", grown);
+}
+
+/* fuzz-client-text: redacting a bare copy of one credential shortened the text before the
+ * scan position, and the next "Bearer" was jumped over. */
+Test(events, every_bearer_credential_goes_when_text_shifts)
+{
+    char buf[256] = "access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.Xy Authorization: "
+                    "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.Xy, Bearer other-token-12345 "
+                    "(retrying)";
+    eso__redact_schemes(buf, sizeof buf);
+    cr_assert_str_eq(buf,
+                     "access_token=[redacted] Authorization: Bearer [redacted], Bearer [redacted] "
+                     "(retrying)",
+                     "%s", buf);
 }
 
 /* Audit: the library's own advice became "set a bearer [redacted], client id/...". */
