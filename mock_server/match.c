@@ -38,7 +38,7 @@ static bool head_matches(const struct esomock_rule *rule, const struct esomock_r
     return true;
 }
 
-bool esomock__rule_needs_body(const struct esomock_rule *rule)
+static bool rule_needs_body(const struct esomock_rule *rule)
 {
     return rule->operation != NULL || rule->any_operation || rule->variables != NULL;
 }
@@ -51,7 +51,7 @@ enum esomock_head_match esomock__rule_matches_head(const struct esomock_rule *ru
     /* "operation": "*" asks only for a GraphQL route, which the path already tells. */
     if (rule->any_operation && rule->operation == NULL && rule->variables == NULL)
         return view->graphql_route ? ESOMOCK_HEAD_YES : ESOMOCK_HEAD_NO;
-    return esomock__rule_needs_body(rule) ? ESOMOCK_HEAD_MAYBE : ESOMOCK_HEAD_YES;
+    return rule_needs_body(rule) ? ESOMOCK_HEAD_MAYBE : ESOMOCK_HEAD_YES;
 }
 
 bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock_request_view *view)

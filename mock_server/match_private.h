@@ -34,9 +34,6 @@ enum esomock_head_match {
 enum esomock_head_match esomock__rule_matches_head(const struct esomock_rule *rule,
                                                    const struct esomock_request_view *view);
 
-/* True when @p rule has a condition on the body (operation, variables). */
-bool esomock__rule_needs_body(const struct esomock_rule *rule);
-
 /* True when @p vars contains every key of @p subset with an equal value. */
 bool esomock__json_subset(const cJSON *vars, const cJSON *subset);
 

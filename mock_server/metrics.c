@@ -35,7 +35,7 @@ static struct esomock_op_counters *counters_for(struct esomock_metrics *m, const
 /* The kind a step is counted under: its action, or "delay" for a pass with a delay. */
 static size_t fault_kind(const struct esomock_step *step)
 {
-    if (strcmp(esomock__step_action_name(step), "delay") == 0)
+    if (esomock__step_is_delay(step))
         return ESOMOCK_FAULT_KIND_DELAY;
     return (size_t)step->action;
 }

@@ -1819,7 +1819,7 @@ bool esomock__redact_secrets(cJSON *json)
 
 const char *esomock__step_action_name(const struct esomock_step *step)
 {
-    if (step->action == ESOMOCK_ACTION_PASS && step->delay.kind != ESOMOCK_DELAY_NONE)
+    if (esomock__step_is_delay(step))
         return "delay";
     return esomock__action_name(step->action);
 }

@@ -228,6 +228,12 @@ bool esomock__redact_secrets(cJSON *json);
 /* The action's name as scenario files spell it. */
 const char *esomock__action_name(enum esomock_action action);
 
+/* A `delay` step is a pass with a delay: journaled, logged and counted as "delay". */
+static inline bool esomock__step_is_delay(const struct esomock_step *step)
+{
+    return step->action == ESOMOCK_ACTION_PASS && step->delay.kind != ESOMOCK_DELAY_NONE;
+}
+
 /* The step's action as its file spelled it: "delay" for a pass with a delay, else as above. */
 const char *esomock__step_action_name(const struct esomock_step *step);
 

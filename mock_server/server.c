@@ -207,6 +207,15 @@ static void append_body(struct esomock_request *req, const char *data, size_t le
     req->body[req->body_len] = '\0';
 }
 
+/* What the journal and the log call the request's action: the step's, else what became of
+ * it (e.g. an admin or token outcome), else @p fallback. */
+static const char *action_label(const struct esomock_request *req, const char *fallback)
+{
+    if (req->plan.step != NULL)
+        return esomock__step_action_name(req->plan.step);
+    return req->outcome != NULL ? req->outcome : fallback;
+}
+
 /* ---- the pipeline ----------------------------------------------------------------------- */
 
 static void record_plan(struct esomock_journal_entry *e, const void *arg)
@@ -223,10 +232,8 @@ static void record_plan(struct esomock_journal_entry *e, const void *arg)
         snprintf(e->rule, sizeof(e->rule), "%s", req->plan.rule->name);
         e->step = req->plan.step_index;
     }
-    const char *action = req->plan.step != NULL ? esomock__step_action_name(req->plan.step)
-                         : req->outcome != NULL ? req->outcome
-                                                : esomock__action_name(req->plan.action);
-    snprintf(e->action, sizeof(e->action), "%s", action);
+    snprintf(e->action, sizeof(e->action), "%s",
+             action_label(req, esomock__action_name(req->plan.action)));
     e->delay_ms = req->plan.delay_ms;
 }
 
@@ -477,9 +484,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (req->route != ESOMOCK_ROUTE_ADMIN)
         esomock__metrics_count(&srv->metrics, metrics_label(req), req->plan.step, c.status);
     if (srv->log != NULL) {
-        const char *action = req->plan.step != NULL ? esomock__step_action_name(req->plan.step)
-                             : req->outcome != NULL ? req->outcome
-                                                    : "pass";
+        const char *action = action_label(req, "pass");
         fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
                 (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq,
                 req->method, req->path, req->gql.operation[0] ? " " : "", req->gql.operation,

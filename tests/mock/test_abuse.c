@@ -52,7 +52,7 @@ static double now_ms(void)
  * 2-core machine, and valgrind slows everything tens of times. */
 static double answer_bound_ms(void)
 {
-    return getenv("ESO_UNDER_VALGRIND") != NULL ? 20000 : 2000;
+    return under_valgrind() ? 20000 : 2000;
 }
 
 static int connect_raw(void)
