@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <esomock/scenario.h>
 #include <esomock/server.h>
@@ -113,29 +112,6 @@ static int write_port_file(const char *path, unsigned port)
         return -1;
     }
     return 0;
-}
-
-/*
- * Each connection is a descriptor: raise the soft open-file limit (up to the hard one) so
- * --max-connections N can be reached, and say so when it cannot.
- */
-static void fit_open_file_limit(unsigned max_connections)
-{
-    /* Listening sockets, the journal, the log, fixtures being read, the blackhole... */
-    rlim_t want = (rlim_t)max_connections + 64;
-    struct rlimit lim;
-    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= want)
-        return;
-    struct rlimit raised = lim;
-    raised.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= want ? want : lim.rlim_max;
-    /* Best effort: what matters is the limit afterwards. */
-    (void)setrlimit(RLIMIT_NOFILE, &raised);
-    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur >= want)
-        return;
-    fprintf(stderr,
-            "eso-mock: warning: %u connections (--max-connections) need about %llu open files; "
-            "the limit is %llu (raise it with ulimit -n)\n",
-            max_connections, (unsigned long long)want, (unsigned long long)lim.rlim_cur);
 }
 
 /* eso-mock check [--fixtures DIR] FILE...: validate scenarios, exit 0 when all are valid. */
@@ -346,8 +322,6 @@ int main(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (opts.watch_scenario && opts.scenario_file == NULL)
         return usage_error("--watch needs --scenario FILE");
-    /* The default 4096 too: a common soft limit of 1024 would cap it near 1000 unseen. */
-    fit_open_file_limit(opts.max_connections != 0 ? opts.max_connections : 4096u);
 
     FILE *log = NULL;
     if (strcmp(log_path, "-") == 0) {

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -572,6 +573,33 @@ static void format_url(char *buf, size_t size, const char *host, bool ipv6, uint
         snprintf(buf, size, "http://%s:%u", host, (unsigned)port);
 }
 
+/*
+ * Each connection is a descriptor: raise the soft open-file limit (up to the hard one) so
+ * @p max_connections can be reached (the default 4096 too: a common soft limit of 1024
+ * would cap it near 1000 unseen), and say so in the log when it cannot.
+ */
+static void fit_open_file_limit(struct esomock_server *srv, unsigned max_connections)
+{
+    /* Listening sockets, the journal, the log, fixtures being read, the blackhole... */
+    rlim_t want = (rlim_t)max_connections + 64;
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= want)
+        return;
+    struct rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= want ? want : lim.rlim_max;
+    /* Best effort: what matters is the limit afterwards. */
+    (void)setrlimit(RLIMIT_NOFILE, &raised);
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur >= want)
+        return;
+    if (srv->log != NULL) {
+        fprintf(srv->log,
+                "eso-mock: warning: %u connections (max_connections) need about %llu open files; "
+                "the limit is %llu (raise it with ulimit -n)\n",
+                max_connections, (unsigned long long)want, (unsigned long long)lim.rlim_cur);
+        fflush(srv->log);
+    }
+}
+
 static enum esomock_status start_daemon(struct esomock_server *srv,
                                         const struct esomock_options *opts, const char *host,
                                         char *err)
@@ -583,6 +611,7 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
         return rc;
     unsigned threads = opts->threads ? opts->threads : DEFAULT_THREADS;
     unsigned max_conns = opts->max_connections ? opts->max_connections : DEFAULT_MAX_CONNECTIONS;
+    fit_open_file_limit(srv, max_conns);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ipv6)
         flags |= MHD_USE_IPv6;

@@ -34,7 +34,8 @@ struct esomock_options {
     const char *fixtures_dir; /* directory of fixture files; NULL = the default set */
     size_t max_body_bytes;    /* largest accepted request body; 0 = 1 MiB */
     unsigned threads;         /* worker threads polling connections; 0 = 2 */
-    unsigned max_connections; /* concurrent connections; 0 = 4096 */
+    unsigned max_connections; /* concurrent connections; 0 = 4096 (the soft open-file limit is
+                                 raised to fit when the hard one allows) */
     unsigned idle_timeout_s;  /* close a connection silent this long (not one a fault holds
                                  on purpose); 0 = 120 */
 
