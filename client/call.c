@@ -249,6 +249,18 @@ static void take_json(struct eso_result *res, cJSON *root)
         cJSON_Delete(errors);
 }
 
+/* The breaker refuses the call (at the gate, or for a retry it would refuse): report, end. */
+static void reject_at_breaker(struct eso__call *call, uint64_t now, const char *detail)
+{
+    struct eso_event ev = {0};
+    ev.attempt = call->res->attempts;
+    ev.status = ESO_BREAKER_OPEN;
+    ev.reason = "breaker_open";
+    ev.detail = detail;
+    event(call, ESO_EV_BREAKER_REJECTED, now, &ev);
+    give_up(call, now, ESO_BREAKER_OPEN, "breaker_open");
+}
+
 /*
  * A failed attempt (or token fetch): retry after a delay, or give up.
  * @p ra is the raw Retry-After header or NULL.
@@ -308,13 +320,7 @@ static void decide(struct eso__call *call, uint64_t now, const struct eso__verdi
      * or spending budget, unless its cool-down ends before the retry is due. */
     uint64_t open_until = eso__breaker_open_until(&c->breaker);
     if (open_until != 0 && open_until > eso__sat_add(now, delay)) {
-        struct eso_event bev = {0};
-        bev.attempt = res->attempts;
-        bev.status = ESO_BREAKER_OPEN;
-        bev.reason = "breaker_open";
-        bev.detail = v->detail;
-        event(call, ESO_EV_BREAKER_REJECTED, now, &bev);
-        give_up(call, now, ESO_BREAKER_OPEN, "breaker_open");
+        reject_at_breaker(call, now, v->detail);
         return;
     }
     if (eso__sat_add(now, delay) >= call->deadline_ns) {
@@ -346,6 +352,19 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+/* Cut every timer of the attempt to the @p left ns before the call's deadline. */
+static void clip_to_deadline(struct eso__call *call, uint64_t left)
+{
+    struct eso_client *c = call->c;
+    struct eso__request *req = &call->req;
+    req->timeout_ns = min_u64(c->timeout_ns, left);
+    req->connect_timeout_ns = min_u64(c->connect_timeout_ns, left);
+    req->read_timeout_ns = min_u64(c->read_timeout_ns, left);
+    req->write_timeout_ns = min_u64(c->write_timeout_ns, left);
+    req->deadline_left_ns = left;
+    call->deadline_clipped = left < c->timeout_ns;
+}
+
 /* Fetch or reuse the token, then fill call->req. Returns false when the call moved on. */
 static bool prepare_attempt(struct eso__call *call, uint64_t now)
 {
@@ -353,12 +372,7 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
     uint64_t left = call->deadline_ns > now ? call->deadline_ns - now : 0;
     struct eso__request *req = &call->req;
     memset(req, 0, sizeof *req);
-    req->timeout_ns = min_u64(c->timeout_ns, left);
-    req->connect_timeout_ns = min_u64(c->connect_timeout_ns, left);
-    req->read_timeout_ns = min_u64(c->read_timeout_ns, left);
-    req->write_timeout_ns = min_u64(c->write_timeout_ns, left);
-    call->deadline_clipped = left < c->timeout_ns;
-    req->deadline_left_ns = left;
+    clip_to_deadline(call, left);
     /* An attempt that may not be followed by another (no retry left, or a mutation) gets a
      * new connection, so libcurl cannot resend it on a reused one that died: the requests
      * on the wire never exceed max_attempts. */
@@ -405,12 +419,7 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
     if (fetch.happened) {
         /* The fetch took time: clip the attempt to what is left. */
         left = call->deadline_ns > after ? call->deadline_ns - after : 0;
-        req->timeout_ns = min_u64(req->timeout_ns, left);
-        req->connect_timeout_ns = min_u64(req->connect_timeout_ns, left);
-        req->read_timeout_ns = min_u64(req->read_timeout_ns, left);
-        req->write_timeout_ns = min_u64(req->write_timeout_ns, left);
-        req->deadline_left_ns = left;
-        call->deadline_clipped = left < c->timeout_ns;
+        clip_to_deadline(call, left);
         if (left == 0) {
             give_up(call, after, ESO_DEADLINE_EXCEEDED, "deadline");
             return false;
@@ -452,15 +461,10 @@ enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
             bool go = eso__breaker_acquire(&c->breaker, now, &call->permit, &tr);
             breaker_event(call, now, &tr);
             if (!go) {
-                struct eso_event ev = {0};
-                ev.attempt = call->res->attempts;
-                ev.status = ESO_BREAKER_OPEN;
-                ev.reason = "breaker_open";
-                event(call, ESO_EV_BREAKER_REJECTED, now, &ev);
                 if (call->res->cause == ESO_OK)
                     snprintf(call->res->detail, sizeof call->res->detail,
                              "circuit breaker open: failing fast");
-                give_up(call, now, ESO_BREAKER_OPEN, "breaker_open");
+                reject_at_breaker(call, now, NULL);
                 continue;
             }
             call->have_permit = true;
@@ -510,15 +514,21 @@ static void hidden_attempt(struct eso__call *call, uint64_t now, const struct es
 {
     struct eso_result *res = call->res;
     bool reset = resp->hidden_errno == ECONNRESET || resp->hidden_errno == EPIPE;
+    /* Classified as the curl error the first copy would have ended with. */
+    struct eso__response lost = {.curl_code = reset ? CURLE_RECV_ERROR : CURLE_GOT_NOTHING};
+    struct eso__verdict v;
+    memset(&v, 0, sizeof v);
+    eso__classify_transport(&lost, &v);
     struct eso_event ev = {0};
     ev.attempt = res->attempts;
-    ev.status = reset ? ESO_CONNECTION_RESET : ESO_CONNECTION_DROPPED;
-    ev.curl_code = reset ? CURLE_RECV_ERROR : CURLE_GOT_NOTHING;
+    ev.status = v.status;
+    ev.curl_code = lost.curl_code;
     ev.reused_connection = true;
-    ev.reason = reset ? "connection_reset" : "connection_dropped";
+    ev.reason = v.reason;
     ev.detail = "the reused connection died without an answer; libcurl resent the request "
                 "on a fresh connection";
     event(call, ESO_EV_ATTEMPT_END, now, &ev);
+    eso__verdict_finish(&v);
     res->attempts++;
     call->tries++;
     struct eso_event sev = {0};

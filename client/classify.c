@@ -127,23 +127,31 @@ static bool has_phrase(const char *hay, const char *phrase)
     return false;
 }
 
+/* Rate limiting: transient, and saying nothing about the server's health. */
+static const char *const rate_limit_phrases[] = {
+    "rate limit", "rate-limit", "too many requests", "throttle", "throttling", NULL,
+};
+static const char *const rate_limit_codes[] = {"RATE_LIMITED", "TOO_MANY_REQUESTS", "THROTTLED",
+                                               NULL};
 /*
  * Whole phrases only (with their inflections): a bare word such as "timeout" also names
  * arguments and fields ("Argument timeout must be positive"), so it says nothing about
- * the server; "query timeout" does.
+ * the server; "query timeout" does. (Beside the rate-limit ones above.)
  */
 static const char *const transient_phrases[] = {
-    "rate limit",          "rate-limit",
-    "too many requests",   "throttle",
-    "throttling",          "internal server error",
-    "internal error",      "timed out",
-    "query timeout",       "request timeout",
-    "gateway timeout",     "temporarily unavailable",
-    "service unavailable", "try again",
+    "internal server error",
+    "internal error",
+    "timed out",
+    "query timeout",
+    "request timeout",
+    "gateway timeout",
+    "temporarily unavailable",
+    "service unavailable",
+    "try again",
+    NULL,
 };
 static const char *const transient_codes[] = {
-    "RATE_LIMITED",   "TOO_MANY_REQUESTS",   "THROTTLED", "INTERNAL_SERVER_ERROR",
-    "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT",
+    "INTERNAL_SERVER_ERROR", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT", NULL,
 };
 /* The query itself is wrong: no retry can fix it, whatever else the message says. */
 static const char *const permanent_markers[] = {
@@ -158,11 +166,14 @@ static const char *const permanent_markers[] = {
     "Unknown fragment",
     "Unknown directive",
     "is not defined by operation",
+    "Variable \"$",
+    NULL,
 };
 static const char *const permanent_codes[] = {
     "GRAPHQL_VALIDATION_FAILED",
     "GRAPHQL_PARSE_FAILED",
     "BAD_USER_INPUT",
+    NULL,
 };
 
 static const char *ext_string(const cJSON *error, const char *name)
@@ -172,65 +183,52 @@ static const char *ext_string(const cJSON *error, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Rate-limit flavoured errors say nothing about server health. */
-static bool is_rate_limit(const cJSON *error)
+/* The error's extensions.code is one of @p codes (NULL-terminated), any case. */
+static bool code_in(const cJSON *error, const char *const *codes)
 {
-    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
     const char *code = ext_string(error, "code");
-    if (cJSON_IsString(msg) &&
-        (has_phrase(msg->valuestring, "rate limit") || has_phrase(msg->valuestring, "rate-limit") ||
-         has_phrase(msg->valuestring, "too many requests") ||
-         has_phrase(msg->valuestring, "throttle") || has_phrase(msg->valuestring, "throttling")))
-        return true;
-    return code != NULL &&
-           (strcasecmp(code, "RATE_LIMITED") == 0 || strcasecmp(code, "TOO_MANY_REQUESTS") == 0 ||
-            strcasecmp(code, "THROTTLED") == 0);
-}
-
-bool eso__graphql_error_is_permanent(const cJSON *error)
-{
-    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
-    const char *category = ext_string(error, "category");
-    const char *code = ext_string(error, "code");
-    /* Lighthouse (the API's server) files parse and validation errors under "graphql". */
-    if (category != NULL && strcasecmp(category, "graphql") == 0)
-        return true;
-    if (code != NULL) {
-        for (size_t i = 0; i < sizeof permanent_codes / sizeof *permanent_codes; i++) {
-            if (strcasecmp(code, permanent_codes[i]) == 0)
-                return true;
-        }
-    }
-    if (cJSON_IsString(msg)) {
-        for (size_t i = 0; i < sizeof permanent_markers / sizeof *permanent_markers; i++) {
-            if (contains_ci(msg->valuestring, permanent_markers[i]))
-                return true;
-        }
-        if (contains_ci(msg->valuestring, "Variable \"$"))
+    for (size_t i = 0; code != NULL && codes[i] != NULL; i++) {
+        if (strcasecmp(code, codes[i]) == 0)
             return true;
     }
     return false;
 }
 
-bool eso__graphql_error_is_transient(const cJSON *error)
+/* The error's message holds one of @p phrases (NULL-terminated), by has_phrase() when
+ * @p whole, else as a plain case-insensitive substring. */
+static bool message_has(const cJSON *error, const char *const *phrases, bool whole)
 {
-    if (eso__graphql_error_is_permanent(error))
-        return false;
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
-    const char *code = ext_string(error, "code");
-    if (code != NULL) {
-        for (size_t i = 0; i < sizeof transient_codes / sizeof *transient_codes; i++) {
-            if (strcasecmp(code, transient_codes[i]) == 0)
-                return true;
-        }
-    }
-    if (cJSON_IsString(msg)) {
-        for (size_t i = 0; i < sizeof transient_phrases / sizeof *transient_phrases; i++) {
-            if (has_phrase(msg->valuestring, transient_phrases[i]))
-                return true;
-        }
+    if (!cJSON_IsString(msg))
+        return false;
+    for (size_t i = 0; phrases[i] != NULL; i++) {
+        if (whole ? has_phrase(msg->valuestring, phrases[i])
+                  : contains_ci(msg->valuestring, phrases[i]))
+            return true;
     }
     return false;
+}
+
+static bool is_rate_limit(const cJSON *error)
+{
+    return message_has(error, rate_limit_phrases, true) || code_in(error, rate_limit_codes);
+}
+
+static bool is_permanent(const cJSON *error)
+{
+    /* Lighthouse (the API's server) files parse and validation errors under "graphql". */
+    const char *category = ext_string(error, "category");
+    if (category != NULL && strcasecmp(category, "graphql") == 0)
+        return true;
+    return code_in(error, permanent_codes) || message_has(error, permanent_markers, false);
+}
+
+bool eso__graphql_error_is_transient(const cJSON *error)
+{
+    if (is_permanent(error))
+        return false;
+    return is_rate_limit(error) || code_in(error, transient_codes) ||
+           message_has(error, transient_phrases, true);
 }
 
 static const char *first_error_message(const cJSON *errors)

@@ -39,7 +39,6 @@ bool eso__classify_transport(const struct eso__response *resp, struct eso__verdi
  * a validation message ("Cannot query field", "Unknown argument", "Syntax Error",
  * "Variable \"$x\" of required type ...").
  */
-bool eso__graphql_error_is_permanent(const cJSON *error);
 bool eso__graphql_error_is_transient(const cJSON *error);
 
 void eso__verdict_finish(struct eso__verdict *v);
