@@ -397,3 +397,9 @@ out:;
     free(r.checks);
     return passed ? 0 : 1;
 }
+
+bool eso_scenario_is_schema_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    return strcmp(base != NULL ? base + 1 : path, "schema.json") == 0;
+}

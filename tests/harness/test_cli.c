@@ -57,9 +57,8 @@ static void write_file(const char *path, const char *text)
  * @p output_path; its exit status. */
 static int run_eso_scenario(const char *const *args, const char *output_path)
 {
-    const char *bin = getenv("ESO_SCENARIO_BIN");
-    if (bin == NULL || bin[0] == '\0')
-        bin = ESO_SCENARIO_DEFAULT;
+    const char *bin = getenv("ESO_SCENARIO_BIN"); /* meson's, else tests/support's default */
+    cr_assert(bin != NULL && bin[0] != '\0', "ESO_SCENARIO_BIN is not set");
     char *argv[16] = {(char *)bin};
     size_t n = 1;
     for (; args[n - 1] != NULL && n < 15; n++)

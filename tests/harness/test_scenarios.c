@@ -4,6 +4,7 @@
  * script against libesologs and checks its `expect` section.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,13 @@
 struct scenario_param {
     char path[512];
 };
+
+/* A scenario of the library: a .json file that is not the format's schema. */
+static bool is_scenario_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".json") == 0 && !eso_scenario_is_schema_file(name);
+}
 
 static int by_path(const void *a, const void *b)
 {
@@ -32,18 +40,14 @@ ParameterizedTestParameters(scenarios, library)
     if (d != NULL) {
         struct dirent *e;
         while ((e = readdir(d)) != NULL) {
-            size_t n = strlen(e->d_name);
-            if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 &&
-                strcmp(e->d_name, "schema.json") != 0)
+            if (is_scenario_name(e->d_name))
                 count++;
         }
         rewinddir(d);
         params = cr_malloc(sizeof(*params) * (count ? count : 1));
         size_t i = 0;
         while ((e = readdir(d)) != NULL && i < count) {
-            size_t n = strlen(e->d_name);
-            if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 &&
-                strcmp(e->d_name, "schema.json") != 0)
+            if (is_scenario_name(e->d_name))
                 snprintf(params[i++].path, sizeof(params[0].path), "%s/%s", dir, e->d_name);
         }
         closedir(d);
@@ -75,7 +79,7 @@ Test(scenarios, the_library_is_not_empty)
     cr_assert_not_null(d, "cannot open %s", dir);
     size_t count = 0;
     for (struct dirent *e = readdir(d); e != NULL; e = readdir(d))
-        count += strstr(e->d_name, ".json") != NULL && strcmp(e->d_name, "schema.json") != 0;
+        count += is_scenario_name(e->d_name);
     closedir(d);
     cr_assert_geq(count, 14, "the scenario library has the issue's 14 scenarios at least");
 }

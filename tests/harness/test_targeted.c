@@ -142,7 +142,7 @@ Test(targeted, token_refresh_under_load)
 {
     /* Tokens live 1 scenario second and the client renews them half-way (the margin is capped
      * at half the lifetime); pacing spaces the 200 calls of 8 threads 20 ms apart, so they span
-     * about 4 s: eight or so lifetimes. The threads must share each refresh (one fetch in
+     * about 4 s: four lifetimes, eight renewals. The threads must share each refresh (one fetch in
      * flight at a time), and no 401 of the strict server may reach a caller. */
     struct eso_options client = {
         .max_attempts = 3,

@@ -19,6 +19,8 @@ __attribute__((constructor)) static void set_test_defaults(void)
         {"ESO_SCENARIOS_DIR", ESO_DEFAULT_SCENARIOS_DIR},
         {"ESO_MOCK_BIN", ESO_DEFAULT_MOCK_BIN},
         {"ESO_SCHEMA_FILE", ESO_DEFAULT_SCHEMA_FILE},
+        {"ESO_SCENARIO_BIN", ESO_DEFAULT_SCENARIO_BIN},
+        {"ESO_RETRY_SUBJECT_BIN", ESO_DEFAULT_RETRY_SUBJECT_BIN},
     };
     for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
         setenv(defaults[i][0], defaults[i][1], 0); /* 0: keep a value already set */

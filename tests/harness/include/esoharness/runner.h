@@ -52,6 +52,12 @@ int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
                           struct eso_run_report *report);
 
 /**
+ * Whether @p path names the scenario format's JSON Schema (scenarios/schema.json), which
+ * sits among the scenarios and is not one. @p path is borrowed.
+ */
+bool eso_scenario_is_schema_file(const char *path);
+
+/**
  * Write JUnit XML for a run: one <testcase> per report, named after the scenario
  * (its path when it did not load), with a <failure> naming the first difference.
  * @param out      where to write; not closed.
