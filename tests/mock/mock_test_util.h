@@ -2,10 +2,14 @@
 #ifndef ESO_MOCK_TEST_UTIL_H
 #define ESO_MOCK_TEST_UTIL_H
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include <esomock/server.h>
 
@@ -43,6 +47,42 @@ static inline const char *first_error_message(cJSON *json)
     cJSON *message = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(errors, 0), "message");
     cr_assert(cJSON_IsString(message), "errors[0].message is not a string");
     return message->valuestring;
+}
+
+/* A scenario with @p n problems (the caller frees it), one per rule: rules[i].script[0].action is
+ * unknown. */
+static inline char *scenario_with_errors(int n)
+{
+    size_t cap = 64 + (size_t)n * 64;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    size_t used = (size_t)snprintf(text, cap, "{\"name\":\"many\",\"rules\":[");
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(text + used, cap - used,
+                                 "%s{\"script\":[{\"action\":\"explode%d\"}]}", i ? "," : "", i);
+    snprintf(text + used, cap - used, "]}");
+    return text;
+}
+
+/* True when @p text names every rules[i].script[0].action for i < n. */
+static inline void assert_names_every_error(const char *text, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "rules[%d].script[0].action", i);
+        cr_assert(strstr(text, path) != NULL, "problem %d (%s) missing from:\n%s", i, path, text);
+    }
+}
+
+/* A raw TCP connection to 127.0.0.1:@p port (the caller closes it), or fail the test. */
+static inline int connect_loopback(unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0, "connect");
+    return fd;
 }
 
 #endif

@@ -57,12 +57,7 @@ static double answer_bound_ms(void)
 
 static int connect_raw(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert_geq(fd, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(esomock_server_port(srv))};
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0, "connect");
-    return fd;
+    return connect_loopback(esomock_server_port(srv));
 }
 
 /* send() without SIGPIPE: a server that closed the connection must fail the test, not kill it. */

@@ -375,30 +375,6 @@ Test(admin, check_reports_every_file)
     remove(bad);
 }
 
-/* A scenario with @p n problems, one per rule: rules[i].script[0].action is unknown. */
-static char *scenario_with_errors(int n)
-{
-    size_t cap = 64 + (size_t)n * 64;
-    char *text = malloc(cap);
-    cr_assert_not_null(text);
-    size_t used = (size_t)snprintf(text, cap, "{\"name\":\"many\",\"rules\":[");
-    for (int i = 0; i < n; i++)
-        used += (size_t)snprintf(text + used, cap - used,
-                                 "%s{\"script\":[{\"action\":\"explode%d\"}]}", i ? "," : "", i);
-    snprintf(text + used, cap - used, "]}");
-    return text;
-}
-
-/* True when @p text names every rules[i].script[0].action for i < n. */
-static void assert_names_every_error(const char *text, int n)
-{
-    for (int i = 0; i < n; i++) {
-        char path[64];
-        snprintf(path, sizeof(path), "rules[%d].script[0].action", i);
-        cr_assert(strstr(text, path) != NULL, "problem %d (%s) missing from:\n%s", i, path, text);
-    }
-}
-
 Test(admin, refused_scenarios_report_every_error_everywhere)
 {
     enum { N = 25 };

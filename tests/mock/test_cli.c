@@ -14,6 +14,7 @@
 #include <criterion/criterion.h>
 
 #include "http_helper.h"
+#include "mock_test_util.h"
 
 extern char **environ;
 
@@ -243,25 +244,15 @@ Test(cli, watch_reloads_a_changed_scenario_and_keeps_it_when_an_edit_is_bad, .ti
     remove(path);
 }
 
-/* A scenario with 25 problems, one per rule, whose paths are rules[i].script[0].action. */
+/* A scenario file with 25 problems (scenario_with_errors). */
 static void write_bad_scenario(const char *path)
 {
+    char *text = scenario_with_errors(25);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f, "write %s", path);
-    fputs("{\"name\":\"many\",\"rules\":[", f);
-    for (int i = 0; i < 25; i++)
-        fprintf(f, "%s{\"script\":[{\"action\":\"explode%d\"}]}", i ? "," : "", i);
-    fputs("]}", f);
+    fputs(text, f);
     fclose(f);
-}
-
-static void assert_names_all_25(const char *text)
-{
-    for (int i = 0; i < 25; i++) {
-        char path[64];
-        snprintf(path, sizeof(path), "rules[%d].script[0].action", i);
-        cr_assert(strstr(text, path) != NULL, "%s missing from:\n%s", path, text);
-    }
+    free(text);
 }
 
 Test(cli, a_refused_scenario_reports_every_error_at_start_and_on_watch, .timeout = 30)
@@ -272,7 +263,7 @@ Test(cli, a_refused_scenario_reports_every_error_at_start_and_on_watch, .timeout
     struct child c = spawn_mock((char *[]){"--port", "0", "--scenario", path, NULL});
     char err[16384];
     cr_assert_eq(finish(&c, err, sizeof(err)), 1, "%s", err);
-    assert_names_all_25(err);
+    assert_names_every_error(err, 25);
 
     write_file(path, "{\"name\":\"first\",\"rules\":[]}");
     c = spawn_mock((char *[]){"--port", "0", "--scenario", path, "--watch", NULL});
@@ -288,7 +279,7 @@ Test(cli, a_refused_scenario_reports_every_error_at_start_and_on_watch, .timeout
     size_t used = 0;
     for (int i = 0; i < 25 && fgets(line, sizeof(line), c.err) != NULL; i++)
         used += (size_t)snprintf(lines + used, sizeof(lines) - used, "%s", line);
-    assert_names_all_25(lines);
+    assert_names_every_error(lines, 25);
     kill(c.pid, SIGTERM);
     cr_assert_eq(finish(&c, err, sizeof(err)), 0, "%s", err);
     remove(path);
@@ -332,17 +323,6 @@ Test(cli, check_accepts_fixtures_after_the_files, .timeout = 40)
     remove(scenario);
 }
 
-/* A raw connection to 127.0.0.1:@p port, or -1. */
-static int connect_to(unsigned port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert_geq(fd, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0, "connect");
-    return fd;
-}
-
 /* --max-connections reaches the server: past the limit a new connection gets no answer. */
 Test(cli, max_connections_limits_concurrent_connections, .timeout = 30)
 {
@@ -360,7 +340,7 @@ Test(cli, max_connections_limits_concurrent_connections, .timeout = 30)
     http_result_free(&res);
 
     /* Two idle connections take both places. */
-    int a = connect_to(port), b = connect_to(port);
+    int a = connect_loopback(port), b = connect_loopback(port);
     http_perform(&(struct http_request){.url = url, .timeout_ms = 2000}, &res);
     cr_assert_neq(res.status, 200, "a third connection is refused");
     http_result_free(&res);
