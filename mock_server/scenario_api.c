@@ -318,14 +318,13 @@ static enum esomock_status check_files(const char *const *paths, size_t count,
         struct esomock_scenario *scenario = NULL;
         enum esomock_status rc =
             esomock__scenario_load_file_with(paths[i], fixtures, &scenario, &errors);
-        for (size_t e = 0; e < errors.count; e++) {
-            char line[ESOMOCK_ERROR_SIZE];
-            esomock__scenario_error_format(paths[i], &errors.items[e], line, sizeof(line));
-            fprintf(report, "%s\n", line);
+        if (errors.total > 0) {
+            char *text = errors_text(paths[i], &errors, rc);
+            if (text == NULL && rc == ESOMOCK_OK)
+                rc = ESOMOCK_OUT_OF_MEMORY;
+            fprintf(report, "%s\n", text != NULL ? text : "out of memory");
+            free(text);
         }
-        if (errors.total > errors.count)
-            fprintf(report, "%s: %zu more problems not shown\n", paths[i],
-                    errors.total - errors.count);
         esomock__scenario_free(scenario);
         if (rc != ESOMOCK_OK && first == ESOMOCK_OK)
             first = rc;
