@@ -238,18 +238,14 @@ void eso__client_refresh_points(struct eso_client *c, const char *operation,
         st = res.status;
     }
     uint64_t end = eso__clock_now(&c->clock);
-    pthread_mutex_lock(&c->pacing.lock);
-    bool learnt = c->pacing.have_points && c->pacing.observed_at_ns >= now;
-    pthread_mutex_unlock(&c->pacing.lock);
-    bool ok = st == ESO_OK && learnt;
-    eso__pacing_refresh_end(&c->pacing, end, ok, c->points_refresh_ns);
+    bool ok = eso__pacing_refresh_end(&c->pacing, now, end, st == ESO_OK, c->points_refresh_ns);
 
     struct eso_event ev = {0};
     ev.kind = ESO_EV_PACING_REFRESH;
     ev.call_id = parent != NULL ? parent->id : 0;
     ev.operation = parent != NULL ? parent->operation : "";
     ev.elapsed_ms = parent != NULL ? (double)(end - parent->start_ns) / 1e6 : 0;
-    ev.status = st == ESO_OK && !learnt ? ESO_MALFORMED_JSON : st;
+    ev.status = st == ESO_OK && !ok ? ESO_MALFORMED_JSON : st; /* answered, but no data */
     ev.attempt = res.attempts;
     ev.http_status = res.http_status;
     ev.curl_code = res.curl_code;

@@ -100,10 +100,13 @@ bool eso__pacing_refresh_begin(struct eso__pacing *p, uint64_t now, uint64_t max
     return go;
 }
 
-void eso__pacing_refresh_end(struct eso__pacing *p, uint64_t now, bool ok, uint64_t backoff_ns)
+bool eso__pacing_refresh_end(struct eso__pacing *p, uint64_t started, uint64_t now, bool answered,
+                             uint64_t backoff_ns)
 {
     pthread_mutex_lock(&p->lock);
+    bool ok = answered && p->have_points && p->observed_at_ns >= started;
     p->refreshing = false;
     p->refresh_not_before_ns = ok ? 0 : eso__sat_add(now, backoff_ns);
     pthread_mutex_unlock(&p->lock);
+    return ok;
 }

@@ -53,8 +53,13 @@ void eso__pacing_observe(struct eso__pacing *p, uint64_t now, double limit_per_h
  */
 bool eso__pacing_refresh_begin(struct eso__pacing *p, uint64_t now, uint64_t max_age_ns);
 
-/* The refresh ended; after a failure none starts again before @p now + @p backoff_ns. */
-void eso__pacing_refresh_end(struct eso__pacing *p, uint64_t now, bool ok, uint64_t backoff_ns);
+/*
+ * The refresh begun at @p started ended at @p now, its call @p answered or not. Returns
+ * whether it succeeded: answered, and rateLimitData observed since @p started. After a
+ * failure none starts again before @p now + @p backoff_ns.
+ */
+bool eso__pacing_refresh_end(struct eso__pacing *p, uint64_t started, uint64_t now, bool answered,
+                             uint64_t backoff_ns);
 
 /* The interval the points rule asks for at @p now (0 = none); exposed for tests. */
 uint64_t eso__pacing_points_interval(struct eso__pacing *p, uint64_t now);
