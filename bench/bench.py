@@ -998,7 +998,7 @@ def bench_suite():
                                  f"{os.cpu_count()} processes)",
                          "wall_s": secs, "exit": r.returncode, "counts": counts})
             log(f"  {secs:.1f} s, exit {r.returncode}, {counts}")
-    runner = os.path.join(build, "tests", "harness", "eso-scenario")
+    runner = os.path.join(build, "harness", "eso-scenario")
     scenarios = sorted(f for f in glob.glob(os.path.join(ROOT, "scenarios", "*.json"))
                        if os.path.basename(f) != "schema.json")
     if not os.access(runner, os.X_OK):
