@@ -33,7 +33,7 @@ static void usage(FILE *to)
             "schema.json (the format's JSON Schema) is skipped, with a note on stderr.\n"
             "Exit status: 0 when every scenario passed, 1 when one failed, 2 on a usage error\n"
             "or when no file given was a scenario.\n",
-            ESO_RUN_DEFAULT_TIME_SCALE);
+            ESOH_RUN_DEFAULT_TIME_SCALE);
 }
 
 static int usage_error(const char *message, const char *arg)
@@ -44,13 +44,13 @@ static int usage_error(const char *message, const char *arg)
 }
 
 /* Run @p files: the timelines (or JSON), then the table; JUnit XML to @p junit_path too. */
-static int run_files(const char *const *files, size_t count, const struct eso_run_options *opts,
+static int run_files(const char *const *files, size_t count, const struct esoh_run_options *opts,
                      const char *junit_path)
 {
     int rc = 2;
     FILE *junit = NULL;
     const char **ran_paths = calloc(count, sizeof(*ran_paths));
-    struct eso_run_report *reports = calloc(count, sizeof(*reports));
+    struct esoh_run_report *reports = calloc(count, sizeof(*reports));
     if (ran_paths == NULL || reports == NULL) {
         fprintf(stderr, "eso-scenario: out of memory\n");
         rc = 1;
@@ -67,13 +67,13 @@ static int run_files(const char *const *files, size_t count, const struct eso_ru
     size_t ran = 0, failed = 0;
     double total_ms = 0;
     for (size_t i = 0; i < count; i++) {
-        if (eso_scenario_is_schema_file(files[i])) {
+        if (esoh_scenario_is_schema_file(files[i])) {
             /* So that running the whole folder does not fail on it. */
             fprintf(stderr, "eso-scenario: skipped %s: the format's JSON Schema, not a scenario\n",
                     files[i]);
             continue;
         }
-        failed += eso_scenario_run_file(files[i], opts, &reports[ran]) != 0;
+        failed += esoh_scenario_run_file(files[i], opts, &reports[ran]) != 0;
         ran_paths[ran] = files[i];
         total_ms += reports[ran].wall_ms;
         ran++;
@@ -95,7 +95,7 @@ static int run_files(const char *const *files, size_t count, const struct eso_ru
         printf("total wall time %.2f s\n", total_ms / 1000.0);
     }
     rc = failed == 0 ? 0 : 1;
-    if (junit != NULL && eso_run_write_junit(junit, "scenarios", ran_paths, reports, ran) != 0) {
+    if (junit != NULL && esoh_run_write_junit(junit, "scenarios", ran_paths, reports, ran) != 0) {
         fprintf(stderr, "eso-scenario: writing %s failed\n", junit_path);
         rc = 2;
     }
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct eso_run_options opts = {.out = stdout};
+    struct esoh_run_options opts = {.out = stdout};
     const char *junit_path = NULL;
     int c;
     optind = 2;

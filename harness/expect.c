@@ -11,7 +11,7 @@
 
 #include "expect_private.h"
 
-bool eso__outcome_from_name(const char *name, enum eso_status *out)
+bool esoh__outcome_from_name(const char *name, enum eso_status *out)
 {
     for (int s = ESO_OK; s <= ESO_TRANSPORT; s++) {
         if (strcmp(eso_status_name((enum eso_status)s), name) == 0) {
@@ -178,9 +178,9 @@ static void client_options(const cJSON *obj, struct eso_options *o)
 /* ---- calls and expectations ------------------------------------------------------------- */
 
 /* 3 or [2, 4]; unset when absent. */
-static struct eso_range range(const cJSON *item)
+static struct esoh__range range(const cJSON *item)
 {
-    struct eso_range r = {0};
+    struct esoh__range r = {0};
     if (cJSON_IsNumber(item)) {
         r.set = true;
         r.min = r.max = item->valuedouble;
@@ -196,13 +196,13 @@ static void string_list(const cJSON *arr, const char **out, size_t *count)
 {
     *count = 0;
     for (const cJSON *item = cJSON_IsArray(arr) ? arr->child : NULL;
-         item != NULL && *count < ESO_EXPECT_MAX_LIST; item = item->next) {
+         item != NULL && *count < ESOH__EXPECT_MAX_LIST; item = item->next) {
         if (cJSON_IsString(item))
             out[(*count)++] = item->valuestring;
     }
 }
 
-static void call_plan(const cJSON *obj, size_t index, struct eso_call_plan *call)
+static void call_plan(const cJSON *obj, size_t index, struct esoh__call_plan *call)
 {
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(obj, "operation");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(obj, "name");
@@ -223,7 +223,7 @@ static void call_plan(const cJSON *obj, size_t index, struct eso_call_plan *call
 
     const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(expect, "outcome");
     call->outcome_set =
-        cJSON_IsString(outcome) && eso__outcome_from_name(outcome->valuestring, &call->outcome);
+        cJSON_IsString(outcome) && esoh__outcome_from_name(outcome->valuestring, &call->outcome);
     call->attempts = range(cJSON_GetObjectItemCaseSensitive(expect, "attempts"));
     call->server_requests = range(cJSON_GetObjectItemCaseSensitive(expect, "server_requests"));
     call->elapsed_ms = range(cJSON_GetObjectItemCaseSensitive(expect, "elapsed_ms"));
@@ -252,7 +252,7 @@ static const char *const counter_names[] = {
     "token_invalidations",
 };
 
-bool eso__counter_value(const struct eso_counters *k, const char *name, double *out)
+bool esoh__counter_value(const struct eso_counters *k, const char *name, double *out)
 {
     const uint64_t values[] = {
         k->calls,
@@ -280,7 +280,7 @@ bool eso__counter_value(const struct eso_counters *k, const char *name, double *
     return false;
 }
 
-int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, size_t err_size)
+int esoh__expect_plan(const cJSON *expect, struct esoh__run_plan *plan, char *err, size_t err_size)
 {
     memset(plan, 0, sizeof(*plan));
     const cJSON *calls = cJSON_GetObjectItemCaseSensitive(expect, "calls");
@@ -292,8 +292,8 @@ int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, 
     }
     plan->time_scale = bounded(cJSON_GetObjectItemCaseSensitive(expect, "time_scale"), 1000);
     client_options(cJSON_GetObjectItemCaseSensitive(expect, "client"), &plan->client);
-    for (const cJSON *call = calls->child; call != NULL && plan->call_count < ESO_EXPECT_MAX_CALLS;
-         call = call->next) {
+    for (const cJSON *call = calls->child;
+         call != NULL && plan->call_count < ESOH__EXPECT_MAX_CALLS; call = call->next) {
         call_plan(call, plan->call_count, &plan->calls[plan->call_count]);
         plan->call_count++;
     }
@@ -302,7 +302,7 @@ int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, 
     string_list(breaker, plan->breaker, &plan->breaker_count);
     const cJSON *counters = cJSON_GetObjectItemCaseSensitive(expect, "counters");
     for (const cJSON *c = cJSON_IsObject(counters) ? counters->child : NULL;
-         c != NULL && plan->counter_count < ESO_EXPECT_MAX_LIST; c = c->next) {
+         c != NULL && plan->counter_count < ESOH__EXPECT_MAX_LIST; c = c->next) {
         plan->counters[plan->counter_count].name = c->string;
         plan->counters[plan->counter_count].range = range(c);
         plan->counter_count++;

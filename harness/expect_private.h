@@ -9,17 +9,17 @@
 
 #include <esologs/client.h>
 
-#define ESO_EXPECT_MAX_CALLS 256
-#define ESO_EXPECT_MAX_LIST 64
+#define ESOH__EXPECT_MAX_CALLS 256
+#define ESOH__EXPECT_MAX_LIST 64
 
 /* A number or an inclusive [min, max] range; unset when the scenario does not ask. */
-struct eso_range {
+struct esoh__range {
     bool set;
     double min;
     double max;
 };
 
-struct eso_call_plan {
+struct esoh__call_plan {
     char label[96];         /* "call 2 getGuildById" or the call's name */
     const char *operation;  /* borrowed from the parsed JSON */
     const cJSON *variables; /* borrowed; NULL = none */
@@ -28,29 +28,29 @@ struct eso_call_plan {
     double wait_ms;         /* scenario ms to wait before the call */
     bool outcome_set;
     enum eso_status outcome;
-    struct eso_range attempts;
-    struct eso_range server_requests;
-    struct eso_range elapsed_ms; /* scenario ms */
-    int from_cache;              /* -1 unset, 0, 1 */
-    const char *faults[ESO_EXPECT_MAX_LIST];
+    struct esoh__range attempts;
+    struct esoh__range server_requests;
+    struct esoh__range elapsed_ms; /* scenario ms */
+    int from_cache;                /* -1 unset, 0, 1 */
+    const char *faults[ESOH__EXPECT_MAX_LIST];
     size_t fault_count;
     bool faults_set;
 };
 
-struct eso_counter_check {
+struct esoh__counter_check {
     const char *name; /* a struct eso_counters field name */
-    struct eso_range range;
+    struct esoh__range range;
 };
 
-struct eso_run_plan {
+struct esoh__run_plan {
     double time_scale;         /* 0 = not set */
     struct eso_options client; /* strings borrowed from the parsed JSON */
-    struct eso_call_plan calls[ESO_EXPECT_MAX_CALLS];
+    struct esoh__call_plan calls[ESOH__EXPECT_MAX_CALLS];
     size_t call_count;
-    const char *breaker[ESO_EXPECT_MAX_LIST];
+    const char *breaker[ESOH__EXPECT_MAX_LIST];
     size_t breaker_count;
     bool breaker_set;
-    struct eso_counter_check counters[ESO_EXPECT_MAX_LIST];
+    struct esoh__counter_check counters[ESOH__EXPECT_MAX_LIST];
     size_t counter_count;
 };
 
@@ -59,12 +59,12 @@ struct eso_run_plan {
  * scenario parser has validated. Returns -1 with the reason in @p err when the section is
  * absent or has no calls (valid for eso-mock, useless to the runner).
  */
-int eso__expect_plan(const cJSON *expect, struct eso_run_plan *plan, char *err, size_t err_size);
+int esoh__expect_plan(const cJSON *expect, struct esoh__run_plan *plan, char *err, size_t err_size);
 
 /* The value of counter @p name in @p counters; false when no such counter exists. */
-bool eso__counter_value(const struct eso_counters *counters, const char *name, double *out);
+bool esoh__counter_value(const struct eso_counters *counters, const char *name, double *out);
 
 /* True when @p name is an outcome the client can report (an eso_status name). */
-bool eso__outcome_from_name(const char *name, enum eso_status *out);
+bool esoh__outcome_from_name(const char *name, enum eso_status *out);
 
 #endif

@@ -15,7 +15,7 @@
 /* Bounded so a runaway test cannot eat the machine; later events are counted, not kept. */
 #define MAX_EVENTS 100000
 
-struct eso_fixture {
+struct esoh_fixture {
     struct esomock_server *server;
     struct eso_client *client;
     char api_url[160];
@@ -26,7 +26,7 @@ struct eso_fixture {
     void *user_event_userdata;
 
     pthread_mutex_t lock;
-    struct eso_fixture_event *events;
+    struct esoh_fixture_event *events;
     size_t event_count;
     size_t event_cap;
     size_t events_dropped;
@@ -51,8 +51,8 @@ static double scale_from_env(void)
 
 static void record_event(const struct eso_event *ev, void *userdata)
 {
-    struct eso_fixture *fx = userdata;
-    struct eso_fixture_event copy = {
+    struct esoh_fixture *fx = userdata;
+    struct esoh_fixture_event copy = {
         .kind = ev->kind,
         .call_id = ev->call_id,
         .attempt = ev->attempt,
@@ -70,7 +70,7 @@ static void record_event(const struct eso_event *ev, void *userdata)
     pthread_mutex_lock(&fx->lock);
     if (fx->event_count == fx->event_cap && fx->event_cap < MAX_EVENTS) {
         size_t cap = fx->event_cap ? fx->event_cap * 2 : 256;
-        struct eso_fixture_event *grown = realloc(fx->events, cap * sizeof(*grown));
+        struct esoh_fixture_event *grown = realloc(fx->events, cap * sizeof(*grown));
         if (grown != NULL) {
             fx->events = grown;
             fx->event_cap = cap;
@@ -85,7 +85,7 @@ static void record_event(const struct eso_event *ev, void *userdata)
         fx->user_on_event(ev, fx->user_event_userdata);
 }
 
-static int start_server(struct eso_fixture *fx, const struct eso_fixture_options *opts, char *err)
+static int start_server(struct esoh_fixture *fx, const struct esoh_fixture_options *opts, char *err)
 {
     struct esomock_options server_opts = {0};
     if (opts->server != NULL)
@@ -105,7 +105,7 @@ static int start_server(struct eso_fixture *fx, const struct eso_fixture_options
     return rc == ESOMOCK_OK ? 0 : -1;
 }
 
-static int start_client(struct eso_fixture *fx, const struct eso_fixture_options *opts, char *err)
+static int start_client(struct esoh_fixture *fx, const struct esoh_fixture_options *opts, char *err)
 {
     struct eso_options client_opts = {0};
     if (opts->client != NULL)
@@ -135,15 +135,15 @@ static int start_client(struct eso_fixture *fx, const struct eso_fixture_options
     return 0;
 }
 
-int eso_fixture_try_start(const struct eso_fixture_options *opts, struct eso_fixture **out,
-                          char *err)
+int esoh_fixture_try_start(const struct esoh_fixture_options *opts, struct esoh_fixture **out,
+                           char *err)
 {
-    static const struct eso_fixture_options defaults = {0};
+    static const struct esoh_fixture_options defaults = {0};
     if (opts == NULL)
         opts = &defaults;
     if (out == NULL)
         return -1;
-    struct eso_fixture *fx = calloc(1, sizeof(*fx));
+    struct esoh_fixture *fx = calloc(1, sizeof(*fx));
     if (fx == NULL) {
         if (err != NULL)
             snprintf(err, ESOMOCK_ERROR_SIZE, "out of memory");
@@ -154,7 +154,7 @@ int eso_fixture_try_start(const struct eso_fixture_options *opts, struct eso_fix
     fx->time_scale = opts->time_scale > 0 ? opts->time_scale : scale_from_env();
     if (start_server(fx, opts, err) != 0 ||
         (!opts->no_client && start_client(fx, opts, err) != 0)) {
-        eso_fixture_stop(fx);
+        esoh_fixture_stop(fx);
         return -1;
     }
     /* Times in events count from here: the scenario has just been put in force. */
@@ -163,12 +163,12 @@ int eso_fixture_try_start(const struct eso_fixture_options *opts, struct eso_fix
     return 0;
 }
 
-void eso_fixture_release(void *fixture)
+void esoh_fixture_release(void *fixture)
 {
-    eso_fixture_stop(fixture);
+    esoh_fixture_stop(fixture);
 }
 
-void eso_fixture_stop(struct eso_fixture *fx)
+void esoh_fixture_stop(struct esoh_fixture *fx)
 {
     if (fx == NULL)
         return;
@@ -179,22 +179,22 @@ void eso_fixture_stop(struct eso_fixture *fx)
     free(fx);
 }
 
-struct esomock_server *eso_fixture_server(struct eso_fixture *fx)
+struct esomock_server *esoh_fixture_server(struct esoh_fixture *fx)
 {
     return fx->server;
 }
 
-struct eso_client *eso_fixture_client(struct eso_fixture *fx)
+struct eso_client *esoh_fixture_client(struct esoh_fixture *fx)
 {
     return fx->client;
 }
 
-const char *eso_fixture_api_url(struct eso_fixture *fx)
+const char *esoh_fixture_api_url(struct esoh_fixture *fx)
 {
     return fx->api_url;
 }
 
-double eso_fixture_time_scale(const struct eso_fixture *fx)
+double esoh_fixture_time_scale(const struct esoh_fixture *fx)
 {
     return fx->time_scale;
 }
@@ -204,8 +204,8 @@ static bool is_graphql(const struct esomock_journal_entry *e)
     return strncmp(e->path, "/api/v2/", 8) == 0;
 }
 
-struct esomock_journal_entry *eso_fixture_journal(struct eso_fixture *fx, const char *operation,
-                                                  size_t *count)
+struct esomock_journal_entry *esoh_fixture_journal(struct esoh_fixture *fx, const char *operation,
+                                                   size_t *count)
 {
     struct esomock_journal_filter filter = {.operation = operation};
     struct esomock_journal_entry *entries = NULL;
@@ -226,17 +226,17 @@ struct esomock_journal_entry *eso_fixture_journal(struct eso_fixture *fx, const 
     return entries;
 }
 
-size_t eso_fixture_attempts(struct eso_fixture *fx, const char *operation)
+size_t esoh_fixture_attempts(struct esoh_fixture *fx, const char *operation)
 {
     size_t n = 0;
-    free(eso_fixture_journal(fx, operation, &n));
+    free(esoh_fixture_journal(fx, operation, &n));
     return n;
 }
 
-size_t eso_fixture_gaps(struct eso_fixture *fx, const char *operation, double *out, size_t max)
+size_t esoh_fixture_gaps(struct esoh_fixture *fx, const char *operation, double *out, size_t max)
 {
     size_t n = 0;
-    struct esomock_journal_entry *e = eso_fixture_journal(fx, operation, &n);
+    struct esomock_journal_entry *e = esoh_fixture_journal(fx, operation, &n);
     size_t gaps = n > 1 ? n - 1 : 0;
     for (size_t i = 0; i < gaps && i < max; i++)
         out[i] = (e[i + 1].t_ms - e[i].t_ms) / fx->time_scale;
@@ -244,22 +244,22 @@ size_t eso_fixture_gaps(struct eso_fixture *fx, const char *operation, double *o
     return gaps;
 }
 
-bool eso_fixture_gaps_within(struct eso_fixture *fx, const char *operation,
-                             const double *expected_ms, size_t count, double tolerance_ms)
+bool esoh_fixture_gaps_within(struct esoh_fixture *fx, const char *operation,
+                              const double *expected_ms, size_t count, double tolerance_ms)
 {
     double gaps[64];
-    size_t n = eso_fixture_gaps(fx, operation, gaps, 64);
+    size_t n = esoh_fixture_gaps(fx, operation, gaps, 64);
     bool ok = n == count;
     for (size_t i = 0; ok && i < n && i < 64; i++)
         ok = fabs(gaps[i] - expected_ms[i]) <= tolerance_ms;
     return ok;
 }
 
-const char *eso_fixture_faults(struct eso_fixture *fx, const char *operation, char *buf,
-                               size_t size)
+const char *esoh_fixture_faults(struct esoh_fixture *fx, const char *operation, char *buf,
+                                size_t size)
 {
     size_t n = 0, used = 0;
-    struct esomock_journal_entry *e = eso_fixture_journal(fx, operation, &n);
+    struct esomock_journal_entry *e = esoh_fixture_journal(fx, operation, &n);
     if (size > 0)
         buf[0] = '\0';
     for (size_t i = 0; i < n && used < size; i++) {
@@ -272,10 +272,10 @@ const char *eso_fixture_faults(struct eso_fixture *fx, const char *operation, ch
     return buf;
 }
 
-struct eso_fixture_event *eso_fixture_events(struct eso_fixture *fx, size_t *count)
+struct esoh_fixture_event *esoh_fixture_events(struct esoh_fixture *fx, size_t *count)
 {
     pthread_mutex_lock(&fx->lock);
-    struct eso_fixture_event *copy = NULL;
+    struct esoh_fixture_event *copy = NULL;
     *count = 0;
     if (fx->event_count > 0) {
         copy = malloc(fx->event_count * sizeof(*copy));
@@ -288,7 +288,7 @@ struct eso_fixture_event *eso_fixture_events(struct eso_fixture *fx, size_t *cou
     return copy;
 }
 
-const char *eso_fixture_breaker_path(struct eso_fixture *fx, char *buf, size_t size)
+const char *esoh_fixture_breaker_path(struct esoh_fixture *fx, char *buf, size_t size)
 {
     size_t used = 0;
     if (size > 0)
@@ -307,7 +307,7 @@ const char *eso_fixture_breaker_path(struct eso_fixture *fx, char *buf, size_t s
     return buf;
 }
 
-void eso_fixture_clear(struct eso_fixture *fx)
+void esoh_fixture_clear(struct esoh_fixture *fx)
 {
     pthread_mutex_lock(&fx->lock);
     fx->event_count = 0;

@@ -3,10 +3,10 @@
 
 #include <esoharness/fixture.h>
 
-struct eso_fixture *eso_fixture_start(const struct eso_fixture_options *opts)
+struct esoh_fixture *esoh_fixture_start(const struct esoh_fixture_options *opts)
 {
     char err[ESOMOCK_ERROR_SIZE] = "";
-    struct eso_fixture *fx = NULL;
-    cr_assert_eq(eso_fixture_try_start(opts, &fx, err), 0, "fixture did not start: %s", err);
+    struct esoh_fixture *fx = NULL;
+    cr_assert_eq(esoh_fixture_try_start(opts, &fx, err), 0, "fixture did not start: %s", err);
     return fx;
 }

@@ -36,8 +36,8 @@ static void put_escaped(FILE *out, const char *s)
     }
 }
 
-int eso_run_write_junit(FILE *out, const char *suite, const char *const *paths,
-                        const struct eso_run_report *reports, size_t count)
+int esoh_run_write_junit(FILE *out, const char *suite, const char *const *paths,
+                         const struct esoh_run_report *reports, size_t count)
 {
     if (out == NULL || (count > 0 && (paths == NULL || reports == NULL)))
         return -1;
@@ -58,7 +58,7 @@ int eso_run_write_junit(FILE *out, const char *suite, const char *const *paths,
     fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
             count, failures, seconds);
     for (size_t i = 0; i < count; i++) {
-        const struct eso_run_report *r = &reports[i];
+        const struct esoh_run_report *r = &reports[i];
         /* A file that did not load has no scenario name: its path stands in. */
         const char *name = r->name[0] != '\0' ? r->name : paths[i];
         fputs("    <testcase classname=\"", out);

@@ -22,11 +22,11 @@
 
 #include <esoharness/retry.h>
 
-/* Defined by ESO_TEST_RETRY_DEFAULT in the test binary, if at all. */
-extern const struct eso_test_retry eso_test_retry_binary_default __attribute__((weak));
+/* Defined by ESOH_TEST_RETRY_DEFAULT in the test binary, if at all. */
+extern const struct esoh_test_retry esoh__test_retry_binary_default __attribute__((weak));
 
 /* The Python client's integration tests: 3 reruns, 2 s apart. */
-static const struct eso_test_retry builtin_default = {4, 2000, 1.0};
+static const struct esoh_test_retry builtin_default = {4, 2000, 1.0};
 
 /* Room for a log line or a failure message. */
 #define MESSAGE_SIZE 768
@@ -37,7 +37,7 @@ struct deferred {
 };
 
 struct defer_list {
-    struct deferred items[ESO_TEST_DEFER_MAX];
+    struct deferred items[ESOH_TEST_DEFER_MAX];
     size_t count;
 };
 
@@ -48,20 +48,20 @@ struct defer_list {
  */
 static struct {
     jmp_buf jump;
-    bool active;     /* a body is running under eso_test_run_with_retry() */
+    bool active;     /* a body is running under esoh_test_run_with_retry() */
     bool in_cleanup; /* the attempt's deferred cleanups are running */
     pthread_t body_thread;
     const char *name;
-    enum eso_test_retry_kind kind;
-    struct eso_test_retry policy; /* effective: after ESO_TEST_RETRY */
-    bool env_override;            /* ESO_TEST_RETRY was set (and valid) */
+    enum esoh_test_retry_kind kind;
+    struct esoh_test_retry policy; /* effective: after ESO_TEST_RETRY */
+    bool env_override;             /* ESO_TEST_RETRY was set (and valid) */
     double time_scale;
     double delay_ms;        /* scenario ms before the next attempt */
     enum eso_status status; /* the transient error that ended the attempt */
     char detail[ESO_DETAIL_SIZE];
 } run;
 
-/* Read by eso_test_attempt() from any thread. */
+/* Read by esoh_test_attempt() from any thread. */
 static atomic_uint current_attempt = 1;
 
 static pthread_mutex_t defer_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -72,7 +72,7 @@ static bool exit_hook_installed;
 /* Append @p line to $ESO_TEST_RETRY_LOG, in one write so parallel tests do not interleave. */
 static void append_to_log_file(const char *line)
 {
-    const char *path = getenv(ESO_TEST_RETRY_LOG_ENV);
+    const char *path = getenv(ESOH_TEST_RETRY_LOG_ENV);
     if (path == NULL || path[0] == '\0')
         return;
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -161,29 +161,29 @@ static const char *format_ms(double ms, char *buf, size_t size)
     return buf;
 }
 
-static struct eso_test_retry binary_default(void)
+static struct esoh_test_retry binary_default(void)
 {
     /* A weak undefined symbol has the address NULL. */
-    const struct eso_test_retry *def = &eso_test_retry_binary_default;
+    const struct esoh_test_retry *def = &esoh__test_retry_binary_default;
     return def != NULL ? *def : builtin_default;
 }
 
 /* Whether @p p is within the documented limits; says what is not in @p err. */
-static bool policy_valid(const struct eso_test_retry *p, char *err, size_t size)
+static bool policy_valid(const struct esoh_test_retry *p, char *err, size_t size)
 {
-    if (p->max_attempts < 1 || p->max_attempts > ESO_TEST_RETRY_MAX_ATTEMPTS) {
+    if (p->max_attempts < 1 || p->max_attempts > ESOH_TEST_RETRY_MAX_ATTEMPTS) {
         snprintf(err, size, "attempts %u is not within 1..%u", p->max_attempts,
-                 ESO_TEST_RETRY_MAX_ATTEMPTS);
+                 ESOH_TEST_RETRY_MAX_ATTEMPTS);
         return false;
     }
-    if (p->initial_delay_ms > ESO_TEST_RETRY_MAX_DELAY_MS) {
+    if (p->initial_delay_ms > ESOH_TEST_RETRY_MAX_DELAY_MS) {
         snprintf(err, size, "delay %u ms is above %u ms", p->initial_delay_ms,
-                 ESO_TEST_RETRY_MAX_DELAY_MS);
+                 ESOH_TEST_RETRY_MAX_DELAY_MS);
         return false;
     }
-    if (!isfinite(p->backoff) || p->backoff < 1.0 || p->backoff > ESO_TEST_RETRY_MAX_BACKOFF) {
+    if (!isfinite(p->backoff) || p->backoff < 1.0 || p->backoff > ESOH_TEST_RETRY_MAX_BACKOFF) {
         snprintf(err, size, "backoff %g is not within 1..%g", p->backoff,
-                 ESO_TEST_RETRY_MAX_BACKOFF);
+                 ESOH_TEST_RETRY_MAX_BACKOFF);
         return false;
     }
     return true;
@@ -243,8 +243,8 @@ static bool parse_decimal(const char *s, double *out)
     return true;
 }
 
-bool eso_test_retry_parse(const char *spec, struct eso_test_retry *policy, char *err,
-                          size_t err_size)
+bool esoh_test_retry_parse(const char *spec, struct esoh_test_retry *policy, char *err,
+                           size_t err_size)
 {
     char scratch[160];
     if (err == NULL || err_size == 0) {
@@ -266,7 +266,7 @@ bool eso_test_retry_parse(const char *spec, struct eso_test_retry *policy, char 
     }
 
     static const char *const names[] = {"N", "DELAY_MS", "BACKOFF"};
-    struct eso_test_retry p = *policy;
+    struct esoh_test_retry p = *policy;
     const char *start = spec;
     for (size_t i = 0;; i++) {
         if (i == 3) {
@@ -288,27 +288,27 @@ bool eso_test_retry_parse(const char *spec, struct eso_test_retry *policy, char 
         double d = 0;
         switch (i) {
         case 0:
-            if (!parse_uint(text, ESO_TEST_RETRY_MAX_ATTEMPTS, &n) || n < 1) {
+            if (!parse_uint(text, ESOH_TEST_RETRY_MAX_ATTEMPTS, &n) || n < 1) {
                 snprintf(err, err_size,
                          "N \"%s\" is not a number of attempts from 1 to %u (\"off\" disables "
                          "retries)",
-                         text, ESO_TEST_RETRY_MAX_ATTEMPTS);
+                         text, ESOH_TEST_RETRY_MAX_ATTEMPTS);
                 return false;
             }
             p.max_attempts = (unsigned)n;
             break;
         case 1:
-            if (!parse_uint(text, ESO_TEST_RETRY_MAX_DELAY_MS, &n)) {
+            if (!parse_uint(text, ESOH_TEST_RETRY_MAX_DELAY_MS, &n)) {
                 snprintf(err, err_size, "DELAY_MS \"%s\" is not a whole number from 0 to %u", text,
-                         ESO_TEST_RETRY_MAX_DELAY_MS);
+                         ESOH_TEST_RETRY_MAX_DELAY_MS);
                 return false;
             }
             p.initial_delay_ms = (unsigned)n;
             break;
         default:
-            if (!parse_decimal(text, &d) || d < 1.0 || d > ESO_TEST_RETRY_MAX_BACKOFF) {
+            if (!parse_decimal(text, &d) || d < 1.0 || d > ESOH_TEST_RETRY_MAX_BACKOFF) {
                 snprintf(err, err_size, "BACKOFF \"%s\" is not a number from 1 to %g", text,
-                         ESO_TEST_RETRY_MAX_BACKOFF);
+                         ESOH_TEST_RETRY_MAX_BACKOFF);
                 return false;
             }
             p.backoff = d;
@@ -322,15 +322,15 @@ bool eso_test_retry_parse(const char *spec, struct eso_test_retry *policy, char 
     return true;
 }
 
-struct eso_test_retry eso_test_effective_policy(enum eso_test_retry_kind kind,
-                                                const struct eso_test_retry *policy)
+struct esoh_test_retry esoh_test_effective_policy(enum esoh_test_retry_kind kind,
+                                                  const struct esoh_test_retry *policy)
 {
-    if (kind == ESO_TEST_RETRY_KIND_NEVER)
-        return (struct eso_test_retry){1, 0, 1.0};
-    struct eso_test_retry p = policy != NULL ? *policy : binary_default();
-    const char *env = getenv(ESO_TEST_RETRY_ENV);
+    if (kind == ESOH_TEST_RETRY_KIND_NEVER)
+        return (struct esoh_test_retry){1, 0, 1.0};
+    struct esoh_test_retry p = policy != NULL ? *policy : binary_default();
+    const char *env = getenv(ESOH_TEST_RETRY_ENV);
     if (env != NULL && env[0] != '\0')
-        (void)eso_test_retry_parse(env, &p, NULL, 0); /* unchanged when it does not parse */
+        (void)esoh_test_retry_parse(env, &p, NULL, 0); /* unchanged when it does not parse */
     return p;
 }
 
@@ -358,14 +358,14 @@ static void run_exit_deferred(void)
     run_deferred(&exit_defers);
 }
 
-void eso_test_defer(void (*cleanup)(void *arg), void *arg)
+void esoh_test_defer(void (*cleanup)(void *arg), void *arg)
 {
     if (cleanup == NULL)
-        fail("eso_test_defer: the cleanup is NULL");
+        fail("esoh_test_defer: the cleanup is NULL");
     pthread_mutex_lock(&defer_lock);
     bool in_attempt = run.active;
     struct defer_list *list = in_attempt ? &attempt_defers : &exit_defers;
-    bool full = list->count == ESO_TEST_DEFER_MAX;
+    bool full = list->count == ESOH_TEST_DEFER_MAX;
     if (!full)
         list->items[list->count++] = (struct deferred){cleanup, arg};
     bool install_hook = !in_attempt && !exit_hook_installed;
@@ -374,41 +374,41 @@ void eso_test_defer(void (*cleanup)(void *arg), void *arg)
     pthread_mutex_unlock(&defer_lock);
 
     if (install_hook && atexit(run_exit_deferred) != 0)
-        fail("eso_test_defer: atexit failed");
+        fail("esoh_test_defer: atexit failed");
     if (full) {
         cleanup(arg);
         if (in_attempt && !pthread_equal(pthread_self(), run.body_thread))
-            die_from_other_thread("eso_test_defer: more than %d cleanups in one attempt",
-                                  ESO_TEST_DEFER_MAX);
-        fail("eso_test_defer: more than %d cleanups %s", ESO_TEST_DEFER_MAX,
+            die_from_other_thread("esoh_test_defer: more than %d cleanups in one attempt",
+                                  ESOH_TEST_DEFER_MAX);
+        fail("esoh_test_defer: more than %d cleanups %s", ESOH_TEST_DEFER_MAX,
              in_attempt ? "in one attempt" : "outside a retry-marked body");
     }
 }
 
-unsigned eso_test_attempt(void)
+unsigned esoh_test_attempt(void)
 {
     return atomic_load(&current_attempt);
 }
 
-_Noreturn void eso_test_transient(enum eso_status status, const char *detail)
+_Noreturn void esoh_test_transient(enum eso_status status, const char *detail)
 {
     if (detail == NULL)
         detail = "";
     if (!run.active)
-        fail("eso_test_transient(%s) outside a retry-managed test body (ESO_TEST, "
-             "ESO_RETRY_TEST or ESO_NO_RETRY_TEST): %s",
+        fail("esoh_test_transient(%s) outside a retry-managed test body (ESOH_TEST, "
+             "ESOH_RETRY_TEST or ESOH_NO_RETRY_TEST): %s",
              eso_status_name(status), detail);
     if (!pthread_equal(pthread_self(), run.body_thread))
-        die_from_other_thread("%s: eso_test_transient(%s) called from a thread other than the "
+        die_from_other_thread("%s: esoh_test_transient(%s) called from a thread other than the "
                               "one running the test body (misuse: report the error to the body's "
                               "thread): %s",
                               run.name, eso_status_name(status), detail);
     if (run.in_cleanup)
-        fail("%s: eso_test_transient(%s) called from a deferred cleanup: %s", run.name,
+        fail("%s: esoh_test_transient(%s) called from a deferred cleanup: %s", run.name,
              eso_status_name(status), detail);
     if (!eso_status_is_transient(status))
         fail("%s: %s is not a transient error (not retried) on attempt %u of %u: %s", run.name,
-             eso_status_name(status), eso_test_attempt(), run.policy.max_attempts, detail);
+             eso_status_name(status), esoh_test_attempt(), run.policy.max_attempts, detail);
     run.status = status;
     snprintf(run.detail, sizeof(run.detail), "%s", detail);
     longjmp(run.jump, 1);
@@ -425,17 +425,17 @@ static void finish_attempt(void)
 /* Why a test had a single attempt, for its failure message. */
 static const char *single_attempt_reason(void)
 {
-    if (run.kind == ESO_TEST_RETRY_KIND_NEVER)
+    if (run.kind == ESOH_TEST_RETRY_KIND_NEVER)
         return "no-retry test";
     if (run.env_override)
-        return ESO_TEST_RETRY_ENV " allows 1 attempt";
+        return ESOH_TEST_RETRY_ENV " allows 1 attempt";
     return "its policy allows 1 attempt";
 }
 
 /* The failure that ends a test whose last attempt hit a transient error. */
 static _Noreturn void fail_exhausted(void)
 {
-    unsigned attempts = eso_test_attempt();
+    unsigned attempts = esoh_test_attempt();
     if (run.policy.max_attempts == 1)
         fail("%s: transient %s on its only attempt (%s): %s", run.name, eso_status_name(run.status),
              single_attempt_reason(), run.detail);
@@ -443,34 +443,34 @@ static _Noreturn void fail_exhausted(void)
          attempts, run.detail);
 }
 
-void eso_test_run_with_retry(const char *name, enum eso_test_retry_kind kind,
-                             const struct eso_test_retry *policy, void (*body)(void))
+void esoh_test_run_with_retry(const char *name, enum esoh_test_retry_kind kind,
+                              const struct esoh_test_retry *policy, void (*body)(void))
 {
     char err[200];
     if (name == NULL)
         name = "(unnamed test)";
     if (body == NULL)
-        fail("%s: eso_test_run_with_retry without a body", name);
+        fail("%s: esoh_test_run_with_retry without a body", name);
     if (run.active)
-        fail("%s: eso_test_run_with_retry called inside the retry-managed body of %s", name,
+        fail("%s: esoh_test_run_with_retry called inside the retry-managed body of %s", name,
              run.name);
 
-    if (kind != ESO_TEST_RETRY_KIND_NEVER) {
-        struct eso_test_retry own = policy != NULL ? *policy : binary_default();
+    if (kind != ESOH_TEST_RETRY_KIND_NEVER) {
+        struct esoh_test_retry own = policy != NULL ? *policy : binary_default();
         if (!policy_valid(&own, err, sizeof(err)))
             fail("%s: bad retry policy %s: %s", name,
-                 policy != NULL ? "in ESO_RETRY_TEST" : "in ESO_TEST_RETRY_DEFAULT", err);
-        const char *env = getenv(ESO_TEST_RETRY_ENV);
-        if (env != NULL && env[0] != '\0' && !eso_test_retry_parse(env, &own, err, sizeof(err)))
+                 policy != NULL ? "in ESOH_RETRY_TEST" : "in ESOH_TEST_RETRY_DEFAULT", err);
+        const char *env = getenv(ESOH_TEST_RETRY_ENV);
+        if (env != NULL && env[0] != '\0' && !esoh_test_retry_parse(env, &own, err, sizeof(err)))
             fail("%s: %s=\"%s\" is not valid: %s (expected off, N, N,DELAY_MS or "
                  "N,DELAY_MS,BACKOFF)",
-                 name, ESO_TEST_RETRY_ENV, env, err);
+                 name, ESOH_TEST_RETRY_ENV, env, err);
         run.env_override = env != NULL && env[0] != '\0';
     }
 
     run.name = name;
     run.kind = kind;
-    run.policy = eso_test_effective_policy(kind, policy);
+    run.policy = esoh_test_effective_policy(kind, policy);
     run.time_scale = time_scale_from_env();
     run.delay_ms = run.policy.initial_delay_ms;
     run.body_thread = pthread_self();
@@ -484,23 +484,23 @@ void eso_test_run_with_retry(const char *name, enum eso_test_retry_kind kind,
             body();
             finish_attempt();
             run.active = false;
-            if (eso_test_attempt() > 1)
-                log_line("retry %s: passed on attempt %u of %u", run.name, eso_test_attempt(),
+            if (esoh_test_attempt() > 1)
+                log_line("retry %s: passed on attempt %u of %u", run.name, esoh_test_attempt(),
                          run.policy.max_attempts);
             return;
         }
-        /* The body called eso_test_transient(): the error is in run.status and run.detail. */
+        /* The body called esoh_test_transient(): the error is in run.status and run.detail. */
         finish_attempt();
-        if (eso_test_attempt() >= run.policy.max_attempts) {
+        if (esoh_test_attempt() >= run.policy.max_attempts) {
             run.active = false;
             fail_exhausted();
         }
         double real_ms = run.delay_ms * run.time_scale;
         char wait[32];
         log_line("retry %s: attempt %u of %u failed with %s (%s); next in %s ms", run.name,
-                 eso_test_attempt(), run.policy.max_attempts, eso_status_name(run.status),
+                 esoh_test_attempt(), run.policy.max_attempts, eso_status_name(run.status),
                  run.detail, format_ms(real_ms, wait, sizeof(wait)));
         sleep_ms(real_ms);
-        run.delay_ms = fmin(run.delay_ms * run.policy.backoff, ESO_TEST_RETRY_MAX_DELAY_MS);
+        run.delay_ms = fmin(run.delay_ms * run.policy.backoff, ESOH_TEST_RETRY_MAX_DELAY_MS);
     }
 }

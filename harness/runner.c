@@ -20,13 +20,13 @@
 #define MAX_CHECKS 4096
 
 struct run {
-    const struct eso_run_options *opts;
-    struct eso_run_plan plan;
-    struct eso_fixture *fx;
+    const struct esoh_run_options *opts;
+    struct esoh__run_plan plan;
+    struct esoh_fixture *fx;
     double scale;
-    struct eso_check *checks;
+    struct esoh__check *checks;
     size_t check_count;
-    struct eso_call_label labels[ESO_EXPECT_MAX_CALLS * 4];
+    struct esoh__call_label labels[ESOH__EXPECT_MAX_CALLS * 4];
     size_t label_count;
     size_t journal_seen;  /* GraphQL journal entries before the current call */
     bool timing_unjudged; /* ESO_UNDER_VALGRIND: elapsed times are reported only */
@@ -58,7 +58,7 @@ static void add_check(struct run *r, const char *label, const char *what, bool p
 {
     if (r->check_count == MAX_CHECKS)
         return;
-    struct eso_check *c = &r->checks[r->check_count++];
+    struct esoh__check *c = &r->checks[r->check_count++];
     snprintf(c->label, sizeof(c->label), "%s", label);
     snprintf(c->what, sizeof(c->what), "%s", what);
     snprintf(c->expected, sizeof(c->expected), "%s", expected);
@@ -69,7 +69,7 @@ static void add_check(struct run *r, const char *label, const char *what, bool p
     c->passed = passed;
 }
 
-static void range_text(const struct eso_range *range, char *buf, size_t size)
+static void range_text(const struct esoh__range *range, char *buf, size_t size)
 {
     if (range->min == range->max)
         snprintf(buf, size, "%g", range->min);
@@ -78,7 +78,7 @@ static void range_text(const struct eso_range *range, char *buf, size_t size)
 }
 
 static void check_range(struct run *r, const char *label, const char *what,
-                        const struct eso_range *range, double value)
+                        const struct esoh__range *range, double value)
 {
     if (!range->set)
         return;
@@ -98,7 +98,7 @@ static void check_range(struct run *r, const char *label, const char *what,
 static struct esomock_journal_entry *new_entries(struct run *r, size_t *count)
 {
     size_t n = 0;
-    struct esomock_journal_entry *all = eso_fixture_journal(r->fx, NULL, &n);
+    struct esomock_journal_entry *all = esoh_fixture_journal(r->fx, NULL, &n);
     size_t first = r->journal_seen < n ? r->journal_seen : n;
     *count = n - first;
     r->journal_seen = n;
@@ -110,7 +110,7 @@ static struct esomock_journal_entry *new_entries(struct run *r, size_t *count)
     return all;
 }
 
-static void check_server_side(struct run *r, const struct eso_call_plan *call, const char *label)
+static void check_server_side(struct run *r, const struct esoh__call_plan *call, const char *label)
 {
     size_t n = 0;
     struct esomock_journal_entry *entries = new_entries(r, &n);
@@ -133,7 +133,7 @@ static void check_server_side(struct run *r, const struct eso_call_plan *call, c
     free(entries);
 }
 
-static void check_result(struct run *r, const struct eso_call_plan *call, const char *label,
+static void check_result(struct run *r, const struct esoh__call_plan *call, const char *label,
                          const struct eso_result *res)
 {
     if (call->outcome_set)
@@ -150,7 +150,7 @@ static void check_result(struct run *r, const struct eso_call_plan *call, const 
 static void label_calls(struct run *r, size_t first_event, const char *label)
 {
     size_t n = 0;
-    struct eso_fixture_event *events = eso_fixture_events(r->fx, &n);
+    struct esoh_fixture_event *events = esoh_fixture_events(r->fx, &n);
     for (size_t i = first_event; i < n; i++) {
         if (events[i].kind != ESO_EV_CALL_START ||
             r->label_count == sizeof(r->labels) / sizeof(r->labels[0]))
@@ -165,13 +165,13 @@ static void label_calls(struct run *r, size_t first_event, const char *label)
 static size_t event_count(struct run *r)
 {
     size_t n = 0;
-    free(eso_fixture_events(r->fx, &n));
+    free(esoh_fixture_events(r->fx, &n));
     return n;
 }
 
-static void run_call(struct run *r, const struct eso_call_plan *call)
+static void run_call(struct run *r, const struct esoh__call_plan *call)
 {
-    struct eso_client *client = eso_fixture_client(r->fx);
+    struct eso_client *client = esoh_fixture_client(r->fx);
     wait_real_ms(call->wait_ms * r->scale);
     if (call->concurrency > 1) {
         struct eso_batch_item *items = calloc(call->repeat, sizeof(*items));
@@ -216,17 +216,17 @@ static void check_run(struct run *r)
         for (size_t i = 0; i < r->plan.breaker_count && used < sizeof(expected); i++)
             used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s", i ? "," : "",
                                      r->plan.breaker[i]);
-        eso_fixture_breaker_path(r->fx, got, sizeof(got));
+        esoh_fixture_breaker_path(r->fx, got, sizeof(got));
         add_check(r, "run", "breaker", strcmp(expected, got) == 0,
                   expected[0] ? expected : "(no transition)", "%s",
                   got[0] ? got : "(no transition)");
     }
     if (r->plan.counter_count > 0) {
         struct eso_counters counters;
-        eso_client_counters(eso_fixture_client(r->fx), &counters);
+        eso_client_counters(esoh_fixture_client(r->fx), &counters);
         for (size_t i = 0; i < r->plan.counter_count; i++) {
             double value = 0;
-            eso__counter_value(&counters, r->plan.counters[i].name, &value);
+            esoh__counter_value(&counters, r->plan.counters[i].name, &value);
             char what[48];
             snprintf(what, sizeof(what), "counters.%s", r->plan.counters[i].name);
             check_range(r, "run", what, &r->plan.counters[i].range, value);
@@ -253,35 +253,35 @@ static char *read_scenario(const char *path, char *err, size_t err_size)
     return text;
 }
 
-static void emit(const struct run *r, const struct eso_timeline_input *in)
+static void emit(const struct run *r, const struct esoh__timeline_input *in)
 {
     FILE *out = r->opts->out;
     if (out == NULL)
         return;
     if (r->opts->json) {
-        cJSON *json = eso__timeline_json(in);
+        cJSON *json = esoh__timeline_json(in);
         char *text = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
         if (text != NULL)
             fprintf(out, "%s\n", text);
         free(text);
         cJSON_Delete(json);
     } else {
-        eso__timeline_print_text(out, in, r->opts->quiet);
+        esoh__timeline_print_text(out, in, r->opts->quiet);
     }
     fflush(out);
 }
 
-int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
-                          struct eso_run_report *report)
+int esoh_scenario_run_file(const char *path, const struct esoh_run_options *opts,
+                           struct esoh_run_report *report)
 {
-    static const struct eso_run_options defaults = {0};
+    static const struct esoh_run_options defaults = {0};
     struct run r = {.opts = opts != NULL ? opts : &defaults};
     char error[512] = "";
     const char *name = path;
     const char *description = "";
     double started = now_ms();
     cJSON *json = NULL;
-    struct eso_fixture_event *events = NULL;
+    struct esoh_fixture_event *events = NULL;
     struct esomock_journal_entry *journal = NULL;
     size_t event_n = 0, journal_n = 0;
 
@@ -320,8 +320,8 @@ int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
     }
     free(problems);
     char plan_error[400];
-    if (eso__expect_plan(cJSON_GetObjectItemCaseSensitive(json, "expect"), &r.plan, plan_error,
-                         sizeof(plan_error)) != 0) {
+    if (esoh__expect_plan(cJSON_GetObjectItemCaseSensitive(json, "expect"), &r.plan, plan_error,
+                          sizeof(plan_error)) != 0) {
         snprintf(error, sizeof(error), "%s: %s", path, plan_error);
         goto out;
     }
@@ -330,24 +330,24 @@ int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
     r.scale = r.opts->time_scale > 0  ? r.opts->time_scale
               : r.timing_unjudged     ? 1.0
               : r.plan.time_scale > 0 ? r.plan.time_scale
-                                      : ESO_RUN_DEFAULT_TIME_SCALE;
+                                      : ESOH_RUN_DEFAULT_TIME_SCALE;
     struct esomock_options server_opts = {.fixtures_dir = r.opts->fixtures_dir};
-    struct eso_fixture_options fx_opts = {
+    struct esoh_fixture_options fx_opts = {
         .scenario_file = path,
         .time_scale = r.scale,
         .server = &server_opts,
         .client = &r.plan.client,
     };
     char fx_error[ESOMOCK_ERROR_SIZE] = "";
-    if (eso_fixture_try_start(&fx_opts, &r.fx, fx_error) != 0) {
+    if (esoh_fixture_try_start(&fx_opts, &r.fx, fx_error) != 0) {
         snprintf(error, sizeof(error), "%s", fx_error);
         goto out;
     }
     for (size_t i = 0; i < r.plan.call_count; i++)
         run_call(&r, &r.plan.calls[i]);
     check_run(&r);
-    events = eso_fixture_events(r.fx, &event_n);
-    journal = eso_fixture_journal(r.fx, NULL, &journal_n);
+    events = esoh_fixture_events(r.fx, &event_n);
+    journal = esoh_fixture_journal(r.fx, NULL, &journal_n);
 out:;
     size_t failed = 0;
     for (size_t i = 0; i < r.check_count; i++)
@@ -364,18 +364,18 @@ out:;
     } else {
         for (size_t i = 0; i < r.check_count; i++) {
             if (!r.checks[i].passed) {
-                const struct eso_check *c = &r.checks[i];
+                const struct esoh__check *c = &r.checks[i];
                 snprintf(report->first_failure, sizeof(report->first_failure),
                          "%s: %s expected %s, got %s", c->label, c->what, c->expected, c->got);
                 break;
             }
         }
     }
-    struct eso_timeline_input in = {
+    struct esoh__timeline_input in = {
         .name = name,
         .description = description,
         .path = path,
-        .time_scale = r.scale > 0 ? r.scale : ESO_RUN_DEFAULT_TIME_SCALE,
+        .time_scale = r.scale > 0 ? r.scale : ESOH_RUN_DEFAULT_TIME_SCALE,
         .events = events,
         .event_count = event_n,
         .journal = journal,
@@ -391,14 +391,14 @@ out:;
     emit(&r, &in);
     free(events);
     free(journal);
-    eso_fixture_stop(r.fx);
+    esoh_fixture_stop(r.fx);
     cJSON_Delete(json);
     free(text);
     free(r.checks);
     return passed ? 0 : 1;
 }
 
-bool eso_scenario_is_schema_file(const char *path)
+bool esoh_scenario_is_schema_file(const char *path)
 {
     const char *base = strrchr(path, '/');
     return strcmp(base != NULL ? base + 1 : path, "schema.json") == 0;

@@ -5,7 +5,7 @@
 
 #include "timeline_private.h"
 
-static const char *label_of(const struct eso_timeline_input *in, unsigned long long call_id)
+static const char *label_of(const struct esoh__timeline_input *in, unsigned long long call_id)
 {
     for (size_t i = 0; i < in->label_count; i++) {
         if (in->labels[i].call_id == call_id)
@@ -16,7 +16,7 @@ static const char *label_of(const struct eso_timeline_input *in, unsigned long l
 
 /* The @p nth (1-based) journal entry of client call @p call_id sent with X-Attempt
  * @p attempt, or NULL. */
-static const struct esomock_journal_entry *nth_with_attempt(const struct eso_timeline_input *in,
+static const struct esomock_journal_entry *nth_with_attempt(const struct esoh__timeline_input *in,
                                                             unsigned long long call_id,
                                                             unsigned attempt, unsigned nth)
 {
@@ -34,7 +34,7 @@ static const struct esomock_journal_entry *nth_with_attempt(const struct eso_tim
 /* The journal entry for attempt @p attempt of client call @p call_id, or NULL. libcurl's
  * own resend repeats the bytes of the attempt before it, X-Attempt included, while the
  * client counts it as the next attempt: it is the second entry with the earlier number. */
-static const struct esomock_journal_entry *server_side(const struct eso_timeline_input *in,
+static const struct esomock_journal_entry *server_side(const struct esoh__timeline_input *in,
                                                        unsigned long long call_id, unsigned attempt)
 {
     const struct esomock_journal_entry *e = nth_with_attempt(in, call_id, attempt, 1);
@@ -60,11 +60,11 @@ static void describe_fault(const struct esomock_journal_entry *e, char *buf, siz
 }
 
 /* The RETRY_SCHEDULED following event @p i for the same call, if it comes next for that call. */
-static const struct eso_fixture_event *retry_after_attempt(const struct eso_timeline_input *in,
-                                                           size_t i)
+static const struct esoh_fixture_event *retry_after_attempt(const struct esoh__timeline_input *in,
+                                                            size_t i)
 {
     for (size_t j = i + 1; j < in->event_count; j++) {
-        const struct eso_fixture_event *next = &in->events[j];
+        const struct esoh_fixture_event *next = &in->events[j];
         if (next->call_id != in->events[i].call_id)
             continue;
         return next->kind == ESO_EV_RETRY_SCHEDULED ? next : NULL;
@@ -73,16 +73,16 @@ static const struct eso_fixture_event *retry_after_attempt(const struct eso_time
 }
 
 /* One row's text for event @p i; false when the event is not shown on its own. */
-static bool row_text(const struct eso_timeline_input *in, size_t i, char *server, size_t ssize,
+static bool row_text(const struct esoh__timeline_input *in, size_t i, char *server, size_t ssize,
                      char *client, size_t csize)
 {
-    const struct eso_fixture_event *ev = &in->events[i];
+    const struct esoh_fixture_event *ev = &in->events[i];
     double scale = in->time_scale;
     snprintf(server, ssize, "-");
     switch (ev->kind) {
     case ESO_EV_ATTEMPT_END: {
         describe_fault(server_side(in, ev->call_id, ev->attempt), server, ssize);
-        const struct eso_fixture_event *retry = retry_after_attempt(in, i);
+        const struct esoh_fixture_event *retry = retry_after_attempt(in, i);
         char http[32] = "";
         if (ev->http_status > 0)
             snprintf(http, sizeof(http), " (%ld)", ev->http_status);
@@ -132,7 +132,7 @@ static bool row_text(const struct eso_timeline_input *in, size_t i, char *server
     return false;
 }
 
-static const char *breaker_after(const struct eso_timeline_input *in, size_t i)
+static const char *breaker_after(const struct esoh__timeline_input *in, size_t i)
 {
     enum eso_breaker_state state = ESO_BREAKER_STATE_CLOSED;
     for (size_t j = 0; j <= i; j++) {
@@ -142,7 +142,7 @@ static const char *breaker_after(const struct eso_timeline_input *in, size_t i)
     return eso_breaker_state_name(state);
 }
 
-void eso__timeline_print_text(FILE *out, const struct eso_timeline_input *in, bool quiet)
+void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in, bool quiet)
 {
     if (!quiet) {
         fprintf(out, "== %s: %s\n", in->name, in->description != NULL ? in->description : "");
@@ -160,7 +160,7 @@ void eso__timeline_print_text(FILE *out, const struct eso_timeline_input *in, bo
             char server[64], client[160];
             if (!row_text(in, i, server, sizeof(server), client, sizeof(client)))
                 continue;
-            const struct eso_fixture_event *ev = &in->events[i];
+            const struct esoh_fixture_event *ev = &in->events[i];
             char attempt[16] = "";
             if (ev->attempt > 0)
                 snprintf(attempt, sizeof(attempt), "%u", ev->attempt);
@@ -171,7 +171,7 @@ void eso__timeline_print_text(FILE *out, const struct eso_timeline_input *in, bo
     }
     size_t failed = 0;
     for (size_t i = 0; i < in->check_count; i++) {
-        const struct eso_check *c = &in->checks[i];
+        const struct esoh__check *c = &in->checks[i];
         failed += !c->passed;
         if (quiet && c->passed)
             continue;
@@ -182,7 +182,7 @@ void eso__timeline_print_text(FILE *out, const struct eso_timeline_input *in, bo
             in->name, in->check_count, failed, in->wall_ms / 1000.0);
 }
 
-cJSON *eso__timeline_json(const struct eso_timeline_input *in)
+cJSON *esoh__timeline_json(const struct esoh__timeline_input *in)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "scenario", in->name);
@@ -194,7 +194,7 @@ cJSON *eso__timeline_json(const struct eso_timeline_input *in)
         cJSON_AddStringToObject(root, "error", in->setup_error);
     cJSON *rows = cJSON_AddArrayToObject(root, "timeline");
     for (size_t i = 0; i < in->event_count; i++) {
-        const struct eso_fixture_event *ev = &in->events[i];
+        const struct esoh_fixture_event *ev = &in->events[i];
         cJSON *row = cJSON_CreateObject();
         cJSON_AddNumberToObject(row, "t_s", ev->at_ms / in->time_scale / 1000.0);
         cJSON_AddStringToObject(row, "event", eso_event_kind_name(ev->kind));
@@ -224,7 +224,7 @@ cJSON *eso__timeline_json(const struct eso_timeline_input *in)
     }
     cJSON *checks = cJSON_AddArrayToObject(root, "checks");
     for (size_t i = 0; i < in->check_count; i++) {
-        const struct eso_check *c = &in->checks[i];
+        const struct esoh__check *c = &in->checks[i];
         cJSON *check = cJSON_CreateObject();
         cJSON_AddStringToObject(check, "call", c->label);
         cJSON_AddStringToObject(check, "what", c->what);

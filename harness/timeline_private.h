@@ -9,7 +9,7 @@
 
 #include <esoharness/fixture.h>
 
-struct eso_check {
+struct esoh__check {
     char label[96]; /* which call (or "run") */
     char what[48];  /* outcome, attempts, elapsed_ms, breaker... */
     char expected[160];
@@ -18,23 +18,23 @@ struct eso_check {
 };
 
 /* Which call a client call_id belongs to, for labels. */
-struct eso_call_label {
+struct esoh__call_label {
     unsigned long long call_id;
     char label[96];
 };
 
-struct eso_timeline_input {
+struct esoh__timeline_input {
     const char *name;
     const char *description;
     const char *path;
     double time_scale;
-    const struct eso_fixture_event *events;
+    const struct esoh_fixture_event *events;
     size_t event_count;
     const struct esomock_journal_entry *journal; /* GraphQL entries of the run */
     size_t journal_count;
-    const struct eso_call_label *labels;
+    const struct esoh__call_label *labels;
     size_t label_count;
-    const struct eso_check *checks;
+    const struct esoh__check *checks;
     size_t check_count;
     bool passed;
     double wall_ms;
@@ -42,9 +42,9 @@ struct eso_timeline_input {
 };
 
 /* Print the timeline and the verdicts as text. With @p quiet only the verdict and failures. */
-void eso__timeline_print_text(FILE *out, const struct eso_timeline_input *in, bool quiet);
+void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in, bool quiet);
 
 /* The same as one JSON object; the caller frees it with cJSON_Delete. */
-cJSON *eso__timeline_json(const struct eso_timeline_input *in);
+cJSON *esoh__timeline_json(const struct esoh__timeline_input *in);
 
 #endif

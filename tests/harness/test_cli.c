@@ -161,7 +161,7 @@ Test(eso_scenario_cli, schema_alone_is_skipped_and_fails_the_run)
  * it as the next attempt. The timeline must still show what the server did to it. */
 Test(timeline, a_libcurl_resend_joins_the_second_entry_of_its_attempt)
 {
-    struct eso_fixture_event events[2] = {
+    struct esoh_fixture_event events[2] = {
         {.kind = ESO_EV_ATTEMPT_END,
          .call_id = 1,
          .attempt = 1,
@@ -178,8 +178,8 @@ Test(timeline, a_libcurl_resend_joins_the_second_entry_of_its_attempt)
         {.seq = 1, .request_id = "run-1", .attempt = 1, .action = "drop"},
         {.seq = 2, .request_id = "run-1", .attempt = 1, .action = "pass", .status = 200},
     };
-    struct eso_call_label label = {.call_id = 1, .label = "call 1 getZones"};
-    struct eso_timeline_input in = {
+    struct esoh__call_label label = {.call_id = 1, .label = "call 1 getZones"};
+    struct esoh__timeline_input in = {
         .name = "resend",
         .description = "",
         .path = "resend.json",
@@ -196,7 +196,7 @@ Test(timeline, a_libcurl_resend_joins_the_second_entry_of_its_attempt)
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     cr_assert_not_null(out, "open_memstream");
-    eso__timeline_print_text(out, &in, false);
+    esoh__timeline_print_text(out, &in, false);
     fclose(out);
     cr_assert(strstr(text, "drop") != NULL, "attempt 1 shows the drop:\n%s", text);
     cr_assert(strstr(text, "pass 200") != NULL, "the resend shows the server's 200:\n%s", text);

@@ -8,11 +8,11 @@
 
 #include "harness_test_util.h"
 
-static struct eso_fixture *fx;
+static struct esoh_fixture *fx;
 
 static void stop(void)
 {
-    eso_fixture_stop(fx);
+    esoh_fixture_stop(fx);
     fx = NULL;
 }
 
@@ -31,27 +31,27 @@ static const struct eso_options quick_client = {
 static enum eso_status query_guild(struct eso_result *res)
 {
     cJSON *vars = cJSON_Parse("{\"guildId\":3468}");
-    enum eso_status rc = eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, res);
+    enum eso_status rc = eso_query(esoh_fixture_client(fx), "getGuildById", NULL, vars, res);
     cJSON_Delete(vars);
     return rc;
 }
 
 Test(fixture, starts_server_and_client_and_answers)
 {
-    fx = eso_fixture_start(&(struct eso_fixture_options){.client = &quick_client});
+    fx = esoh_fixture_start(&(struct esoh_fixture_options){.client = &quick_client});
     struct eso_result res = {0};
     cr_assert_eq(query_guild(&res), ESO_OK, "%s", res.detail);
     cJSON *guild = cJSON_GetObjectItem(cJSON_GetObjectItem(res.data, "guildData"), "guild");
     cr_assert_eq(cJSON_GetObjectItem(guild, "id")->valueint, 3468);
     eso_result_finish(&res);
-    cr_assert_eq(eso_fixture_attempts(fx, "getGuildById"), 1);
-    cr_assert_eq(eso_fixture_attempts(fx, NULL), 1, "the token request is not an attempt");
-    cr_assert(strncmp(eso_fixture_api_url(fx), "http://127.0.0.1:", 17) == 0);
+    cr_assert_eq(esoh_fixture_attempts(fx, "getGuildById"), 1);
+    cr_assert_eq(esoh_fixture_attempts(fx, NULL), 1, "the token request is not an attempt");
+    cr_assert(strncmp(esoh_fixture_api_url(fx), "http://127.0.0.1:", 17) == 0);
 }
 
 Test(fixture, attempts_gaps_and_faults_follow_the_script)
 {
-    fx = eso_fixture_start(&(struct eso_fixture_options){
+    fx = esoh_fixture_start(&(struct esoh_fixture_options){
         .scenario_json = "{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"getGuildById\"},"
                          "\"script\":[{\"times\":2,\"action\":\"respond\",\"status\":503},"
                          "{\"action\":\"pass\"}]}]}",
@@ -61,19 +61,19 @@ Test(fixture, attempts_gaps_and_faults_follow_the_script)
     cr_assert_eq(query_guild(&res), ESO_OK, "%s", res.detail);
     cr_assert_eq(res.attempts, 3);
     eso_result_finish(&res);
-    cr_assert_eq(eso_fixture_attempts(fx, "getGuildById"), 3);
+    cr_assert_eq(esoh_fixture_attempts(fx, "getGuildById"), 3);
     char faults[128];
-    cr_assert_str_eq(eso_fixture_faults(fx, "getGuildById", faults, sizeof(faults)),
+    cr_assert_str_eq(esoh_fixture_faults(fx, "getGuildById", faults, sizeof(faults)),
                      "respond,respond,pass");
     /* Backoff 100 then 200 scenario ms (20 and 40 ms real at 0.2): each gap is at least the
      * backoff, and a loaded machine may add up to 50 ms of real time to it. */
     const double expected[] = {100, 200};
     double gaps[2] = {0, 0};
-    cr_assert_eq(eso_fixture_gaps(fx, "getGuildById", gaps, 2), 2);
+    cr_assert_eq(esoh_fixture_gaps(fx, "getGuildById", gaps, 2), 2);
     for (int i = 0; i < 2 && !under_valgrind(); i++)
         cr_assert(gaps[i] >= expected[i] * 0.95 && gaps[i] <= expected[i] + 250,
                   "gap %d follows the backoff: %.1f scenario ms for %.0f", i, gaps[i], expected[i]);
-    cr_assert(eso_fixture_gaps_within(fx, "getGuildById", expected, 2, 1e6), "two gaps");
+    cr_assert(esoh_fixture_gaps_within(fx, "getGuildById", expected, 2, 1e6), "two gaps");
 }
 
 Test(fixture, events_show_the_breaker_opening)
@@ -83,7 +83,7 @@ Test(fixture, events_show_the_breaker_opening)
     client.breaker_threshold = 2;
     client.breaker_cooldown_ms = 60000;
     client.max_attempts = 1;
-    fx = eso_fixture_start(&(struct eso_fixture_options){
+    fx = esoh_fixture_start(&(struct esoh_fixture_options){
         .scenario_json = "{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{"
                          "\"action\":\"respond\","
                          "\"status\":503}]}]}",
@@ -97,27 +97,27 @@ Test(fixture, events_show_the_breaker_opening)
         eso_result_finish(&res);
     }
     char path[64];
-    cr_assert_str_eq(eso_fixture_breaker_path(fx, path, sizeof(path)), "open");
-    cr_assert_eq(eso_fixture_attempts(fx, "getGuildById"), 2, "the open breaker used no network");
+    cr_assert_str_eq(esoh_fixture_breaker_path(fx, path, sizeof(path)), "open");
+    cr_assert_eq(esoh_fixture_attempts(fx, "getGuildById"), 2, "the open breaker used no network");
     size_t n = 0;
-    struct eso_fixture_event *events = eso_fixture_events(fx, &n);
+    struct esoh_fixture_event *events = esoh_fixture_events(fx, &n);
     bool rejected = false;
     for (size_t i = 0; i < n; i++)
         rejected |= events[i].kind == ESO_EV_BREAKER_REJECTED;
     free(events);
     cr_assert(rejected, "a breaker_rejected event was recorded");
 
-    eso_fixture_clear(fx);
-    cr_assert_eq(eso_fixture_attempts(fx, NULL), 0);
-    cr_assert_str_eq(eso_fixture_breaker_path(fx, path, sizeof(path)), "");
+    esoh_fixture_clear(fx);
+    cr_assert_eq(esoh_fixture_attempts(fx, NULL), 0);
+    cr_assert_str_eq(esoh_fixture_breaker_path(fx, path, sizeof(path)), "");
 }
 
 Test(fixture, bad_scenarios_fail_start_with_the_reason)
 {
     char err[ESOMOCK_ERROR_SIZE] = "";
-    struct eso_fixture *bad = NULL;
-    cr_assert_eq(eso_fixture_try_start(
-                     &(struct eso_fixture_options){.scenario_json = "{\"nam\":1}"}, &bad, err),
+    struct esoh_fixture *bad = NULL;
+    cr_assert_eq(esoh_fixture_try_start(
+                     &(struct esoh_fixture_options){.scenario_json = "{\"nam\":1}"}, &bad, err),
                  -1);
     cr_assert_null(bad);
     cr_assert(strstr(err, "nam") != NULL, "%s", err);
@@ -125,8 +125,8 @@ Test(fixture, bad_scenarios_fail_start_with_the_reason)
 
 Test(fixture, server_only)
 {
-    fx = eso_fixture_start(&(struct eso_fixture_options){.no_client = true, .blackhole = true});
-    cr_assert_null(eso_fixture_client(fx));
-    cr_assert_not_null(eso_fixture_server(fx));
-    cr_assert(strlen(esomock_server_blackhole_url(eso_fixture_server(fx))) > 0);
+    fx = esoh_fixture_start(&(struct esoh_fixture_options){.no_client = true, .blackhole = true});
+    cr_assert_null(esoh_fixture_client(fx));
+    cr_assert_not_null(esoh_fixture_server(fx));
+    cr_assert(strlen(esomock_server_blackhole_url(esoh_fixture_server(fx))) > 0);
 }

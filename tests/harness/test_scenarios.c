@@ -22,7 +22,7 @@ struct scenario_param {
 static bool is_scenario_name(const char *name)
 {
     size_t n = strlen(name);
-    return n > 5 && strcmp(name + n - 5, ".json") == 0 && !eso_scenario_is_schema_file(name);
+    return n > 5 && strcmp(name + n - 5, ".json") == 0 && !esoh_scenario_is_schema_file(name);
 }
 
 static int by_path(const void *a, const void *b)
@@ -61,9 +61,9 @@ ParameterizedTest(struct scenario_param *param, scenarios, library, .timeout = 6
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
-    struct eso_run_options opts = {.out = out};
-    struct eso_run_report report;
-    int rc = eso_scenario_run_file(param->path, &opts, &report);
+    struct esoh_run_options opts = {.out = out};
+    struct esoh_run_report report;
+    int rc = esoh_scenario_run_file(param->path, &opts, &report);
     fclose(out);
     cr_log_info("%s", text);
     cr_assert_eq(rc, 0, "%s failed: %s\n%s", report.name, report.first_failure, text);

@@ -246,7 +246,7 @@ Test(secrets, never_in_logs_journals_events_or_admin_answers, .timeout = 60)
         .log = server_log.f,
         .journal = journal.f,
     };
-    struct eso_fixture *fx = eso_fixture_start(&(struct eso_fixture_options){
+    struct esoh_fixture *fx = esoh_fixture_start(&(struct esoh_fixture_options){
         .scenario_json =
             "{\"name\":\"secrets\",\"settings\":{\"strict_auth\":true,\"token_ttl_s\":1},"
             "\"rules\":[{\"match\":{\"operation\":\"getZones\"},\"script\":["
@@ -256,7 +256,7 @@ Test(secrets, never_in_logs_journals_events_or_admin_answers, .timeout = 60)
         .server = &server,
         .no_client = true,
     });
-    struct esomock_server *srv = eso_fixture_server(fx);
+    struct esomock_server *srv = esoh_fixture_server(fx);
     struct relay relay;
     relay_start(&relay, esomock_server_port(srv));
     char api_url[160], token_url[160];
@@ -291,7 +291,7 @@ Test(secrets, never_in_logs_journals_events_or_admin_answers, .timeout = 60)
         needles[needle_count++] = tokens[i];
     }
     size_t n = 0, accepted = 0;
-    struct esomock_journal_entry *e = eso_fixture_journal(fx, NULL, &n);
+    struct esomock_journal_entry *e = esoh_fixture_journal(fx, NULL, &n);
     for (size_t i = 0; i < n; i++)
         accepted += e[i].status == 200;
     free(e);
@@ -319,18 +319,18 @@ Test(secrets, never_in_logs_journals_events_or_admin_answers, .timeout = 60)
                            "/__admin/metrics"};
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         char url[256];
-        snprintf(url, sizeof(url), "%s%s", esomock_server_url(eso_fixture_server(fx)), paths[i]);
+        snprintf(url, sizeof(url), "%s%s", esomock_server_url(esoh_fixture_server(fx)), paths[i]);
         struct http_result answer;
         http_perform(&(struct http_request){.url = url}, &answer);
         cr_assert_eq(answer.status, 200, "%s", paths[i]);
         assert_clean(paths[i], answer.body);
         http_result_free(&answer);
     }
-    char *metrics = esomock_server_metrics(eso_fixture_server(fx));
+    char *metrics = esomock_server_metrics(esoh_fixture_server(fx));
     assert_clean("metrics", metrics);
     free(metrics);
 
-    eso_fixture_stop(fx);
+    esoh_fixture_stop(fx);
     fclose(server_log.f);
     fclose(journal.f);
     fclose(json_events.f);

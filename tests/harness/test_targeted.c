@@ -13,11 +13,11 @@
 
 #include "harness_test_util.h"
 
-static struct eso_fixture *fx;
+static struct esoh_fixture *fx;
 
 static void stop(void)
 {
-    eso_fixture_stop(fx);
+    esoh_fixture_stop(fx);
     fx = NULL;
 }
 
@@ -54,7 +54,7 @@ static void run_workers(struct worker *workers)
 {
     pthread_t threads[THREADS];
     for (int i = 0; i < THREADS; i++) {
-        workers[i] = (struct worker){.client = eso_fixture_client(fx)};
+        workers[i] = (struct worker){.client = esoh_fixture_client(fx)};
         pthread_create(&threads[i], NULL, hammer, &workers[i]);
     }
     for (int i = 0; i < THREADS; i++)
@@ -72,7 +72,7 @@ Test(targeted, concurrent_callers_share_one_breaker)
         .budget_disabled = true,
         .timeout_ms = 2000,
     };
-    fx = eso_fixture_start(&(struct eso_fixture_options){
+    fx = esoh_fixture_start(&(struct esoh_fixture_options){
         .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},"
                          "\"script\":[{\"action\":\"respond\","
                          "\"status\":503}]}]}",
@@ -88,12 +88,12 @@ Test(targeted, concurrent_callers_share_one_breaker)
     }
     cr_assert_eq(ok, 0);
     cr_assert_eq(open + other, THREADS * CALLS_PER_THREAD);
-    size_t reached = eso_fixture_attempts(fx, "getZones");
+    size_t reached = esoh_fixture_attempts(fx, "getZones");
     /* Threshold 5, plus calls already in flight when it opened: at most one per thread. */
     cr_assert_leq(reached, 5 + THREADS, "the server saw %zu requests", reached);
     cr_assert_geq(open, THREADS * CALLS_PER_THREAD - (5 + THREADS));
     struct eso_counters counters;
-    eso_client_counters(eso_fixture_client(fx), &counters);
+    eso_client_counters(esoh_fixture_client(fx), &counters);
     cr_assert_eq(counters.breaker_opens, 1, "one shared breaker opened once");
     cr_assert_eq(counters.breaker_rejections, open);
 }
@@ -112,7 +112,7 @@ Test(targeted, retry_budget_caps_retries_in_a_sustained_outage)
         .budget_retry_cost = 5,
         .timeout_ms = 2000,
     };
-    fx = eso_fixture_start(&(struct eso_fixture_options){
+    fx = esoh_fixture_start(&(struct esoh_fixture_options){
         .scenario_json = "{\"name\":\"down\",\"rules\":[{\"match\":{\"operation\":\"*\"},"
                          "\"script\":[{\"action\":\"respond\","
                          "\"status\":503}]}]}",
@@ -122,18 +122,18 @@ Test(targeted, retry_budget_caps_retries_in_a_sustained_outage)
     unsigned exhausted = 0;
     for (unsigned i = 0; i < calls; i++) {
         struct eso_result res = {0};
-        enum eso_status rc = eso_query(eso_fixture_client(fx), "getZones", NULL, NULL, &res);
+        enum eso_status rc = eso_query(esoh_fixture_client(fx), "getZones", NULL, NULL, &res);
         cr_assert_neq(rc, ESO_OK);
         exhausted += rc == ESO_BUDGET_EXHAUSTED || res.cause == ESO_BUDGET_EXHAUSTED;
         eso_result_finish(&res);
     }
-    size_t requests = eso_fixture_attempts(fx, "getZones");
+    size_t requests = esoh_fixture_attempts(fx, "getZones");
     double ratio = (double)requests / calls;
     cr_assert_leq(ratio, 1.2, "%zu requests for %u calls (ratio %.2f): the budget caps retries",
                   requests, calls, ratio);
     cr_assert_geq(requests, calls + 10, "the budget paid for its 10 retries (%zu)", requests);
     struct eso_counters counters;
-    eso_client_counters(eso_fixture_client(fx), &counters);
+    eso_client_counters(esoh_fixture_client(fx), &counters);
     cr_assert_gt(counters.budget_rejections, 0);
     cr_assert_gt(exhausted, 0, "calls report the exhausted budget");
 }
@@ -152,7 +152,7 @@ Test(targeted, token_refresh_under_load)
         .token_refresh_margin_ms = 500,
         .min_interval_ms = 20,
     };
-    fx = eso_fixture_start(&(struct eso_fixture_options){
+    fx = esoh_fixture_start(&(struct esoh_fixture_options){
         .scenario_json = "{\"name\":\"short-tokens\",\"settings\":{\"strict_auth\":true,"
                          "\"token_ttl_s\":1},\"rules\":[]}",
         .time_scale = test_scale(0.05),
@@ -171,7 +171,7 @@ Test(targeted, token_refresh_under_load)
     size_t n = 0, token_requests = 0;
     double first_ms = -1, last_ms = 0;
     struct esomock_journal_entry *e = NULL; /* the fixture's helper leaves token requests out */
-    cr_assert_eq(esomock_server_journal(eso_fixture_server(fx), NULL, &e, &n), ESOMOCK_OK);
+    cr_assert_eq(esomock_server_journal(esoh_fixture_server(fx), NULL, &e, &n), ESOMOCK_OK);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(e[i].path, "/oauth/token") == 0) {
             token_requests++;
@@ -181,14 +181,14 @@ Test(targeted, token_refresh_under_load)
         }
     }
     free(e);
-    cr_assert_eq(esomock_server_journal_dropped(eso_fixture_server(fx)), 0, "journal complete");
+    cr_assert_eq(esomock_server_journal_dropped(esoh_fixture_server(fx)), 0, "journal complete");
     struct eso_counters counters;
-    eso_client_counters(eso_fixture_client(fx), &counters);
+    eso_client_counters(esoh_fixture_client(fx), &counters);
     unsigned long long fetches = counters.token_fetches;
     cr_assert_eq(token_requests, fetches, "the server saw %zu token requests, the client %llu",
                  token_requests, fetches);
 
-    double span_ms = (last_ms - first_ms) / eso_fixture_time_scale(fx); /* t_ms is real time */
+    double span_ms = (last_ms - first_ms) / esoh_fixture_time_scale(fx); /* t_ms is real time */
     cr_assert_geq(span_ms, 199 * 20 * 0.9, "pacing spread the calls (%.0f scenario ms)", span_ms);
     cr_assert_geq(fetches, 3, "tokens were refreshed as they aged (%llu fetches in %.0f ms)",
                   fetches, span_ms);
@@ -214,11 +214,11 @@ Test(targeted, fallback_cache_serves_through_an_outage)
         .cache_max_age_ms = 60000,
         .timeout_ms = 2000,
     };
-    fx = eso_fixture_start(
-        &(struct eso_fixture_options){.time_scale = test_scale(0.02), .client = &client});
+    fx = esoh_fixture_start(
+        &(struct esoh_fixture_options){.time_scale = test_scale(0.02), .client = &client});
     cJSON *vars = cJSON_Parse("{\"guildId\":3468}");
     struct eso_result res = {0};
-    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK);
+    cr_assert_eq(eso_query(esoh_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK);
     cr_assert(!res.from_cache);
     char *fresh = cJSON_PrintUnformatted(res.data);
     eso_result_finish(&res);
@@ -228,10 +228,10 @@ Test(targeted, fallback_cache_serves_through_an_outage)
         "\"respond\",\"status\":503}]}]}";
     char err[ESOMOCK_ERROR_SIZE];
     cr_assert_eq(
-        esomock_server_load_scenario(eso_fixture_server(fx), outage, strlen(outage), NULL, err),
+        esomock_server_load_scenario(esoh_fixture_server(fx), outage, strlen(outage), NULL, err),
         ESOMOCK_OK, "%s", err);
 
-    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK, "%s",
+    cr_assert_eq(eso_query(esoh_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK, "%s",
                  res.detail);
     cr_assert(res.from_cache, "the stale answer is flagged");
     cr_assert_eq(res.cause, ESO_SERVER_ERROR, "and says why: %s", eso_status_name(res.cause));
@@ -240,7 +240,7 @@ Test(targeted, fallback_cache_serves_through_an_outage)
     eso_result_finish(&res);
 
     cJSON *other = cJSON_Parse("{\"guildId\":1}");
-    cr_assert_eq(eso_query(eso_fixture_client(fx), "getGuildById", NULL, other, &res),
+    cr_assert_eq(eso_query(esoh_fixture_client(fx), "getGuildById", NULL, other, &res),
                  ESO_SERVER_ERROR, "no cache entry for other variables: the error stands");
     eso_result_finish(&res);
     cJSON_Delete(other);

@@ -4,12 +4,12 @@
  * stops both. Helpers read the server's journal and the client's events so a
  * test can assert on what happened on the wire and what the client decided.
  *
- *     struct eso_fixture *fx = eso_fixture_start(&(struct eso_fixture_options){
+ *     struct esoh_fixture *fx = esoh_fixture_start(&(struct esoh_fixture_options){
  *         .scenario_file = "scenarios/rate-limit-429.json"});
  *     struct eso_result res = {0};
- *     eso_query(eso_fixture_client(fx), "getGuildById", NULL, vars, &res);
- *     cr_assert_eq(eso_fixture_attempts(fx, "getGuildById"), 3);
- *     eso_fixture_stop(fx);
+ *     eso_query(esoh_fixture_client(fx), "getGuildById", NULL, vars, &res);
+ *     cr_assert_eq(esoh_fixture_attempts(fx, "getGuildById"), 3);
+ *     esoh_fixture_stop(fx);
  *
  * Thread safety: one fixture per test; the client inside may be shared by
  * threads (see esologs/client.h), the helpers may be called from any thread.
@@ -29,9 +29,9 @@
 extern "C" {
 #endif
 
-struct eso_fixture;
+struct esoh_fixture;
 
-struct eso_fixture_options {
+struct esoh_fixture_options {
     const char *scenario_file; /* scenario to load; NULL = none (unless scenario_json) */
     const char *scenario_json; /* inline scenario text; used when scenario_file is NULL */
     double time_scale;         /* for server and client; 0 = $ESO_TIME_SCALE, else 1 */
@@ -43,7 +43,7 @@ struct eso_fixture_options {
 };
 
 /* One client event as the fixture recorded it (a copy: strings are owned by the fixture). */
-struct eso_fixture_event {
+struct esoh_fixture_event {
     enum eso_event_kind kind;
     unsigned long long call_id;
     char operation[64];
@@ -62,93 +62,93 @@ struct eso_fixture_event {
 /**
  * Start the server (and the client unless opts.no_client) or fail the test
  * (cr_assert) with the reason: a bad scenario names the file, the JSON path and
- * what was expected. Release it with eso_fixture_stop(): from Criterion's .fini
+ * what was expected. Release it with esoh_fixture_stop(): from Criterion's .fini
  * when started in .init (it then outlives retried attempts), or, inside a
- * retry-marked body, with eso_test_defer(eso_fixture_release, fx).
+ * retry-marked body, with esoh_test_defer(esoh_fixture_release, fx).
  * @param opts  borrowed for the call; NULL = no scenario, all defaults.
  */
-struct eso_fixture *eso_fixture_start(const struct eso_fixture_options *opts);
+struct esoh_fixture *esoh_fixture_start(const struct esoh_fixture_options *opts);
 
 /**
- * As eso_fixture_start(), reporting failure instead of asserting.
- * @param out  receives the fixture on success; stop it with eso_fixture_stop().
+ * As esoh_fixture_start(), reporting failure instead of asserting.
+ * @param out  receives the fixture on success; stop it with esoh_fixture_stop().
  * @param err  optional ESOMOCK_ERROR_SIZE buffer for the reason.
  * @return 0 on success, -1 on failure.
  */
-int eso_fixture_try_start(const struct eso_fixture_options *opts, struct eso_fixture **out,
-                          char *err);
+int esoh_fixture_try_start(const struct esoh_fixture_options *opts, struct esoh_fixture **out,
+                           char *err);
 
 /** Stop the client and the server and free everything. NULL is a no-op. */
-void eso_fixture_stop(struct eso_fixture *fx);
+void esoh_fixture_stop(struct esoh_fixture *fx);
 
-/** eso_fixture_stop() with the signature eso_test_defer() takes. */
-void eso_fixture_release(void *fixture);
+/** esoh_fixture_stop() with the signature esoh_test_defer() takes. */
+void esoh_fixture_release(void *fixture);
 
 /** The server; owned by the fixture. */
-struct esomock_server *eso_fixture_server(struct eso_fixture *fx);
+struct esomock_server *esoh_fixture_server(struct esoh_fixture *fx);
 
 /** The client; owned by the fixture; NULL with opts.no_client. */
-struct eso_client *eso_fixture_client(struct eso_fixture *fx);
+struct eso_client *esoh_fixture_client(struct esoh_fixture *fx);
 
 /** The GraphQL endpoint URL; owned by the fixture. */
-const char *eso_fixture_api_url(struct eso_fixture *fx);
+const char *esoh_fixture_api_url(struct esoh_fixture *fx);
 
 /** The time scale in force (real ms per scenario ms). */
-double eso_fixture_time_scale(const struct eso_fixture *fx);
+double esoh_fixture_time_scale(const struct esoh_fixture *fx);
 
 /**
  * Requests the server received for @p operation (NULL = every GraphQL request),
  * faulted or not: the client's attempts as the server saw them.
  */
-size_t eso_fixture_attempts(struct eso_fixture *fx, const char *operation);
+size_t esoh_fixture_attempts(struct esoh_fixture *fx, const char *operation);
 
 /**
  * The journal entries for @p operation (NULL = all), oldest first.
  * @param count  receives the number of entries.
  * @return a malloc'd array the caller frees with free(); NULL when none.
  */
-struct esomock_journal_entry *eso_fixture_journal(struct eso_fixture *fx, const char *operation,
-                                                  size_t *count);
+struct esomock_journal_entry *esoh_fixture_journal(struct esoh_fixture *fx, const char *operation,
+                                                   size_t *count);
 
 /**
  * The gaps between consecutive arrivals of @p operation, in scenario ms.
  * @param out  caller's array of @p max slots.
  * @return the number of gaps (attempts - 1), possibly more than @p max (only max are written).
  */
-size_t eso_fixture_gaps(struct eso_fixture *fx, const char *operation, double *out, size_t max);
+size_t esoh_fixture_gaps(struct esoh_fixture *fx, const char *operation, double *out, size_t max);
 
 /**
  * True when every gap of @p operation is within @p tolerance_ms (scenario ms) of
- * @p expected_ms[i] and there are exactly @p count gaps (eso_fixture_gaps() gives the
+ * @p expected_ms[i] and there are exactly @p count gaps (esoh_fixture_gaps() gives the
  * measured ones for a failure message).
  */
-bool eso_fixture_gaps_within(struct eso_fixture *fx, const char *operation,
-                             const double *expected_ms, size_t count, double tolerance_ms);
+bool esoh_fixture_gaps_within(struct esoh_fixture *fx, const char *operation,
+                              const double *expected_ms, size_t count, double tolerance_ms);
 
 /**
  * The actions the server applied to @p operation's requests in order ("respond",
  * "hang", "pass", ...), joined with commas into @p buf, e.g. "respond,respond,pass".
  * @return @p buf.
  */
-const char *eso_fixture_faults(struct eso_fixture *fx, const char *operation, char *buf,
-                               size_t size);
+const char *esoh_fixture_faults(struct esoh_fixture *fx, const char *operation, char *buf,
+                                size_t size);
 
 /**
  * A copy of the client events recorded so far.
  * @param count  receives the number of events.
  * @return a malloc'd array the caller frees with free(); NULL when none.
  */
-struct eso_fixture_event *eso_fixture_events(struct eso_fixture *fx, size_t *count);
+struct esoh_fixture_event *esoh_fixture_events(struct esoh_fixture *fx, size_t *count);
 
 /**
  * The breaker states the client moved to, in order, as names joined with commas
  * ("open,half_open,closed"), into @p buf; "" when it never moved.
  * @return @p buf.
  */
-const char *eso_fixture_breaker_path(struct eso_fixture *fx, char *buf, size_t size);
+const char *esoh_fixture_breaker_path(struct esoh_fixture *fx, char *buf, size_t size);
 
 /** Forget the recorded events and the server's journal (between phases of a test). */
-void eso_fixture_clear(struct eso_fixture *fx);
+void esoh_fixture_clear(struct esoh_fixture *fx);
 
 #ifdef __cplusplus
 }

@@ -5,16 +5,16 @@
  * (timeout, refused or dropped connection, 429, 5xx) that says nothing about
  * the code under test. A retry marker re-runs the test body, in the same test
  * process, when, and only when, the body reported such an error through
- * eso_test_transient() (or the ESO_REQUIRE_OK() helper). An assertion failure
+ * esoh_test_transient() (or the ESOH_REQUIRE_OK() helper). An assertion failure
  * is never retried: it fails the test at once, as Criterion always does.
  *
- *     ESO_RETRY_TEST(5, 2000, 2.0, guilds, large_fetch, .timeout = 60) { ... }
- *     ESO_NO_RETRY_TEST(abilities, quick) { ... }
- *     ESO_TEST(guilds, by_id) { ... }          // the binary's default policy
+ *     ESOH_RETRY_TEST(5, 2000, 2.0, guilds, large_fetch, .timeout = 60) { ... }
+ *     ESOH_NO_RETRY_TEST(abilities, quick) { ... }
+ *     ESOH_TEST(guilds, by_id) { ... }          // the binary's default policy
  *
  * The arguments after the policy are Criterion's Test() arguments, unchanged.
  *
- * Policy for ESO_TEST: ESO_TEST_RETRY_DEFAULT(...) in one file of the test
+ * Policy for ESOH_TEST: ESOH_TEST_RETRY_DEFAULT(...) in one file of the test
  * binary (it is per binary: other binaries keep theirs), else 4 attempts
  * (1 + 3 reruns), 2000 ms apart, backoff 1.0 — the Python client's integration
  * tests. A plain Criterion Test() is never retried: neither the default nor
@@ -22,8 +22,8 @@
  * overrides every marker's policy for a whole CI run: "off" (no retries),
  * "N" (attempts), "N,DELAY_MS" or "N,DELAY_MS,BACKOFF"; the fields it leaves
  * out keep the marker's values; set but empty counts as unset. A value that
- * does not parse fails every ESO_TEST and ESO_RETRY_TEST before its body runs,
- * naming the variable (a CI misconfiguration is loud). ESO_NO_RETRY_TEST is
+ * does not parse fails every ESOH_TEST and ESOH_RETRY_TEST before its body runs,
+ * naming the variable (a CI misconfiguration is loud). ESOH_NO_RETRY_TEST is
  * never retried, whatever ESO_TEST_RETRY says.
  * ESO_TIME_SCALE (a positive number, as for libesologs) multiplies the delays.
  *
@@ -36,7 +36,7 @@
  * line is also appended there (one write per line, safe with -jN).
  *
  * The body runs again from the top, so state it built in an earlier attempt
- * must be released: register cleanups with eso_test_defer() (harness fixtures
+ * must be released: register cleanups with esoh_test_defer() (harness fixtures
  * do this themselves); they run after each attempt, newest first. Criterion's
  * .init/.fini run once per test, around all attempts. After an assertion
  * failure the attempt's deferred cleanups do not run: Criterion leaves the body
@@ -46,12 +46,12 @@
  * A failed cr_expect() in an attempt that is then retried still fails the
  * test: an assertion failure is never undone by a later attempt.
  *
- * Thread safety: eso_test_transient() must be called by the thread running the
+ * Thread safety: esoh_test_transient() must be called by the thread running the
  * body (a call from another thread kills the test with a message saying so),
  * from the body or a function it calls, never from .init/.fini (after an
  * assertion failure the loop it would jump back to is gone), and not from inside
  * a callback that holds a lock (the longjmp would leave it held).
- * eso_test_defer() and eso_test_attempt() may be called from any thread.
+ * esoh_test_defer() and esoh_test_attempt() may be called from any thread.
  * Criterion runs each test in its own process, so the markers' state is per test.
  */
 #ifndef ESOHARNESS_RETRY_H
@@ -68,25 +68,25 @@
 
 #ifdef __cplusplus
 extern "C" {
-#define ESO_TEST_NORETURN [[noreturn]]
+#define ESOH_NORETURN [[noreturn]]
 #else
-#define ESO_TEST_NORETURN _Noreturn
+#define ESOH_NORETURN _Noreturn
 #endif
 
 /* The environment variable that overrides every marker's policy. */
-#define ESO_TEST_RETRY_ENV "ESO_TEST_RETRY"
+#define ESOH_TEST_RETRY_ENV "ESO_TEST_RETRY"
 /* The environment variable naming a file that receives a copy of every retry log line. */
-#define ESO_TEST_RETRY_LOG_ENV "ESO_TEST_RETRY_LOG"
+#define ESOH_TEST_RETRY_LOG_ENV "ESO_TEST_RETRY_LOG"
 
-/* Limits of a policy (markers, ESO_TEST_RETRY_DEFAULT and ESO_TEST_RETRY alike). */
-#define ESO_TEST_RETRY_MAX_ATTEMPTS 100u
-#define ESO_TEST_RETRY_MAX_DELAY_MS 3600000u /* one hour, before the time scale */
-#define ESO_TEST_RETRY_MAX_BACKOFF 100.0
+/* Limits of a policy (markers, ESOH_TEST_RETRY_DEFAULT and ESO_TEST_RETRY alike). */
+#define ESOH_TEST_RETRY_MAX_ATTEMPTS 100u
+#define ESOH_TEST_RETRY_MAX_DELAY_MS 3600000u /* one hour, before the time scale */
+#define ESOH_TEST_RETRY_MAX_BACKOFF 100.0
 
-/* Cleanups eso_test_defer() accepts per attempt (and outside an attempt). */
-#define ESO_TEST_DEFER_MAX 64
+/* Cleanups esoh_test_defer() accepts per attempt (and outside an attempt). */
+#define ESOH_TEST_DEFER_MAX 64
 
-struct eso_test_retry {
+struct esoh_test_retry {
     unsigned max_attempts;     /* first run included; 1 = no retry; 1..100 */
     unsigned initial_delay_ms; /* before the second attempt, scenario ms (ESO_TIME_SCALE
                                   applies); 0..3600000 */
@@ -94,10 +94,10 @@ struct eso_test_retry {
 };
 
 /* The marker's kind, which decides how ESO_TEST_RETRY applies. */
-enum eso_test_retry_kind {
-    ESO_TEST_RETRY_KIND_DEFAULT, /* ESO_TEST: the binary's default (env may override) */
-    ESO_TEST_RETRY_KIND_MARKED,  /* ESO_RETRY_TEST: its own policy (env may override) */
-    ESO_TEST_RETRY_KIND_NEVER,   /* ESO_NO_RETRY_TEST: never retried, whatever the env says */
+enum esoh_test_retry_kind {
+    ESOH_TEST_RETRY_KIND_DEFAULT, /* ESOH_TEST: the binary's default (env may override) */
+    ESOH_TEST_RETRY_KIND_MARKED,  /* ESOH_RETRY_TEST: its own policy (env may override) */
+    ESOH_TEST_RETRY_KIND_NEVER,   /* ESOH_NO_RETRY_TEST: never retried, whatever the env says */
 };
 
 /**
@@ -107,10 +107,10 @@ enum eso_test_retry_kind {
  * last attempt failed.
  * @param name    "suite/test", for the log lines. Borrowed for the call.
  * @param policy  the marker's policy; NULL = the binary's default (ignored for
- *                ESO_TEST_RETRY_KIND_NEVER). Borrowed for the call.
+ *                ESOH_TEST_RETRY_KIND_NEVER). Borrowed for the call.
  */
-void eso_test_run_with_retry(const char *name, enum eso_test_retry_kind kind,
-                             const struct eso_test_retry *policy, void (*body)(void));
+void esoh_test_run_with_retry(const char *name, enum esoh_test_retry_kind kind,
+                              const struct esoh_test_retry *policy, void (*body)(void));
 
 /**
  * Report a transient failure from inside a test body: with attempts left the body
@@ -122,34 +122,34 @@ void eso_test_run_with_retry(const char *name, enum eso_test_retry_kind kind,
  *                false, ESO_OK included) fails the test at once.
  * @param detail  what happened (e.g. eso_result.detail); copied; may be NULL.
  */
-ESO_TEST_NORETURN void eso_test_transient(enum eso_status status, const char *detail);
+ESOH_NORETURN void esoh_test_transient(enum eso_status status, const char *detail);
 
 /**
  * Register @p cleanup(@p arg) to run when the current attempt ends (passed or
  * about to be retried, or failed on its last transient error), newest first.
  * Not after an assertion failure (see the top of this file). Outside a
  * retry-managed body (e.g. in .init) it runs when the test process exits,
- * after .fini. At most ESO_TEST_DEFER_MAX per attempt: one more is run at once
+ * after .fini. At most ESOH_TEST_DEFER_MAX per attempt: one more is run at once
  * and the test fails. @p arg is borrowed until the cleanup runs; it must not
  * point into the body's stack (the body's frame is gone when a retry's
  * cleanups run).
  */
-void eso_test_defer(void (*cleanup)(void *arg), void *arg);
+void esoh_test_defer(void (*cleanup)(void *arg), void *arg);
 
 /**
  * The current attempt, 1-based: 1 before a retry-managed body starts (and outside
  * one); once it ended (e.g. in .fini), the attempt it ended on.
  */
-unsigned eso_test_attempt(void);
+unsigned esoh_test_attempt(void);
 
 /**
  * The policy a marker of @p kind gets after ESO_TEST_RETRY, given its own @p policy
- * (NULL = the binary's default). ESO_TEST_RETRY_KIND_NEVER gives {1, 0, 1.0}.
+ * (NULL = the binary's default). ESOH_TEST_RETRY_KIND_NEVER gives {1, 0, 1.0}.
  * An ESO_TEST_RETRY that does not parse is ignored here (the marker's own policy
- * is returned); eso_test_run_with_retry() fails the test for it.
+ * is returned); esoh_test_run_with_retry() fails the test for it.
  */
-struct eso_test_retry eso_test_effective_policy(enum eso_test_retry_kind kind,
-                                                const struct eso_test_retry *policy);
+struct esoh_test_retry esoh_test_effective_policy(enum esoh_test_retry_kind kind,
+                                                  const struct esoh_test_retry *policy);
 
 /**
  * Parse an ESO_TEST_RETRY value into @p policy: "off" sets max_attempts to 1;
@@ -163,8 +163,8 @@ struct eso_test_retry eso_test_effective_policy(enum eso_test_retry_kind kind,
  * @param err_size  its size in bytes.
  * @return true on success.
  */
-bool eso_test_retry_parse(const char *spec, struct eso_test_retry *policy, char *err,
-                          size_t err_size);
+bool esoh_test_retry_parse(const char *spec, struct esoh_test_retry *policy, char *err,
+                           size_t err_size);
 
 /*
  * Fail on a permanent error, hand a transient one to the retry marker.
@@ -173,63 +173,63 @@ bool eso_test_retry_parse(const char *spec, struct eso_test_retry *policy, char 
  * eso_result_finish() first (its detail is copied), so a retried attempt leaks
  * nothing.
  */
-#define ESO_REQUIRE_OK(call, res)                                                                  \
+#define ESOH_REQUIRE_OK(call, res)                                                                 \
     do {                                                                                           \
-        struct eso_result *eso_require_res_ = (res);                                               \
-        enum eso_status eso_require_status_ = (call);                                              \
-        if (eso_require_status_ != ESO_OK) {                                                       \
-            char eso_require_detail_[ESO_DETAIL_SIZE] = "";                                        \
-            if (eso_require_res_ != NULL) {                                                        \
-                memcpy(eso_require_detail_, eso_require_res_->detail,                              \
-                       sizeof(eso_require_detail_) - 1);                                           \
-                eso_result_finish(eso_require_res_);                                               \
+        struct eso_result *esoh__require_res_ = (res);                                             \
+        enum eso_status esoh__require_status_ = (call);                                            \
+        if (esoh__require_status_ != ESO_OK) {                                                     \
+            char esoh__require_detail_[ESO_DETAIL_SIZE] = "";                                      \
+            if (esoh__require_res_ != NULL) {                                                      \
+                memcpy(esoh__require_detail_, esoh__require_res_->detail,                          \
+                       sizeof(esoh__require_detail_) - 1);                                         \
+                eso_result_finish(esoh__require_res_);                                             \
             }                                                                                      \
-            if (eso_status_is_transient(eso_require_status_))                                      \
-                eso_test_transient(eso_require_status_, eso_require_detail_);                      \
-            cr_assert_fail("%s failed: %s (%s)", #call, eso_status_name(eso_require_status_),      \
-                           eso_require_detail_);                                                   \
+            if (eso_status_is_transient(esoh__require_status_))                                    \
+                esoh_test_transient(esoh__require_status_, esoh__require_detail_);                 \
+            cr_assert_fail("%s failed: %s (%s)", #call, eso_status_name(esoh__require_status_),    \
+                           esoh__require_detail_);                                                 \
         }                                                                                          \
     } while (0)
 
 /*
- * The binary's default policy for ESO_TEST; write it once, at file scope, in any
- * one file of the binary. Without it ESO_TEST gets {4, 2000, 1.0}.
+ * The binary's default policy for ESOH_TEST; write it once, at file scope, in any
+ * one file of the binary. Without it ESOH_TEST gets {4, 2000, 1.0}.
  */
-#define ESO_TEST_RETRY_DEFAULT(attempts, delay_ms, backoff_factor)                                 \
-    extern const struct eso_test_retry eso_test_retry_binary_default;                              \
-    const struct eso_test_retry eso_test_retry_binary_default = {(attempts), (delay_ms),           \
-                                                                 (backoff_factor)}
+#define ESOH_TEST_RETRY_DEFAULT(attempts, delay_ms, backoff_factor)                                \
+    extern const struct esoh_test_retry esoh__test_retry_binary_default;                           \
+    const struct esoh_test_retry esoh__test_retry_binary_default = {(attempts), (delay_ms),        \
+                                                                    (backoff_factor)}
 
-/* eso_test_body_SUITE_NAME, from (suite, name[, options...]). */
-#define ESO_TEST_BODY_NAME_(...) ESO_TEST_BODY_NAME2_(__VA_ARGS__, ignored_)
-#define ESO_TEST_BODY_NAME2_(suite, name, ...) eso_test_body_##suite##_##name
-#define ESO_TEST_LABEL_(...) ESO_TEST_LABEL2_(__VA_ARGS__, ignored_)
-#define ESO_TEST_LABEL2_(suite, name, ...) #suite "/" #name
+/* esoh__test_body_SUITE_NAME, from (suite, name[, options...]). */
+#define ESOH__TEST_BODY_NAME(...) ESOH__TEST_BODY_NAME2(__VA_ARGS__, ignored_)
+#define ESOH__TEST_BODY_NAME2(suite, name, ...) esoh__test_body_##suite##_##name
+#define ESOH__TEST_LABEL(...) ESOH__TEST_LABEL2(__VA_ARGS__, ignored_)
+#define ESOH__TEST_LABEL2(suite, name, ...) #suite "/" #name
 
 /* The arguments are passed to Test() whole, so an empty option list needs no comma tricks. */
-#define ESO_TEST_WITH_(kind, policy, ...)                                                          \
-    static void ESO_TEST_BODY_NAME_(__VA_ARGS__)(void);                                            \
+#define ESOH__TEST_WITH(kind, policy, ...)                                                         \
+    static void ESOH__TEST_BODY_NAME(__VA_ARGS__)(void);                                           \
     Test(__VA_ARGS__)                                                                              \
     {                                                                                              \
-        eso_test_run_with_retry(ESO_TEST_LABEL_(__VA_ARGS__), kind, policy,                        \
-                                ESO_TEST_BODY_NAME_(__VA_ARGS__));                                 \
+        esoh_test_run_with_retry(ESOH__TEST_LABEL(__VA_ARGS__), kind, policy,                      \
+                                 ESOH__TEST_BODY_NAME(__VA_ARGS__));                               \
     }                                                                                              \
-    static void ESO_TEST_BODY_NAME_(__VA_ARGS__)(void)
+    static void ESOH__TEST_BODY_NAME(__VA_ARGS__)(void)
 
-/* ESO_TEST(suite, name[, Criterion options]): the binary's default retry policy. */
-#define ESO_TEST(...) ESO_TEST_WITH_(ESO_TEST_RETRY_KIND_DEFAULT, NULL, __VA_ARGS__)
+/* ESOH_TEST(suite, name[, Criterion options]): the binary's default retry policy. */
+#define ESOH_TEST(...) ESOH__TEST_WITH(ESOH_TEST_RETRY_KIND_DEFAULT, NULL, __VA_ARGS__)
 
 /*
- * ESO_RETRY_TEST(attempts, delay_ms, backoff, suite, name[, Criterion options]):
+ * ESOH_RETRY_TEST(attempts, delay_ms, backoff, suite, name[, Criterion options]):
  * up to @p attempts runs, the first retry after @p delay_ms, each next one @p backoff times later.
  */
-#define ESO_RETRY_TEST(attempts, delay_ms, backoff_factor, ...)                                    \
-    ESO_TEST_WITH_(ESO_TEST_RETRY_KIND_MARKED,                                                     \
-                   (&(const struct eso_test_retry){(attempts), (delay_ms), (backoff_factor)}),     \
-                   __VA_ARGS__)
+#define ESOH_RETRY_TEST(attempts, delay_ms, backoff_factor, ...)                                   \
+    ESOH__TEST_WITH(ESOH_TEST_RETRY_KIND_MARKED,                                                   \
+                    (&(const struct esoh_test_retry){(attempts), (delay_ms), (backoff_factor)}),   \
+                    __VA_ARGS__)
 
-/* ESO_NO_RETRY_TEST(suite, name[, Criterion options]): its first transient error fails it. */
-#define ESO_NO_RETRY_TEST(...) ESO_TEST_WITH_(ESO_TEST_RETRY_KIND_NEVER, NULL, __VA_ARGS__)
+/* ESOH_NO_RETRY_TEST(suite, name[, Criterion options]): its first transient error fails it. */
+#define ESOH_NO_RETRY_TEST(...) ESOH__TEST_WITH(ESOH_TEST_RETRY_KIND_NEVER, NULL, __VA_ARGS__)
 
 #ifdef __cplusplus
 }

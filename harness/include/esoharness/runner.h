@@ -17,14 +17,14 @@ extern "C" {
 #endif
 
 /* Time scale used when neither the caller nor the scenario's expect.time_scale sets one. */
-#define ESO_RUN_DEFAULT_TIME_SCALE 0.05
+#define ESOH_RUN_DEFAULT_TIME_SCALE 0.05
 
 /*
  * With ESO_UNDER_VALGRIND in the environment (meson's valgrind test setup sets it) the
  * default scale is 1 and elapsed-time expectations are reported but not judged: the run
  * is there to check memory, and valgrind slows everything tens of times.
  */
-struct eso_run_options {
+struct esoh_run_options {
     double time_scale;        /* real ms per scenario ms; 0 = expect.time_scale, else the default */
     FILE *out;                /* where the timeline and verdicts go; NULL = nowhere */
     bool json;                /* write one JSON object per scenario instead of text */
@@ -32,7 +32,7 @@ struct eso_run_options {
     const char *fixtures_dir; /* NULL = eso-mock's default set */
 };
 
-struct eso_run_report {
+struct esoh_run_report {
     char name[96];           /* the scenario's name */
     bool passed;             /* every check passed (and the scenario loaded) */
     size_t checks;           /* expectations checked */
@@ -48,14 +48,14 @@ struct eso_run_report {
  * @param report  caller's storage, always filled.
  * @return 0 when every expectation held, 1 when one failed or the file was unusable.
  */
-int eso_scenario_run_file(const char *path, const struct eso_run_options *opts,
-                          struct eso_run_report *report);
+int esoh_scenario_run_file(const char *path, const struct esoh_run_options *opts,
+                           struct esoh_run_report *report);
 
 /**
  * Whether @p path names the scenario format's JSON Schema (scenarios/schema.json), which
  * sits among the scenarios and is not one. @p path is borrowed.
  */
-bool eso_scenario_is_schema_file(const char *path);
+bool esoh_scenario_is_schema_file(const char *path);
 
 /**
  * Write JUnit XML for a run: one <testcase> per report, named after the scenario
@@ -63,11 +63,11 @@ bool eso_scenario_is_schema_file(const char *path);
  * @param out      where to write; not closed.
  * @param suite    the testsuite and classname; NULL = "scenarios".
  * @param paths    the scenario file of each report. Borrowed.
- * @param reports  @p count reports filled by eso_scenario_run_file(). Borrowed.
+ * @param reports  @p count reports filled by esoh_scenario_run_file(). Borrowed.
  * @return 0, or -1 on a bad argument or a write error.
  */
-int eso_run_write_junit(FILE *out, const char *suite, const char *const *paths,
-                        const struct eso_run_report *reports, size_t count);
+int esoh_run_write_junit(FILE *out, const char *suite, const char *const *paths,
+                         const struct esoh_run_report *reports, size_t count);
 
 #ifdef __cplusplus
 }

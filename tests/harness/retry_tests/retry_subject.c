@@ -23,8 +23,8 @@
 
 #include <esoharness/retry.h>
 
-/* ESO_TEST gets 3 attempts in this binary (the built-in default would be 4). */
-ESO_TEST_RETRY_DEFAULT(3, 50, 1.0);
+/* ESOH_TEST gets 3 attempts in this binary (the built-in default would be 4). */
+ESOH_TEST_RETRY_DEFAULT(3, 50, 1.0);
 
 #define SCENARIO(name, script)                                                                     \
     "{\"name\":\"" name                                                                            \
@@ -99,7 +99,7 @@ static void report_and_stop(void)
         fprintf(stderr, "\n");
     }
     free(entries);
-    fprintf(stderr, "subject: attempts=%u\n", eso_test_attempt());
+    fprintf(stderr, "subject: attempts=%u\n", esoh_test_attempt());
     fprintf(stderr, "subject: cleanups=%s\n", cleanup_log);
     esomock_server_stop(server);
     server = NULL;
@@ -126,7 +126,7 @@ static struct eso_client *attempt_client(void)
     char err[ESO_DETAIL_SIZE] = "";
     enum eso_status rc = eso_client_create(&opts, &client, err);
     cr_assert_eq(rc, ESO_OK, "client: %s: %s", eso_strerror(rc), err);
-    eso_test_defer(destroy_client, client);
+    esoh_test_defer(destroy_client, client);
     return client;
 }
 
@@ -135,7 +135,7 @@ static void query_zones(void)
 {
     struct eso_client *client = attempt_client();
     struct eso_result res = {0};
-    ESO_REQUIRE_OK(eso_query(client, "getZones", NULL, NULL, &res), &res);
+    ESOH_REQUIRE_OK(eso_query(client, "getZones", NULL, NULL, &res), &res);
     cr_assert_not_null(res.data, "getZones answered without data");
     eso_result_finish(&res);
 }
@@ -148,26 +148,26 @@ static void assert_one_request_per_attempt(void)
     size_t count = 0;
     cr_assert_eq(esomock_server_journal(server, &filter, &entries, &count), ESOMOCK_OK);
     free(entries);
-    cr_assert_eq(count, eso_test_attempt(), "%zu requests after attempt %u", count,
-                 eso_test_attempt());
+    cr_assert_eq(count, esoh_test_attempt(), "%zu requests after attempt %u", count,
+                 esoh_test_attempt());
 }
 
-ESO_RETRY_TEST(3, 50, 1.0, retry_subject, passes_on_third, .init = start_fail_twice,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, passes_on_third, .init = start_fail_twice,
+                .fini = report_and_stop)
 {
     query_zones();
     assert_one_request_per_attempt();
 }
 
-ESO_NO_RETRY_TEST(retry_subject, no_retry_fails_first, .init = start_fail_twice,
-                  .fini = report_and_stop)
+ESOH_NO_RETRY_TEST(retry_subject, no_retry_fails_first, .init = start_fail_twice,
+                   .fini = report_and_stop)
 {
     query_zones();
 }
 
 /* A plain assertion on a transient error is an assertion failure: never retried. */
-ESO_RETRY_TEST(3, 50, 1.0, retry_subject, assertion_not_retried, .init = start_fail_twice,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, assertion_not_retried, .init = start_fail_twice,
+                .fini = report_and_stop)
 {
     struct eso_client *client = attempt_client();
     struct eso_result res = {0};
@@ -176,55 +176,55 @@ ESO_RETRY_TEST(3, 50, 1.0, retry_subject, assertion_not_retried, .init = start_f
     cr_assert_eq(rc, ESO_OK, "deliberate assertion failure on %s", eso_status_name(rc));
 }
 
-ESO_TEST(retry_subject, default_applies, .init = start_fail_twice, .fini = report_and_stop)
+ESOH_TEST(retry_subject, default_applies, .init = start_fail_twice, .fini = report_and_stop)
 {
     query_zones();
 }
 
 /* Three failures exhaust the binary's default of 3 (the built-in 4 would pass). */
-ESO_TEST(retry_subject, default_exhausts, .init = start_fail_three_times, .fini = report_and_stop)
+ESOH_TEST(retry_subject, default_exhausts, .init = start_fail_three_times, .fini = report_and_stop)
 {
     query_zones();
 }
 
-ESO_RETRY_TEST(3, 50, 2.0, retry_subject, exhausted, .init = start_fail_four_times,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 50, 2.0, retry_subject, exhausted, .init = start_fail_four_times,
+                .fini = report_and_stop)
 {
     query_zones();
 }
 
-ESO_RETRY_TEST(3, 50, 1.0, retry_subject, permanent_not_retried, .init = start_bad_request,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, permanent_not_retried, .init = start_bad_request,
+                .fini = report_and_stop)
 {
     query_zones();
 }
 
-ESO_RETRY_TEST(3, 50, 1.0, retry_subject, transient_with_permanent_status, .init = start_all_pass,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, transient_with_permanent_status, .init = start_all_pass,
+                .fini = report_and_stop)
 {
-    eso_test_transient(ESO_GRAPHQL_ERROR, "Unknown field 'zones'");
+    esoh_test_transient(ESO_GRAPHQL_ERROR, "Unknown field 'zones'");
 }
 
 static void note_cleanup(void *tag)
 {
     char entry[16];
     snprintf(entry, sizeof(entry), "%s%s%u", cleanup_log[0] != '\0' ? "," : "", (const char *)tag,
-             eso_test_attempt());
+             esoh_test_attempt());
     size_t used = strlen(cleanup_log);
     snprintf(cleanup_log + used, sizeof(cleanup_log) - used, "%s", entry);
 }
 
-ESO_RETRY_TEST(3, 50, 1.0, retry_subject, defer_each_attempt, .init = start_fail_twice,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, defer_each_attempt, .init = start_fail_twice,
+                .fini = report_and_stop)
 {
-    eso_test_defer(note_cleanup, "A");
-    eso_test_defer(note_cleanup, "B");
+    esoh_test_defer(note_cleanup, "A");
+    esoh_test_defer(note_cleanup, "B");
     query_zones();
 }
 
 /* Run with ESO_TIME_SCALE=1 and =2: the gaps between requests follow 20 ms, then 40 ms, scaled. */
-ESO_RETRY_TEST(3, 20, 2.0, retry_subject, backoff_timing, .init = start_fail_twice,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 20, 2.0, retry_subject, backoff_timing, .init = start_fail_twice,
+                .fini = report_and_stop)
 {
     query_zones();
 }
@@ -232,24 +232,24 @@ ESO_RETRY_TEST(3, 20, 2.0, retry_subject, backoff_timing, .init = start_fail_twi
 static void *transient_from_thread(void *arg)
 {
     (void)arg;
-    eso_test_transient(ESO_TIMEOUT, "reported by a helper thread");
+    esoh_test_transient(ESO_TIMEOUT, "reported by a helper thread");
 }
 
-ESO_RETRY_TEST(3, 50, 1.0, retry_subject, transient_from_other_thread, .init = start_all_pass,
-               .fini = report_and_stop)
+ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, transient_from_other_thread, .init = start_all_pass,
+                .fini = report_and_stop)
 {
     pthread_t thread;
     cr_assert_eq(pthread_create(&thread, NULL, transient_from_thread, NULL), 0);
     pthread_join(thread, NULL);
-    cr_assert_fail("the helper thread's eso_test_transient should have ended the test");
+    cr_assert_fail("the helper thread's esoh_test_transient should have ended the test");
 }
 
 Test(retry_subject, transient_outside_marker)
 {
-    eso_test_transient(ESO_SERVER_ERROR, "HTTP 503");
+    esoh_test_transient(ESO_SERVER_ERROR, "HTTP 503");
 }
 
-ESO_RETRY_TEST(0, 50, 1.0, retry_subject, bad_marker)
+ESOH_RETRY_TEST(0, 50, 1.0, retry_subject, bad_marker)
 {
     cr_assert_fail("a marker with 0 attempts must not run its body");
 }

@@ -2,7 +2,7 @@
  * Meta-tests of the retry markers: run the subject binary ($ESO_RETRY_SUBJECT_BIN,
  * retry_subject.c) one test at a time with --filter, as a subprocess, and check
  * its exit status, its retry log lines and what its eso-mock saw; plus in-process
- * unit tests of the policy (eso_test_effective_policy, eso_test_retry_parse).
+ * unit tests of the policy (esoh_test_effective_policy, esoh_test_retry_parse).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -315,7 +315,8 @@ Test(markers, assertion_failure_not_retried)
     finish(&r);
 }
 
-/* ESO_TEST_RETRY_DEFAULT(3, 50, 1.0) in the subject: ESO_TEST gets 3 attempts, not the built-in 4.
+/* ESOH_TEST_RETRY_DEFAULT(3, 50, 1.0) in the subject: ESOH_TEST gets 3 attempts, not the
+ * built-in 4.
  */
 Test(markers, binary_default_applies)
 {
@@ -475,7 +476,7 @@ Test(markers, transient_outside_a_marker_fails_at_once)
     struct subject_run r = {0};
     run_subject(&r, "transient_outside_marker", NULL);
     assert_failed(&r, "transient_outside_marker");
-    assert_contains(&r, "eso_test_transient(server_error) outside a retry-managed test body");
+    assert_contains(&r, "esoh_test_transient(server_error) outside a retry-managed test body");
     finish(&r);
 }
 
@@ -484,7 +485,7 @@ Test(markers, bad_marker_fails_without_running)
     struct subject_run r = {0};
     run_subject(&r, "bad_marker", NULL);
     assert_failed(&r, "bad_marker");
-    assert_contains(&r, "retry_subject/bad_marker: bad retry policy in ESO_RETRY_TEST: attempts 0 "
+    assert_contains(&r, "retry_subject/bad_marker: bad retry policy in ESOH_RETRY_TEST: attempts 0 "
                         "is not within 1..100");
     cr_assert_eq(count(r.out, "must not run its body"), 0, "output:\n%s", r.out);
     finish(&r);
@@ -524,11 +525,11 @@ Test(markers, retry_log_file_under_tap)
 
 /* ---- The policy, in process (each Criterion test is its own process: setenv stays here). */
 
-static const struct eso_test_retry marker = {3, 50, 2.0};
+static const struct esoh_test_retry marker = {3, 50, 2.0};
 
 #define assert_policy(p, attempts, delay, backoff_)                                                \
     do {                                                                                           \
-        struct eso_test_retry p_ = (p);                                                            \
+        struct esoh_test_retry p_ = (p);                                                           \
         cr_assert(p_.max_attempts == (attempts) && p_.initial_delay_ms == (delay) &&               \
                       p_.backoff == (backoff_),                                                    \
                   "%s: got {%u, %u, %g}, expected {%u, %u, %g}", #p, p_.max_attempts,              \
@@ -539,12 +540,12 @@ static const struct eso_test_retry marker = {3, 50, 2.0};
 Test(policy, without_env)
 {
     unsetenv("ESO_TEST_RETRY");
-    assert_policy(eso_test_effective_policy(ESO_TEST_RETRY_KIND_MARKED, &marker), 3, 50, 2.0);
-    /* This binary has no ESO_TEST_RETRY_DEFAULT: the built-in default applies. */
-    assert_policy(eso_test_effective_policy(ESO_TEST_RETRY_KIND_DEFAULT, NULL), 4, 2000, 1.0);
-    assert_policy(eso_test_effective_policy(ESO_TEST_RETRY_KIND_NEVER, NULL), 1, 0, 1.0);
-    assert_policy(eso_test_effective_policy(ESO_TEST_RETRY_KIND_NEVER, &marker), 1, 0, 1.0);
-    cr_assert_eq(eso_test_attempt(), 1);
+    assert_policy(esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_MARKED, &marker), 3, 50, 2.0);
+    /* This binary has no ESOH_TEST_RETRY_DEFAULT: the built-in default applies. */
+    assert_policy(esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_DEFAULT, NULL), 4, 2000, 1.0);
+    assert_policy(esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_NEVER, NULL), 1, 0, 1.0);
+    assert_policy(esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_NEVER, &marker), 1, 0, 1.0);
+    cr_assert_eq(esoh_test_attempt(), 1);
 }
 
 Test(policy, env_forms)
@@ -567,16 +568,16 @@ Test(policy, env_forms)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         setenv("ESO_TEST_RETRY", cases[i].env, 1);
-        struct eso_test_retry p = eso_test_effective_policy(ESO_TEST_RETRY_KIND_MARKED, &marker);
+        struct esoh_test_retry p = esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_MARKED, &marker);
         cr_expect(p.max_attempts == cases[i].attempts && p.initial_delay_ms == cases[i].delay &&
                       p.backoff == cases[i].backoff,
                   "ESO_TEST_RETRY=\"%s\": got {%u, %u, %g}", cases[i].env, p.max_attempts,
                   p.initial_delay_ms, p.backoff);
         /* The binary's default is overridden the same way; no-retry never is. */
-        struct eso_test_retry d = eso_test_effective_policy(ESO_TEST_RETRY_KIND_DEFAULT, NULL);
+        struct esoh_test_retry d = esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_DEFAULT, NULL);
         if (cases[i].env[0] != '\0')
             cr_expect_eq(d.max_attempts, cases[i].attempts, "default, \"%s\"", cases[i].env);
-        cr_expect_eq(eso_test_effective_policy(ESO_TEST_RETRY_KIND_NEVER, NULL).max_attempts, 1,
+        cr_expect_eq(esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_NEVER, NULL).max_attempts, 1,
                      "no-retry, \"%s\"", cases[i].env);
     }
 }
@@ -618,18 +619,18 @@ Test(policy, garbage_is_refused_and_ignored)
         {"5,100,inf", "BACKOFF \"inf\""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct eso_test_retry p = marker;
+        struct esoh_test_retry p = marker;
         char err[200] = "unchanged";
-        cr_expect_not(eso_test_retry_parse(cases[i].env, &p, err, sizeof(err)),
+        cr_expect_not(esoh_test_retry_parse(cases[i].env, &p, err, sizeof(err)),
                       "\"%s\" should not parse", cases[i].env);
         const char *expected = cases[i].says;
         cr_expect(strstr(err, expected) != NULL, "\"%s\": error \"%s\" should say \"%s\"",
                   cases[i].env, err, expected);
         cr_expect(p.max_attempts == 3 && p.initial_delay_ms == 50 && p.backoff == 2.0,
                   "\"%s\" changed the policy", cases[i].env);
-        /* The effective policy ignores it (eso_test_run_with_retry fails the test). */
+        /* The effective policy ignores it (esoh_test_run_with_retry fails the test). */
         setenv("ESO_TEST_RETRY", cases[i].env, 1);
-        struct eso_test_retry e = eso_test_effective_policy(ESO_TEST_RETRY_KIND_MARKED, &marker);
+        struct esoh_test_retry e = esoh_test_effective_policy(ESOH_TEST_RETRY_KIND_MARKED, &marker);
         cr_expect(e.max_attempts == 3 && e.initial_delay_ms == 50 && e.backoff == 2.0,
                   "ESO_TEST_RETRY=\"%s\" changed the effective policy", cases[i].env);
     }
@@ -637,16 +638,16 @@ Test(policy, garbage_is_refused_and_ignored)
 
 Test(policy, parse_edge_arguments)
 {
-    struct eso_test_retry p = marker;
+    struct esoh_test_retry p = marker;
     char err[100];
-    cr_assert_not(eso_test_retry_parse(NULL, &p, err, sizeof(err)));
+    cr_assert_not(esoh_test_retry_parse(NULL, &p, err, sizeof(err)));
     cr_assert_str_eq(err, "the value is empty");
-    cr_assert_not(eso_test_retry_parse("", &p, err, sizeof(err)));
-    cr_assert_not(eso_test_retry_parse("5", NULL, err, sizeof(err)));
-    cr_assert(eso_test_retry_parse("5", &p, NULL, 0), "err may be NULL");
+    cr_assert_not(esoh_test_retry_parse("", &p, err, sizeof(err)));
+    cr_assert_not(esoh_test_retry_parse("5", NULL, err, sizeof(err)));
+    cr_assert(esoh_test_retry_parse("5", &p, NULL, 0), "err may be NULL");
     cr_assert_eq(p.max_attempts, 5);
-    cr_assert_not(eso_test_retry_parse("x", &p, NULL, 0));
+    cr_assert_not(esoh_test_retry_parse("x", &p, NULL, 0));
     char tiny[8];
-    cr_assert_not(eso_test_retry_parse("5,100,0.5", &p, tiny, sizeof(tiny)));
+    cr_assert_not(esoh_test_retry_parse("5,100,0.5", &p, tiny, sizeof(tiny)));
     cr_assert_eq(strlen(tiny), sizeof(tiny) - 1, "truncated, terminated");
 }
