@@ -1,12 +1,14 @@
-/* The asserting fixture start, for Criterion tests. */
-#include <criterion/criterion.h>
-
+/* The asserting fixture start, for Criterion tests: a failure points at the caller. */
 #include <esoharness/fixture.h>
 
-struct esoh_fixture *esoh_fixture_start(const struct esoh_fixture_options *opts)
+#include "criterion_report_private.h"
+
+struct esoh_fixture *esoh_fixture_start_at(const char *file, int line,
+                                           const struct esoh_fixture_options *opts)
 {
     char err[ESOMOCK_ERROR_SIZE] = "";
     struct esoh_fixture *fx = NULL;
-    cr_assert_eq(esoh_fixture_try_start(opts, &fx, err), 0, "fixture did not start: %s", err);
+    if (esoh_fixture_try_start(opts, &fx, err) != 0)
+        esoh__fail_at(file, line, "fixture did not start: %s", err);
     return fx;
 }

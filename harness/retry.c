@@ -22,6 +22,8 @@
 
 #include <esoharness/retry.h>
 
+#include "criterion_report_private.h"
+
 /* Defined by ESOH_TEST_RETRY_DEFAULT in the test binary, if at all. */
 extern const struct esoh_test_retry esoh__test_retry_binary_default __attribute__((weak));
 
@@ -59,6 +61,8 @@ static struct {
     double delay_ms;        /* scenario ms before the next attempt */
     enum eso_status status; /* the transient error that ended the attempt */
     char detail[ESO_DETAIL_SIZE];
+    const char *file; /* where it was reported: the failure points there */
+    int line;
 } run;
 
 /* Read by esoh_test_attempt() from any thread. */
@@ -100,8 +104,10 @@ __attribute__((format(printf, 1, 2))) static void log_line(const char *fmt, ...)
     append_to_log_file(line);
 }
 
-/* Fail the test from its own thread with a formatted message (also copied to the log file). */
-__attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt, ...)
+/* Fail the test from its own thread, reported at @p file:@p line (the caller's), with a
+ * formatted message (also copied to the log file). */
+__attribute__((format(printf, 3, 4))) static _Noreturn void fail(const char *file, int line,
+                                                                 const char *fmt, ...)
 {
     char msg[MESSAGE_SIZE];
     va_list ap;
@@ -109,18 +115,21 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     append_to_log_file(msg);
-    cr_assert_fail("%s", msg);
-    abort(); /* not reached: cr_assert_fail leaves the test */
+    esoh__fail_at(file, line, "%s", msg);
 }
 
-/* Kill the test from a thread other than the test's (cr_assert would longjmp across threads). */
-__attribute__((format(printf, 1, 2))) static _Noreturn void die_from_other_thread(const char *fmt,
-                                                                                  ...)
+/* Kill the test from a thread other than the test's (an assertion would longjmp across
+ * threads); the message starts with @p file:@p line, since no assertion report carries it. */
+__attribute__((format(printf, 3, 4))) static _Noreturn void
+die_from_other_thread(const char *file, int line, const char *fmt, ...)
 {
     char msg[MESSAGE_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    int n = snprintf(msg, sizeof(msg), "%s:%d: ", file != NULL ? file : "?", line);
+    if (n < 0 || (size_t)n >= sizeof(msg))
+        n = 0;
+    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
     va_end(ap);
     append_to_log_file(msg);
     criterion_test_die("%s", msg); /* reports the message, then exits the test process */
@@ -358,10 +367,10 @@ static void run_exit_deferred(void)
     run_deferred(&exit_defers);
 }
 
-void esoh_test_defer(void (*cleanup)(void *arg), void *arg)
+void esoh_test_defer_at(const char *file, int line, void (*cleanup)(void *arg), void *arg)
 {
     if (cleanup == NULL)
-        fail("esoh_test_defer: the cleanup is NULL");
+        fail(file, line, "esoh_test_defer: the cleanup is NULL");
     pthread_mutex_lock(&defer_lock);
     bool in_attempt = run.active;
     struct defer_list *list = in_attempt ? &attempt_defers : &exit_defers;
@@ -374,13 +383,14 @@ void esoh_test_defer(void (*cleanup)(void *arg), void *arg)
     pthread_mutex_unlock(&defer_lock);
 
     if (install_hook && atexit(run_exit_deferred) != 0)
-        fail("esoh_test_defer: atexit failed");
+        fail(file, line, "esoh_test_defer: atexit failed");
     if (full) {
         cleanup(arg);
         if (in_attempt && !pthread_equal(pthread_self(), run.body_thread))
-            die_from_other_thread("esoh_test_defer: more than %d cleanups in one attempt",
+            die_from_other_thread(file, line,
+                                  "esoh_test_defer: more than %d cleanups in one attempt",
                                   ESOH_TEST_DEFER_MAX);
-        fail("esoh_test_defer: more than %d cleanups %s", ESOH_TEST_DEFER_MAX,
+        fail(file, line, "esoh_test_defer: more than %d cleanups %s", ESOH_TEST_DEFER_MAX,
              in_attempt ? "in one attempt" : "outside a retry-marked body");
     }
 }
@@ -390,27 +400,33 @@ unsigned esoh_test_attempt(void)
     return atomic_load(&current_attempt);
 }
 
-_Noreturn void esoh_test_transient(enum eso_status status, const char *detail)
+_Noreturn void esoh_test_transient_at(const char *file, int line, enum eso_status status,
+                                      const char *detail)
 {
     if (detail == NULL)
         detail = "";
     if (!run.active)
-        fail("esoh_test_transient(%s) outside a retry-managed test body (ESOH_TEST, "
+        fail(file, line,
+             "esoh_test_transient(%s) outside a retry-managed test body (ESOH_TEST, "
              "ESOH_RETRY_TEST or ESOH_NO_RETRY_TEST): %s",
              eso_status_name(status), detail);
     if (!pthread_equal(pthread_self(), run.body_thread))
-        die_from_other_thread("%s: esoh_test_transient(%s) called from a thread other than the "
+        die_from_other_thread(file, line,
+                              "%s: esoh_test_transient(%s) called from a thread other than the "
                               "one running the test body (misuse: report the error to the body's "
                               "thread): %s",
                               run.name, eso_status_name(status), detail);
     if (run.in_cleanup)
-        fail("%s: esoh_test_transient(%s) called from a deferred cleanup: %s", run.name,
+        fail(file, line, "%s: esoh_test_transient(%s) called from a deferred cleanup: %s", run.name,
              eso_status_name(status), detail);
     if (!eso_status_is_transient(status))
-        fail("%s: %s is not a transient error (not retried) on attempt %u of %u: %s", run.name,
-             eso_status_name(status), esoh_test_attempt(), run.policy.max_attempts, detail);
+        fail(file, line, "%s: %s is not a transient error (not retried) on attempt %u of %u: %s",
+             run.name, eso_status_name(status), esoh_test_attempt(), run.policy.max_attempts,
+             detail);
     run.status = status;
     snprintf(run.detail, sizeof(run.detail), "%s", detail);
+    run.file = file;
+    run.line = line;
     longjmp(run.jump, 1);
 }
 
@@ -432,37 +448,40 @@ static const char *single_attempt_reason(void)
     return "its policy allows 1 attempt";
 }
 
-/* The failure that ends a test whose last attempt hit a transient error. */
+/* The failure that ends a test whose last attempt hit a transient error, reported where that
+ * error was handed to the marker. */
 static _Noreturn void fail_exhausted(void)
 {
     unsigned attempts = esoh_test_attempt();
     if (run.policy.max_attempts == 1)
-        fail("%s: transient %s on its only attempt (%s): %s", run.name, eso_status_name(run.status),
-             single_attempt_reason(), run.detail);
-    fail("%s: transient %s on the last of %u attempts: %s", run.name, eso_status_name(run.status),
-         attempts, run.detail);
+        fail(run.file, run.line, "%s: transient %s on its only attempt (%s): %s", run.name,
+             eso_status_name(run.status), single_attempt_reason(), run.detail);
+    fail(run.file, run.line, "%s: transient %s on the last of %u attempts: %s", run.name,
+         eso_status_name(run.status), attempts, run.detail);
 }
 
-void esoh_test_run_with_retry(const char *name, enum esoh_test_retry_kind kind,
-                              const struct esoh_test_retry *policy, void (*body)(void))
+void esoh_test_run_with_retry(const char *file, int line, const char *name,
+                              enum esoh_test_retry_kind kind, const struct esoh_test_retry *policy,
+                              void (*body)(void))
 {
     char err[200];
     if (name == NULL)
         name = "(unnamed test)";
     if (body == NULL)
-        fail("%s: esoh_test_run_with_retry without a body", name);
+        fail(file, line, "%s: esoh_test_run_with_retry without a body", name);
     if (run.active)
-        fail("%s: esoh_test_run_with_retry called inside the retry-managed body of %s", name,
-             run.name);
+        fail(file, line, "%s: esoh_test_run_with_retry called inside the retry-managed body of %s",
+             name, run.name);
 
     if (kind != ESOH_TEST_RETRY_KIND_NEVER) {
         struct esoh_test_retry own = policy != NULL ? *policy : binary_default();
         if (!policy_valid(&own, err, sizeof(err)))
-            fail("%s: bad retry policy %s: %s", name,
+            fail(file, line, "%s: bad retry policy %s: %s", name,
                  policy != NULL ? "in ESOH_RETRY_TEST" : "in ESOH_TEST_RETRY_DEFAULT", err);
         const char *env = getenv(ESOH_TEST_RETRY_ENV);
         if (env != NULL && env[0] != '\0' && !esoh_test_retry_parse(env, &own, err, sizeof(err)))
-            fail("%s: %s=\"%s\" is not valid: %s (expected off, N, N,DELAY_MS or "
+            fail(file, line,
+                 "%s: %s=\"%s\" is not valid: %s (expected off, N, N,DELAY_MS or "
                  "N,DELAY_MS,BACKOFF)",
                  name, ESOH_TEST_RETRY_ENV, env, err);
         run.env_override = env != NULL && env[0] != '\0';

@@ -60,14 +60,22 @@ struct esoh_fixture_event {
 };
 
 /**
- * Start the server (and the client unless opts.no_client) or fail the test
- * (cr_assert) with the reason: a bad scenario names the file, the JSON path and
- * what was expected. Release it with esoh_fixture_stop(): from Criterion's .fini
- * when started in .init (it then outlives retried attempts), or, inside a
- * retry-marked body, with esoh_test_defer(esoh_fixture_release, fx).
+ * esoh_fixture_start(opts): start the server (and the client unless
+ * opts.no_client) or fail the test with the reason (a bad scenario names the
+ * file, the JSON path and what was expected), reported at the caller's file and
+ * line. Criterion tests only (libesoharness); elsewhere use esoh_fixture_try_start().
+ * Release it with esoh_fixture_stop(): from Criterion's .fini when started in
+ * .init (it then outlives retried attempts), or, inside a retry-marked body, with
+ * esoh_test_defer(esoh_fixture_release, fx).
+ * A macro: it passes __FILE__ and __LINE__ to esoh_fixture_start_at().
+ * @param file  where a failure is reported (__FILE__); borrowed for the call; NULL = unknown.
+ * @param line  its line (__LINE__).
  * @param opts  borrowed for the call; NULL = no scenario, all defaults.
+ * @return the fixture, owned by the caller (esoh_fixture_stop()); never NULL.
  */
-struct esoh_fixture *esoh_fixture_start(const struct esoh_fixture_options *opts);
+struct esoh_fixture *esoh_fixture_start_at(const char *file, int line,
+                                           const struct esoh_fixture_options *opts);
+#define esoh_fixture_start(...) esoh_fixture_start_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /**
  * As esoh_fixture_start(), reporting failure instead of asserting.

@@ -53,6 +53,13 @@
  * a callback that holds a lock (the longjmp would leave it held).
  * esoh_test_defer() and esoh_test_attempt() may be called from any thread.
  * Criterion runs each test in its own process, so the markers' state is per test.
+ *
+ * Where failures point: a failure the harness reports (the last attempt's
+ * transient error, a permanent status, a bad policy, misuse) names the caller's
+ * file and line (the esoh_test_transient() or ESOH_REQUIRE_OK() call, the
+ * esoh_test_defer() call, the marker), not the harness's source. The lower-case
+ * names below are macros that pass __FILE__ and __LINE__ to the *_at()
+ * functions; a helper of yours that wraps them can pass its own caller's.
  */
 #ifndef ESOHARNESS_RETRY_H
 #define ESOHARNESS_RETRY_H
@@ -102,31 +109,42 @@ enum esoh_test_retry_kind {
 
 /**
  * Run @p body under @p policy. Used by the marker macros; call it directly only
- * to build your own markers. Fails the test (cr_assert_fail) when the policy is
- * out of range, when ESO_TEST_RETRY does not parse, when nested, or when the
- * last attempt failed.
+ * to build your own markers. Fails the test (a Criterion assertion failure) when
+ * the policy is out of range, when ESO_TEST_RETRY does not parse, when nested,
+ * or when the last attempt failed.
+ * @param file    the marker's file (__FILE__), where a bad policy is reported;
+ *                borrowed for the test's lifetime (a string literal); NULL = unknown.
+ * @param line    the marker's line (__LINE__).
  * @param name    "suite/test", for the log lines. Borrowed for the call.
  * @param policy  the marker's policy; NULL = the binary's default (ignored for
  *                ESOH_TEST_RETRY_KIND_NEVER). Borrowed for the call.
  */
-void esoh_test_run_with_retry(const char *name, enum esoh_test_retry_kind kind,
-                              const struct esoh_test_retry *policy, void (*body)(void));
+void esoh_test_run_with_retry(const char *file, int line, const char *name,
+                              enum esoh_test_retry_kind kind, const struct esoh_test_retry *policy,
+                              void (*body)(void));
 
 /**
- * Report a transient failure from inside a test body: with attempts left the body
- * is abandoned (longjmp), the attempt's deferred cleanups run, and the body runs
- * again after the backoff; otherwise the test fails with the error and the number
- * of attempts made. Outside a retry-managed body (or from a deferred cleanup) it
- * fails the test at once.
+ * esoh_test_transient(status, detail): report a transient failure from inside a
+ * test body. With attempts left the body is abandoned (longjmp), the attempt's
+ * deferred cleanups run, and the body runs again after the backoff; otherwise the
+ * test fails with the error and the number of attempts made, reported at this
+ * call's file and line. Outside a retry-managed body (or from a deferred cleanup)
+ * it fails the test at once.
+ * @param file    where the error was seen (__FILE__); borrowed for the test's
+ *                lifetime (a string literal); NULL = unknown.
+ * @param line    its line (__LINE__).
  * @param status  the libesologs status; a non-transient one (eso_status_is_transient()
  *                false, ESO_OK included) fails the test at once.
  * @param detail  what happened (e.g. eso_result.detail); copied; may be NULL.
  */
-ESOH_NORETURN void esoh_test_transient(enum eso_status status, const char *detail);
+ESOH_NORETURN void esoh_test_transient_at(const char *file, int line, enum eso_status status,
+                                          const char *detail);
+#define esoh_test_transient(...) esoh_test_transient_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /**
- * Register @p cleanup(@p arg) to run when the current attempt ends (passed or
- * about to be retried, or failed on its last transient error), newest first.
+ * esoh_test_defer(cleanup, arg): register @p cleanup(@p arg) to run when the
+ * current attempt ends (passed, about to be retried, or failed on its last
+ * transient error), newest first.
  * Not after an assertion failure (see the top of this file). Outside a
  * retry-managed body (e.g. in .init) it runs when the test process exits,
  * after .fini. At most ESOH_TEST_DEFER_MAX per attempt: one more is run at once
@@ -134,7 +152,8 @@ ESOH_NORETURN void esoh_test_transient(enum eso_status status, const char *detai
  * point into the body's stack (the body's frame is gone when a retry's
  * cleanups run).
  */
-void esoh_test_defer(void (*cleanup)(void *arg), void *arg);
+void esoh_test_defer_at(const char *file, int line, void (*cleanup)(void *arg), void *arg);
+#define esoh_test_defer(...) esoh_test_defer_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /**
  * The current attempt, 1-based: 1 before a retry-managed body starts (and outside
@@ -211,7 +230,7 @@ bool esoh_test_retry_parse(const char *spec, struct esoh_test_retry *policy, cha
     static void ESOH__TEST_BODY_NAME(__VA_ARGS__)(void);                                           \
     Test(__VA_ARGS__)                                                                              \
     {                                                                                              \
-        esoh_test_run_with_retry(ESOH__TEST_LABEL(__VA_ARGS__), kind, policy,                      \
+        esoh_test_run_with_retry(__FILE__, __LINE__, ESOH__TEST_LABEL(__VA_ARGS__), kind, policy,  \
                                  ESOH__TEST_BODY_NAME(__VA_ARGS__));                               \
     }                                                                                              \
     static void ESOH__TEST_BODY_NAME(__VA_ARGS__)(void)

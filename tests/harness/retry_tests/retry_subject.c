@@ -21,6 +21,7 @@
 #include <esomock/scenario.h>
 #include <esomock/server.h>
 
+#include <esoharness/fixture.h>
 #include <esoharness/retry.h>
 
 /* ESOH_TEST gets 3 attempts in this binary (the built-in default would be 4). */
@@ -135,7 +136,7 @@ static void query_zones(void)
 {
     struct eso_client *client = attempt_client();
     struct eso_result res = {0};
-    ESOH_REQUIRE_OK(eso_query(client, "getZones", NULL, NULL, &res), &res);
+    ESOH_REQUIRE_OK(eso_query(client, "getZones", NULL, NULL, &res), &res); /* mark: require */
     cr_assert_not_null(res.data, "getZones answered without data");
     eso_result_finish(&res);
 }
@@ -202,7 +203,7 @@ ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, permanent_not_retried, .init = start_
 ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, transient_with_permanent_status, .init = start_all_pass,
                 .fini = report_and_stop)
 {
-    esoh_test_transient(ESO_GRAPHQL_ERROR, "Unknown field 'zones'");
+    esoh_test_transient(ESO_GRAPHQL_ERROR, "Unknown field 'zones'"); /* mark: permanent */
 }
 
 static void note_cleanup(void *tag)
@@ -232,7 +233,7 @@ ESOH_RETRY_TEST(3, 20, 2.0, retry_subject, backoff_timing, .init = start_fail_tw
 static void *transient_from_thread(void *arg)
 {
     (void)arg;
-    esoh_test_transient(ESO_TIMEOUT, "reported by a helper thread");
+    esoh_test_transient(ESO_TIMEOUT, "reported by a helper thread"); /* mark: thread */
 }
 
 ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, transient_from_other_thread, .init = start_all_pass,
@@ -246,10 +247,25 @@ ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, transient_from_other_thread, .init = 
 
 Test(retry_subject, transient_outside_marker)
 {
-    esoh_test_transient(ESO_SERVER_ERROR, "HTTP 503");
+    esoh_test_transient(ESO_SERVER_ERROR, "HTTP 503"); /* mark: outside */
 }
 
-ESOH_RETRY_TEST(0, 50, 1.0, retry_subject, bad_marker)
+ESOH_RETRY_TEST(0, 50, 1.0, retry_subject, bad_marker) /* mark: marker */
 {
     cr_assert_fail("a marker with 0 attempts must not run its body");
+}
+
+/* The failures below must point here (the "mark:" lines), not into the harness. */
+static const struct esoh_fixture_options bad_fixture = {.scenario_json = "{\"nam\":1}"};
+
+Test(retry_subject, fixture_start_fails)
+{
+    esoh_fixture_start(&bad_fixture); /* mark: fixture */
+    cr_assert_fail("a fixture with a bad scenario must not start");
+}
+
+ESOH_RETRY_TEST(3, 50, 1.0, retry_subject, defer_null_cleanup)
+{
+    esoh_test_defer(NULL, NULL); /* mark: defer */
+    cr_assert_fail("esoh_test_defer(NULL, ...) must fail the test");
 }

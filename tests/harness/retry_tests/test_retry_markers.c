@@ -267,6 +267,43 @@ static size_t retry_lines(const struct subject_run *r, const char *test)
     cr_assert_eq(subject_value((r), "requests"), (n),                                              \
                  "expected %d getZones requests at the server; output:\n%s", (n), (r)->out)
 
+/* The line of retry_subject.c that carries the comment "mark: NAME". */
+static int mark_line(const char *name)
+{
+    const char *root = getenv("ESO_SOURCE_ROOT"); /* meson's, else tests/support's default */
+    cr_assert(root != NULL && root[0] != '\0', "ESO_SOURCE_ROOT is not set");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/tests/harness/retry_tests/retry_subject.c", root);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+    char needle[64], text[512];
+    snprintf(needle, sizeof(needle), "/* mark: %s */", name);
+    int line = 0, found = 0;
+    while (found == 0 && fgets(text, sizeof(text), f) != NULL) {
+        line++;
+        if (strstr(text, needle) != NULL)
+            found = line;
+    }
+    fclose(f);
+    cr_assert_gt(found, 0, "no \"%s\" in %s", needle, path);
+    return found;
+}
+
+/* The subject's failure is reported at its own line marked @p mark (Criterion prints
+ * "FILE:LINE: Assertion Failed"), never at a line of the harness's source. */
+#define assert_reported_at(r, mark)                                                                \
+    do {                                                                                           \
+        char where_[64];                                                                           \
+        snprintf(where_, sizeof(where_), "retry_subject.c:%d: ", mark_line(mark));                 \
+        assert_contains((r), where_);                                                              \
+        static const char *const harness_files_[] = {                                              \
+            "/retry.c:", "/fixture_criterion.c:", "/criterion_report.c:"};                         \
+        for (size_t i_ = 0; i_ < sizeof(harness_files_) / sizeof(harness_files_[0]); i_++)         \
+            cr_assert_null(strstr((r)->out, harness_files_[i_]),                                   \
+                           "a failure points into the harness (%s); output:\n%s",                  \
+                           harness_files_[i_], (r)->out);                                          \
+    } while (0)
+
 static void finish(struct subject_run *r)
 {
     free(r->out);
@@ -348,6 +385,8 @@ Test(markers, exhausted_attempts_fail_naming_the_error)
     assert_contains(&r, "next in 1 ms");
     assert_contains(&r, "retry_subject/exhausted: transient server_error on the last of 3 "
                         "attempts: HTTP 503");
+    /* Where the last transient error was handed to the marker: the test's ESOH_REQUIRE_OK. */
+    assert_reported_at(&r, "require");
     cr_assert_eq(count(r.out, "passed on attempt"), 0, "output:\n%s", r.out);
     finish(&r);
 }
@@ -361,12 +400,14 @@ Test(markers, permanent_error_not_retried)
     cr_assert_eq(count(r.out, "retry retry_subject/"), 0, "no retry line; output:\n%s", r.out);
     assert_contains(&r, "eso_query(client, \"getZones\", NULL, NULL, &res) failed: ");
     assert_contains(&r, "400");
+    assert_reported_at(&r, "require");
     finish(&r);
 
     run_subject(&r, "transient_with_permanent_status", NULL);
     assert_failed(&r, "transient_with_permanent_status");
     assert_contains(&r, "retry_subject/transient_with_permanent_status: graphql_error is not a "
                         "transient error (not retried) on attempt 1 of 3: Unknown field 'zones'");
+    assert_reported_at(&r, "permanent");
     cr_assert_eq(count(r.out, "retry retry_subject/"), 0, "no retry line; output:\n%s", r.out);
     finish(&r);
 }
@@ -467,6 +508,7 @@ Test(markers, transient_from_another_thread_is_refused)
     run_subject(&r, "transient_from_other_thread", NULL);
     assert_failed(&r, "transient_from_other_thread");
     assert_contains(&r, "called from a thread other than the one running the test body");
+    assert_reported_at(&r, "thread");
     cr_assert_eq(count(r.out, "should have ended the test"), 0, "output:\n%s", r.out);
     finish(&r);
 }
@@ -477,6 +519,7 @@ Test(markers, transient_outside_a_marker_fails_at_once)
     run_subject(&r, "transient_outside_marker", NULL);
     assert_failed(&r, "transient_outside_marker");
     assert_contains(&r, "esoh_test_transient(server_error) outside a retry-managed test body");
+    assert_reported_at(&r, "outside");
     finish(&r);
 }
 
@@ -487,7 +530,26 @@ Test(markers, bad_marker_fails_without_running)
     assert_failed(&r, "bad_marker");
     assert_contains(&r, "retry_subject/bad_marker: bad retry policy in ESOH_RETRY_TEST: attempts 0 "
                         "is not within 1..100");
+    assert_reported_at(&r, "marker");
     cr_assert_eq(count(r.out, "must not run its body"), 0, "output:\n%s", r.out);
+    finish(&r);
+}
+
+/* A fixture that cannot start and a misused esoh_test_defer fail at the caller's line. */
+Test(markers, fixture_and_defer_failures_point_at_the_caller)
+{
+    struct subject_run r = {0};
+    run_subject(&r, "fixture_start_fails", NULL);
+    assert_failed(&r, "fixture_start_fails");
+    assert_contains(&r, "fixture did not start: ");
+    cr_assert_eq(count(r.out, "must not start"), 0, "output:\n%s", r.out);
+    assert_reported_at(&r, "fixture");
+    finish(&r);
+
+    run_subject(&r, "defer_null_cleanup", NULL);
+    assert_failed(&r, "defer_null_cleanup");
+    assert_contains(&r, "esoh_test_defer: the cleanup is NULL");
+    assert_reported_at(&r, "defer");
     finish(&r);
 }
 
