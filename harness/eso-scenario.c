@@ -10,6 +10,8 @@
 #include <esoharness/runner.h>
 #include <esomock/scenario.h>
 
+#include "text_private.h"
+
 static void usage(FILE *to)
 {
     fprintf(to,
@@ -38,8 +40,9 @@ static void usage(FILE *to)
 
 static int usage_error(const char *message, const char *arg)
 {
+    char text[512];
     fprintf(stderr, "eso-scenario: %s%s%s\nTry 'eso-scenario --help'.\n", message,
-            arg != NULL ? ": " : "", arg != NULL ? arg : "");
+            arg != NULL ? ": " : "", arg != NULL ? esoh__text_escape(arg, text, sizeof(text)) : "");
     return 2;
 }
 
@@ -60,7 +63,9 @@ static int run_files(const char *const *files, size_t count, const struct esoh_r
     if (junit_path != NULL) {
         junit = fopen(junit_path, "w");
         if (junit == NULL) {
-            fprintf(stderr, "eso-scenario: cannot write %s: %s\n", junit_path, strerror(errno));
+            char path[1024];
+            fprintf(stderr, "eso-scenario: cannot write %s: %s\n",
+                    esoh__text_escape(junit_path, path, sizeof(path)), strerror(errno));
             goto out;
         }
     }
@@ -69,8 +74,9 @@ static int run_files(const char *const *files, size_t count, const struct esoh_r
     for (size_t i = 0; i < count; i++) {
         if (esoh_scenario_is_schema_file(files[i])) {
             /* So that running the whole folder does not fail on it. */
+            char path[1024];
             fprintf(stderr, "eso-scenario: skipped %s: the format's JSON Schema, not a scenario\n",
-                    files[i]);
+                    esoh__text_escape(files[i], path, sizeof(path)));
             continue;
         }
         failed += esoh_scenario_run_file(files[i], opts, &reports[ran]) != 0;
@@ -87,21 +93,30 @@ static int run_files(const char *const *files, size_t count, const struct esoh_r
     if (!opts->json) {
         printf("%-28s %-6s %7s %7s %9s  %s\n", "scenario", "result", "checks", "failed", "wall(s)",
                "first difference");
-        for (size_t i = 0; i < ran; i++)
-            printf("%-28.28s %-6s %7zu %7zu %9.2f  %s\n", reports[i].name,
+        for (size_t i = 0; i < ran; i++) {
+            /* Names and differences quote scenario files and servers: escaped, one line each. */
+            char name[29], difference[4 * sizeof(reports[i].first_failure)];
+            printf("%-28s %-6s %7zu %7zu %9.2f  %s\n",
+                   esoh__text_escape(reports[i].name, name, sizeof(name)),
                    reports[i].passed ? "PASS" : "FAIL", reports[i].checks, reports[i].failures,
-                   reports[i].wall_ms / 1000.0, reports[i].first_failure);
+                   reports[i].wall_ms / 1000.0,
+                   esoh__text_escape(reports[i].first_failure, difference, sizeof(difference)));
+        }
         printf("%zu passed, %zu failed\n", ran - failed, failed);
         printf("total wall time %.2f s\n", total_ms / 1000.0);
     }
     rc = failed == 0 ? 0 : 1;
     if (junit != NULL && esoh_run_write_junit(junit, "scenarios", ran_paths, reports, ran) != 0) {
-        fprintf(stderr, "eso-scenario: writing %s failed\n", junit_path);
+        char path[1024];
+        fprintf(stderr, "eso-scenario: writing %s failed\n",
+                esoh__text_escape(junit_path, path, sizeof(path)));
         rc = 2;
     }
 out:
     if (junit != NULL && fclose(junit) != 0 && rc != 2) {
-        fprintf(stderr, "eso-scenario: writing %s failed: %s\n", junit_path, strerror(errno));
+        char path[1024];
+        fprintf(stderr, "eso-scenario: writing %s failed: %s\n",
+                esoh__text_escape(junit_path, path, sizeof(path)), strerror(errno));
         rc = 2;
     }
     /* No report rather than an empty, invalid one for CI to trip over. */

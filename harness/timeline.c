@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text_private.h"
 #include "timeline_private.h"
 
 static const char *label_of(const struct esoh__timeline_input *in, unsigned long long call_id)
@@ -142,15 +143,44 @@ static const char *breaker_after(const struct esoh__timeline_input *in, size_t i
     return eso_breaker_state_name(state);
 }
 
+/* Escaped text of @p in, cut to fit @p size (whole characters and escapes). */
+#define ESC(in, buf) esoh__text_escape((in), (buf), sizeof(buf))
+
+/* The setup error, one escaped output line per line of it (eso-mock's problem lists have
+ * several). */
+static void print_setup_error(FILE *out, const char *name, const char *error)
+{
+    fputs("FAIL ", out);
+    esoh__text_put(out, name);
+    fputs(": ", out);
+    const char *line = error;
+    for (;;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        char piece[1024];
+        snprintf(piece, sizeof(piece), "%.*s", (int)(len < sizeof(piece) ? len : sizeof(piece) - 1),
+                 line);
+        esoh__text_put(out, piece);
+        fputc('\n', out);
+        if (end == NULL || end[1] == '\0')
+            break;
+        line = end + 1;
+        fputs("   ", out);
+    }
+}
+
 void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in, bool quiet)
 {
+    char name[512], text[1024];
+    ESC(in->name, name);
     if (!quiet) {
-        fprintf(out, "== %s: %s\n", in->name, in->description != NULL ? in->description : "");
-        fprintf(out, "   file %s, time scale %g (times below in scenario seconds)\n", in->path,
-                in->time_scale);
+        fprintf(out, "== %s: ", name);
+        esoh__text_put(out, in->description);
+        fprintf(out, "\n   file %s, time scale %g (times below in scenario seconds)\n",
+                ESC(in->path, text), in->time_scale);
     }
     if (in->setup_error != NULL) {
-        fprintf(out, "FAIL %s: %s\n", in->name, in->setup_error);
+        print_setup_error(out, in->name, in->setup_error);
         return;
     }
     if (!quiet) {
@@ -164,9 +194,11 @@ void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in,
             char attempt[16] = "";
             if (ev->attempt > 0)
                 snprintf(attempt, sizeof(attempt), "%u", ev->attempt);
-            fprintf(out, "   %8.3f  %-28.28s %3s  %-18.18s %-56s %s\n",
-                    ev->at_ms / in->time_scale / 1000.0, label_of(in, ev->call_id), attempt, server,
-                    client, breaker_after(in, i));
+            char label[29], server_text[19], client_text[4 * 160];
+            fprintf(out, "   %8.3f  %-28s %3s  %-18s %-56s %s\n",
+                    ev->at_ms / in->time_scale / 1000.0, ESC(label_of(in, ev->call_id), label),
+                    attempt, ESC(server, server_text), ESC(client, client_text),
+                    breaker_after(in, i));
         }
     }
     size_t failed = 0;
@@ -175,11 +207,13 @@ void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in,
         failed += !c->passed;
         if (quiet && c->passed)
             continue;
-        fprintf(out, "   %s %s: %s expected %s, got %s\n", c->passed ? "PASS" : "FAIL", c->label,
-                c->what, c->expected, c->got);
+        char label[4 * 96], what[4 * 48], expected[4 * 160], got[4 * 160];
+        fprintf(out, "   %s %s: %s expected %s, got %s\n", c->passed ? "PASS" : "FAIL",
+                ESC(c->label, label), ESC(c->what, what), ESC(c->expected, expected),
+                ESC(c->got, got));
     }
-    fprintf(out, "%s %s (%zu checks, %zu failed) in %.2f s\n", in->passed ? "PASS" : "FAIL",
-            in->name, in->check_count, failed, in->wall_ms / 1000.0);
+    fprintf(out, "%s %s (%zu checks, %zu failed) in %.2f s\n", in->passed ? "PASS" : "FAIL", name,
+            in->check_count, failed, in->wall_ms / 1000.0);
 }
 
 cJSON *esoh__timeline_json(const struct esoh__timeline_input *in)

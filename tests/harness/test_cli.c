@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include "http_helper.h"
+#include "text_private.h"
 #include "timeline_private.h"
 
 extern char **environ;
@@ -27,7 +28,8 @@ static void make_dir(void)
 /* The files a test may have made, then the directory. */
 static void remove_dir(void)
 {
-    static const char *const files[] = {"fails.json", "broken.json", "report.xml", "output.txt"};
+    static const char *const files[] = {"fails.json", "broken.json", "report.xml", "output.txt",
+                                        "forge.json"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char path[512];
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
@@ -155,6 +157,88 @@ Test(eso_scenario_cli, schema_alone_is_skipped_and_fails_the_run)
     cr_assert_not_null(strstr(out, "no scenario was run"), "says nothing ran: %s", out);
     cr_assert_null(strstr(out, "0 passed, 0 failed"), "no empty table: %s", out);
     free(out);
+}
+
+/*
+ * A server's error message reaches the verdicts and the table. Raw, its "\n" forged a line
+ * ("PASS forged: ...") and its ESC and BEL drove the terminal; the description did the same.
+ */
+static const char forge_scenario[] =
+    "{\"name\":\"forge\",\"description\":\"desc\\u001b[31mred\\u0007\","
+    "\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":\"respond\","
+    "\"status\":400,\"body\":{\"errors\":[{\"message\":\"boom\\nPASS forged: outcome expected "
+    "ok, got ok\\u001b]0;pwned\\u0007\\u009b\"}],\"data\":null}}]}],"
+    "\"expect\":{\"client\":{\"max_attempts\":1,\"bearer_token\":\"t\"},"
+    "\"calls\":[{\"operation\":\"getZones\",\"expect\":{\"outcome\":\"ok\"}}]}}";
+
+/* No control character but the line ends, and no line that starts as a forged verdict. */
+static void assert_inert(const char *out)
+{
+    for (const unsigned char *p = (const unsigned char *)out; *p != '\0'; p++)
+        cr_assert(*p >= 0x20 || *p == '\n', "raw control byte 0x%02x at offset %zu:\n%s", *p,
+                  (size_t)(p - (const unsigned char *)out), out);
+    cr_assert_null(strstr(out, "\xc2\x9b"), "a raw C1 control (CSI):\n%s", out);
+    cr_assert_null(strstr(out, "\nPASS forged"), "a forged line:\n%s", out);
+}
+
+Test(eso_scenario_cli, text_output_escapes_what_servers_and_files_say)
+{
+    char forge[512], output[512];
+    in_dir("forge.json", forge, sizeof(forge));
+    in_dir("output.txt", output, sizeof(output));
+    write_file(forge, forge_scenario);
+    for (int quiet = 0; quiet < 2; quiet++) {
+        const char *const args[] = {"run", quiet ? "--quiet" : "--time-scale",
+                                    quiet ? forge : "0.05", quiet ? NULL : forge, NULL};
+        int rc = run_eso_scenario(args, output);
+        char *out = read_text_file(output);
+        cr_assert_not_null(out);
+        cr_assert_eq(rc, 1, "the outcome check fails: exit 1, got %d\n%s", rc, out);
+        assert_inert(out);
+        /* Escaped, in the verdict and in the table's first difference. */
+        cr_assert_geq(count_of(out, "HTTP 400: boom\\nPASS forged: outcome expected ok, got "
+                                    "ok\\x1b]0;pwned\\x07\\u009b"),
+                      2, "the message, escaped, in the verdict and the table:\n%s", out);
+        if (!quiet)
+            cr_assert_not_null(strstr(out, "== forge: desc\\x1b[31mred\\x07\n"),
+                               "the description, escaped:\n%s", out);
+        free(out);
+    }
+}
+
+Test(text, escape_keeps_text_on_its_line_and_utf8_whole)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain", "plain"},
+        {"a\nb\rc\td", "a\\nb\\rc\\td"},
+        {"back\\slash", "back\\\\slash"},
+        {"\x1b[31m\x07\x7f\x01", "\\x1b[31m\\x07\\x7f\\x01"},
+        {"csi \xc2\x9b nel \xc2\x85", "csi \\u009b nel \\u0085"},
+        {"bad \xff \xc3 \xe2\x82 \xed\xa0\x80 \xc0\xaf",
+         "bad \\xff \\xc3 \\xe2\\x82 \\xed\\xa0\\x80 \\xc0\\xaf"},
+        {"\xc2\xa0 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+         "\xc2\xa0 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[128];
+        cr_expect_str_eq(esoh__text_escape(cases[i].in, out, sizeof(out)), cases[i].out, "case %zu",
+                         i);
+        char *streamed = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&streamed, &len);
+        cr_assert_not_null(f);
+        esoh__text_put(f, cases[i].in);
+        fclose(f);
+        cr_expect_str_eq(streamed, cases[i].out, "case %zu, streamed", i);
+        free(streamed);
+    }
+    /* Cut before an escape or a character that does not fit, never inside one. */
+    char small[6];
+    cr_assert_str_eq(esoh__text_escape("ab\x1b", small, sizeof(small)), "ab");
+    cr_assert_str_eq(esoh__text_escape("abcd\xc3\xa9", small, sizeof(small)), "abcd");
+    cr_assert_str_eq(esoh__text_escape(NULL, small, sizeof(small)), "");
 }
 
 /* libcurl's own resend repeats the X-Attempt of the attempt before it; the client counts

@@ -1,0 +1,21 @@
+/* Text for a terminal or a log: what a server or a scenario file says, made inert. */
+#ifndef ESOHARNESS_TEXT_PRIVATE_H
+#define ESOHARNESS_TEXT_PRIVATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Copy @p in to @p out (@p size bytes, always terminated when size > 0) so that it
+ * stays on its line and sends a terminal nothing: a backslash becomes "\\", \n \r \t
+ * become "\n" "\r" "\t", other C0 controls and DEL "\xHH", C1 controls (U+0080 to
+ * U+009F) "\u00HH", and a byte that is not part of valid UTF-8 "\xHH". Other UTF-8
+ * passes unchanged. Cut before an escape or a character that does not fit. NULL @p in
+ * is "". Returns @p out.
+ */
+const char *esoh__text_escape(const char *in, char *out, size_t size);
+
+/* Write @p in to @p f escaped as esoh__text_escape() does, without a length limit. */
+void esoh__text_put(FILE *f, const char *in);
+
+#endif
