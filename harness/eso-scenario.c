@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <esoharness/runner.h>
-#include <esomock/scenario.h>
+#include <esoharness/version.h>
 
 #include "text_private.h"
 
@@ -18,32 +18,71 @@ static void usage(FILE *to)
             "Usage: eso-scenario run [--time-scale F] [--json] [--quiet] [--fixtures DIR]\n"
             "                        [--junit FILE] FILE...\n"
             "       eso-scenario check [--fixtures DIR] FILE...\n"
+            "       eso-scenario --help | --version\n"
             "\n"
             "run    plays each scenario: an in-process eso-mock carries out its fault script,\n"
             "       libesologs makes the calls its `expect` section lists, and every expectation\n"
             "       (outcome, attempts, elapsed time, faults seen, breaker states) is checked.\n"
-            "       Prints a timeline in scenario seconds and PASS/FAIL per check, then a table.\n"
-            "check  validates the files (fault script and expect section) without running them.\n"
+            "       Prints a timeline and PASS/FAIL per check, then a table.\n"
+            "check  applies every rule run applies before it plays a file (the fault script, the\n"
+            "       expect section and its calls) without playing it: what check accepts, run\n"
+            "       plays.\n"
             "\n"
-            "  --time-scale F   real seconds per scenario second (default: the scenario's\n"
+            "  --time-scale F   real time per unit of scenario time (default: the scenario's\n"
             "                   expect.time_scale, else %g); 1 runs in real time\n"
             "  --json           one JSON object per scenario (timeline, checks, verdict)\n"
             "  --quiet          only verdicts and failed checks\n"
             "  --fixtures DIR   eso-mock fixture directory (default: the built-in set)\n"
             "  --junit FILE     also write JUnit XML to FILE, one testcase per scenario\n"
+            "  -h, --help       this text\n"
+            "      --version    the version\n"
             "\n"
-            "schema.json (the format's JSON Schema) is skipped, with a note on stderr.\n"
-            "Exit status: 0 when every scenario passed, 1 when one failed, 2 on a usage error\n"
-            "or when no file given was a scenario.\n",
+            "Times: the timeline (t, retry and pacing waits, in s; server delays in ms) and\n"
+            "elapsed_ms checks are in scenario time, which the time scale turns into real time;\n"
+            "the verdict's duration, the table's real(s) and the total are real time.\n"
+            "Text output escapes control characters (\\n, \\x1b, ...) in what servers and files\n"
+            "say. schema.json (the format's JSON Schema) is skipped, with a note on stderr.\n"
+            "Exit status: 0 when every scenario passed (or was valid), 1 when one failed (or\n"
+            "was invalid), 2 on a usage error or when no file given was a scenario.\n",
             ESOH_RUN_DEFAULT_TIME_SCALE);
 }
 
-static int usage_error(const char *message, const char *arg)
+/* A usage error: one line saying what is wrong (@p before, @p arg quoted and escaped when
+ * not NULL, @p after), one saying where help is; exit status 2. */
+static int usage_error(const char *before, const char *arg, const char *after)
 {
     char text[512];
-    fprintf(stderr, "eso-scenario: %s%s%s\nTry 'eso-scenario --help'.\n", message,
-            arg != NULL ? ": " : "", arg != NULL ? esoh__text_escape(arg, text, sizeof(text)) : "");
+    fprintf(stderr, "eso-scenario: %s%s%s%s%s\nTry 'eso-scenario --help'.\n", before,
+            arg != NULL ? "'" : "", arg != NULL ? esoh__text_escape(arg, text, sizeof(text)) : "",
+            arg != NULL ? "'" : "", after);
     return 2;
+}
+
+/* Check @p files as run would load them: a line per problem on stderr, a count on stdout. */
+static int check_files(const char *const *files, size_t count, const char *fixtures_dir)
+{
+    size_t checked = 0, invalid = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (esoh_scenario_is_schema_file(files[i])) {
+            char path[1024];
+            fprintf(stderr, "eso-scenario: skipped %s: the format's JSON Schema, not a scenario\n",
+                    esoh__text_escape(files[i], path, sizeof(path)));
+            continue;
+        }
+        checked++;
+        invalid += esoh_scenario_check_file(files[i], fixtures_dir, stderr) != 0;
+    }
+    if (checked == 0) {
+        fprintf(stderr, "eso-scenario: no scenario was checked (every file given was skipped)\n");
+        return 2;
+    }
+    if (invalid > 0) {
+        fprintf(stderr, "eso-scenario: %zu of %zu scenario file%s invalid\n", invalid, checked,
+                checked == 1 ? "" : "s");
+        return 1;
+    }
+    printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
+    return 0;
 }
 
 /* Run @p files: the timelines (or JSON), then the table; JUnit XML to @p junit_path too. */
@@ -91,7 +130,7 @@ static int run_files(const char *const *files, size_t count, const struct esoh_r
         goto out;
     }
     if (!opts->json) {
-        printf("%-28s %-6s %7s %7s %9s  %s\n", "scenario", "result", "checks", "failed", "wall(s)",
+        printf("%-28s %-6s %7s %7s %9s  %s\n", "scenario", "result", "checks", "failed", "real(s)",
                "first difference");
         for (size_t i = 0; i < ran; i++) {
             /* Names and differences quote scenario files and servers: escaped, one line each. */
@@ -103,7 +142,7 @@ static int run_files(const char *const *files, size_t count, const struct esoh_r
                    esoh__text_escape(reports[i].first_failure, difference, sizeof(difference)));
         }
         printf("%zu passed, %zu failed\n", ran - failed, failed);
-        printf("total wall time %.2f s\n", total_ms / 1000.0);
+        printf("total real time %.2f s\n", total_ms / 1000.0);
     }
     rc = failed == 0 ? 0 : 1;
     if (junit != NULL && esoh_run_write_junit(junit, "scenarios", ran_paths, reports, ran) != 0) {
@@ -127,19 +166,10 @@ out:
     return rc;
 }
 
+enum { OPT_VERSION = 256 };
+
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage_error("missing command (run or check)", NULL);
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    const char *command = argv[1];
-    bool run = strcmp(command, "run") == 0;
-    if (!run && strcmp(command, "check") != 0)
-        return usage_error("unknown command", command);
-
     static const struct option longopts[] = {
         {"time-scale", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},
@@ -147,14 +177,34 @@ int main(int argc, char **argv)
         {"fixtures", required_argument, NULL, 'f'},
         {"junit", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
+    /* Before the command: only --help and --version. */
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("eso-scenario (esologs-harness) %s\n", ESOH_VERSION_STR);
+        return 0;
+    }
+    if (argc < 2)
+        return usage_error("missing command (run or check)", NULL, "");
+    if (argv[1][0] == '-')
+        return usage_error("expected a command (run or check) before options, got ", argv[1], "");
+    const char *command = argv[1];
+    bool run = strcmp(command, "run") == 0;
+    if (!run && strcmp(command, "check") != 0)
+        return usage_error("unknown command ", command, " (run or check)");
+
     struct esoh_run_options opts = {.out = stdout};
     const char *junit_path = NULL;
+    const char *run_only = NULL; /* a run option given to check */
     int c;
     optind = 2;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    opterr = 0; /* our own messages, in the one-line form */
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 't': {
             char *end = NULL;
@@ -162,42 +212,46 @@ int main(int argc, char **argv)
             opts.time_scale = strtod(optarg, &end);
             if (errno != 0 || end == optarg || *end != '\0' || !(opts.time_scale > 0) ||
                 !isfinite(opts.time_scale) || opts.time_scale > 1000)
-                return usage_error("--time-scale wants a positive number", optarg);
+                return usage_error("--time-scale wants a number above 0 and at most 1000, got ",
+                                   optarg, "");
+            run_only = "--time-scale";
             break;
         }
         case 'j':
             opts.json = true;
+            run_only = "--json";
             break;
         case 'q':
             opts.quiet = true;
+            run_only = "--quiet";
             break;
         case 'f':
             opts.fixtures_dir = optarg;
             break;
         case 'u':
             junit_path = optarg;
+            run_only = "--junit";
             break;
         case 'h':
             usage(stdout);
             return 0;
+        case OPT_VERSION:
+            printf("eso-scenario (esologs-harness) %s\n", ESOH_VERSION_STR);
+            return 0;
+        case ':':
+            return usage_error("option ", argv[optind - 1], " needs a value");
         default:
-            return usage_error("unknown option or missing value", argv[optind - 1]);
+            return usage_error("unknown option ", argv[optind - 1], "");
         }
     }
     if (optind >= argc)
-        return usage_error("no scenario file given", NULL);
+        return usage_error("no scenario file given", NULL, "");
     size_t count = (size_t)(argc - optind);
     const char *const *files = (const char *const *)argv + optind;
 
-    if (junit_path != NULL && !run)
-        return usage_error("--junit is for run", NULL);
-    if (!run) {
-        size_t checked = 0;
-        enum esomock_status rc =
-            esomock_check_scenario_files_counted(files, count, opts.fixtures_dir, stderr, &checked);
-        if (rc == ESOMOCK_OK)
-            printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
-        return rc == ESOMOCK_OK ? 0 : 1;
-    }
+    if (!run && run_only != NULL)
+        return usage_error(run_only, NULL, " is an option of run, not of check");
+    if (!run)
+        return check_files(files, count, opts.fixtures_dir);
     return run_files(files, count, &opts, junit_path);
 }

@@ -14,10 +14,13 @@
 #include <esomock/scenario.h>
 
 #include "expect_private.h"
+#include "text_private.h"
 #include "timeline_private.h"
 
 #define MAX_SCENARIO_BYTES (4u * 1024u * 1024u)
 #define MAX_CHECKS 4096
+/* Why a file could not be played: room for several of eso-mock's problem lines. */
+#define ERROR_SIZE 2048
 
 struct run {
     const struct esoh_run_options *opts;
@@ -82,16 +85,22 @@ static void check_range(struct run *r, const char *label, const char *what,
 {
     if (!range->set)
         return;
-    char expected[64];
+    char expected[80];
     range_text(range, expected, sizeof(expected));
     bool passed = value >= range->min && value <= range->max;
+    bool time = strcmp(what, "elapsed_ms") == 0;
+    if (time) { /* say which clock: eso-client prints real ms */
+        size_t n = strlen(expected);
+        snprintf(expected + n, sizeof(expected) - n, " scenario ms");
+    }
     /* Under valgrind everything runs tens of times slower: times are shown, not judged. */
-    if (r->timing_unjudged && strcmp(what, "elapsed_ms") == 0 && !passed) {
-        add_check(r, label, what, true, expected, "%g (not judged under valgrind)",
+    if (r->timing_unjudged && time && !passed) {
+        add_check(r, label, what, true, expected, "%g scenario ms (not judged under valgrind)",
                   round(value * 1000.0) / 1000.0);
         return;
     }
-    add_check(r, label, what, passed, expected, "%g", round(value * 1000.0) / 1000.0);
+    add_check(r, label, what, passed, expected, "%g%s", round(value * 1000.0) / 1000.0,
+              time ? " scenario ms" : "");
 }
 
 /* The GraphQL journal entries that arrived since the last look, and the new mark. */
@@ -271,60 +280,116 @@ static void emit(const struct run *r, const struct esoh__timeline_input *in)
     fflush(out);
 }
 
+/* A scenario file as the runner plays it. */
+struct loaded {
+    char *text;
+    cJSON *json;
+    const char *name;        /* the scenario's, borrowed from json; else the path */
+    const char *description; /* borrowed from json; else "" */
+};
+
+static void unload(struct loaded *l)
+{
+    cJSON_Delete(l->json);
+    free(l->text);
+    *l = (struct loaded){0};
+}
+
+/*
+ * Load @p path and apply every rule `run` applies before it plays a file: eso-mock's
+ * validation of the whole file (fault script, settings, expect section), then the
+ * runner's own (an expect section with calls). `check` calls this too, so the two
+ * commands accept the same files. On failure @p error says why (eso-mock's problems one
+ * per line) and @p out still has the name when the file was a JSON object.
+ */
+static int load(const char *path, const char *fixtures_dir, struct loaded *out,
+                struct esoh__run_plan *plan, char *error, size_t size)
+{
+    *out = (struct loaded){.name = path, .description = ""};
+    out->text = read_scenario(path, error, size);
+    if (out->text == NULL)
+        return -1;
+    out->json = cJSON_Parse(out->text);
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(out->json, "name");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(out->json, "description");
+    if (cJSON_IsString(n))
+        out->name = n->valuestring;
+    if (cJSON_IsString(d))
+        out->description = d->valuestring;
+    /* Validate the whole file, expect section included, before trusting any of it. */
+    char *problems = NULL;
+    size_t problems_len = 0;
+    FILE *report = open_memstream(&problems, &problems_len);
+    enum esomock_status valid = report != NULL
+                                    ? esomock_check_scenario_files(&path, 1, fixtures_dir, report)
+                                    : ESOMOCK_OUT_OF_MEMORY;
+    if (report != NULL)
+        fclose(report);
+    if (valid != ESOMOCK_OK) {
+        /* eso-mock's lines already start with the path. */
+        if (problems != NULL && problems[0] != '\0') {
+            size_t len = strlen(problems);
+            while (len > 0 && problems[len - 1] == '\n')
+                len--;
+            snprintf(error, size, "%.*s", (int)len, problems);
+        } else
+            snprintf(error, size, "%s: %s", path, esomock_strerror(valid));
+        free(problems);
+        return -1;
+    }
+    free(problems);
+    if (!cJSON_IsObject(out->json)) { /* eso-mock accepted it, so it changed under us */
+        snprintf(error, size, "%s: no longer a JSON object", path);
+        return -1;
+    }
+    char plan_error[400];
+    if (esoh__expect_plan(cJSON_GetObjectItemCaseSensitive(out->json, "expect"), plan, plan_error,
+                          sizeof(plan_error)) != 0) {
+        snprintf(error, size, "%s: %s", path, plan_error);
+        return -1;
+    }
+    return 0;
+}
+
+int esoh_scenario_check_file(const char *path, const char *fixtures_dir, FILE *errors)
+{
+    char error[ERROR_SIZE] = "";
+    struct loaded l;
+    struct esoh__run_plan *plan = malloc(sizeof(*plan));
+    int rc = 1;
+    if (plan == NULL) {
+        snprintf(error, sizeof(error), "%s: out of memory", path);
+        l = (struct loaded){0};
+    } else {
+        rc = load(path, fixtures_dir, &l, plan, error, sizeof(error)) == 0 ? 0 : 1;
+    }
+    if (rc != 0 && errors != NULL)
+        esoh__text_put_lines(errors, error, NULL);
+    unload(&l);
+    free(plan);
+    return rc;
+}
+
 int esoh_scenario_run_file(const char *path, const struct esoh_run_options *opts,
                            struct esoh_run_report *report)
 {
     static const struct esoh_run_options defaults = {0};
     struct run r = {.opts = opts != NULL ? opts : &defaults};
-    char error[512] = "";
-    const char *name = path;
-    const char *description = "";
+    char error[ERROR_SIZE] = "";
     double started = now_ms();
-    cJSON *json = NULL;
+    struct loaded l = {.name = path, .description = ""};
     struct esoh_fixture_event *events = NULL;
     struct esomock_journal_entry *journal = NULL;
     size_t event_n = 0, journal_n = 0;
 
     memset(report, 0, sizeof(*report));
     r.checks = calloc(MAX_CHECKS, sizeof(*r.checks));
-    char *text = read_scenario(path, error, sizeof(error));
-    if (text == NULL || r.checks == NULL)
-        goto out;
-    json = cJSON_Parse(text);
-    if (!cJSON_IsObject(json)) {
-        snprintf(error, sizeof(error), "%s is not a JSON object (eso-mock check %s says where)",
-                 path, path);
+    if (r.checks == NULL) {
+        snprintf(error, sizeof(error), "%s: out of memory", path);
         goto out;
     }
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(json, "name");
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(json, "description");
-    if (cJSON_IsString(n))
-        name = n->valuestring;
-    if (cJSON_IsString(d))
-        description = d->valuestring;
-    /* Validate the whole file, expect section included, before trusting any of it. */
-    char *problems = NULL;
-    size_t problems_len = 0;
-    FILE *report_file = open_memstream(&problems, &problems_len);
-    enum esomock_status valid =
-        report_file != NULL
-            ? esomock_check_scenario_files(&path, 1, r.opts->fixtures_dir, report_file)
-            : ESOMOCK_OUT_OF_MEMORY;
-    if (report_file != NULL)
-        fclose(report_file);
-    if (valid != ESOMOCK_OK) {
-        snprintf(error, sizeof(error), "invalid scenario: %s",
-                 problems != NULL && problems[0] ? problems : esomock_strerror(valid));
-        free(problems);
+    if (load(path, r.opts->fixtures_dir, &l, &r.plan, error, sizeof(error)) != 0)
         goto out;
-    }
-    free(problems);
-    char plan_error[400];
-    if (esoh__expect_plan(cJSON_GetObjectItemCaseSensitive(json, "expect"), &r.plan, plan_error,
-                          sizeof(plan_error)) != 0) {
-        snprintf(error, sizeof(error), "%s: %s", path, plan_error);
-        goto out;
-    }
     /* Under valgrind, scenario time runs at real speed so timeouts keep their meaning. */
     r.timing_unjudged = getenv("ESO_UNDER_VALGRIND") != NULL;
     r.scale = r.opts->time_scale > 0  ? r.opts->time_scale
@@ -353,14 +418,25 @@ out:;
     for (size_t i = 0; i < r.check_count; i++)
         failed += !r.checks[i].passed;
     bool passed = error[0] == '\0' && failed == 0;
-    snprintf(report->name, sizeof(report->name), "%s", name);
+    snprintf(report->name, sizeof(report->name), "%s", l.name);
     report->passed = passed;
     report->checks = r.check_count;
     report->failures = failed + (error[0] != '\0');
     report->time_scale = r.scale;
     report->wall_ms = now_ms() - started;
     if (error[0] != '\0') {
-        snprintf(report->first_failure, sizeof(report->first_failure), "%s", error);
+        /* Its first line; eso-mock may list several problems (the timeline shows them all). */
+        size_t first = strcspn(error, "\n");
+        size_t more = 0;
+        for (const char *p = strchr(error, '\n'); p != NULL; p = strchr(p + 1, '\n'))
+            more += p[1] != '\0';
+        if (more > 0)
+            snprintf(report->first_failure, sizeof(report->first_failure),
+                     "%.*s (and %zu more problem%s)", (int)first, error, more,
+                     more == 1 ? "" : "s");
+        else
+            snprintf(report->first_failure, sizeof(report->first_failure), "%.*s",
+                     (int)sizeof(report->first_failure) - 1, error); /* cut on purpose */
     } else {
         for (size_t i = 0; i < r.check_count; i++) {
             if (!r.checks[i].passed) {
@@ -372,8 +448,8 @@ out:;
         }
     }
     struct esoh__timeline_input in = {
-        .name = name,
-        .description = description,
+        .name = l.name,
+        .description = l.description,
         .path = path,
         .time_scale = r.scale > 0 ? r.scale : ESOH_RUN_DEFAULT_TIME_SCALE,
         .events = events,
@@ -392,8 +468,7 @@ out:;
     free(events);
     free(journal);
     esoh_fixture_stop(r.fx);
-    cJSON_Delete(json);
-    free(text);
+    unload(&l);
     free(r.checks);
     return passed ? 0 : 1;
 }

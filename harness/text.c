@@ -99,3 +99,29 @@ void esoh__text_put(FILE *f, const char *in)
         p += piece.consumed;
     }
 }
+
+void esoh__text_put_lines(FILE *f, const char *in, const char *indent)
+{
+    const char *line = in != NULL ? in : "";
+    for (bool first = true;; first = false) {
+        if (!first && indent != NULL)
+            fputs(indent, f);
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        while (len > 0) { /* in pieces, each ending on a character boundary */
+            char piece[512];
+            size_t n = len < sizeof(piece) - 1 ? len : sizeof(piece) - 1;
+            while (n < len && n > 4 && ((unsigned char)line[n] & 0xc0) == 0x80)
+                n--;
+            memcpy(piece, line, n);
+            piece[n] = '\0';
+            esoh__text_put(f, piece);
+            line += n;
+            len -= n;
+        }
+        fputc('\n', f);
+        if (end == NULL || end[1] == '\0')
+            break;
+        line = end + 1;
+    }
+}

@@ -18,4 +18,9 @@ const char *esoh__text_escape(const char *in, char *out, size_t size);
 /* Write @p in to @p f escaped as esoh__text_escape() does, without a length limit. */
 void esoh__text_put(FILE *f, const char *in);
 
+/* Write each line of @p in (a multi-line message of our own or eso-mock's, whose lines are
+ * trusted to be lines) to @p f escaped, each ended by a newline and all but the first
+ * preceded by @p indent (NULL = none). */
+void esoh__text_put_lines(FILE *f, const char *in, const char *indent);
+
 #endif

@@ -56,7 +56,7 @@ static void describe_fault(const struct esomock_journal_entry *e, char *buf, siz
         snprintf(buf, size, "%s", e->action);
     if (e->delay_ms > 0) {
         size_t n = strlen(buf);
-        snprintf(buf + n, size - n, " +%.0fms", e->delay_ms);
+        snprintf(buf + n, size - n, " +%.0f ms", e->delay_ms); /* scenario ms */
     }
 }
 
@@ -88,7 +88,7 @@ static bool row_text(const struct esoh__timeline_input *in, size_t i, char *serv
         if (ev->http_status > 0)
             snprintf(http, sizeof(http), " (%ld)", ev->http_status);
         if (retry != NULL)
-            snprintf(client, csize, "%s%s -> retry in %.3fs (%s)", eso_status_name(ev->status),
+            snprintf(client, csize, "%s%s -> retry in %.3f s (%s)", eso_status_name(ev->status),
                      http, retry->delay_ms / scale / 1000.0, retry->reason);
         else
             snprintf(client, csize, "%s%s", eso_status_name(ev->status), http);
@@ -112,7 +112,7 @@ static bool row_text(const struct esoh__timeline_input *in, size_t i, char *serv
                  ev->from_cache ? " (stale, from cache)" : "");
         return true;
     case ESO_EV_PACING_WAIT:
-        snprintf(client, csize, "pacing: wait %.3fs (%s)", ev->delay_ms / scale / 1000.0,
+        snprintf(client, csize, "pacing: wait %.3f s (%s)", ev->delay_ms / scale / 1000.0,
                  ev->reason);
         return true;
     case ESO_EV_TOKEN_FETCH:
@@ -146,29 +146,6 @@ static const char *breaker_after(const struct esoh__timeline_input *in, size_t i
 /* Escaped text of @p in, cut to fit @p size (whole characters and escapes). */
 #define ESC(in, buf) esoh__text_escape((in), (buf), sizeof(buf))
 
-/* The setup error, one escaped output line per line of it (eso-mock's problem lists have
- * several). */
-static void print_setup_error(FILE *out, const char *name, const char *error)
-{
-    fputs("FAIL ", out);
-    esoh__text_put(out, name);
-    fputs(": ", out);
-    const char *line = error;
-    for (;;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
-        char piece[1024];
-        snprintf(piece, sizeof(piece), "%.*s", (int)(len < sizeof(piece) ? len : sizeof(piece) - 1),
-                 line);
-        esoh__text_put(out, piece);
-        fputc('\n', out);
-        if (end == NULL || end[1] == '\0')
-            break;
-        line = end + 1;
-        fputs("   ", out);
-    }
-}
-
 void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in, bool quiet)
 {
     char name[512], text[1024];
@@ -176,15 +153,18 @@ void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in,
     if (!quiet) {
         fprintf(out, "== %s: ", name);
         esoh__text_put(out, in->description);
-        fprintf(out, "\n   file %s, time scale %g (times below in scenario seconds)\n",
-                ESC(in->path, text), in->time_scale);
+        fprintf(out,
+                "\n   file %s, time scale %g: times below are scenario time (real = scenario "
+                "x %g)\n",
+                ESC(in->path, text), in->time_scale, in->time_scale);
     }
     if (in->setup_error != NULL) {
-        print_setup_error(out, in->name, in->setup_error);
+        fprintf(out, "FAIL %s: ", name);
+        esoh__text_put_lines(out, in->setup_error, "   "); /* eso-mock lists several problems */
         return;
     }
     if (!quiet) {
-        fprintf(out, "   %8s  %-28s %3s  %-18s %-56s %s\n", "t(s)", "call", "att", "server",
+        fprintf(out, "   %8s  %-28s %3s  %-20s %-56s %s\n", "t(s)", "call", "att", "server",
                 "client", "breaker");
         for (size_t i = 0; i < in->event_count; i++) {
             char server[64], client[160];
@@ -194,8 +174,8 @@ void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in,
             char attempt[16] = "";
             if (ev->attempt > 0)
                 snprintf(attempt, sizeof(attempt), "%u", ev->attempt);
-            char label[29], server_text[19], client_text[4 * 160];
-            fprintf(out, "   %8.3f  %-28s %3s  %-18s %-56s %s\n",
+            char label[29], server_text[21], client_text[4 * 160];
+            fprintf(out, "   %8.3f  %-28s %3s  %-20s %-56s %s\n",
                     ev->at_ms / in->time_scale / 1000.0, ESC(label_of(in, ev->call_id), label),
                     attempt, ESC(server, server_text), ESC(client, client_text),
                     breaker_after(in, i));
@@ -212,8 +192,8 @@ void esoh__timeline_print_text(FILE *out, const struct esoh__timeline_input *in,
                 ESC(c->label, label), ESC(c->what, what), ESC(c->expected, expected),
                 ESC(c->got, got));
     }
-    fprintf(out, "%s %s (%zu checks, %zu failed) in %.2f s\n", in->passed ? "PASS" : "FAIL", name,
-            in->check_count, failed, in->wall_ms / 1000.0);
+    fprintf(out, "%s %s (%zu checks, %zu failed) in %.2f s of real time\n",
+            in->passed ? "PASS" : "FAIL", name, in->check_count, failed, in->wall_ms / 1000.0);
 }
 
 cJSON *esoh__timeline_json(const struct esoh__timeline_input *in)

@@ -28,8 +28,9 @@ static void make_dir(void)
 /* The files a test may have made, then the directory. */
 static void remove_dir(void)
 {
-    static const char *const files[] = {"fails.json", "broken.json", "report.xml", "output.txt",
-                                        "forge.json"};
+    static const char *const files[] = {"fails.json",    "broken.json", "report.xml",
+                                        "output.txt",    "forge.json",  "errors.txt",
+                                        "noexpect.json", "nocalls.json"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char path[512];
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
@@ -55,9 +56,10 @@ static void write_file(const char *path, const char *text)
     cr_assert_eq(fclose(f), 0);
 }
 
-/* Run eso-scenario with @p args (NULL-terminated, after the program), stdout and stderr into
- * @p output_path; its exit status. */
-static int run_eso_scenario(const char *const *args, const char *output_path)
+/* Run eso-scenario with @p args (NULL-terminated, after the program), stdout into
+ * @p output_path and stderr into @p error_path (NULL = the same file); its exit status. */
+static int run_eso_scenario_split(const char *const *args, const char *output_path,
+                                  const char *error_path)
 {
     const char *bin = getenv("ESO_SCENARIO_BIN"); /* meson's, else tests/support's default */
     cr_assert(bin != NULL && bin[0] != '\0', "ESO_SCENARIO_BIN is not set");
@@ -69,7 +71,11 @@ static int run_eso_scenario(const char *const *args, const char *output_path)
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, output_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    if (error_path != NULL)
+        posix_spawn_file_actions_addopen(&actions, 2, error_path, O_WRONLY | O_CREAT | O_TRUNC,
+                                         0644);
+    else
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
     pid_t pid;
     int rc = posix_spawn(&pid, bin, &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -78,6 +84,12 @@ static int run_eso_scenario(const char *const *args, const char *output_path)
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status), "eso-scenario died (status %d)", status);
     return WEXITSTATUS(status);
+}
+
+/* As run_eso_scenario_split(), stdout and stderr into one file. */
+static int run_eso_scenario(const char *const *args, const char *output_path)
+{
+    return run_eso_scenario_split(args, output_path, NULL);
 }
 
 /* Occurrences of @p needle in @p text. */
@@ -242,6 +254,131 @@ Test(text, escape_keeps_text_on_its_line_and_utf8_whole)
     cr_assert_str_eq(esoh__text_escape("ab\x1b", small, sizeof(small)), "ab");
     cr_assert_str_eq(esoh__text_escape("abcd\xc3\xa9", small, sizeof(small)), "abcd");
     cr_assert_str_eq(esoh__text_escape(NULL, small, sizeof(small)), "");
+}
+
+/*
+ * check applies exactly the rules run applies before it plays a file: a file without an
+ * expect section, or with no calls, used to pass check ("1 scenario file valid") and then
+ * be refused by run ("expect: missing, or without calls").
+ */
+Test(eso_scenario_cli, check_accepts_what_run_plays_and_nothing_else)
+{
+    static const struct {
+        const char *file, *text;
+    } refused[] = {
+        {"noexpect.json", "{\"name\":\"no-expect\",\"rules\":[]}"},
+        {"nocalls.json", "{\"name\":\"no-calls\",\"rules\":[],\"expect\":{\"calls\":[]}}"},
+    };
+    char output[512], errors[512], path[512];
+    in_dir("output.txt", output, sizeof(output));
+    in_dir("errors.txt", errors, sizeof(errors));
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        in_dir(refused[i].file, path, sizeof(path));
+        write_file(path, refused[i].text);
+        int rc = run_eso_scenario_split((const char *const[]){"check", path, NULL}, output, errors);
+        char *out = read_text_file(output), *err = read_text_file(errors);
+        cr_assert_eq(rc, 1, "check refuses %s: exit 1, got %d\n%s%s", refused[i].file, rc, out,
+                     err);
+        cr_assert_null(strstr(out, "valid"), "no \"valid\" line: %s", out);
+        char *check_says = strstr(err, "expect");
+        cr_assert_not_null(check_says, "check says why, naming the expect section: %s", err);
+        size_t len = strcspn(check_says, "\n");
+
+        rc = run_eso_scenario((const char *const[]){"run", "--quiet", path, NULL}, output);
+        char *run_out = read_text_file(output);
+        cr_assert_eq(rc, 1, "run refuses %s too: exit 1, got %d\n%s", refused[i].file, rc, run_out);
+        char *same = strndup(check_says, len);
+        cr_assert_not_null(strstr(run_out, same), "run gives check's reason \"%s\":\n%s", same,
+                           run_out);
+        free(same);
+        free(run_out);
+        free(out);
+        free(err);
+    }
+    /* And the library, which run plays, passes check. */
+    snprintf(path, sizeof(path), "%s/outage.json", getenv("ESO_SCENARIOS_DIR"));
+    int rc = run_eso_scenario((const char *const[]){"check", path, NULL}, output);
+    char *out = read_text_file(output);
+    cr_assert_eq(rc, 0, "outage.json is valid: %s", out);
+    cr_assert_not_null(strstr(out, "1 scenario file valid"), "%s", out);
+    free(out);
+}
+
+/* GNU habits: --help and -h on stdout with exit 0, --version, and a usage error is exit 2
+ * with one line saying what is wrong and one saying where help is. */
+Test(eso_scenario_cli, help_version_and_usage_errors)
+{
+    char output[512], errors[512];
+    in_dir("output.txt", output, sizeof(output));
+    in_dir("errors.txt", errors, sizeof(errors));
+    static const char *const helps[][3] = {
+        {"--help", NULL}, {"-h", NULL}, {"run", "--help", NULL}, {"check", "-h", NULL}};
+    for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
+        int rc = run_eso_scenario_split(helps[i], output, errors);
+        char *out = read_text_file(output), *err = read_text_file(errors);
+        cr_assert_eq(rc, 0, "%s: exit 0, got %d: %s", helps[i][0], rc, err);
+        cr_assert_eq(strncmp(out, "Usage: eso-scenario run", 23), 0, "usage on stdout: %s", out);
+        cr_assert_str_empty(err, "nothing on stderr: %s", err);
+        free(out);
+        free(err);
+    }
+    int rc = run_eso_scenario_split((const char *const[]){"--version", NULL}, output, errors);
+    char *out = read_text_file(output);
+    cr_assert_eq(rc, 0, "--version: exit 0, got %d", rc);
+    cr_assert_eq(strncmp(out, "eso-scenario (esologs-harness) ", 31), 0, "%s", out);
+    cr_assert_eq(count_of(out, "\n"), 1, "one line: %s", out);
+    free(out);
+
+    static const struct {
+        const char *args[5];
+        const char *says;
+    } errors_cases[] = {
+        {{NULL}, "missing command"},
+        {{"frob", NULL}, "unknown command 'frob'"},
+        {{"--bogus", NULL}, "expected a command (run or check) before options, got '--bogus'"},
+        {{"run", "--bogus", "x.json", NULL}, "unknown option '--bogus'"},
+        {{"run", "-x", "x.json", NULL}, "unknown option '-x'"},
+        {{"run", "--junit", NULL}, "option '--junit' needs a value"},
+        {{"run", "--time-scale", "fast", "x.json", NULL}, "--time-scale wants a number"},
+        {{"run", NULL}, "no scenario file given"},
+        {{"check", "--json", "x.json", NULL}, "--json is an option of run, not of check"},
+        {{"check", "--time-scale", "1", "x.json", NULL}, "--time-scale is an option of run"},
+    };
+    for (size_t i = 0; i < sizeof(errors_cases) / sizeof(errors_cases[0]); i++) {
+        rc = run_eso_scenario_split(errors_cases[i].args, output, errors);
+        char *stdout_text = read_text_file(output), *err = read_text_file(errors);
+        cr_assert_eq(rc, 2, "case %zu: a usage error exits 2, got %d: %s", i, rc, err);
+        cr_assert_str_empty(stdout_text, "case %zu: nothing on stdout: %s", i, stdout_text);
+        cr_assert_eq(count_of(err, "\n"), 2, "case %zu: two lines: %s", i, err);
+        cr_assert_eq(strncmp(err, "eso-scenario: ", 14), 0, "case %zu: %s", i, err);
+        cr_assert_not_null(strstr(err, errors_cases[i].says), "case %zu: says \"%s\": %s", i,
+                           errors_cases[i].says, err);
+        cr_assert_not_null(strstr(err, "\nTry 'eso-scenario --help'.\n"), "case %zu: %s", i, err);
+        free(stdout_text);
+        free(err);
+    }
+}
+
+/* Every time eso-scenario prints says which clock it is on. */
+Test(eso_scenario_cli, times_are_labelled_scenario_or_real)
+{
+    char path[512], output[512];
+    snprintf(path, sizeof(path), "%s/server-errors.json", getenv("ESO_SCENARIOS_DIR"));
+    in_dir("output.txt", output, sizeof(output));
+    int rc = run_eso_scenario((const char *const[]){"run", path, NULL}, output);
+    char *out = read_text_file(output);
+    cr_assert_eq(rc, 0, "server-errors.json passes: %s", out);
+    /* (x 0.05, the default; x 1 under valgrind) */
+    cr_assert_not_null(strstr(out, "times below are scenario time (real = scenario x "),
+                       "the timeline's clock: %s", out);
+    cr_assert_not_null(strstr(out, " s (http_503)"), "retry waits in seconds: %s", out);
+    cr_assert_not_null(strstr(out, "elapsed_ms expected [590, 3500] scenario ms, got "),
+                       "elapsed times in scenario ms: %s", out);
+    cr_assert_not_null(strstr(out, " s of real time\n"), "the verdict's duration: %s", out);
+    cr_assert_not_null(strstr(out, "real(s)"), "the table's column: %s", out);
+    cr_assert_not_null(strstr(out, "total real time "), "the total: %s", out);
+    cr_assert_null(strstr(out, "wall"), "no unlabelled \"wall\" time: %s", out);
+    free(out);
 }
 
 /* libcurl's own resend repeats the X-Attempt of the attempt before it; the client counts

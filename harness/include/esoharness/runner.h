@@ -52,6 +52,19 @@ int esoh_scenario_run_file(const char *path, const struct esoh_run_options *opts
                            struct esoh_run_report *report);
 
 /**
+ * Check the scenario at @p path without playing it, by exactly the rules
+ * esoh_scenario_run_file() applies before it plays one: eso-mock's validation of the
+ * whole file (fault script, settings, expect section) and the runner's own (an expect
+ * section with at least one call). A file this accepts, run plays; one it refuses, run
+ * refuses with the same message.
+ * @param fixtures_dir  eso-mock fixture directory; NULL = the default set. Borrowed.
+ * @param errors        where each problem goes, one escaped line each ("FILE: PATH:
+ *                      message"); NULL = nowhere. Not closed.
+ * @return 0 when the file would be played, 1 when it would be refused.
+ */
+int esoh_scenario_check_file(const char *path, const char *fixtures_dir, FILE *errors);
+
+/**
  * Whether @p path names the scenario format's JSON Schema (scenarios/schema.json), which
  * sits among the scenarios and is not one. @p path is borrowed.
  */
