@@ -13,6 +13,12 @@
  *
  * Thread safety: one fixture per test; the client inside may be shared by
  * threads (see esologs/client.h), the helpers may be called from any thread.
+ *
+ * Includes: this header brings in all of libesologs' API (<esologs/esologs.h>:
+ * eso_query, the typed operations, options, events, statuses) and the libesomock
+ * headers its functions name (server, scenario, journal), so a test needs no other
+ * include for them. It does not include Criterion (the runner uses it without):
+ * a Criterion test includes <criterion/criterion.h> or <esoharness/retry.h>.
  */
 #ifndef ESOHARNESS_FIXTURE_H
 #define ESOHARNESS_FIXTURE_H
@@ -20,7 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <esologs/client.h>
+#include <esologs/esologs.h>
 #include <esomock/journal.h>
 #include <esomock/scenario.h>
 #include <esomock/server.h>
