@@ -1,4 +1,5 @@
 /* Auth: bearer token or cached client-credentials token. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,11 @@ int eso__auth_init(struct eso__auth *a, const char *bearer, const char *client_i
     char *pair = NULL;
     memset(a, 0, sizeof *a);
     pthread_mutex_init(&a->lock, NULL);
-    pthread_cond_init(&a->cond, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&a->cond, &attr);
+    pthread_condattr_destroy(&attr);
     a->scale = scale;
     a->margin_ns = margin_ns;
     a->token_url = strdup(token_url);
@@ -257,10 +262,23 @@ enum eso_status eso__auth_header(struct eso__auth *a, struct eso__transport *t,
         return ESO_OK;
     }
 
+    /* Another thread's fetch is waited for, but never past this call's deadline: that
+     * fetch runs on its own call's limits, which may end later. */
+    bool timed = limits->deadline_left_ns != 0 && limits->deadline_left_ns != UINT64_MAX;
+    bool waiting = false, late = false;
+    struct timespec until;
     pthread_mutex_lock(&a->lock);
-    while (a->fetching)
-        pthread_cond_wait(&a->cond, &a->lock);
-    if (a->token != NULL && now < a->token_expires_ns) {
+    while (a->fetching && !late) {
+        if (!waiting && timed)
+            eso__monotonic_after(&until, limits->deadline_left_ns);
+        waiting = true;
+        if (timed)
+            late = pthread_cond_timedwait(&a->cond, &a->lock, &until) == ETIMEDOUT;
+        else
+            pthread_cond_wait(&a->cond, &a->lock);
+    }
+    uint64_t at = waiting ? eso__clock_now(t->clk) : now;
+    if (!a->fetching && a->token != NULL && at < a->token_expires_ns) {
         header = prefixed("Bearer ", a->token);
         *generation_out = a->generation;
         pthread_mutex_unlock(&a->lock);
@@ -269,18 +287,30 @@ enum eso_status eso__auth_header(struct eso__auth *a, struct eso__transport *t,
         *header_out = header;
         return ESO_OK;
     }
+    /* Waiting for another fetch used up part of the call's time: the limits shrink. */
+    struct eso__request lim = *limits;
+    if (late || !eso__request_shrink(&lim, at - now)) {
+        pthread_mutex_unlock(&a->lock);
+        v->status = ESO_DEADLINE_EXCEEDED;
+        v->retry_class = 0;
+        v->breaker = ESO__OUTCOME_IGNORED;
+        v->reason = "deadline";
+        snprintf(v->detail, sizeof v->detail,
+                 "the deadline passed while another call fetched the access token");
+        return ESO_DEADLINE_EXCEEDED;
+    }
     a->fetching = true;
     pthread_mutex_unlock(&a->lock);
 
     char *token = NULL;
     double lifetime_s = 0;
-    st = fetch_token(a, t, limits, &token, &lifetime_s, v, fetch);
+    st = fetch_token(a, t, &lim, &token, &lifetime_s, v, fetch);
 
     pthread_mutex_lock(&a->lock);
     if (st == ESO_OK) {
         uint64_t life = eso__scale_s(a->scale, lifetime_s);
         uint64_t margin = a->margin_ns < life / 2 ? a->margin_ns : life / 2;
-        uint64_t fetched_at = now + fetch->duration_ns;
+        uint64_t fetched_at = at + fetch->duration_ns;
         wipe_free(a->token);
         a->token = token;
         token = NULL;

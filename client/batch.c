@@ -137,8 +137,10 @@ static bool advance(struct batch *b)
         } else if (step == ESO__STEP_ATTEMPT) {
             launch(b, i);
             moved = true;
-            now = eso__clock_now(&b->c->clock);
         }
+        /* A token fetch (in eso__call_next) or a hook transfer took time: the next item
+         * must not clip its attempt, or its own fetch, to a deadline measured from before. */
+        now = eso__clock_now(&b->c->clock);
     }
     return moved;
 }

@@ -365,10 +365,15 @@ static void clip_to_deadline(struct eso__call *call, uint64_t left)
     call->deadline_clipped = left < c->timeout_ns;
 }
 
-/* Fetch or reuse the token, then fill call->req. Returns false when the call moved on. */
-static bool prepare_attempt(struct eso__call *call, uint64_t now)
+/*
+ * Fetch or reuse the token, then fill call->req. Returns false when the call moved on.
+ * The token step may take time (a fetch, or waiting for another thread's): *now_io is
+ * advanced to the clock after it, so nothing later decides on a time that has passed.
+ */
+static bool prepare_attempt(struct eso__call *call, uint64_t *now_io)
 {
     struct eso_client *c = call->c;
+    uint64_t now = *now_io;
     uint64_t left = call->deadline_ns > now ? call->deadline_ns - now : 0;
     struct eso__request *req = &call->req;
     memset(req, 0, sizeof *req);
@@ -387,9 +392,9 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
     struct eso__token_fetch fetch;
     enum eso_status st = eso__auth_header(&c->auth, &c->transport, req, now, &call->auth_header,
                                           &call->auth_generation, &v, &fetch);
-    uint64_t after = now;
+    uint64_t after = eso__clock_now(&c->clock);
+    *now_io = after;
     if (fetch.happened) {
-        after = eso__clock_now(&c->clock);
         struct eso_event ev = {0};
         ev.status = fetch.status;
         ev.http_status = fetch.http_status;
@@ -399,6 +404,12 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
         ev.reason = fetch.status == ESO_OK ? "ok" : v.reason;
         ev.detail = fetch.detail;
         event(call, ESO_EV_TOKEN_FETCH, after, &ev);
+    }
+    if (st == ESO_DEADLINE_EXCEEDED) {
+        /* The deadline passed while another call's token fetch was under way. */
+        snprintf(call->res->detail, sizeof call->res->detail, "%s", v.detail);
+        give_up(call, after, st, "deadline");
+        return false;
     }
     if (st != ESO_OK) {
         if (call->have_permit) {
@@ -416,14 +427,14 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
         decide(call, after, &v, fetch.has_retry_after ? fetch.retry_after : NULL);
         return false;
     }
-    if (fetch.happened) {
-        /* The fetch took time: clip the attempt to what is left. */
-        left = call->deadline_ns > after ? call->deadline_ns - after : 0;
-        clip_to_deadline(call, left);
-        if (left == 0) {
-            give_up(call, after, ESO_DEADLINE_EXCEEDED, "deadline");
-            return false;
-        }
+    /* The token step took time: clip the attempt to what is left. */
+    left = call->deadline_ns > after ? call->deadline_ns - after : 0;
+    clip_to_deadline(call, left);
+    if (left == 0) {
+        if (call->res->cause == ESO_OK)
+            snprintf(call->res->detail, sizeof call->res->detail, "deadline passed");
+        give_up(call, after, ESO_DEADLINE_EXCEEDED, "deadline");
+        return false;
     }
     req->url = c->api_url;
     req->content_type = "application/json";
@@ -498,7 +509,7 @@ enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
                 give_up(call, now, ESO_DEADLINE_EXCEEDED, "deadline");
                 continue;
             }
-            if (prepare_attempt(call, now))
+            if (prepare_attempt(call, &now))
                 return ESO__STEP_ATTEMPT;
             continue;
         }

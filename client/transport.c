@@ -9,6 +9,23 @@
 
 #include "transport_private.h"
 
+bool eso__request_shrink(struct eso__request *r, uint64_t elapsed)
+{
+    if (r->deadline_left_ns == 0 || elapsed == 0)
+        return true;
+    if (elapsed >= r->deadline_left_ns)
+        return false;
+    uint64_t left = r->deadline_left_ns - elapsed;
+    uint64_t *timers[] = {&r->timeout_ns, &r->connect_timeout_ns, &r->read_timeout_ns,
+                          &r->write_timeout_ns};
+    for (size_t i = 0; i < sizeof timers / sizeof *timers; i++) {
+        if (*timers[i] == 0 || *timers[i] > left)
+            *timers[i] = left;
+    }
+    r->deadline_left_ns = left;
+    return true;
+}
+
 void eso__response_finish(struct eso__response *r)
 {
     if (r == NULL)
@@ -335,24 +352,13 @@ static struct eso__lane *lane_new(void)
     return l;
 }
 
-static void deadline_ts(struct timespec *ts, uint64_t wait_ns)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    uint64_t ns = (uint64_t)ts->tv_nsec + wait_ns % 1000000000u;
-    uint64_t secs = wait_ns / 1000000000u + ns / 1000000000u;
-    if (secs > (uint64_t)INT32_MAX)
-        secs = INT32_MAX;
-    ts->tv_sec += (time_t)secs;
-    ts->tv_nsec = (long)(ns % 1000000000u);
-}
-
 static int pool_acquire(struct eso__pool *p, uint64_t timeout_ns, struct eso__lane **out)
 {
     int rc = ESO_POOL_TIMEOUT;
     struct timespec until;
     bool timed = timeout_ns != UINT64_MAX;
     if (timed)
-        deadline_ts(&until, timeout_ns);
+        eso__monotonic_after(&until, timeout_ns);
     pthread_mutex_lock(&p->lock);
     for (;;) {
         if (p->idle != NULL) {
@@ -577,7 +583,21 @@ int eso__transport_perform(struct eso__transport *t, const struct eso__request *
         memset(resp, 0, sizeof *resp);
         return rc;
     }
-    rc = lane_perform(t, lane, req, resp);
+    /* The wait for the lane came out of the call's time: the transfer gets what is left. */
+    struct eso__request cut = *req;
+    uint64_t waited = eso__clock_now(t->clk) - start;
+    if (!eso__request_shrink(&cut, waited)) {
+        pool_release(&t->pool, lane);
+        memset(resp, 0, sizeof *resp);
+        resp->curl_code = CURLE_OPERATION_TIMEDOUT;
+        resp->timeout_phase = "pool";
+        resp->duration_ns = waited;
+        snprintf(resp->error, sizeof resp->error,
+                 "a connection came free after %.0f ms, at the call's deadline",
+                 (double)waited / 1e6);
+        return 0;
+    }
+    rc = lane_perform(t, lane, &cut, resp);
     pool_release(&t->pool, lane);
     return rc;
 }

@@ -37,6 +37,13 @@ struct eso__request {
     bool fresh_connect;        /* a new connection: libcurl then cannot resend the request unseen */
 };
 
+/*
+ * @p elapsed ns of the call's time went by before @p r could start (a pool or token
+ * wait): cut every limit to what is left of deadline_left_ns. Returns false when nothing
+ * is left. A request without a deadline (0) is left as it is.
+ */
+bool eso__request_shrink(struct eso__request *r, uint64_t elapsed);
+
 /* What came back. body is heap memory owned by the response (eso__response_finish). */
 struct eso__response {
     int curl_code;

@@ -185,6 +185,29 @@ Test(auth, secrets_never_reach_events_or_details)
     }
 }
 
+/* Issue 14.1: after a token fetch that timed out, the wait before the next one was
+ * measured from before the fetch (fetch time + delay), so the call slept past its
+ * deadline and ended there late by up to one attempt timeout. */
+Test(auth, deadline_holds_after_a_token_fetch_times_out)
+{
+    use_credentials();
+    env.opts.timeout_ms = 1000;
+    env.opts.deadline_ms = 1500;
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    create();
+    uint64_t t0 = env.clock.now;
+    cr_assert_eq(guild(1), ESO_DEADLINE_EXCEEDED, "the deadline ends it: %s", res.detail);
+    cr_assert_eq(env.clock.sleeps[0], MS(100), "the 100 ms backoff, not fetch time + backoff: %llu",
+                 (unsigned long long)env.clock.sleeps[0]);
+    cr_assert_eq(env.transport.token_calls, 2, "a second fetch in the time left");
+    cr_assert_eq(env.transport.token_at[1] - t0, MS(1100), "1000 ms fetch + 100 ms backoff");
+    cr_assert_eq(env.transport.token_timeout[1], MS(400), "clipped to the 400 ms left");
+    cr_assert_eq(env.clock.now - t0, MS(1500), "ends at the deadline exactly");
+    cr_assert_float_eq(res.elapsed_ms, 1500.0, 1e-9, "elapsed");
+    cr_assert_eq(env.transport.calls, 0, "no API request without a token");
+}
+
 TestSuite(cache, .init = setup, .fini = teardown);
 
 Test(cache, stale_answer_on_transient_failure)
@@ -424,6 +447,32 @@ Test(batch, runs_every_item_and_keeps_per_item_results)
         eso_result_finish(&items[i].result);
     cJSON_Delete(v1);
     cr_assert_eq(eso_batch(client, NULL, 0, 0), ESO_OK, "empty batch");
+}
+
+/* Issue 14.1 in eso_batch: an item stepped after another item's slow token fetch used
+ * the time read before it, so its own fetch (and attempt) ran past the deadline. */
+Test(batch, deadline_holds_when_another_item_spent_time_on_the_token)
+{
+    use_credentials();
+    env.opts.timeout_ms = 1000;
+    env.opts.deadline_ms = 1500;
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    create();
+    uint64_t t0 = env.clock.now;
+    struct eso_batch_item items[2] = {{.operation = "getZones"}, {.operation = "getZones"}};
+    cr_assert_eq(eso_batch(client, items, 2, 2), ESO_OK, "batch ran");
+    cr_assert_eq(env.transport.token_at[1] - t0, MS(1000), "item 1 fetched after item 0's try");
+    cr_assert_eq(env.transport.token_timeout[1], MS(500), "clipped to the 500 ms left: %llu",
+                 (unsigned long long)env.transport.token_timeout[1]);
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(items[i].result.status, ESO_DEADLINE_EXCEEDED, "item %d: %s", i,
+                     eso_status_name(items[i].result.status));
+        cr_assert(items[i].result.elapsed_ms <= 1500.0, "item %d within its deadline: %.1f ms", i,
+                  items[i].result.elapsed_ms);
+        eso_result_finish(&items[i].result);
+    }
+    cr_assert_eq(env.clock.now - t0, MS(1500), "the batch ends at the deadline");
 }
 
 TestSuite(events, .init = setup, .fini = teardown);

@@ -559,6 +559,60 @@ Test(mock, pool_timeout_when_every_connection_is_busy)
     cr_assert_eq(a.st, ESO_TIMEOUT, "the hung call timed out: %s", eso_status_name(a.st));
 }
 
+/* Issue 14.1: with a token endpoint that never answers, the wait after a failed fetch
+ * was measured from before the fetch, so the call slept through its deadline (1.5 s here)
+ * and ended up to one attempt timeout late, with no second fetch. */
+Test(mock, deadline_holds_when_the_token_endpoint_never_answers)
+{
+    scenario("{\"name\":\"t\",\"rules\":[{\"name\":\"silent\",\"match\":{\"path\":"
+             "\"/oauth/token\"},\"script\":[{\"action\":\"hang\"}]}]}");
+    opts.timeout_ms = 50000;       /* 1 s real per fetch */
+    opts.read_timeout_ms = 50000;  /* 1 s */
+    opts.initial_delay_ms = 10000; /* 200 ms */
+    opts.deadline_ms = 75000;      /* 1.5 s */
+    create();
+    cr_assert_eq(guild(), ESO_DEADLINE_EXCEEDED, "the deadline ends it: %s %s",
+                 eso_status_name(res.status), res.detail);
+    /* 0-1000 ms the first fetch, 200 ms backoff, 1200-1500 ms the second (clipped). Late
+     * wake-ups on a loaded machine delay the end by a few ms, not by a fetch. */
+    double late = under_valgrind() ? 500.0 : 100.0;
+    cr_assert(res.elapsed_ms <= 1500.0 + late, "ended at %.1f ms, deadline 1500 ms",
+              res.elapsed_ms);
+    cr_assert_eq(recorder_count(&rec, ESO_EV_TOKEN_FETCH), 2, "a second fetch in the time left");
+    cr_assert_eq(count_path("/oauth/token"), 2, "the server saw both token requests");
+    cr_assert_eq(count_path("/api/v2/client"), 0, "no API request without a token");
+    const struct rec_event *r = recorder_find(&rec, ESO_EV_RETRY_SCHEDULED, 0);
+    cr_assert(r != NULL && r->delay_ms == 200.0, "one 200 ms backoff: %s", r ? r->json : "none");
+}
+
+/* Issue 14.1: after waiting for a free connection, the transfer still got the time that
+ * was left before the wait, and ran past the deadline by the wait. */
+Test(mock, deadline_holds_after_a_wait_for_a_free_connection)
+{
+    guild_script("{\"action\":\"hang\",\"times\":2,\"repeat\":false}");
+    opts.bearer_token = "t";
+    opts.on_event = NULL; /* two threads: the recorder is not thread-safe */
+    opts.max_connections = 1;
+    opts.max_attempts = 1;
+    opts.timeout_ms = 250000;      /* 5 s */
+    opts.read_timeout_ms = 40000;  /* 800 ms: the first call holds the connection that long */
+    opts.pool_timeout_ms = 250000; /* 5 s: the second call waits for it */
+    opts.deadline_ms = 50000;      /* 1 s */
+    create();
+    struct hang_arg a = {.c = cli};
+    pthread_t th;
+    pthread_create(&th, NULL, hang_call, &a);
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 1, false, 5000), 1,
+                 "the first call is in flight");
+    /* Waits ~800 ms for the connection, then has ~200 ms left, and its request hangs too. */
+    cr_assert_eq(guild(), ESO_DEADLINE_EXCEEDED, "%s: %s", eso_status_name(res.status), res.detail);
+    pthread_join(th, NULL);
+    double late = under_valgrind() ? 500.0 : 100.0;
+    cr_assert(res.elapsed_ms <= 1000.0 + late, "ended at %.1f ms, deadline 1000 ms",
+              res.elapsed_ms);
+    cr_assert_eq(count_path("/api/v2/client"), 2, "both requests reached the server");
+}
+
 static void *five_calls(void *p)
 {
     struct eso_client *c = p;
