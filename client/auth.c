@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -12,6 +13,7 @@
 
 #include "auth_private.h"
 #include "events_private.h"
+#include "text_private.h"
 
 char *eso__base64(const unsigned char *data, size_t len)
 {
@@ -138,12 +140,23 @@ bool eso__auth_invalidate(struct eso__auth *a, uint64_t generation)
     return true;
 }
 
+/* Fill @p v for a token endpoint answer that cannot be used; returns @p st. */
+static enum eso_status token_refused(struct eso__verdict *v, enum eso_status st, const char *reason)
+{
+    v->status = st;
+    v->retry_class = 0;
+    v->breaker = ESO__OUTCOME_IGNORED;
+    v->reason = reason;
+    return st;
+}
+
 enum eso_status eso__auth_parse_token(const struct eso__response *r, char **token,
                                       double *lifetime_s, struct eso__verdict *v)
 {
     cJSON *root = r->body != NULL ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
     const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(root, "token_type");
     enum eso_status st = ESO_MALFORMED_JSON;
     if (!cJSON_IsString(tok) || tok->valuestring[0] == '\0') {
         v->status = ESO_MALFORMED_JSON;
@@ -152,6 +165,32 @@ enum eso_status eso__auth_parse_token(const struct eso__response *r, char **toke
         v->reason = "token_malformed";
         snprintf(v->detail, sizeof v->detail, "token endpoint: HTTP %ld without access_token",
                  r->http_status);
+        goto out;
+    }
+    /* The token is sent back in an Authorization header: anything but b64token
+     * characters could end that header and add others (CR LF), so it is refused. */
+    size_t len = strlen(tok->valuestring);
+    if (len > ESO__TOKEN_MAX_BYTES) {
+        st = token_refused(v, ESO_RESPONSE_TOO_LARGE, "token_too_large");
+        snprintf(v->detail, sizeof v->detail,
+                 "token endpoint: access_token of %zu bytes is over the %d-byte limit", len,
+                 ESO__TOKEN_MAX_BYTES);
+        goto out;
+    }
+    size_t span = eso__b64token_span(tok->valuestring);
+    if (span != len) {
+        st = token_refused(v, ESO_PROTOCOL_ERROR, "token_invalid");
+        snprintf(v->detail, sizeof v->detail,
+                 "token endpoint: access_token is not an RFC 6750 bearer token (byte 0x%02x at "
+                 "offset %zu)",
+                 (unsigned char)tok->valuestring[span], span);
+        goto out;
+    }
+    if (type != NULL && (!cJSON_IsString(type) || strcasecmp(type->valuestring, "Bearer") != 0)) {
+        st = token_refused(v, ESO_PROTOCOL_ERROR, "token_type_unsupported");
+        eso__fmt(v->detail, sizeof v->detail, "token endpoint: token_type %s%.40s%s is not Bearer",
+                 cJSON_IsString(type) ? "\"" : "(not a string)",
+                 cJSON_IsString(type) ? type->valuestring : "", cJSON_IsString(type) ? "\"" : "");
         goto out;
     }
     *token = strdup(tok->valuestring);
@@ -184,6 +223,7 @@ static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t
     req.body_len = sizeof body - 1;
     req.token_request = true;
     req.operation = "";
+    req.max_body = ESO__TOKEN_ANSWER_MAX_BYTES;
     struct eso__response resp;
     enum eso_status st = ESO_OUT_OF_MEMORY;
     if (eso__transport_perform(t, &req, &resp) != 0) {
@@ -199,6 +239,8 @@ static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t
         snprintf(fetch->retry_after, sizeof fetch->retry_after, "%s", resp.retry_after);
     }
     if (eso__classify_transport(&resp, v)) {
+        if (resp.too_large)
+            eso__fmt(v->detail, sizeof v->detail, "token endpoint: %s", resp.error);
         st = v->status;
         goto out;
     }

@@ -55,9 +55,6 @@ static void complete_slot(struct batch *b, int s, CURLcode code)
     eso__xfer_done(&sl->xfer, code);
     curl_multi_remove_handle(b->multi, sl->easy);
     eso__xfer_cleanup(&sl->xfer);
-    if (sl->resp.too_large)
-        snprintf(sl->resp.error, sizeof sl->resp.error, "response body over %zu bytes",
-                 b->c->transport.max_body);
     eso__call_complete(&b->calls[sl->item], &sl->resp);
     eso__response_finish(&sl->resp);
     b->slot_of[sl->item] = -1;

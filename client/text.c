@@ -77,6 +77,19 @@ void eso__utf8_sanitize(char *buf, size_t size)
     memcpy(buf, tmp, o + 1);
 }
 
+size_t eso__b64token_span(const char *s)
+{
+    size_t i = 0;
+    while (s[i] != '\0' && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+                            (s[i] >= '0' && s[i] <= '9') || strchr("-._~+/", s[i]) != NULL))
+        i++;
+    if (i == 0)
+        return 0;
+    while (s[i] == '=')
+        i++;
+    return i;
+}
+
 void eso__fmt(char *buf, size_t size, const char *fmt, ...)
 {
     if (buf == NULL || size == 0)

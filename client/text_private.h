@@ -22,4 +22,10 @@ void eso__utf8_trim(char *buf);
  */
 void eso__utf8_sanitize(char *buf, size_t size);
 
+/*
+ * Length of the RFC 6750 b64token at the start of @p s: ALPHA / DIGIT / "-._~+/" then
+ * any '=' padding; 0 when none. A whole string is one when this equals its length.
+ */
+size_t eso__b64token_span(const char *s);
+
 #endif

@@ -26,6 +26,11 @@ bool eso__request_shrink(struct eso__request *r, uint64_t elapsed)
     return true;
 }
 
+size_t eso__request_max_body(const struct eso__request *r, size_t transport_max)
+{
+    return r->max_body != 0 && r->max_body < transport_max ? r->max_body : transport_max;
+}
+
 void eso__response_finish(struct eso__response *r)
 {
     if (r == NULL)
@@ -45,6 +50,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     x->got_bytes = true;
     if (n > x->max_body - x->body_len) {
         x->resp->too_large = true;
+        x->too_large = "body";
         return 0;
     }
     if (x->body_len + n + 1 > x->body_cap) {
@@ -72,10 +78,22 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     size_t n = size * nmemb;
     x->last_rx_ns = eso__clock_now(x->clk);
     x->got_bytes = true;
+    x->header_bytes += n;
+    if (x->header_bytes > ESO__MAX_HEADER_BYTES) {
+        /* Endless headers: stop reading them, and say so (not "connection reset"). */
+        x->resp->too_large = true;
+        x->too_large = "headers";
+        return 0;
+    }
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
         /* A new response (after 1xx): forget headers of the previous one. */
         x->resp->has_retry_after = false;
         x->resp->retry_after[0] = '\0';
+        x->in_headers = true;
+        return n;
+    }
+    if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
+        x->in_headers = false; /* the blank line: this response's headers are complete */
         return n;
     }
     static const char name[] = "retry-after:";
@@ -88,8 +106,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
         }
         while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
             len--;
-        if (len >= sizeof x->resp->retry_after)
-            len = sizeof x->resp->retry_after - 1;
+        if (len >= sizeof x->resp->retry_after) {
+            /* No valid value is this long; a cut one could read as another (a long run
+             * of zeros before a 5 as 0 s): treat it as absent. */
+            x->resp->has_retry_after = false;
+            x->resp->retry_after[0] = '\0';
+            return n;
+        }
         memcpy(x->resp->retry_after, v, len);
         x->resp->retry_after[len] = '\0';
         x->resp->has_retry_after = true;
@@ -286,6 +309,20 @@ void eso__xfer_done(struct eso__xfer *x, CURLcode code)
         long os_errno = 0;
         curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno);
         r->hidden_errno = (int)os_errno;
+    }
+    /* After the transfer: libcurl writes its own words into the error buffer until then. */
+    if (x->too_large != NULL && x->too_large[0] == 'b')
+        snprintf(r->error, sizeof r->error, "response body over %zu bytes", x->max_body);
+    else if (x->too_large != NULL)
+        snprintf(r->error, sizeof r->error, "response headers over %u bytes",
+                 ESO__MAX_HEADER_BYTES);
+    if (code == CURLE_OUT_OF_MEMORY && x->in_headers && !r->too_large) {
+        /* libcurl 7.x reports a response header line past its 100 KB limit
+         * (CURL_MAX_HTTP_HEADER) as out of memory; one while headers are read is that. */
+        r->too_large = true;
+        snprintf(r->error, sizeof r->error,
+                 "a response header line over libcurl's %d-byte limit (or out of memory)",
+                 CURL_MAX_HTTP_HEADER);
     }
     if (code == CURLE_OPERATION_TIMEDOUT) {
         if (x->local_timeout != NULL) {
@@ -487,16 +524,17 @@ int eso__transport_hook_perform(struct eso__transport *t, const struct eso__requ
     if (hresp.curl_code != 0)
         snprintf(resp->error, sizeof resp->error, "%s",
                  hresp.error != NULL ? hresp.error : curl_easy_strerror((CURLcode)hresp.curl_code));
-    if (hresp.retry_after != NULL) {
+    if (hresp.retry_after != NULL && strlen(hresp.retry_after) < sizeof resp->retry_after) {
         snprintf(resp->retry_after, sizeof resp->retry_after, "%s", hresp.retry_after);
         resp->has_retry_after = true;
     }
+    size_t max_body = eso__request_max_body(req, t->max_body);
     if (hresp.body != NULL && hresp.body_len > 0) {
-        if (hresp.body_len > t->max_body) {
+        if (hresp.body_len > max_body) {
             resp->too_large = true;
             resp->curl_code = CURLE_WRITE_ERROR;
             resp->http_status = 0;
-            snprintf(resp->error, sizeof resp->error, "response body over %zu bytes", t->max_body);
+            snprintf(resp->error, sizeof resp->error, "response body over %zu bytes", max_body);
             return 0;
         }
         resp->body = malloc(hresp.body_len + 1);
@@ -514,7 +552,8 @@ static int lane_perform(struct eso__transport *t, struct eso__lane *lane,
                         const struct eso__request *req, struct eso__response *resp)
 {
     struct eso__xfer x;
-    int rc = eso__xfer_setup(&x, lane->easy, req, resp, t->clk, t->max_body, t->user_agent);
+    size_t max_body = eso__request_max_body(req, t->max_body);
+    int rc = eso__xfer_setup(&x, lane->easy, req, resp, t->clk, max_body, t->user_agent);
     if (rc != 0)
         return rc;
     if (curl_multi_add_handle(lane->multi, lane->easy) != CURLM_OK) {
@@ -553,8 +592,6 @@ static int lane_perform(struct eso__transport *t, struct eso__lane *lane,
     eso__xfer_done(&x, result);
     curl_multi_remove_handle(lane->multi, lane->easy);
     eso__xfer_cleanup(&x);
-    if (resp->too_large)
-        snprintf(resp->error, sizeof resp->error, "response body over %zu bytes", t->max_body);
     return 0;
 }
 

@@ -35,7 +35,14 @@ struct eso__request {
     uint64_t write_timeout_ns;
     uint64_t deadline_left_ns; /* time left before the call's deadline; 0 = none (pool wait) */
     bool fresh_connect;        /* a new connection: libcurl then cannot resend the request unseen */
+    size_t max_body;           /* body limit below the transport's (token answers); 0 = its own */
 };
+
+/*
+ * Response header bytes read at most, all header lines together (1xx included). Below
+ * libcurl's own 300 KB limit, which it reports as a receive error (a "connection reset").
+ */
+#define ESO__MAX_HEADER_BYTES (256u * 1024u)
 
 /*
  * @p elapsed ns of the call's time went by before @p r could start (a pool or token
@@ -43,6 +50,9 @@ struct eso__request {
  * is left. A request without a deadline (0) is left as it is.
  */
 bool eso__request_shrink(struct eso__request *r, uint64_t elapsed);
+
+/* The body limit of @p r: its own when set and lower, else @p transport_max. */
+size_t eso__request_max_body(const struct eso__request *r, size_t transport_max);
 
 /* What came back. body is heap memory owned by the response (eso__response_finish). */
 struct eso__response {
@@ -52,7 +62,7 @@ struct eso__response {
     long http_status;
     char *body;
     size_t body_len;
-    bool too_large;
+    bool too_large; /* the body or the headers passed their limit; error says which */
     char retry_after[128];
     bool has_retry_after;
     bool reused;
@@ -85,8 +95,11 @@ struct eso__xfer {
     bool connected;
     bool sent;
     bool got_bytes;
+    size_t header_bytes;       /* response header bytes so far */
+    bool in_headers;           /* a status line came, the blank line ending its headers not yet */
     unsigned prereqs;          /* requests libcurl was about to send (PREREQFUNCTION calls) */
     const char *local_timeout; /* "read" / "write" when our own timer fired */
+    const char *too_large;     /* "body" / "headers" when a limit stopped the transfer */
 };
 
 /* The connection pool: lanes of {easy, multi}, each keeping one connection alive. */

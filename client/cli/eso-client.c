@@ -44,7 +44,8 @@ static void usage(FILE *fp)
             "9 malformed or oversized response, 10 GraphQL error, 11 circuit breaker open,\n"
             "12 retry budget exhausted, 13 deadline exceeded, 14 other HTTP status,\n"
             "15 other transport error, 16 no free connection (pool timeout),\n"
-            "17 transient GraphQL error (rate limit or server trouble in a 200; try later).\n"
+            "17 transient GraphQL error (rate limit or server trouble in a 200; try later),\n"
+            "18 protocol error (an answer no valid server sends, e.g. a bad access token).\n"
             "Whatever data came back (also partial data next to GraphQL errors) is printed.\n",
             ESO_DEFAULT_API_URL, ESO_DEFAULT_TOKEN_URL);
 }

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cache_private.h"
@@ -206,6 +207,102 @@ Test(auth, deadline_holds_after_a_token_fetch_times_out)
     cr_assert_eq(env.clock.now - t0, MS(1500), "ends at the deadline exactly");
     cr_assert_float_eq(res.elapsed_ms, 1500.0, 1e-9, "elapsed");
     cr_assert_eq(env.transport.calls, 0, "no API request without a token");
+}
+
+/* Issue 14.4: a token endpoint answering "abc\r\nX-Injected: yes" made the client send an
+ * extra header to the API. */
+Test(auth, token_with_header_characters_is_refused)
+{
+    use_credentials();
+    scripted_add_token(&env.transport,
+                       (struct step){.status = 200,
+                                     .body = "{\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                                             "\"access_token\":\"abc\\r\\nX-Injected: yes\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_PROTOCOL_ERROR, "refused: %s %s", eso_status_name(res.status),
+                 res.detail);
+    cr_assert_eq(env.transport.calls, 0, "the token never reached an API request");
+    cr_assert_eq(env.transport.token_calls, 1, "permanent: not fetched again");
+    cr_assert(strstr(res.detail, "RFC 6750") != NULL && strstr(res.detail, "0x0d at offset 3"),
+              "says what and where: %s", res.detail);
+    cr_assert(strstr(res.detail, "Injected") == NULL, "without the token's text: %s", res.detail);
+    const struct rec_event *f = recorder_find(&env.rec, ESO_EV_TOKEN_FETCH, 0);
+    cr_assert_str_eq(f->reason, "token_invalid", "token_fetch reason: %s", f->json);
+    cr_assert_eq(eso_status_exit_code(res.status), 18, "its own exit code");
+}
+
+Test(auth, token_type_other_than_bearer_is_refused)
+{
+    use_credentials();
+    scripted_add_token(&env.transport,
+                       (struct step){.status = 200,
+                                     .body = "{\"token_type\":\"mac\",\"expires_in\":3600,"
+                                             "\"access_token\":\"abc\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_PROTOCOL_ERROR, "refused: %s", res.detail);
+    cr_assert(strstr(res.detail, "token_type \"mac\" is not Bearer") != NULL, "detail: %s",
+              res.detail);
+    cr_assert_eq(env.transport.calls, 0, "no API request");
+    /* Absent, or any case of Bearer: accepted. */
+    eso_client_destroy(client);
+    client = NULL;
+    unit_env_init(&env);
+    use_credentials();
+    scripted_add_token(
+        &env.transport,
+        (struct step){.status = 200, .body = "{\"access_token\":\"a.b-c_d~e+f/g==\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "no token_type, b64token with padding: %s", res.detail);
+    cr_assert_str_eq(env.transport.auth[0], "Bearer a.b-c_d~e+f/g==", "sent as given");
+}
+
+/* Issue 14.13: a 4 MB token answer was taken as a token (libcurl then failed the API
+ * request as "out of memory"). The answer and the token each have a limit. */
+Test(auth, oversized_token_answers_are_too_large)
+{
+    use_credentials();
+    size_t big = 4u << 20;
+    char *body = malloc(big + 128);
+    int n = snprintf(body, 128, "{\"token_type\":\"Bearer\",\"access_token\":\"");
+    memset(body + n, 'a', big);
+    snprintf(body + n + big, 8, "\"}");
+    scripted_add_token(&env.transport, (struct step){.status = 200, .body = body});
+    create();
+    cr_assert_eq(guild(1), ESO_RESPONSE_TOO_LARGE, "%s: %s", eso_status_name(res.status),
+                 res.detail);
+    cr_assert(strstr(res.detail, "token endpoint: response body over 65536 bytes") != NULL,
+              "detail: %s", res.detail);
+    cr_assert_eq(env.transport.calls, 0, "no API request");
+    /* A token under the answer's limit but over the token's own. */
+    memset(body + n, 'a', 10000);
+    snprintf(body + n + 10000, 8, "\"}");
+    eso_client_destroy(client);
+    client = NULL;
+    unit_env_init(&env);
+    use_credentials();
+    scripted_add_token(&env.transport, (struct step){.status = 200, .body = body});
+    create();
+    cr_assert_eq(guild(1), ESO_RESPONSE_TOO_LARGE, "%s", res.detail);
+    cr_assert(strstr(res.detail, "access_token of 10000 bytes is over the 8192-byte limit"),
+              "detail: %s", res.detail);
+    cr_assert_eq(env.transport.token_calls, 1, "permanent");
+    free(body);
+}
+
+/* Issue 14.4: caller-supplied values that go into headers are checked the same way. */
+Test(auth, header_values_from_options_are_checked)
+{
+    char err[ESO_DETAIL_SIZE];
+    env.opts.bearer_token = "abc\r\nX-Injected: yes";
+    cr_assert_eq(eso_client_create(&env.opts, &client, err), ESO_BAD_ARGUMENT, "bearer token");
+    cr_assert(strstr(err, "bearer_token") != NULL, "err: %s", err);
+    env.opts.bearer_token = "ok-token";
+    env.opts.user_agent = "agent\nX-Injected: yes";
+    cr_assert_eq(eso_client_create(&env.opts, &client, err), ESO_BAD_ARGUMENT, "user agent");
+    cr_assert(strstr(err, "user_agent") != NULL, "err: %s", err);
+    env.opts.user_agent = "my agent/1.0 (tab\tok)";
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "plain values pass");
 }
 
 TestSuite(cache, .init = setup, .fini = teardown);

@@ -322,6 +322,20 @@ Test(mock_strict, bad_credentials_fail_auth)
                   "no secret in events: %s", rec.ev[i].json);
 }
 
+/* Issue 14.4: eso-mock's token endpoint answers a token that would end the
+ * Authorization header and add another: refused, and the API never sees it. */
+Test(mock, header_injection_through_the_token_is_refused)
+{
+    scenario("{\"name\":\"t\",\"rules\":[{\"name\":\"evil\",\"match\":{\"path\":"
+             "\"/oauth/token\"},\"script\":[{\"action\":\"respond\",\"status\":200,\"body\":"
+             "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":"
+             "\"abc\\r\\nX-Injected: yes\"}}]}]}");
+    create();
+    cr_assert_eq(guild(), ESO_PROTOCOL_ERROR, "%s: %s", eso_status_name(res.status), res.detail);
+    cr_assert_eq(count_path("/oauth/token"), 1, "one token request, not retried");
+    cr_assert_eq(count_path("/api/v2/client"), 0, "no API request carried it");
+}
+
 Test(mock, rate_limited_429_honours_retry_after)
 {
     guild_script("{\"action\":\"respond\",\"status\":429,\"headers\":{\"Retry-After\":\"5\"},"
