@@ -56,6 +56,21 @@ static void wipe_header(struct eso__call *call)
     }
 }
 
+/*
+ * Scrub what an attempt brought back at once, with the token this attempt sent as well as
+ * the current one: by the time the detail is logged or the call ends, a 401 (this call's,
+ * or another thread's) may have dropped or replaced it, and the scrubbers at the end only
+ * know the token of that moment.
+ */
+static void scrub_answer(struct eso__call *call, char *buf, size_t size)
+{
+    static const char scheme[] = "Bearer ";
+    if (call->auth_header != NULL && strncmp(call->auth_header, scheme, sizeof scheme - 1) == 0)
+        eso__redact(buf, size, call->auth_header + sizeof scheme - 1);
+    eso__auth_scrub(&call->c->auth, buf, size);
+    eso__redact_schemes(buf, size);
+}
+
 enum eso_status eso__call_init(struct eso__call *call, struct eso_client *c, const char *operation,
                                const char *document, const cJSON *variables, struct eso_result *res)
 {
@@ -561,6 +576,7 @@ void eso__call_complete(struct eso__call *call, struct eso__response *resp)
         v.breaker = ESO__OUTCOME_IGNORED;
         snprintf(v.detail, sizeof v.detail, "out of memory");
     }
+    scrub_answer(call, v.detail, sizeof v.detail);
     struct eso__transition tr = {0};
     if (call->have_permit) {
         eso__breaker_record(&c->breaker, now, &call->permit, v.breaker, &tr);

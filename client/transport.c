@@ -133,11 +133,13 @@ static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip, int c
     return CURL_PREREQFUNC_OK;
 }
 
-static long ms_ceil(uint64_t ns)
+long eso__ms_ceil(uint64_t ns)
 {
     if (ns == 0 || ns == UINT64_MAX)
         return 0;
-    uint64_t ms = (ns + 999999u) / 1000000u;
+    /* Not (ns + 999999) / 1e6: a limit near UINT64_MAX (no deadline, read early on a
+     * clock that starts at 0) would wrap to a 1 ms timeout. */
+    uint64_t ms = ns / 1000000u + (ns % 1000000u != 0);
     return ms > (uint64_t)LONG_MAX / 2 ? LONG_MAX / 2 : (long)ms;
 }
 
@@ -217,8 +219,8 @@ int eso__xfer_setup(struct eso__xfer *x, CURL *easy, const struct eso__request *
     curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
     curl_easy_setopt(easy, CURLOPT_PREREQDATA, x);
     curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, req->fresh_connect ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms_ceil(req->timeout_ns));
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms_ceil(req->connect_timeout_ns));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, eso__ms_ceil(req->timeout_ns));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, eso__ms_ceil(req->connect_timeout_ns));
 
     x->body_len = 0;
     x->start_ns = eso__clock_now(clk);
@@ -359,7 +361,10 @@ int eso__poll_ms(uint64_t now, uint64_t next_ns, int cap_ms)
 {
     if (next_ns <= now)
         return 0;
-    uint64_t ms = (next_ns - now + 999999u) / 1000000u;
+    /* Rounded up without adding first: next_ns may be UINT64_MAX ("no timer"), and
+     * UINT64_MAX - now + 999999 wraps to a 0 ms poll, a busy loop, when now is small. */
+    uint64_t d = next_ns - now;
+    uint64_t ms = d / 1000000u + (d % 1000000u != 0);
     return ms > (uint64_t)cap_ms ? cap_ms : (int)ms;
 }
 

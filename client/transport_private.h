@@ -165,6 +165,9 @@ void eso__xfer_done(struct eso__xfer *x, CURLcode code);
 /* Free the transfer's headers; the easy handle stays. */
 void eso__xfer_cleanup(struct eso__xfer *x);
 
+/* A limit in ns as libcurl's ms (rounded up; 0 and UINT64_MAX = none, i.e. 0). */
+long eso__ms_ceil(uint64_t ns);
+
 /* Milliseconds for curl_multi_poll until @p next_ns (at least 1, at most @p cap_ms). */
 int eso__poll_ms(uint64_t now, uint64_t next_ns, int cap_ms);
 

@@ -2,6 +2,7 @@
  * transport and the fake clock. */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,67 @@ Test(auth, header_values_from_options_are_checked)
     env.opts.user_agent = "my agent/1.0 (tab\tok)";
     create();
     cr_assert_eq(guild(1), ESO_OK, "plain values pass");
+}
+
+/* Issue 14.16: after a 401 drops the token, a call that ends at the gate (deadline) kept
+ * the 401's detail, and scrubbed it with the token then current (none): a server echoing
+ * the old token got it into the result and the events. */
+Test(auth, a_401_echoing_the_token_is_scrubbed_when_the_deadline_ends_the_call)
+{
+    use_credentials();
+    env.opts.deadline_ms = 1000;
+    scripted_add_token(&env.transport, TOKEN("tok-OLD-1234567", 3600));
+    scripted_add(&env.transport,
+                 (struct step){.status = 401,
+                               .body = "{\"error\":\"token tok-OLD-1234567 is invalid\"}",
+                               .take_ns = MS(1000)});
+    create();
+    cr_assert_eq(guild(1), ESO_DEADLINE_EXCEEDED, "the deadline ends it: %s", res.detail);
+    cr_assert_eq(res.cause, ESO_UNAUTHORIZED, "after the 401");
+    cr_assert(strstr(res.detail, "HTTP 401") != NULL, "the 401's detail: %s", res.detail);
+    cr_assert(strstr(res.detail, "tok-OLD") == NULL, "old token scrubbed: %s", res.detail);
+    for (size_t i = 0; i < env.rec.n; i++)
+        cr_assert(strstr(env.rec.ev[i].json, "tok-OLD") == NULL, "event %zu: %s", i,
+                  env.rec.ev[i].json);
+}
+
+/* The same when another thread's 401 replaced the token while this call's attempt (with
+ * the old one) was on the wire: modelled by a call made from inside the transport. */
+static int nested_calls;
+static int refresh_inside(void *ud, const struct eso_http_request *req,
+                          struct eso_http_response *resp)
+{
+    (void)ud;
+    if (!req->token_request && nested_calls++ == 0) {
+        struct eso_result r;
+        eso_get_zones(client, &r); /* 401, new token, ok */
+        eso_result_finish(&r);
+    }
+    return env.transport_hooks.perform(env.transport_hooks.userdata, req, resp);
+}
+
+Test(auth, an_answer_echoing_a_token_replaced_meanwhile_is_scrubbed)
+{
+    use_credentials();
+    nested_calls = 0;
+    struct eso_transport hook = {.perform = refresh_inside};
+    env.opts.transport = &hook;
+    scripted_add_token(&env.transport, TOKEN("tok-OLD-1234567", 3600));
+    scripted_add_token(&env.transport, TOKEN("tok-NEW-7654321", 3600));
+    scripted_add(&env.transport, (struct step){.status = 401}); /* the other call's */
+    scripted_add(&env.transport, (struct step){.status = 200, .body = OK_BODY});
+    scripted_add(&env.transport,
+                 (struct step){.status = 200,
+                               .body = "{\"errors\":[{\"message\":\"token tok-OLD-1234567 may "
+                                       "not read guild 1\"}]}"});
+    create();
+    cr_assert_eq(guild(1), ESO_GRAPHQL_ERROR, "%s: %s", eso_status_name(res.status), res.detail);
+    cr_assert_str_eq(env.transport.auth[2], "Bearer tok-OLD-1234567", "sent with the old token");
+    cr_assert_eq(env.transport.token_calls, 2, "the other call refreshed it");
+    cr_assert(strstr(res.detail, "tok-OLD") == NULL, "old token scrubbed: %s", res.detail);
+    for (size_t i = 0; i < env.rec.n; i++)
+        cr_assert(strstr(env.rec.ev[i].json, "tok-OLD") == NULL, "event %zu: %s", i,
+                  env.rec.ev[i].json);
 }
 
 TestSuite(cache, .init = setup, .fini = teardown);
@@ -952,4 +1014,24 @@ Test(transport, pool_wait_is_cut_to_the_deadline)
     cr_assert(strstr(resp.error, "deadline") != NULL, "says why: %s", resp.error);
     t.pool.total = 0;
     eso__transport_finish(&t);
+}
+
+/* Issue 14.16: waits over 2^31 ms must not wrap when they become an int or a timespec
+ * (audit of client/: every such conversion is capped; this pins it). */
+Test(transport, waits_past_int_range_stay_in_range)
+{
+    uint64_t long_wait = (UINT64_C(1) << 31) * 1000000u + MS(5); /* 2^31 ms + 5 ms */
+    cr_assert_eq(eso__poll_ms(0, long_wait, 1000), 1000, "capped at the loop's 1 s");
+    cr_assert_eq(eso__poll_ms(0, long_wait, INT32_MAX), INT32_MAX, "capped at INT_MAX");
+    cr_assert_eq(eso__poll_ms(0, UINT64_MAX, INT32_MAX), INT32_MAX, "forever");
+    cr_assert_eq(eso__poll_ms(MS(10), MS(5), 1000), 0, "due already");
+    cr_assert_eq(eso__ms_ceil(MS(5) + 1), 6, "rounded up");
+    cr_assert_eq(eso__ms_ceil(UINT64_MAX), 0, "none");
+    cr_assert_eq(eso__ms_ceil(UINT64_MAX - MS(1000)), (long)((UINT64_MAX - MS(1000)) / MS(1) + 1),
+                 "no deadline, read on a clock near 0: 584 million years, not 1 ms");
+    struct timespec ts;
+    eso__monotonic_after(&ts, UINT64_MAX);
+    cr_assert(ts.tv_sec > 0 && ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L,
+              "a forever wait is a valid far deadline: %lld.%09ld", (long long)ts.tv_sec,
+              ts.tv_nsec);
 }
