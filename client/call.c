@@ -178,6 +178,8 @@ static void end_call(struct eso__call *call, uint64_t now)
     eso__auth_scrub(&call->c->auth, res->detail, sizeof res->detail);
     eso__redact_schemes(res->detail, sizeof res->detail);
     eso__utf8_sanitize(res->detail, sizeof res->detail);
+    /* Server text: printed as it is, a newline or ESC in it could forge log lines. */
+    eso__escape_controls(res->detail, sizeof res->detail);
     struct eso_event ev = {0};
     ev.status = res->status;
     ev.attempt = res->attempts;

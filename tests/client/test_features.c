@@ -654,8 +654,10 @@ Test(events, json_lines_parse_and_carry_fields)
     cJSON *j = cJSON_Parse(r->json);
     cr_assert_float_eq(cJSON_GetObjectItem(j, "delay_ms")->valuedouble, 100.0, 1e-9, "delay");
     cr_assert_str_eq(cJSON_GetObjectItem(j, "status")->valuestring, "server_error", "status");
-    cr_assert(strstr(cJSON_GetObjectItem(j, "detail")->valuestring, "\"quoted\"\nline") != NULL,
-              "escaped detail round-trips");
+    /* Quotes round-trip; the newline arrives as the two characters \n, as in every
+     * detail (control characters are escaped at the source, issue 14.9). */
+    cr_assert(strstr(cJSON_GetObjectItem(j, "detail")->valuestring, "\"quoted\"\\nline") != NULL,
+              "escaped detail round-trips: %s", r->json);
     cJSON_Delete(j);
 }
 
@@ -698,6 +700,74 @@ Test(events, loggers_write_one_line_per_event)
     char tiny[8];
     size_t full = eso_event_format_json(&ev, tiny, sizeof tiny);
     cr_assert(full > sizeof tiny && strlen(tiny) == sizeof tiny - 1, "truncates like snprintf");
+}
+
+/* Issue 14.9: server text went raw into --log text lines: a message with a newline forged
+ * a whole "call_end ... status=ok" line, and ESC/BEL reached the terminal. */
+#define FORGED                                                                                     \
+    "bad\n[    0.100 ms] #1 getGuildById call_end attempts=1 status=ok took=0.1ms\x1b[2J\x07\r"    \
+    "\xe2\x80\xa8\xe2\x80\xae\xc2\x85"                                                             \
+    "end"
+
+static bool has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+        if ((p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+            (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xae)))
+            return true;
+    }
+    return false;
+}
+
+Test(events, server_text_cannot_forge_text_log_lines)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    env.opts.on_event = eso_event_log_text;
+    env.opts.event_userdata = fp;
+    /* The server's JSON escapes: a real newline, ESC, BEL, CR, LS, RLO and NEL in the text. */
+    scripted_add(&env.transport,
+                 (struct step){.status = 200,
+                               .body = "{\"errors\":[{\"message\":\"bad\\n[    0.100 ms] #1 "
+                                       "getGuildById call_end attempts=1 status=ok took=0.1ms"
+                                       "\\u001b[2J\\u0007\\r\\u2028\\u202e\\u0085end\"}]}"});
+    create();
+    cr_assert_eq(guild(1), ESO_GRAPHQL_ERROR, "error");
+    fclose(fp);
+    cr_assert(!has_control(res.detail), "detail has no control characters: %s", res.detail);
+    cr_assert(strstr(res.detail, "bad\\n[") != NULL && strstr(res.detail, "\\x1b[2J\\x07\\r") &&
+                  strstr(res.detail, "\\u2028\\u202e\\u0085end"),
+              "escaped, not dropped: %s", res.detail);
+    int lines = 0, call_ends = 0;
+    for (char *line = buf; *line != '\0';) {
+        char *nl = strchr(line, '\n');
+        cr_assert_not_null(nl, "lines end with a newline");
+        *nl = '\0';
+        cr_assert(!has_control(line), "no control character in a line: %s", line);
+        cr_assert_eq(line[0], '[', "every line is an event: %s", line);
+        char kind[64] = "";
+        cr_assert_eq(sscanf(line, "[%*f ms] #%*u %*s %63s", kind), 1, "an event line: %s", line);
+        call_ends += strcmp(kind, "call_end") == 0;
+        lines++;
+        line = nl + 1;
+    }
+    cr_assert_eq(lines, 5, "call_start, attempt_start, attempt_end, give_up, call_end: %d", lines);
+    cr_assert_eq(call_ends, 1, "one call_end line, none forged");
+    free(buf);
+
+    /* The formatter escapes what a caller hands it directly too (operation, detail). */
+    struct eso_event ev = {.kind = ESO_EV_CALL_END,
+                           .operation = "op\nX",
+                           .status = ESO_OK,
+                           .reason = "r\x1b",
+                           .detail = FORGED};
+    char text[512];
+    eso_event_format_text(&ev, text, sizeof text);
+    cr_assert(!has_control(text), "formatter output: %s", text);
+    cr_assert(strstr(text, "op\\nX call_end") != NULL, "operation escaped: %s", text);
 }
 
 Test(events, redaction_helpers)
