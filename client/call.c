@@ -322,9 +322,11 @@ static void decide(struct eso__call *call, uint64_t now, const struct eso__verdi
     if (kind == ESO__RA_SECONDS || kind == ESO__RA_DATE) {
         delay = eso__scale_s(c->clock.scale, ra_s);
         if (delay > c->retry_after_max_ns) {
+            /* The server's seconds are scenario time: say so when it differs. */
             eso__fmt(res->detail, sizeof res->detail,
-                     "%s; Retry-After %.0f s is over the %.0f s cap", v->detail, ra_s,
-                     (double)c->retry_after_max_ns / 1e9 / c->clock.scale);
+                     "%s; Retry-After %.0f s is over the %.0f s cap%s", v->detail, ra_s,
+                     (double)c->retry_after_max_ns / 1e9 / c->clock.scale,
+                     c->clock.scale != 1.0 ? " (scenario seconds)" : "");
             give_up(call, now, v->status, "retry_after_too_long");
             return;
         }
