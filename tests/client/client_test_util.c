@@ -146,12 +146,14 @@ void recorder_fn(const struct eso_event *ev, void *userdata)
     struct rec_event *e = &r->ev[r->n++];
     memset(e, 0, sizeof *e);
     e->kind = ev->kind;
+    e->call_id = ev->call_id;
     e->attempt = ev->attempt;
     e->status = ev->status;
     e->http_status = ev->http_status;
     e->curl_code = ev->curl_code;
     e->delay_ms = ev->delay_ms;
     e->elapsed_ms = ev->elapsed_ms;
+    e->duration_ms = ev->duration_ms;
     e->from = ev->breaker_from;
     e->to = ev->breaker_to;
     e->from_cache = ev->from_cache;

@@ -77,12 +77,14 @@ void scripted_add_token(struct scripted *s, struct step st);
 /* Recorded events. */
 struct rec_event {
     enum eso_event_kind kind;
+    uint64_t call_id;
     unsigned attempt;
     enum eso_status status;
     long http_status;
     int curl_code;
     double delay_ms;
     double elapsed_ms;
+    double duration_ms;
     char reason[64];
     char detail[256];
     char json[1024];
