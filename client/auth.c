@@ -1,7 +1,9 @@
 /* Auth: bearer token or cached client-credentials token. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -11,6 +13,7 @@
 
 #include "auth_private.h"
 #include "events_private.h"
+#include "text_private.h"
 
 char *eso__base64(const unsigned char *data, size_t len)
 {
@@ -60,7 +63,11 @@ int eso__auth_init(struct eso__auth *a, const char *bearer, const char *client_i
     char *pair = NULL;
     memset(a, 0, sizeof *a);
     pthread_mutex_init(&a->lock, NULL);
-    pthread_cond_init(&a->cond, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&a->cond, &attr);
+    pthread_condattr_destroy(&attr);
     a->scale = scale;
     a->margin_ns = margin_ns;
     a->token_url = strdup(token_url);
@@ -133,12 +140,23 @@ bool eso__auth_invalidate(struct eso__auth *a, uint64_t generation)
     return true;
 }
 
+/* Fill @p v for a token endpoint answer that cannot be used; returns @p st. */
+static enum eso_status token_refused(struct eso__verdict *v, enum eso_status st, const char *reason)
+{
+    v->status = st;
+    v->retry_class = 0;
+    v->breaker = ESO__OUTCOME_IGNORED;
+    v->reason = reason;
+    return st;
+}
+
 enum eso_status eso__auth_parse_token(const struct eso__response *r, char **token,
                                       double *lifetime_s, struct eso__verdict *v)
 {
     cJSON *root = r->body != NULL ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
     const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(root, "token_type");
     enum eso_status st = ESO_MALFORMED_JSON;
     if (!cJSON_IsString(tok) || tok->valuestring[0] == '\0') {
         v->status = ESO_MALFORMED_JSON;
@@ -147,6 +165,32 @@ enum eso_status eso__auth_parse_token(const struct eso__response *r, char **toke
         v->reason = "token_malformed";
         snprintf(v->detail, sizeof v->detail, "token endpoint: HTTP %ld without access_token",
                  r->http_status);
+        goto out;
+    }
+    /* The token is sent back in an Authorization header: anything but b64token
+     * characters could end that header and add others (CR LF), so it is refused. */
+    size_t len = strlen(tok->valuestring);
+    if (len > ESO__TOKEN_MAX_BYTES) {
+        st = token_refused(v, ESO_RESPONSE_TOO_LARGE, "token_too_large");
+        snprintf(v->detail, sizeof v->detail,
+                 "token endpoint: access_token of %zu bytes is over the %d-byte limit", len,
+                 ESO__TOKEN_MAX_BYTES);
+        goto out;
+    }
+    size_t span = eso__b64token_span(tok->valuestring);
+    if (span != len) {
+        st = token_refused(v, ESO_PROTOCOL_ERROR, "token_invalid");
+        snprintf(v->detail, sizeof v->detail,
+                 "token endpoint: access_token is not an RFC 6750 bearer token (byte 0x%02x at "
+                 "offset %zu)",
+                 (unsigned char)tok->valuestring[span], span);
+        goto out;
+    }
+    if (type != NULL && (!cJSON_IsString(type) || strcasecmp(type->valuestring, "Bearer") != 0)) {
+        st = token_refused(v, ESO_PROTOCOL_ERROR, "token_type_unsupported");
+        eso__fmt(v->detail, sizeof v->detail, "token endpoint: token_type %s%.40s%s is not Bearer",
+                 cJSON_IsString(type) ? "\"" : "(not a string)",
+                 cJSON_IsString(type) ? type->valuestring : "", cJSON_IsString(type) ? "\"" : "");
         goto out;
     }
     *token = strdup(tok->valuestring);
@@ -179,6 +223,7 @@ static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t
     req.body_len = sizeof body - 1;
     req.token_request = true;
     req.operation = "";
+    req.max_body = ESO__TOKEN_ANSWER_MAX_BYTES;
     struct eso__response resp;
     enum eso_status st = ESO_OUT_OF_MEMORY;
     if (eso__transport_perform(t, &req, &resp) != 0) {
@@ -194,6 +239,8 @@ static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t
         snprintf(fetch->retry_after, sizeof fetch->retry_after, "%s", resp.retry_after);
     }
     if (eso__classify_transport(&resp, v)) {
+        if (resp.too_large)
+            eso__fmt(v->detail, sizeof v->detail, "token endpoint: %s", resp.error);
         st = v->status;
         goto out;
     }
@@ -257,10 +304,23 @@ enum eso_status eso__auth_header(struct eso__auth *a, struct eso__transport *t,
         return ESO_OK;
     }
 
+    /* Another thread's fetch is waited for, but never past this call's deadline: that
+     * fetch runs on its own call's limits, which may end later. */
+    bool timed = limits->deadline_left_ns != 0 && limits->deadline_left_ns != UINT64_MAX;
+    bool waiting = false, late = false;
+    struct timespec until;
     pthread_mutex_lock(&a->lock);
-    while (a->fetching)
-        pthread_cond_wait(&a->cond, &a->lock);
-    if (a->token != NULL && now < a->token_expires_ns) {
+    while (a->fetching && !late) {
+        if (!waiting && timed)
+            eso__monotonic_after(&until, limits->deadline_left_ns);
+        waiting = true;
+        if (timed)
+            late = pthread_cond_timedwait(&a->cond, &a->lock, &until) == ETIMEDOUT;
+        else
+            pthread_cond_wait(&a->cond, &a->lock);
+    }
+    uint64_t at = waiting ? eso__clock_now(t->clk) : now;
+    if (!a->fetching && a->token != NULL && at < a->token_expires_ns) {
         header = prefixed("Bearer ", a->token);
         *generation_out = a->generation;
         pthread_mutex_unlock(&a->lock);
@@ -269,18 +329,30 @@ enum eso_status eso__auth_header(struct eso__auth *a, struct eso__transport *t,
         *header_out = header;
         return ESO_OK;
     }
+    /* Waiting for another fetch used up part of the call's time: the limits shrink. */
+    struct eso__request lim = *limits;
+    if (late || !eso__request_shrink(&lim, at - now)) {
+        pthread_mutex_unlock(&a->lock);
+        v->status = ESO_DEADLINE_EXCEEDED;
+        v->retry_class = 0;
+        v->breaker = ESO__OUTCOME_IGNORED;
+        v->reason = "deadline";
+        snprintf(v->detail, sizeof v->detail,
+                 "the deadline passed while another call fetched the access token");
+        return ESO_DEADLINE_EXCEEDED;
+    }
     a->fetching = true;
     pthread_mutex_unlock(&a->lock);
 
     char *token = NULL;
     double lifetime_s = 0;
-    st = fetch_token(a, t, limits, &token, &lifetime_s, v, fetch);
+    st = fetch_token(a, t, &lim, &token, &lifetime_s, v, fetch);
 
     pthread_mutex_lock(&a->lock);
     if (st == ESO_OK) {
         uint64_t life = eso__scale_s(a->scale, lifetime_s);
         uint64_t margin = a->margin_ns < life / 2 ? a->margin_ns : life / 2;
-        uint64_t fetched_at = now + fetch->duration_ns;
+        uint64_t fetched_at = at + fetch->duration_ns;
         wipe_free(a->token);
         a->token = token;
         token = NULL;

@@ -17,6 +17,12 @@
 #include "classify_private.h"
 #include "transport_private.h"
 
+/* Largest access token accepted (bytes). Real ones are JWTs of 1-2 KB; servers refuse
+ * request headers past 8-16 KB, and libcurl a request head past 1 MB (as "out of memory"). */
+#define ESO__TOKEN_MAX_BYTES 8192
+/* Largest token endpoint answer read (bytes): a few hundred are real. */
+#define ESO__TOKEN_ANSWER_MAX_BYTES 65536
+
 enum eso__auth_mode {
     ESO__AUTH_NONE = 0,   /* no credentials: calls fail with ESO_NO_CREDENTIALS */
     ESO__AUTH_BEARER = 1, /* the caller's token */
@@ -77,7 +83,10 @@ void eso__auth_scrub(void *auth, char *buf, size_t size);
 
 /*
  * Parse a token endpoint answer: on ESO_OK sets *token (heap, free() after scrubbing)
- * and *lifetime_s (expires_in, or 3600 when absent); otherwise fills @p v.
+ * and *lifetime_s (expires_in, or 3600 when absent); otherwise fills @p v. The token
+ * goes into a request header, so it must be an RFC 6750 b64token of at most
+ * ESO__TOKEN_MAX_BYTES (else ESO_PROTOCOL_ERROR / ESO_RESPONSE_TOO_LARGE), and a
+ * token_type, when present, must be "Bearer" (any case).
  */
 enum eso_status eso__auth_parse_token(const struct eso__response *r, char **token,
                                       double *lifetime_s, struct eso__verdict *v);

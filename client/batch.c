@@ -55,9 +55,6 @@ static void complete_slot(struct batch *b, int s, CURLcode code)
     eso__xfer_done(&sl->xfer, code);
     curl_multi_remove_handle(b->multi, sl->easy);
     eso__xfer_cleanup(&sl->xfer);
-    if (sl->resp.too_large)
-        snprintf(sl->resp.error, sizeof sl->resp.error, "response body over %zu bytes",
-                 b->c->transport.max_body);
     eso__call_complete(&b->calls[sl->item], &sl->resp);
     eso__response_finish(&sl->resp);
     b->slot_of[sl->item] = -1;
@@ -137,8 +134,10 @@ static bool advance(struct batch *b)
         } else if (step == ESO__STEP_ATTEMPT) {
             launch(b, i);
             moved = true;
-            now = eso__clock_now(&b->c->clock);
         }
+        /* A token fetch (in eso__call_next) or a hook transfer took time: the next item
+         * must not clip its attempt, or its own fetch, to a deadline measured from before. */
+        now = eso__clock_now(&b->c->clock);
     }
     return moved;
 }

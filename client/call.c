@@ -56,6 +56,21 @@ static void wipe_header(struct eso__call *call)
     }
 }
 
+/*
+ * Scrub what an attempt brought back at once, with the token this attempt sent as well as
+ * the current one: by the time the detail is logged or the call ends, a 401 (this call's,
+ * or another thread's) may have dropped or replaced it, and the scrubbers at the end only
+ * know the token of that moment.
+ */
+static void scrub_answer(struct eso__call *call, char *buf, size_t size)
+{
+    static const char scheme[] = "Bearer ";
+    if (call->auth_header != NULL && strncmp(call->auth_header, scheme, sizeof scheme - 1) == 0)
+        eso__redact(buf, size, call->auth_header + sizeof scheme - 1);
+    eso__auth_scrub(&call->c->auth, buf, size);
+    eso__redact_schemes(buf, size);
+}
+
 enum eso_status eso__call_init(struct eso__call *call, struct eso_client *c, const char *operation,
                                const char *document, const cJSON *variables, struct eso_result *res)
 {
@@ -163,6 +178,8 @@ static void end_call(struct eso__call *call, uint64_t now)
     eso__auth_scrub(&call->c->auth, res->detail, sizeof res->detail);
     eso__redact_schemes(res->detail, sizeof res->detail);
     eso__utf8_sanitize(res->detail, sizeof res->detail);
+    /* Server text: printed as it is, a newline or ESC in it could forge log lines. */
+    eso__escape_controls(res->detail, sizeof res->detail);
     struct eso_event ev = {0};
     ev.status = res->status;
     ev.attempt = res->attempts;
@@ -305,9 +322,11 @@ static void decide(struct eso__call *call, uint64_t now, const struct eso__verdi
     if (kind == ESO__RA_SECONDS || kind == ESO__RA_DATE) {
         delay = eso__scale_s(c->clock.scale, ra_s);
         if (delay > c->retry_after_max_ns) {
+            /* The server's seconds are scenario time: say so when it differs. */
             eso__fmt(res->detail, sizeof res->detail,
-                     "%s; Retry-After %.0f s is over the %.0f s cap", v->detail, ra_s,
-                     (double)c->retry_after_max_ns / 1e9 / c->clock.scale);
+                     "%s; Retry-After %.0f s is over the %.0f s cap%s", v->detail, ra_s,
+                     (double)c->retry_after_max_ns / 1e9 / c->clock.scale,
+                     c->clock.scale != 1.0 ? " (scenario seconds)" : "");
             give_up(call, now, v->status, "retry_after_too_long");
             return;
         }
@@ -365,10 +384,15 @@ static void clip_to_deadline(struct eso__call *call, uint64_t left)
     call->deadline_clipped = left < c->timeout_ns;
 }
 
-/* Fetch or reuse the token, then fill call->req. Returns false when the call moved on. */
-static bool prepare_attempt(struct eso__call *call, uint64_t now)
+/*
+ * Fetch or reuse the token, then fill call->req. Returns false when the call moved on.
+ * The token step may take time (a fetch, or waiting for another thread's): *now_io is
+ * advanced to the clock after it, so nothing later decides on a time that has passed.
+ */
+static bool prepare_attempt(struct eso__call *call, uint64_t *now_io)
 {
     struct eso_client *c = call->c;
+    uint64_t now = *now_io;
     uint64_t left = call->deadline_ns > now ? call->deadline_ns - now : 0;
     struct eso__request *req = &call->req;
     memset(req, 0, sizeof *req);
@@ -387,9 +411,9 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
     struct eso__token_fetch fetch;
     enum eso_status st = eso__auth_header(&c->auth, &c->transport, req, now, &call->auth_header,
                                           &call->auth_generation, &v, &fetch);
-    uint64_t after = now;
+    uint64_t after = eso__clock_now(&c->clock);
+    *now_io = after;
     if (fetch.happened) {
-        after = eso__clock_now(&c->clock);
         struct eso_event ev = {0};
         ev.status = fetch.status;
         ev.http_status = fetch.http_status;
@@ -399,6 +423,12 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
         ev.reason = fetch.status == ESO_OK ? "ok" : v.reason;
         ev.detail = fetch.detail;
         event(call, ESO_EV_TOKEN_FETCH, after, &ev);
+    }
+    if (st == ESO_DEADLINE_EXCEEDED) {
+        /* The deadline passed while another call's token fetch was under way. */
+        snprintf(call->res->detail, sizeof call->res->detail, "%s", v.detail);
+        give_up(call, after, st, "deadline");
+        return false;
     }
     if (st != ESO_OK) {
         if (call->have_permit) {
@@ -416,14 +446,14 @@ static bool prepare_attempt(struct eso__call *call, uint64_t now)
         decide(call, after, &v, fetch.has_retry_after ? fetch.retry_after : NULL);
         return false;
     }
-    if (fetch.happened) {
-        /* The fetch took time: clip the attempt to what is left. */
-        left = call->deadline_ns > after ? call->deadline_ns - after : 0;
-        clip_to_deadline(call, left);
-        if (left == 0) {
-            give_up(call, after, ESO_DEADLINE_EXCEEDED, "deadline");
-            return false;
-        }
+    /* The token step took time: clip the attempt to what is left. */
+    left = call->deadline_ns > after ? call->deadline_ns - after : 0;
+    clip_to_deadline(call, left);
+    if (left == 0) {
+        if (call->res->cause == ESO_OK)
+            snprintf(call->res->detail, sizeof call->res->detail, "deadline passed");
+        give_up(call, after, ESO_DEADLINE_EXCEEDED, "deadline");
+        return false;
     }
     req->url = c->api_url;
     req->content_type = "application/json";
@@ -498,7 +528,7 @@ enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
                 give_up(call, now, ESO_DEADLINE_EXCEEDED, "deadline");
                 continue;
             }
-            if (prepare_attempt(call, now))
+            if (prepare_attempt(call, &now))
                 return ESO__STEP_ATTEMPT;
             continue;
         }
@@ -550,6 +580,7 @@ void eso__call_complete(struct eso__call *call, struct eso__response *resp)
         v.breaker = ESO__OUTCOME_IGNORED;
         snprintf(v.detail, sizeof v.detail, "out of memory");
     }
+    scrub_answer(call, v.detail, sizeof v.detail);
     struct eso__transition tr = {0};
     if (call->have_permit) {
         eso__breaker_record(&c->breaker, now, &call->permit, v.breaker, &tr);

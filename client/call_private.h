@@ -73,7 +73,10 @@ enum eso_status eso__call_init_tagged(struct eso__call *call, struct eso_client 
                                       const cJSON *variables, struct eso_result *res,
                                       const char *tag);
 
-/* Advance the call at @p now. */
+/*
+ * Advance the call at @p now. Time may pass inside (a token fetch, or waiting for
+ * another thread's): a driver reads the clock again before it waits for call->wake_ns.
+ */
 enum eso__step eso__call_next(struct eso__call *call, uint64_t now);
 
 /* Feed the outcome of the attempt the last ESO__STEP_ATTEMPT asked for. */

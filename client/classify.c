@@ -82,6 +82,10 @@ bool eso__classify_transport(const struct eso__response *r, struct eso__verdict 
         set(v, ESO_OUT_OF_MEMORY, 0, ESO__OUTCOME_IGNORED, true, "out_of_memory");
         break;
     case CURLE_OUT_OF_MEMORY:
+        if (r->too_large) { /* libcurl's words for a header line over its limit */
+            set(v, ESO_RESPONSE_TOO_LARGE, 0, ESO__OUTCOME_SUCCESS, true, "response_too_large");
+            break;
+        }
         set(v, ESO_OUT_OF_MEMORY, 0, ESO__OUTCOME_IGNORED, sent, "out_of_memory");
         break;
     default:

@@ -191,7 +191,11 @@ void eso__call_run_blocking(struct eso__call *call)
         if (step == ESO__STEP_DONE)
             return;
         if (step == ESO__STEP_WAIT) {
-            eso__clock_sleep(&c->clock, call->wake_ns - now);
+            /* Not from `now`: a token fetch inside eso__call_next may have taken time, and
+             * sleeping it again would carry the call past its deadline. */
+            uint64_t t = eso__clock_now(&c->clock);
+            if (call->wake_ns > t)
+                eso__clock_sleep(&c->clock, call->wake_ns - t);
             continue;
         }
         struct eso__response resp;

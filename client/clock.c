@@ -96,6 +96,18 @@ double eso__time_scale_env(void)
     return d;
 }
 
+void eso__monotonic_after(struct timespec *ts, uint64_t wait_ns)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    uint64_t ns = (uint64_t)ts->tv_nsec + wait_ns % 1000000000u;
+    uint64_t secs = wait_ns / 1000000000u + ns / 1000000000u;
+    /* 68 years is forever here; the cap keeps the sum below overflow. */
+    if (secs > (uint64_t)INT32_MAX)
+        secs = INT32_MAX;
+    ts->tv_sec += (time_t)secs;
+    ts->tv_nsec = (long)(ns % 1000000000u);
+}
+
 uint64_t eso__sat_add(uint64_t a, uint64_t b)
 {
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;

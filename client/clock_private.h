@@ -3,6 +3,7 @@
 #define ESOLOGS_CLOCK_PRIVATE_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <esologs/options.h>
 
@@ -28,6 +29,8 @@ uint64_t eso__scale_s(double scale, double seconds);
 double eso__time_scale_env(void);
 /* a + b, saturating at UINT64_MAX. */
 uint64_t eso__sat_add(uint64_t a, uint64_t b);
+/* CLOCK_MONOTONIC @p wait_ns from now, for pthread_cond_timedwait (capped at ~68 years). */
+void eso__monotonic_after(struct timespec *ts, uint64_t wait_ns);
 /* The real monotonic clock, in ns. */
 uint64_t eso__real_now_ns(void);
 

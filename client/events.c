@@ -198,6 +198,7 @@ void eso__emit(struct eso__events *e, const struct eso_event *ev)
         e->scrub(e->scrub_ud, detail, sizeof detail);
     eso__redact_schemes(detail, sizeof detail);
     eso__utf8_sanitize(detail, sizeof detail);
+    eso__escape_controls(detail, sizeof detail);
     copy.detail = detail;
     if (copy.operation == NULL)
         copy.operation = "";
@@ -412,6 +413,21 @@ size_t eso_event_format_json(const struct eso_event *ev, char *buf, size_t size)
     return o.len;
 }
 
+/* Text for a log line: control characters escaped (see eso__control_escape). */
+static void put_text(struct out *o, const char *s)
+{
+    for (const char *p = s != NULL ? s : ""; *p != '\0';) {
+        char esc[8];
+        size_t len = 0;
+        size_t elen = eso__control_escape(p, &len, esc);
+        if (elen > 0)
+            put(o, "%s", esc);
+        else
+            put(o, "%.*s", (int)len, p);
+        p += len;
+    }
+}
+
 size_t eso_event_format_text(const struct eso_event *ev, char *buf, size_t size)
 {
     if (ev == NULL || (buf == NULL && size > 0))
@@ -419,9 +435,9 @@ size_t eso_event_format_text(const struct eso_event *ev, char *buf, size_t size)
     struct out o = {buf, size, 0};
     if (size > 0)
         buf[0] = '\0';
-    put(&o, "[%9.3f ms] #%llu %s %s", ev->elapsed_ms, (unsigned long long)ev->call_id,
-        ev->operation != NULL && *ev->operation ? ev->operation : "-",
-        eso_event_kind_name(ev->kind));
+    put(&o, "[%9.3f ms] #%llu ", ev->elapsed_ms, (unsigned long long)ev->call_id);
+    put_text(&o, ev->operation != NULL && *ev->operation ? ev->operation : "-");
+    put(&o, " %s", eso_event_kind_name(ev->kind));
     switch (ev->kind) {
     case ESO_EV_CALL_START:
         break;
@@ -466,10 +482,15 @@ size_t eso_event_format_text(const struct eso_event *ev, char *buf, size_t size)
             ev->duration_ms);
         break;
     }
-    if (ev->reason != NULL && *ev->reason != '\0')
-        put(&o, " reason=%s", ev->reason);
-    if (ev->detail != NULL && *ev->detail != '\0')
-        put(&o, " (%s)", ev->detail);
+    if (ev->reason != NULL && *ev->reason != '\0') {
+        put(&o, " reason=");
+        put_text(&o, ev->reason);
+    }
+    if (ev->detail != NULL && *ev->detail != '\0') {
+        put(&o, " (");
+        put_text(&o, ev->detail);
+        put(&o, ")");
+    }
     return o.len;
 }
 

@@ -6,7 +6,9 @@
 
 #include <esologs/version.h>
 
+#include "auth_private.h"
 #include "client_private.h"
+#include "text_private.h"
 
 /* The defaults; docs/client.md says why each was chosen. */
 #define DEF_TOKEN_MARGIN_MS 60000u
@@ -42,6 +44,8 @@
 #define POINTS_REFRESH_MS 60000u
 
 #define OR(v, d) ((v) != 0 ? (v) : (d))
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 void eso_options_init(struct eso_options *o)
 {
@@ -118,6 +122,18 @@ const char *eso_jitter_name(enum eso_jitter jitter)
     return "unknown";
 }
 
+/* Printable text of at most @p max bytes: safe as a header value. */
+static bool header_safe(const char *s, size_t max)
+{
+    size_t n = 0;
+    for (; s[n] != '\0'; n++) {
+        unsigned char c = (unsigned char)s[n];
+        if ((c < 0x20 && c != '\t') || c == 0x7f || n >= max)
+            return false;
+    }
+    return true;
+}
+
 static enum eso_status bad(char *err, const char *what)
 {
     if (err != NULL)
@@ -154,6 +170,14 @@ enum eso_status eso__options_resolve(const struct eso_options *in, struct eso_cl
         return bad(err, "api_url is empty");
     if (o->token_url != NULL && *o->token_url == '\0')
         return bad(err, "token_url is empty");
+    /* Both go into request headers: a CR or LF would end the header and start another. */
+    if (o->bearer_token != NULL && *o->bearer_token != '\0' &&
+        (strlen(o->bearer_token) > ESO__TOKEN_MAX_BYTES ||
+         eso__b64token_span(o->bearer_token) != strlen(o->bearer_token)))
+        return bad(err, "bearer_token must be an RFC 6750 token (letters, digits, -._~+/ and "
+                        "trailing =) of at most " STR(ESO__TOKEN_MAX_BYTES) " bytes");
+    if (o->user_agent != NULL && !header_safe(o->user_agent, 1024))
+        return bad(err, "user_agent must be at most 1024 bytes without control characters");
 
     o->token_refresh_margin_ms = OR(o->token_refresh_margin_ms, DEF_TOKEN_MARGIN_MS);
     o->timeout_ms = OR(o->timeout_ms, DEF_TIMEOUT_MS);

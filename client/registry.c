@@ -11,6 +11,7 @@
 #include <esologs/operations.h>
 
 #include "registry_private.h"
+#include "text_private.h"
 
 size_t eso_operation_count(void)
 {
@@ -108,6 +109,8 @@ static void set_err(char *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, ESO_DETAIL_SIZE, fmt, ap);
     va_end(ap);
+    /* It quotes the caller's text, which goes to terminals and logs. */
+    eso__escape_controls(err, ESO_DETAIL_SIZE);
 }
 
 /* The JSON for VALUE, or a string when it does not parse. NULL when out of memory. */

@@ -52,6 +52,8 @@ const char *eso_strerror(enum eso_status status)
         return "unknown operation";
     case ESO_TRANSPORT:
         return "transport error";
+    case ESO_PROTOCOL_ERROR:
+        return "the server's answer breaks the protocol";
     }
     return "unknown status";
 }
@@ -107,6 +109,8 @@ const char *eso_status_name(enum eso_status status)
         return "unknown_operation";
     case ESO_TRANSPORT:
         return "transport";
+    case ESO_PROTOCOL_ERROR:
+        return "protocol_error";
     }
     return "unknown";
 }
@@ -139,6 +143,7 @@ bool eso_status_is_transient(enum eso_status status)
     case ESO_RESPONSE_TOO_LARGE:
     case ESO_UNKNOWN_OPERATION:
     case ESO_TRANSPORT:
+    case ESO_PROTOCOL_ERROR:
         return false;
     }
     return false;
@@ -189,6 +194,8 @@ int eso_status_exit_code(enum eso_status status)
         return 15;
     case ESO_POOL_TIMEOUT:
         return 16;
+    case ESO_PROTOCOL_ERROR:
+        return 18;
     }
     return 1;
 }

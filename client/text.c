@@ -1,5 +1,6 @@
 /* Bounded text helpers. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +76,85 @@ void eso__utf8_sanitize(char *buf, size_t size)
     }
     tmp[o] = '\0';
     memcpy(buf, tmp, o + 1);
+}
+
+/* Code point of the well-formed sequence of @p n bytes at @p p. */
+static unsigned decode(const unsigned char *p, size_t n)
+{
+    static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    unsigned cp = p[0] & lead_mask[n];
+    for (size_t i = 1; i < n; i++)
+        cp = (cp << 6) | (p[i] & 0x3fu);
+    return cp;
+}
+
+/* Characters that move the cursor, end a line, or reorder what a terminal shows. */
+static bool is_control(unsigned cp)
+{
+    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+           cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t eso__control_escape(const char *s, size_t *len, char out[8])
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = eso__utf8_seq(s);
+    *len = n > 0 ? n : 1;
+    out[0] = '\0';
+    if (n == 0) {
+        memcpy(out, "\xef\xbf\xbd", 4); /* U+FFFD for a byte that is no character */
+        return 3;
+    }
+    unsigned cp = decode(p, n);
+    if (!is_control(cp))
+        return 0;
+    switch (cp) {
+    case '\n':
+        return (size_t)snprintf(out, 8, "\\n");
+    case '\r':
+        return (size_t)snprintf(out, 8, "\\r");
+    case '\t':
+        return (size_t)snprintf(out, 8, "\\t");
+    default:
+        return (size_t)snprintf(out, 8, cp < 0x80 ? "\\x%02x" : "\\u%04x", cp);
+    }
+}
+
+void eso__escape_controls(char *buf, size_t size)
+{
+    if (buf == NULL || size == 0)
+        return;
+    char tmp[1024];
+    size_t cap = size < sizeof tmp ? size : sizeof tmp;
+    size_t o = 0;
+    for (const char *p = buf; *p != '\0';) {
+        char esc[8];
+        size_t len = 0;
+        size_t elen = eso__control_escape(p, &len, esc);
+        const char *src = elen > 0 ? esc : p;
+        size_t n = elen > 0 ? elen : len;
+        if (o + n + 1 > cap)
+            break; /* whole characters and escapes only */
+        memcpy(tmp + o, src, n);
+        o += n;
+        p += len;
+    }
+    tmp[o] = '\0';
+    memcpy(buf, tmp, o + 1);
+}
+
+size_t eso__b64token_span(const char *s)
+{
+    size_t i = 0;
+    while (s[i] != '\0' && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+                            (s[i] >= '0' && s[i] <= '9') || strchr("-._~+/", s[i]) != NULL))
+        i++;
+    if (i == 0)
+        return 0;
+    while (s[i] == '=')
+        i++;
+    return i;
 }
 
 void eso__fmt(char *buf, size_t size, const char *fmt, ...)

@@ -9,6 +9,28 @@
 
 #include "transport_private.h"
 
+bool eso__request_shrink(struct eso__request *r, uint64_t elapsed)
+{
+    if (r->deadline_left_ns == 0 || elapsed == 0)
+        return true;
+    if (elapsed >= r->deadline_left_ns)
+        return false;
+    uint64_t left = r->deadline_left_ns - elapsed;
+    uint64_t *timers[] = {&r->timeout_ns, &r->connect_timeout_ns, &r->read_timeout_ns,
+                          &r->write_timeout_ns};
+    for (size_t i = 0; i < sizeof timers / sizeof *timers; i++) {
+        if (*timers[i] == 0 || *timers[i] > left)
+            *timers[i] = left;
+    }
+    r->deadline_left_ns = left;
+    return true;
+}
+
+size_t eso__request_max_body(const struct eso__request *r, size_t transport_max)
+{
+    return r->max_body != 0 && r->max_body < transport_max ? r->max_body : transport_max;
+}
+
 void eso__response_finish(struct eso__response *r)
 {
     if (r == NULL)
@@ -28,6 +50,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     x->got_bytes = true;
     if (n > x->max_body - x->body_len) {
         x->resp->too_large = true;
+        x->too_large = "body";
         return 0;
     }
     if (x->body_len + n + 1 > x->body_cap) {
@@ -55,10 +78,22 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     size_t n = size * nmemb;
     x->last_rx_ns = eso__clock_now(x->clk);
     x->got_bytes = true;
+    x->header_bytes += n;
+    if (x->header_bytes > ESO__MAX_HEADER_BYTES) {
+        /* Endless headers: stop reading them, and say so (not "connection reset"). */
+        x->resp->too_large = true;
+        x->too_large = "headers";
+        return 0;
+    }
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
         /* A new response (after 1xx): forget headers of the previous one. */
         x->resp->has_retry_after = false;
         x->resp->retry_after[0] = '\0';
+        x->in_headers = true;
+        return n;
+    }
+    if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
+        x->in_headers = false; /* the blank line: this response's headers are complete */
         return n;
     }
     static const char name[] = "retry-after:";
@@ -71,8 +106,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
         }
         while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
             len--;
-        if (len >= sizeof x->resp->retry_after)
-            len = sizeof x->resp->retry_after - 1;
+        if (len >= sizeof x->resp->retry_after) {
+            /* No valid value is this long; a cut one could read as another (a long run
+             * of zeros before a 5 as 0 s): treat it as absent. */
+            x->resp->has_retry_after = false;
+            x->resp->retry_after[0] = '\0';
+            return n;
+        }
         memcpy(x->resp->retry_after, v, len);
         x->resp->retry_after[len] = '\0';
         x->resp->has_retry_after = true;
@@ -93,11 +133,13 @@ static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip, int c
     return CURL_PREREQFUNC_OK;
 }
 
-static long ms_ceil(uint64_t ns)
+long eso__ms_ceil(uint64_t ns)
 {
     if (ns == 0 || ns == UINT64_MAX)
         return 0;
-    uint64_t ms = (ns + 999999u) / 1000000u;
+    /* Not (ns + 999999) / 1e6: a limit near UINT64_MAX (no deadline, read early on a
+     * clock that starts at 0) would wrap to a 1 ms timeout. */
+    uint64_t ms = ns / 1000000u + (ns % 1000000u != 0);
     return ms > (uint64_t)LONG_MAX / 2 ? LONG_MAX / 2 : (long)ms;
 }
 
@@ -177,8 +219,8 @@ int eso__xfer_setup(struct eso__xfer *x, CURL *easy, const struct eso__request *
     curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
     curl_easy_setopt(easy, CURLOPT_PREREQDATA, x);
     curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, req->fresh_connect ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms_ceil(req->timeout_ns));
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms_ceil(req->connect_timeout_ns));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, eso__ms_ceil(req->timeout_ns));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, eso__ms_ceil(req->connect_timeout_ns));
 
     x->body_len = 0;
     x->start_ns = eso__clock_now(clk);
@@ -270,6 +312,20 @@ void eso__xfer_done(struct eso__xfer *x, CURLcode code)
         curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno);
         r->hidden_errno = (int)os_errno;
     }
+    /* After the transfer: libcurl writes its own words into the error buffer until then. */
+    if (x->too_large != NULL && x->too_large[0] == 'b')
+        snprintf(r->error, sizeof r->error, "response body over %zu bytes", x->max_body);
+    else if (x->too_large != NULL)
+        snprintf(r->error, sizeof r->error, "response headers over %u bytes",
+                 ESO__MAX_HEADER_BYTES);
+    if (code == CURLE_OUT_OF_MEMORY && x->in_headers && !r->too_large) {
+        /* libcurl 7.x reports a response header line past its 100 KB limit
+         * (CURL_MAX_HTTP_HEADER) as out of memory; one while headers are read is that. */
+        r->too_large = true;
+        snprintf(r->error, sizeof r->error,
+                 "a response header line over libcurl's %d-byte limit (or out of memory)",
+                 CURL_MAX_HTTP_HEADER);
+    }
     if (code == CURLE_OPERATION_TIMEDOUT) {
         if (x->local_timeout != NULL) {
             r->timeout_phase = x->local_timeout;
@@ -305,7 +361,10 @@ int eso__poll_ms(uint64_t now, uint64_t next_ns, int cap_ms)
 {
     if (next_ns <= now)
         return 0;
-    uint64_t ms = (next_ns - now + 999999u) / 1000000u;
+    /* Rounded up without adding first: next_ns may be UINT64_MAX ("no timer"), and
+     * UINT64_MAX - now + 999999 wraps to a 0 ms poll, a busy loop, when now is small. */
+    uint64_t d = next_ns - now;
+    uint64_t ms = d / 1000000u + (d % 1000000u != 0);
     return ms > (uint64_t)cap_ms ? cap_ms : (int)ms;
 }
 
@@ -335,24 +394,13 @@ static struct eso__lane *lane_new(void)
     return l;
 }
 
-static void deadline_ts(struct timespec *ts, uint64_t wait_ns)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    uint64_t ns = (uint64_t)ts->tv_nsec + wait_ns % 1000000000u;
-    uint64_t secs = wait_ns / 1000000000u + ns / 1000000000u;
-    if (secs > (uint64_t)INT32_MAX)
-        secs = INT32_MAX;
-    ts->tv_sec += (time_t)secs;
-    ts->tv_nsec = (long)(ns % 1000000000u);
-}
-
 static int pool_acquire(struct eso__pool *p, uint64_t timeout_ns, struct eso__lane **out)
 {
     int rc = ESO_POOL_TIMEOUT;
     struct timespec until;
     bool timed = timeout_ns != UINT64_MAX;
     if (timed)
-        deadline_ts(&until, timeout_ns);
+        eso__monotonic_after(&until, timeout_ns);
     pthread_mutex_lock(&p->lock);
     for (;;) {
         if (p->idle != NULL) {
@@ -481,16 +529,17 @@ int eso__transport_hook_perform(struct eso__transport *t, const struct eso__requ
     if (hresp.curl_code != 0)
         snprintf(resp->error, sizeof resp->error, "%s",
                  hresp.error != NULL ? hresp.error : curl_easy_strerror((CURLcode)hresp.curl_code));
-    if (hresp.retry_after != NULL) {
+    if (hresp.retry_after != NULL && strlen(hresp.retry_after) < sizeof resp->retry_after) {
         snprintf(resp->retry_after, sizeof resp->retry_after, "%s", hresp.retry_after);
         resp->has_retry_after = true;
     }
+    size_t max_body = eso__request_max_body(req, t->max_body);
     if (hresp.body != NULL && hresp.body_len > 0) {
-        if (hresp.body_len > t->max_body) {
+        if (hresp.body_len > max_body) {
             resp->too_large = true;
             resp->curl_code = CURLE_WRITE_ERROR;
             resp->http_status = 0;
-            snprintf(resp->error, sizeof resp->error, "response body over %zu bytes", t->max_body);
+            snprintf(resp->error, sizeof resp->error, "response body over %zu bytes", max_body);
             return 0;
         }
         resp->body = malloc(hresp.body_len + 1);
@@ -508,7 +557,8 @@ static int lane_perform(struct eso__transport *t, struct eso__lane *lane,
                         const struct eso__request *req, struct eso__response *resp)
 {
     struct eso__xfer x;
-    int rc = eso__xfer_setup(&x, lane->easy, req, resp, t->clk, t->max_body, t->user_agent);
+    size_t max_body = eso__request_max_body(req, t->max_body);
+    int rc = eso__xfer_setup(&x, lane->easy, req, resp, t->clk, max_body, t->user_agent);
     if (rc != 0)
         return rc;
     if (curl_multi_add_handle(lane->multi, lane->easy) != CURLM_OK) {
@@ -547,8 +597,6 @@ static int lane_perform(struct eso__transport *t, struct eso__lane *lane,
     eso__xfer_done(&x, result);
     curl_multi_remove_handle(lane->multi, lane->easy);
     eso__xfer_cleanup(&x);
-    if (resp->too_large)
-        snprintf(resp->error, sizeof resp->error, "response body over %zu bytes", t->max_body);
     return 0;
 }
 
@@ -577,7 +625,21 @@ int eso__transport_perform(struct eso__transport *t, const struct eso__request *
         memset(resp, 0, sizeof *resp);
         return rc;
     }
-    rc = lane_perform(t, lane, req, resp);
+    /* The wait for the lane came out of the call's time: the transfer gets what is left. */
+    struct eso__request cut = *req;
+    uint64_t waited = eso__clock_now(t->clk) - start;
+    if (!eso__request_shrink(&cut, waited)) {
+        pool_release(&t->pool, lane);
+        memset(resp, 0, sizeof *resp);
+        resp->curl_code = CURLE_OPERATION_TIMEDOUT;
+        resp->timeout_phase = "pool";
+        resp->duration_ns = waited;
+        snprintf(resp->error, sizeof resp->error,
+                 "a connection came free after %.0f ms, at the call's deadline",
+                 (double)waited / 1e6);
+        return 0;
+    }
+    rc = lane_perform(t, lane, &cut, resp);
     pool_release(&t->pool, lane);
     return rc;
 }

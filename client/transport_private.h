@@ -35,7 +35,24 @@ struct eso__request {
     uint64_t write_timeout_ns;
     uint64_t deadline_left_ns; /* time left before the call's deadline; 0 = none (pool wait) */
     bool fresh_connect;        /* a new connection: libcurl then cannot resend the request unseen */
+    size_t max_body;           /* body limit below the transport's (token answers); 0 = its own */
 };
+
+/*
+ * Response header bytes read at most, all header lines together (1xx included). Below
+ * libcurl's own 300 KB limit, which it reports as a receive error (a "connection reset").
+ */
+#define ESO__MAX_HEADER_BYTES (256u * 1024u)
+
+/*
+ * @p elapsed ns of the call's time went by before @p r could start (a pool or token
+ * wait): cut every limit to what is left of deadline_left_ns. Returns false when nothing
+ * is left. A request without a deadline (0) is left as it is.
+ */
+bool eso__request_shrink(struct eso__request *r, uint64_t elapsed);
+
+/* The body limit of @p r: its own when set and lower, else @p transport_max. */
+size_t eso__request_max_body(const struct eso__request *r, size_t transport_max);
 
 /* What came back. body is heap memory owned by the response (eso__response_finish). */
 struct eso__response {
@@ -45,7 +62,7 @@ struct eso__response {
     long http_status;
     char *body;
     size_t body_len;
-    bool too_large;
+    bool too_large; /* the body or the headers passed their limit; error says which */
     char retry_after[128];
     bool has_retry_after;
     bool reused;
@@ -78,8 +95,11 @@ struct eso__xfer {
     bool connected;
     bool sent;
     bool got_bytes;
+    size_t header_bytes;       /* response header bytes so far */
+    bool in_headers;           /* a status line came, the blank line ending its headers not yet */
     unsigned prereqs;          /* requests libcurl was about to send (PREREQFUNCTION calls) */
     const char *local_timeout; /* "read" / "write" when our own timer fired */
+    const char *too_large;     /* "body" / "headers" when a limit stopped the transfer */
 };
 
 /* The connection pool: lanes of {easy, multi}, each keeping one connection alive. */
@@ -144,6 +164,9 @@ void eso__xfer_done(struct eso__xfer *x, CURLcode code);
 
 /* Free the transfer's headers; the easy handle stays. */
 void eso__xfer_cleanup(struct eso__xfer *x);
+
+/* A limit in ns as libcurl's ms (rounded up; 0 and UINT64_MAX = none, i.e. 0). */
+long eso__ms_ceil(uint64_t ns);
 
 /* Milliseconds for curl_multi_poll until @p next_ns (at least 1, at most @p cap_ms). */
 int eso__poll_ms(uint64_t now, uint64_t next_ns, int cap_ms);

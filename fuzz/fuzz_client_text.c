@@ -21,7 +21,11 @@
  *   eso__utf8_seq agrees with an independent decoder at every position;
  *   eso__utf8_sanitize: the output is well-formed UTF-8 and equals the input when that
  *     was already well-formed and fits; eso__utf8_trim and eso__fmt cut a well-formed
- *     text exactly at the last whole character that fits.
+ *     text exactly at the last whole character that fits;
+ *   eso__escape_controls (alone, and in eso__emit's detail and eso_event_format_text's
+ *     line): the output is well-formed UTF-8 without a C0/C1 control, DEL, U+2028/U+2029
+ *     or a bidirectional formatting character (no line can be forged), and equals the
+ *     input when that had none of them, was well-formed and fits.
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -138,6 +142,31 @@ static size_t utf8_boundary(const char *s, size_t max)
         i += len;
     }
     return i;
+}
+
+/* The first character an escaped text must not hold (its offset), or -1: decoded here,
+ * independently of text.c. */
+static long first_control(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_char(p + i, n - i);
+        if (len == 0)
+            return (long)i;
+        uint32_t cp = p[i];
+        if (len > 1) {
+            cp = p[i] & (0xff >> (len + 1));
+            for (size_t k = 1; k < len; k++)
+                cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+            cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069))
+            return (long)i;
+        i += len;
+    }
+    return -1;
 }
 
 /* ---- Oracles for the redaction ---- */
@@ -300,6 +329,12 @@ static void emit_cb(const struct eso_event *ev, void *ud)
     if (!utf8_valid(ev->detail))
         fail("eso__emit: detail is not well-formed UTF-8", ctx->secret, ev->detail);
     check_schemes(ev->detail, "eso__emit: a Bearer/Basic credential left in the detail");
+    if (first_control(ev->detail) >= 0)
+        fail("eso__emit: a control character left in the detail", ctx->secret, ev->detail);
+    char line[4096];
+    size_t need = eso_event_format_text(ev, line, sizeof line);
+    if (need < sizeof line && first_control(line) >= 0)
+        fail("eso_event_format_text: a control character in the line", ctx->secret, line);
 }
 
 /* ---- The UTF-8 helpers ---- */
@@ -355,6 +390,23 @@ static void check_utf8(const char *text, size_t size, uint8_t pick)
             fail("eso__utf8_trim: not cut at the last whole character", NULL, t);
         free(t);
     }
+
+    /* eso__escape_controls on the raw cut text: safe to print, and a no-op on safe text. */
+    char *esc = cut_copy(text, size);
+    bool plain = utf8_valid(esc) && first_control(esc) < 0;
+    char *orig = strdup(esc);
+    if (orig == NULL)
+        abort();
+    eso__escape_controls(esc, size);
+    if (memchr(esc, '\0', cap) == NULL)
+        fail("eso__escape_controls: no NUL within the buffer's first min(size, 1024) bytes", NULL,
+             NULL);
+    if (!utf8_valid(esc) || first_control(esc) >= 0)
+        fail("eso__escape_controls: output is not safe, well-formed text", NULL, esc);
+    if (plain && strlen(orig) < cap && strcmp(orig, esc) != 0)
+        fail("eso__escape_controls: changed text that needed nothing", NULL, esc);
+    free(orig);
+    free(esc);
 
     /* eso__fmt truncating well-formed text: same, within its buffer. */
     char *f = malloc(size);

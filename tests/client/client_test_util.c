@@ -55,6 +55,10 @@ void script_random_init(struct script_random *sr, struct eso_random *hooks, cons
     hooks->userdata = sr;
 }
 
+/* Advance the fake clock by what the step takes, then fill the answer. */
+static void answer(struct scripted *s, const struct eso_http_request *req, const struct step *st,
+                   struct eso_http_response *resp);
+
 static void fill(struct eso_http_response *resp, const struct step *st)
 {
     resp->curl_code = st->curl;
@@ -74,9 +78,12 @@ static int sc_perform(void *ud, const struct eso_http_request *req, struct eso_h
                                   "\"access_token\":\"tok-default\"}"};
         if (s->token_next < s->ntoken)
             st = s->token_steps[s->token_next++];
+        if (s->token_calls < 16) {
+            s->token_at[s->token_calls] = s->clock->now;
+            s->token_timeout[s->token_calls] = req->timeout_ns;
+        }
         s->token_calls++;
-        s->clock->now += st.take_ns;
-        fill(resp, &st);
+        answer(s, req, &st, resp);
         return 0;
     }
     size_t i = s->calls++;
@@ -93,9 +100,22 @@ static int sc_perform(void *ud, const struct eso_http_request *req, struct eso_h
     struct step st = {.status = 200, .body = OK_BODY};
     if (s->next < s->nsteps)
         st = s->steps[s->next++];
-    s->clock->now += st.take_ns;
-    fill(resp, &st);
+    answer(s, req, &st, resp);
     return 0;
+}
+
+static void answer(struct scripted *s, const struct eso_http_request *req, const struct step *st,
+                   struct eso_http_response *resp)
+{
+    if (st->hang) {
+        /* What libcurl does when nothing comes back: its total timer ends the attempt. */
+        s->clock->now += req->timeout_ns;
+        resp->curl_code = 28;
+        resp->request_sent = true;
+        return;
+    }
+    s->clock->now += st->take_ns;
+    fill(resp, st);
 }
 
 void scripted_init(struct scripted *s, struct fake_clock *fc, struct eso_transport *hooks)
@@ -126,12 +146,14 @@ void recorder_fn(const struct eso_event *ev, void *userdata)
     struct rec_event *e = &r->ev[r->n++];
     memset(e, 0, sizeof *e);
     e->kind = ev->kind;
+    e->call_id = ev->call_id;
     e->attempt = ev->attempt;
     e->status = ev->status;
     e->http_status = ev->http_status;
     e->curl_code = ev->curl_code;
     e->delay_ms = ev->delay_ms;
     e->elapsed_ms = ev->elapsed_ms;
+    e->duration_ms = ev->duration_ms;
     e->from = ev->breaker_from;
     e->to = ev->breaker_to;
     e->from_cache = ev->from_cache;

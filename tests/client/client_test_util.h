@@ -43,6 +43,7 @@ struct step {
     const char *retry_after; /* NULL = absent */
     uint64_t take_ns;        /* how long the attempt "takes" on the fake clock */
     bool sent;               /* request_sent for curl failures */
+    bool hang;               /* no answer: times out at the request's own limit (curl 28) */
 };
 
 struct scripted {
@@ -55,10 +56,12 @@ struct scripted {
     size_t token_next;
     size_t calls; /* API requests */
     size_t token_calls;
-    uint64_t at[64];      /* fake time of each API request */
-    unsigned attempt[64]; /* req->attempt of each */
-    uint64_t timeout[64]; /* req->timeout_ns of each */
-    char auth[64][128];   /* Authorization of each */
+    uint64_t token_at[16];      /* fake time of each token request */
+    uint64_t token_timeout[16]; /* req->timeout_ns of each */
+    uint64_t at[64];            /* fake time of each API request */
+    unsigned attempt[64];       /* req->attempt of each */
+    uint64_t timeout[64];       /* req->timeout_ns of each */
+    char auth[64][128];         /* Authorization of each */
     char last_body[4096];
     char last_request_id[64];
     uint64_t last_timeout_ns;
@@ -74,12 +77,14 @@ void scripted_add_token(struct scripted *s, struct step st);
 /* Recorded events. */
 struct rec_event {
     enum eso_event_kind kind;
+    uint64_t call_id;
     unsigned attempt;
     enum eso_status status;
     long http_status;
     int curl_code;
     double delay_ms;
     double elapsed_ms;
+    double duration_ms;
     char reason[64];
     char detail[256];
     char json[1024];

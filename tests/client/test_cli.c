@@ -142,6 +142,108 @@ Test(cli, help_lists_exit_codes)
     cr_assert_eq(run(args), 0, "--help exits 0");
     cr_assert(strstr(out_text, "Exit codes") != NULL && strstr(out_text, "11 circuit breaker open"),
               "documented: %s", out_text);
+    cr_assert_str_eq(err_text, "", "nothing on stderr");
+}
+
+/* Issue 15: GNU conventions: -h and --help, --version, on stdout with exit 0. */
+Test(cli, short_help_and_version)
+{
+    const char *h[] = {"-h", NULL};
+    cr_assert_eq(run(h), 0, "-h exits 0; stderr: %s", err_text);
+    cr_assert(strncmp(out_text, "Usage: eso-client", 17) == 0, "usage on stdout: %s", out_text);
+    cr_assert(strstr(out_text, "18 protocol error") != NULL, "every exit code: %s", out_text);
+    cr_assert(strstr(out_text, "real\nmilliseconds") != NULL, "time units said: %s", out_text);
+    const char *v[] = {"--version", NULL};
+    cr_assert_eq(run(v), 0, "--version exits 0");
+    cr_assert(strncmp(out_text, "eso-client ", 11) == 0 && strchr(out_text, '\n') != NULL,
+              "one version line: %s", out_text);
+    cr_assert_str_eq(err_text, "", "nothing on stderr");
+}
+
+/* The usage error shape: exit 2, nothing on stdout, one line naming it plus the hint. */
+static void check_usage_error(const char *const *args, const char *says)
+{
+    cr_assert_eq(run(args), 2, "exit 2 for %s; stderr: %s", args[0] ? args[0] : "(none)", err_text);
+    cr_assert_str_eq(out_text, "", "nothing on stdout");
+    const char *nl = strchr(err_text, '\n');
+    cr_assert(strncmp(err_text, "eso-client: ", 12) == 0 && nl != NULL, "one line: %s", err_text);
+    cr_assert_str_eq(nl + 1, "Try 'eso-client --help' for more information.\n",
+                     "then the hint, and nothing else: %s", err_text);
+    cr_assert(strstr(err_text, says) != NULL && strstr(err_text, says) < nl,
+              "the line says '%s': %s", says, err_text);
+}
+
+Test(cli, usage_errors_exit_2)
+{
+    const char *unknown[] = {"--url", api_url, "getNothing", NULL};
+    check_usage_error(unknown, "unknown operation 'getNothing'");
+    const char *badvar[] = {"--url", api_url, "getGuildById", "--var", "guildId=abc", NULL};
+    check_usage_error(badvar, "guildId");
+    const char *badflag[] = {"--frobnicate", "getZones", NULL};
+    check_usage_error(badflag, "'--frobnicate'");
+    const char *badshort[] = {"-x", "getZones", NULL};
+    check_usage_error(badshort, "'-x'");
+    const char *novalue[] = {"getZones", "--url", NULL};
+    check_usage_error(novalue, "'--url' needs a value");
+    const char *badjitter[] = {"--jitter", "wild", "getZones", NULL};
+    check_usage_error(badjitter, "--jitter");
+    const char *badtimeout[] = {"--timeout", "0", "getZones", NULL};
+    check_usage_error(badtimeout, "--timeout");
+    const char *noop[] = {NULL};
+    check_usage_error(noop, "missing OPERATION");
+    const char *two[] = {"getZones", "getClasses", NULL};
+    check_usage_error(two, "one OPERATION only");
+    const char *badtoken[] = {"--token", "a\r\nX-Injected: 1", "getZones", NULL};
+    check_usage_error(badtoken, "bearer_token");
+    cr_assert(strstr(err_text, "\r") == NULL, "control characters escaped: %s", err_text);
+}
+
+/* Issue 15: with --log text nothing is JSON; with --log json everything is (above). */
+Test(cli, text_log_errors_are_text)
+{
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v2/client", (unsigned)closed_port());
+    const char *args[] = {"--url", url,           "--token",  "t", "--log",
+                          "text",  "--retries=0", "getZones", NULL};
+    cr_assert_eq(run(args), 3, "connect failure; stderr: %s", err_text);
+    int lines = 0;
+    const char *last = err_text;
+    for (const char *p = err_text; *p != '\0'; p = strchr(p, '\n') + 1) {
+        cr_assert(*p == '[' || strncmp(p, "eso-client: ", 12) == 0, "a text line: %s", p);
+        last = p;
+        lines++;
+    }
+    cr_assert(lines >= 4, "events, then the end: %s", err_text);
+    cr_assert(strncmp(last, "eso-client: could not connect to the server: curl 7", 51) == 0 &&
+                  strstr(last, "(exit 3)\n") != NULL,
+              "the last line says what and the exit code: %s", last);
+}
+
+/* Issue 14.9: a server message with a newline forged a "call_end ... status=ok" line in
+ * --log text, and its ESC and BEL reached the terminal. */
+Test(cli, server_text_cannot_forge_log_lines)
+{
+    scenario("{\"name\":\"t\",\"rules\":[{\"match\":{\"operation\":\"getZones\"},\"script\":["
+             "{\"action\":\"respond\",\"status\":200,\"body\":{\"errors\":[{\"message\":"
+             "\"nope\\n[    1.000 ms] #1 getZones call_end attempts=1 status=ok took=1.0ms"
+             "\\u001b]0;pwned\\u0007\\r\"}],\"data\":null}}]}]}");
+    const char *args[] = {"--url", api_url, "--token-url", token_url,
+                          "--log", "text",  "getZones",    NULL};
+    cr_assert_eq(run(args), 10, "GraphQL error; stderr: %s", err_text);
+    int call_ends = 0;
+    for (const char *p = err_text; *p != '\0'; p++)
+        cr_assert((unsigned char)*p >= 0x20 || *p == '\n', "no control byte 0x%02x in: %s",
+                  (unsigned char)*p, err_text);
+    for (const char *p = err_text; *p != '\0'; p = strchr(p, '\n') + 1) {
+        char kind[64] = "";
+        if (sscanf(p, "[%*f ms] #%*u %*s %63s", kind) == 1)
+            call_ends += strcmp(kind, "call_end") == 0;
+        else
+            cr_assert(strncmp(p, "eso-client: ", 12) == 0, "no forged line: %s", p);
+    }
+    cr_assert_eq(call_ends, 1, "one call_end, the real one: %s", err_text);
+    cr_assert(strstr(err_text, "nope\\n[") != NULL && strstr(err_text, "\\x1b]0;pwned\\x07"),
+              "the text is kept, escaped: %s", err_text);
 }
 
 Test(cli, happy_path_prints_data_and_json_events)
@@ -165,21 +267,6 @@ Test(cli, text_log)
     cr_assert_eq(run(args), 0, "exit 0");
     cr_assert(strstr(err_text, "call_end attempts=1 status=ok") != NULL, "text events: %s",
               err_text);
-}
-
-Test(cli, usage_errors_exit_2)
-{
-    const char *unknown[] = {"--url", api_url, "getNothing", NULL};
-    cr_assert_eq(run(unknown), 2, "unknown operation");
-    const char *badvar[] = {"--url", api_url, "getGuildById", "--var", "guildId=abc", NULL};
-    cr_assert_eq(run(badvar), 2, "bad variable");
-    cr_assert(strstr(err_text, "guildId") != NULL, "says which: %s", err_text);
-    const char *badflag[] = {"--frobnicate", "getZones", NULL};
-    cr_assert_eq(run(badflag), 2, "unknown flag");
-    const char *badjitter[] = {"--jitter", "wild", "getZones", NULL};
-    cr_assert_eq(run(badjitter), 2, "bad jitter");
-    const char *noop[] = {NULL};
-    cr_assert_eq(run(noop), 2, "no operation");
 }
 
 Test(cli, connection_refused_exits_3)

@@ -2,7 +2,9 @@
  * transport and the fake clock. */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cache_private.h"
@@ -183,6 +185,186 @@ Test(auth, secrets_never_reach_events_or_details)
         cr_assert(strstr(env.rec.ev[i].json, "sec-XYZ-987") == NULL, "event %zu", i);
         cr_assert(strstr(env.rec.ev[i].json, "Basic ") == NULL, "event %zu", i);
     }
+}
+
+/* Issue 14.1: after a token fetch that timed out, the wait before the next one was
+ * measured from before the fetch (fetch time + delay), so the call slept past its
+ * deadline and ended there late by up to one attempt timeout. */
+Test(auth, deadline_holds_after_a_token_fetch_times_out)
+{
+    use_credentials();
+    env.opts.timeout_ms = 1000;
+    env.opts.deadline_ms = 1500;
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    create();
+    uint64_t t0 = env.clock.now;
+    cr_assert_eq(guild(1), ESO_DEADLINE_EXCEEDED, "the deadline ends it: %s", res.detail);
+    cr_assert_eq(env.clock.sleeps[0], MS(100), "the 100 ms backoff, not fetch time + backoff: %llu",
+                 (unsigned long long)env.clock.sleeps[0]);
+    cr_assert_eq(env.transport.token_calls, 2, "a second fetch in the time left");
+    cr_assert_eq(env.transport.token_at[1] - t0, MS(1100), "1000 ms fetch + 100 ms backoff");
+    cr_assert_eq(env.transport.token_timeout[1], MS(400), "clipped to the 400 ms left");
+    cr_assert_eq(env.clock.now - t0, MS(1500), "ends at the deadline exactly");
+    cr_assert_float_eq(res.elapsed_ms, 1500.0, 1e-9, "elapsed");
+    cr_assert_eq(env.transport.calls, 0, "no API request without a token");
+}
+
+/* Issue 14.4: a token endpoint answering "abc\r\nX-Injected: yes" made the client send an
+ * extra header to the API. */
+Test(auth, token_with_header_characters_is_refused)
+{
+    use_credentials();
+    scripted_add_token(&env.transport,
+                       (struct step){.status = 200,
+                                     .body = "{\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                                             "\"access_token\":\"abc\\r\\nX-Injected: yes\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_PROTOCOL_ERROR, "refused: %s %s", eso_status_name(res.status),
+                 res.detail);
+    cr_assert_eq(env.transport.calls, 0, "the token never reached an API request");
+    cr_assert_eq(env.transport.token_calls, 1, "permanent: not fetched again");
+    cr_assert(strstr(res.detail, "RFC 6750") != NULL && strstr(res.detail, "0x0d at offset 3"),
+              "says what and where: %s", res.detail);
+    cr_assert(strstr(res.detail, "Injected") == NULL, "without the token's text: %s", res.detail);
+    const struct rec_event *f = recorder_find(&env.rec, ESO_EV_TOKEN_FETCH, 0);
+    cr_assert_str_eq(f->reason, "token_invalid", "token_fetch reason: %s", f->json);
+    cr_assert_eq(eso_status_exit_code(res.status), 18, "its own exit code");
+}
+
+Test(auth, token_type_other_than_bearer_is_refused)
+{
+    use_credentials();
+    scripted_add_token(&env.transport,
+                       (struct step){.status = 200,
+                                     .body = "{\"token_type\":\"mac\",\"expires_in\":3600,"
+                                             "\"access_token\":\"abc\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_PROTOCOL_ERROR, "refused: %s", res.detail);
+    cr_assert(strstr(res.detail, "token_type \"mac\" is not Bearer") != NULL, "detail: %s",
+              res.detail);
+    cr_assert_eq(env.transport.calls, 0, "no API request");
+    /* Absent, or any case of Bearer: accepted. */
+    eso_client_destroy(client);
+    client = NULL;
+    unit_env_init(&env);
+    use_credentials();
+    scripted_add_token(
+        &env.transport,
+        (struct step){.status = 200, .body = "{\"access_token\":\"a.b-c_d~e+f/g==\"}"});
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "no token_type, b64token with padding: %s", res.detail);
+    cr_assert_str_eq(env.transport.auth[0], "Bearer a.b-c_d~e+f/g==", "sent as given");
+}
+
+/* Issue 14.13: a 4 MB token answer was taken as a token (libcurl then failed the API
+ * request as "out of memory"). The answer and the token each have a limit. */
+Test(auth, oversized_token_answers_are_too_large)
+{
+    use_credentials();
+    size_t big = 4u << 20;
+    char *body = malloc(big + 128);
+    int n = snprintf(body, 128, "{\"token_type\":\"Bearer\",\"access_token\":\"");
+    memset(body + n, 'a', big);
+    snprintf(body + n + big, 8, "\"}");
+    scripted_add_token(&env.transport, (struct step){.status = 200, .body = body});
+    create();
+    cr_assert_eq(guild(1), ESO_RESPONSE_TOO_LARGE, "%s: %s", eso_status_name(res.status),
+                 res.detail);
+    cr_assert(strstr(res.detail, "token endpoint: response body over 65536 bytes") != NULL,
+              "detail: %s", res.detail);
+    cr_assert_eq(env.transport.calls, 0, "no API request");
+    /* A token under the answer's limit but over the token's own. */
+    memset(body + n, 'a', 10000);
+    snprintf(body + n + 10000, 8, "\"}");
+    eso_client_destroy(client);
+    client = NULL;
+    unit_env_init(&env);
+    use_credentials();
+    scripted_add_token(&env.transport, (struct step){.status = 200, .body = body});
+    create();
+    cr_assert_eq(guild(1), ESO_RESPONSE_TOO_LARGE, "%s", res.detail);
+    cr_assert(strstr(res.detail, "access_token of 10000 bytes is over the 8192-byte limit"),
+              "detail: %s", res.detail);
+    cr_assert_eq(env.transport.token_calls, 1, "permanent");
+    free(body);
+}
+
+/* Issue 14.4: caller-supplied values that go into headers are checked the same way. */
+Test(auth, header_values_from_options_are_checked)
+{
+    char err[ESO_DETAIL_SIZE];
+    env.opts.bearer_token = "abc\r\nX-Injected: yes";
+    cr_assert_eq(eso_client_create(&env.opts, &client, err), ESO_BAD_ARGUMENT, "bearer token");
+    cr_assert(strstr(err, "bearer_token") != NULL, "err: %s", err);
+    env.opts.bearer_token = "ok-token";
+    env.opts.user_agent = "agent\nX-Injected: yes";
+    cr_assert_eq(eso_client_create(&env.opts, &client, err), ESO_BAD_ARGUMENT, "user agent");
+    cr_assert(strstr(err, "user_agent") != NULL, "err: %s", err);
+    env.opts.user_agent = "my agent/1.0 (tab\tok)";
+    create();
+    cr_assert_eq(guild(1), ESO_OK, "plain values pass");
+}
+
+/* Issue 14.16: after a 401 drops the token, a call that ends at the gate (deadline) kept
+ * the 401's detail, and scrubbed it with the token then current (none): a server echoing
+ * the old token got it into the result and the events. */
+Test(auth, a_401_echoing_the_token_is_scrubbed_when_the_deadline_ends_the_call)
+{
+    use_credentials();
+    env.opts.deadline_ms = 1000;
+    scripted_add_token(&env.transport, TOKEN("tok-OLD-1234567", 3600));
+    scripted_add(&env.transport,
+                 (struct step){.status = 401,
+                               .body = "{\"error\":\"token tok-OLD-1234567 is invalid\"}",
+                               .take_ns = MS(1000)});
+    create();
+    cr_assert_eq(guild(1), ESO_DEADLINE_EXCEEDED, "the deadline ends it: %s", res.detail);
+    cr_assert_eq(res.cause, ESO_UNAUTHORIZED, "after the 401");
+    cr_assert(strstr(res.detail, "HTTP 401") != NULL, "the 401's detail: %s", res.detail);
+    cr_assert(strstr(res.detail, "tok-OLD") == NULL, "old token scrubbed: %s", res.detail);
+    for (size_t i = 0; i < env.rec.n; i++)
+        cr_assert(strstr(env.rec.ev[i].json, "tok-OLD") == NULL, "event %zu: %s", i,
+                  env.rec.ev[i].json);
+}
+
+/* The same when another thread's 401 replaced the token while this call's attempt (with
+ * the old one) was on the wire: modelled by a call made from inside the transport. */
+static int nested_calls;
+static int refresh_inside(void *ud, const struct eso_http_request *req,
+                          struct eso_http_response *resp)
+{
+    (void)ud;
+    if (!req->token_request && nested_calls++ == 0) {
+        struct eso_result r;
+        eso_get_zones(client, &r); /* 401, new token, ok */
+        eso_result_finish(&r);
+    }
+    return env.transport_hooks.perform(env.transport_hooks.userdata, req, resp);
+}
+
+Test(auth, an_answer_echoing_a_token_replaced_meanwhile_is_scrubbed)
+{
+    use_credentials();
+    nested_calls = 0;
+    struct eso_transport hook = {.perform = refresh_inside};
+    env.opts.transport = &hook;
+    scripted_add_token(&env.transport, TOKEN("tok-OLD-1234567", 3600));
+    scripted_add_token(&env.transport, TOKEN("tok-NEW-7654321", 3600));
+    scripted_add(&env.transport, (struct step){.status = 401}); /* the other call's */
+    scripted_add(&env.transport, (struct step){.status = 200, .body = OK_BODY});
+    scripted_add(&env.transport,
+                 (struct step){.status = 200,
+                               .body = "{\"errors\":[{\"message\":\"token tok-OLD-1234567 may "
+                                       "not read guild 1\"}]}"});
+    create();
+    cr_assert_eq(guild(1), ESO_GRAPHQL_ERROR, "%s: %s", eso_status_name(res.status), res.detail);
+    cr_assert_str_eq(env.transport.auth[2], "Bearer tok-OLD-1234567", "sent with the old token");
+    cr_assert_eq(env.transport.token_calls, 2, "the other call refreshed it");
+    cr_assert(strstr(res.detail, "tok-OLD") == NULL, "old token scrubbed: %s", res.detail);
+    for (size_t i = 0; i < env.rec.n; i++)
+        cr_assert(strstr(env.rec.ev[i].json, "tok-OLD") == NULL, "event %zu: %s", i,
+                  env.rec.ev[i].json);
 }
 
 TestSuite(cache, .init = setup, .fini = teardown);
@@ -426,6 +608,32 @@ Test(batch, runs_every_item_and_keeps_per_item_results)
     cr_assert_eq(eso_batch(client, NULL, 0, 0), ESO_OK, "empty batch");
 }
 
+/* Issue 14.1 in eso_batch: an item stepped after another item's slow token fetch used
+ * the time read before it, so its own fetch (and attempt) ran past the deadline. */
+Test(batch, deadline_holds_when_another_item_spent_time_on_the_token)
+{
+    use_credentials();
+    env.opts.timeout_ms = 1000;
+    env.opts.deadline_ms = 1500;
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    scripted_add_token(&env.transport, (struct step){.hang = true});
+    create();
+    uint64_t t0 = env.clock.now;
+    struct eso_batch_item items[2] = {{.operation = "getZones"}, {.operation = "getZones"}};
+    cr_assert_eq(eso_batch(client, items, 2, 2), ESO_OK, "batch ran");
+    cr_assert_eq(env.transport.token_at[1] - t0, MS(1000), "item 1 fetched after item 0's try");
+    cr_assert_eq(env.transport.token_timeout[1], MS(500), "clipped to the 500 ms left: %llu",
+                 (unsigned long long)env.transport.token_timeout[1]);
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(items[i].result.status, ESO_DEADLINE_EXCEEDED, "item %d: %s", i,
+                     eso_status_name(items[i].result.status));
+        cr_assert(items[i].result.elapsed_ms <= 1500.0, "item %d within its deadline: %.1f ms", i,
+                  items[i].result.elapsed_ms);
+        eso_result_finish(&items[i].result);
+    }
+    cr_assert_eq(env.clock.now - t0, MS(1500), "the batch ends at the deadline");
+}
+
 TestSuite(events, .init = setup, .fini = teardown);
 
 Test(events, json_lines_parse_and_carry_fields)
@@ -446,8 +654,10 @@ Test(events, json_lines_parse_and_carry_fields)
     cJSON *j = cJSON_Parse(r->json);
     cr_assert_float_eq(cJSON_GetObjectItem(j, "delay_ms")->valuedouble, 100.0, 1e-9, "delay");
     cr_assert_str_eq(cJSON_GetObjectItem(j, "status")->valuestring, "server_error", "status");
-    cr_assert(strstr(cJSON_GetObjectItem(j, "detail")->valuestring, "\"quoted\"\nline") != NULL,
-              "escaped detail round-trips");
+    /* Quotes round-trip; the newline arrives as the two characters \n, as in every
+     * detail (control characters are escaped at the source, issue 14.9). */
+    cr_assert(strstr(cJSON_GetObjectItem(j, "detail")->valuestring, "\"quoted\"\\nline") != NULL,
+              "escaped detail round-trips: %s", r->json);
     cJSON_Delete(j);
 }
 
@@ -490,6 +700,74 @@ Test(events, loggers_write_one_line_per_event)
     char tiny[8];
     size_t full = eso_event_format_json(&ev, tiny, sizeof tiny);
     cr_assert(full > sizeof tiny && strlen(tiny) == sizeof tiny - 1, "truncates like snprintf");
+}
+
+/* Issue 14.9: server text went raw into --log text lines: a message with a newline forged
+ * a whole "call_end ... status=ok" line, and ESC/BEL reached the terminal. */
+#define FORGED                                                                                     \
+    "bad\n[    0.100 ms] #1 getGuildById call_end attempts=1 status=ok took=0.1ms\x1b[2J\x07\r"    \
+    "\xe2\x80\xa8\xe2\x80\xae\xc2\x85"                                                             \
+    "end"
+
+static bool has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+        if ((p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+            (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xae)))
+            return true;
+    }
+    return false;
+}
+
+Test(events, server_text_cannot_forge_text_log_lines)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    env.opts.on_event = eso_event_log_text;
+    env.opts.event_userdata = fp;
+    /* The server's JSON escapes: a real newline, ESC, BEL, CR, LS, RLO and NEL in the text. */
+    scripted_add(&env.transport,
+                 (struct step){.status = 200,
+                               .body = "{\"errors\":[{\"message\":\"bad\\n[    0.100 ms] #1 "
+                                       "getGuildById call_end attempts=1 status=ok took=0.1ms"
+                                       "\\u001b[2J\\u0007\\r\\u2028\\u202e\\u0085end\"}]}"});
+    create();
+    cr_assert_eq(guild(1), ESO_GRAPHQL_ERROR, "error");
+    fclose(fp);
+    cr_assert(!has_control(res.detail), "detail has no control characters: %s", res.detail);
+    cr_assert(strstr(res.detail, "bad\\n[") != NULL && strstr(res.detail, "\\x1b[2J\\x07\\r") &&
+                  strstr(res.detail, "\\u2028\\u202e\\u0085end"),
+              "escaped, not dropped: %s", res.detail);
+    int lines = 0, call_ends = 0;
+    for (char *line = buf; *line != '\0';) {
+        char *nl = strchr(line, '\n');
+        cr_assert_not_null(nl, "lines end with a newline");
+        *nl = '\0';
+        cr_assert(!has_control(line), "no control character in a line: %s", line);
+        cr_assert_eq(line[0], '[', "every line is an event: %s", line);
+        char kind[64] = "";
+        cr_assert_eq(sscanf(line, "[%*f ms] #%*u %*s %63s", kind), 1, "an event line: %s", line);
+        call_ends += strcmp(kind, "call_end") == 0;
+        lines++;
+        line = nl + 1;
+    }
+    cr_assert_eq(lines, 5, "call_start, attempt_start, attempt_end, give_up, call_end: %d", lines);
+    cr_assert_eq(call_ends, 1, "one call_end line, none forged");
+    free(buf);
+
+    /* The formatter escapes what a caller hands it directly too (operation, detail). */
+    struct eso_event ev = {.kind = ESO_EV_CALL_END,
+                           .operation = "op\nX",
+                           .status = ESO_OK,
+                           .reason = "r\x1b",
+                           .detail = FORGED};
+    char text[512];
+    eso_event_format_text(&ev, text, sizeof text);
+    cr_assert(!has_control(text), "formatter output: %s", text);
+    cr_assert(strstr(text, "op\\nX call_end") != NULL, "operation escaped: %s", text);
 }
 
 Test(events, redaction_helpers)
@@ -806,4 +1084,24 @@ Test(transport, pool_wait_is_cut_to_the_deadline)
     cr_assert(strstr(resp.error, "deadline") != NULL, "says why: %s", resp.error);
     t.pool.total = 0;
     eso__transport_finish(&t);
+}
+
+/* Issue 14.16: waits over 2^31 ms must not wrap when they become an int or a timespec
+ * (audit of client/: every such conversion is capped; this pins it). */
+Test(transport, waits_past_int_range_stay_in_range)
+{
+    uint64_t long_wait = (UINT64_C(1) << 31) * 1000000u + MS(5); /* 2^31 ms + 5 ms */
+    cr_assert_eq(eso__poll_ms(0, long_wait, 1000), 1000, "capped at the loop's 1 s");
+    cr_assert_eq(eso__poll_ms(0, long_wait, INT32_MAX), INT32_MAX, "capped at INT_MAX");
+    cr_assert_eq(eso__poll_ms(0, UINT64_MAX, INT32_MAX), INT32_MAX, "forever");
+    cr_assert_eq(eso__poll_ms(MS(10), MS(5), 1000), 0, "due already");
+    cr_assert_eq(eso__ms_ceil(MS(5) + 1), 6, "rounded up");
+    cr_assert_eq(eso__ms_ceil(UINT64_MAX), 0, "none");
+    cr_assert_eq(eso__ms_ceil(UINT64_MAX - MS(1000)), (long)((UINT64_MAX - MS(1000)) / MS(1) + 1),
+                 "no deadline, read on a clock near 0: 584 million years, not 1 ms");
+    struct timespec ts;
+    eso__monotonic_after(&ts, UINT64_MAX);
+    cr_assert(ts.tv_sec > 0 && ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L,
+              "a forever wait is a valid far deadline: %lld.%09ld", (long long)ts.tv_sec,
+              ts.tv_nsec);
 }

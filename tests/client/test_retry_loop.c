@@ -207,6 +207,23 @@ Test(retry_loop, garbage_retry_after_falls_back_to_backoff)
     cr_assert_eq(env.clock.sleeps[1], MS(200), "backoff 2");
 }
 
+/* Issue 14.13 (every size limit): a Retry-After past its 128-byte buffer was cut, and a
+ * cut value can read as another ("000...05" as 0 s). No valid one is that long. */
+Test(retry_loop, overlong_retry_after_is_ignored)
+{
+    char ra[201];
+    memset(ra, '0', 199);
+    ra[199] = '5';
+    ra[200] = '\0';
+    scripted_add(&env.transport, (struct step){.status = 429, .retry_after = ra});
+    create();
+    cr_assert_eq(guild(), ESO_OK, "ok");
+    cr_assert_eq(env.clock.sleeps[0], MS(100), "the backoff, not a cut Retry-After of 0 s: %llu",
+                 (unsigned long long)env.clock.sleeps[0]);
+    cr_assert_str_neq(recorder_find(&env.rec, ESO_EV_RETRY_SCHEDULED, 0)->reason, "retry_after",
+                      "not read as Retry-After");
+}
+
 Test(retry_loop, wait_past_deadline_fails_fast)
 {
     env.opts.deadline_ms = 250;

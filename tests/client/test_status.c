@@ -4,7 +4,7 @@
 
 #include <esologs/esologs.h>
 
-#define LAST ESO_TRANSPORT
+#define LAST ESO_PROTOCOL_ERROR
 
 Test(status, every_code_has_text_and_a_unique_name)
 {
@@ -56,6 +56,8 @@ Test(status, exit_codes_by_class)
     cr_assert_eq(eso_status_exit_code(ESO_BUDGET_EXHAUSTED), 12, "budget");
     cr_assert_eq(eso_status_exit_code(ESO_DEADLINE_EXCEEDED), 13, "deadline");
     cr_assert_eq(eso_status_exit_code(ESO_BAD_ARGUMENT), 2, "usage");
+    cr_assert_eq(eso_status_exit_code(ESO_RESPONSE_TOO_LARGE), 9, "too large");
+    cr_assert_eq(eso_status_exit_code(ESO_PROTOCOL_ERROR), 18, "protocol error");
     for (int i = 1; i <= LAST; i++)
         cr_assert_neq(eso_status_exit_code((enum eso_status)i), 0, "failure %d exits non-zero", i);
     cr_assert_eq(eso_status_exit_code((enum eso_status)999), 1, "unknown -> 1");

@@ -43,6 +43,9 @@ enum eso_status {
     ESO_RESPONSE_TOO_LARGE = 21, /* the body passed max_response_bytes */
     ESO_UNKNOWN_OPERATION = 22,  /* no compiled-in query document has that name */
     ESO_TRANSPORT = 23,          /* another libcurl failure (TLS, protocol, ...) */
+    ESO_PROTOCOL_ERROR = 24,     /* an answer no valid server sends (an access token with
+                                    characters a bearer token cannot have, a token_type
+                                    other than Bearer) */
     /* Append new codes here. */
 };
 
@@ -76,7 +79,7 @@ ESO_API bool eso_status_is_transient(enum eso_status status);
  * too large), 10 GraphQL error, 11 breaker open, 12 retry budget exhausted,
  * 13 deadline exceeded, 14 other HTTP status, 15 other transport failure,
  * 16 pool timeout, 17 transient GraphQL error (a 200 whose errors say rate limit
- * or server trouble: worth running again, unlike 10).
+ * or server trouble: worth running again, unlike 10), 18 protocol error.
  * @return the exit code; 1 for a value outside the enum.
  */
 ESO_API int eso_status_exit_code(enum eso_status status);
