@@ -272,6 +272,9 @@ struct gql_request {
     size_t query_len;           /* its length in bytes */
     const char *operation_name; /* NULL or "" when the request names none */
     const cJSON *variables;     /* an object, or NULL for none; read during the call */
+    /* A required variable that is missing is no error (checking fixtures, whose
+     * envelopes omit them); @skip/@include on it then count as unknown. */
+    bool lenient_variables;
 };
 
 /**
@@ -414,10 +417,10 @@ struct gql_exec_options {
 };
 
 /**
- * Execute a prepared operation and append {"data":...} (with "errors" after
- * "data" when fields failed) to out, as graphql-js's execute() answers. An
- * operation type the schema lacks (mutation, subscription) answers
- * {"errors":[...],"data":null}.
+ * Execute a prepared operation and append its answer to out as graphql-js's
+ * execute() answers: {"data":...}, or {"errors":[...],"data":...} when fields
+ * failed (null propagated to the nearest nullable parent). An operation type
+ * the schema lacks (mutation, subscription) answers {"errors":[...],"data":null}.
  * @return GQL_OK, GQL_BAD_ARGUMENT, GQL_NO_MEMORY or GQL_TOO_BIG (out reached its max).
  */
 enum gql_status gql_execute(const struct gql_prepared *prepared,

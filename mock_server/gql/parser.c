@@ -557,7 +557,6 @@ static bool parse_operation(struct parser *p, struct gql_ast_definition *d)
             v->off = p->lx.token.start;
             if (!expect_token(p, GQL_TOK_DOLLAR) || !parse_name(p, &v->name))
                 return false;
-            v->name.off = v->off;
             if (!expect_token(p, GQL_TOK_COLON))
                 return false;
             v->type = parse_type_ref(p);
