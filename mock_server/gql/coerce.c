@@ -101,9 +101,10 @@ static struct gql_value *json_value(struct vcoerce *vc, const cJSON *j, unsigned
         return v;
     }
     if (cJSON_IsNumber(j)) {
-        v = new_value(vc, is_integer(j->valuedouble) && fabs(j->valuedouble) < 9.007199254740992e15
-                              ? GQL_VALUE_INT
-                              : GQL_VALUE_FLOAT,
+        v = new_value(vc,
+                      is_integer(j->valuedouble) && fabs(j->valuedouble) < 9.007199254740992e15
+                          ? GQL_VALUE_INT
+                          : GQL_VALUE_FLOAT,
                       0);
         if (v != NULL) {
             v->f = j->valuedouble;
@@ -349,7 +350,8 @@ static struct gql_value *coerce_input(struct vcoerce *vc, const cJSON *j,
             return NULL;
         for (i = 0; i < t->ninputs; i++) {
             const struct gql_input_value *f = &t->inputs[i];
-            const cJSON *fv = cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, f->name) : NULL;
+            const cJSON *fv =
+                cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, f->name) : NULL;
 
             if (fv == NULL) {
                 if (f->default_value != NULL) {
@@ -424,8 +426,8 @@ static struct gql_value *coerce_input(struct vcoerce *vc, const cJSON *j,
 }
 
 bool gql_coerce_variables(const struct gql_schema *schema, struct gql_arena *arena,
-                          const struct gql_ast_definition *op, const cJSON *variables,
-                          bool lenient, struct gql_errors *errs, struct gql_value **out)
+                          const struct gql_ast_definition *op, const cJSON *variables, bool lenient,
+                          struct gql_errors *errs, struct gql_value **out)
 {
     const struct gql_ast_var_def *d;
     size_t n = 0;
@@ -469,7 +471,8 @@ bool gql_coerce_variables(const struct gql_schema *schema, struct gql_arena *are
                 break;
         if (j == NULL) {
             if (d->default_value != NULL) {
-                const struct gql_value *dv = gql_value_from_ast(arena, d->default_value, type, NULL);
+                const struct gql_value *dv =
+                    gql_value_from_ast(arena, d->default_value, type, NULL);
 
                 if (dv != NULL) {
                     vars->keys[k] = d->name.value;
@@ -783,8 +786,7 @@ static const struct gql_value *literal_untyped(struct gql_arena *arena,
     return NULL;
 }
 
-const struct gql_value *gql_value_from_ast(struct gql_arena *arena,
-                                           const struct gql_ast_value *ast,
+const struct gql_value *gql_value_from_ast(struct gql_arena *arena, const struct gql_ast_value *ast,
                                            const struct gql_type_ref *type,
                                            const struct gql_value *variables)
 {
@@ -794,8 +796,8 @@ const struct gql_value *gql_value_from_ast(struct gql_arena *arena,
 const struct gql_value *gql_argument_values(struct gql_arena *arena,
                                             const struct gql_input_value *defs, size_t ndefs,
                                             const struct gql_ast_argument *args, uint32_t node_off,
-                                            const struct gql_value *variables,
-                                            const char **message, uint32_t *off)
+                                            const struct gql_value *variables, const char **message,
+                                            uint32_t *off)
 {
     struct gql_value *out = gql_value_new(arena, GQL_VALUE_OBJECT, ndefs);
     size_t i;

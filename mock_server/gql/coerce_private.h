@@ -15,12 +15,11 @@
  * lenient: a required variable that is missing is no error (shape checking).
  */
 bool gql_coerce_variables(const struct gql_schema *schema, struct gql_arena *arena,
-                          const struct gql_ast_definition *op, const cJSON *variables,
-                          bool lenient, struct gql_errors *errs, struct gql_value **out);
+                          const struct gql_ast_definition *op, const cJSON *variables, bool lenient,
+                          struct gql_errors *errs, struct gql_value **out);
 
 /* valueFromAST: NULL for "undefined" (invalid, or a missing variable). */
-const struct gql_value *gql_value_from_ast(struct gql_arena *arena,
-                                           const struct gql_ast_value *ast,
+const struct gql_value *gql_value_from_ast(struct gql_arena *arena, const struct gql_ast_value *ast,
                                            const struct gql_type_ref *type,
                                            const struct gql_value *variables);
 
@@ -32,7 +31,7 @@ const struct gql_value *gql_value_from_ast(struct gql_arena *arena,
 const struct gql_value *gql_argument_values(struct gql_arena *arena,
                                             const struct gql_input_value *defs, size_t ndefs,
                                             const struct gql_ast_argument *args, uint32_t node_off,
-                                            const struct gql_value *variables,
-                                            const char **message, uint32_t *off);
+                                            const struct gql_value *variables, const char **message,
+                                            uint32_t *off);
 
 #endif

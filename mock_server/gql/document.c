@@ -126,8 +126,7 @@ static void write_errors(const struct gql_errors *errs, struct gql_buf *out)
 
 /* getOperation: NULL with *message set when there is none to run. */
 static const struct gql_ast_definition *pick_operation(const struct gql_ast_document *ast,
-                                                       const char *name, char *message,
-                                                       size_t size)
+                                                       const char *name, char *message, size_t size)
 {
     const struct gql_ast_definition *d;
     const struct gql_ast_definition *op = NULL;
@@ -176,8 +175,8 @@ static enum gql_status prepare(const struct gql_schema *schema, struct gql_cache
     if (cache != NULL)
         doc = gql_cache_get(cache, schema, req->query, req->query_len, hash);
     if (doc == NULL) {
-        doc = gql_document_build(schema, req->query != NULL ? req->query : "", req->query_len,
-                                 hash);
+        doc =
+            gql_document_build(schema, req->query != NULL ? req->query : "", req->query_len, hash);
         if (doc == NULL)
             return GQL_NO_MEMORY;
         if (cache != NULL)
@@ -194,8 +193,8 @@ static enum gql_status prepare(const struct gql_schema *schema, struct gql_cache
     gql_arena_init(&p->arena, 0);
     p->doc = doc;
     p->schema = schema;
-    name = req->operation_name != NULL && req->operation_name[0] != '\0' ? req->operation_name
-                                                                        : NULL;
+    name =
+        req->operation_name != NULL && req->operation_name[0] != '\0' ? req->operation_name : NULL;
     gql_errors_init(&errs, &p->arena, doc->text, doc->len);
     p->op = pick_operation(doc->ast, name, message, sizeof(message));
     if (p->op == NULL) {

@@ -16,8 +16,8 @@ struct gql_document {
     char *text; /* the document text (arena) */
     size_t len;
     uint64_t hash;
-    const struct gql_ast_document *ast; /* NULL after a syntax error */
-    struct gql_errors errors;           /* syntax or validation errors */
+    const struct gql_ast_document *ast;      /* NULL after a syntax error */
+    struct gql_errors errors;                /* syntax or validation errors */
     const struct gql_ast_definition **frags; /* fragments by name, the last of each name */
     size_t nfrags;
     struct gql_name_index frag_index;

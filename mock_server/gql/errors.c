@@ -5,8 +5,7 @@
 #include "errors_private.h"
 #include "lexer_private.h"
 
-void gql_errors_init(struct gql_errors *errs, struct gql_arena *arena, const char *src,
-                     size_t len)
+void gql_errors_init(struct gql_errors *errs, struct gql_arena *arena, const char *src, size_t len)
 {
     memset(errs, 0, sizeof(*errs));
     errs->arena = arena;
@@ -44,14 +43,13 @@ struct gql_error *gql_errors_add(struct gql_errors *errs, const char *message,
     return e;
 }
 
-void gql_error_set_path(struct gql_errors *errs, struct gql_error *err,
-                        const struct gql_path *path)
+void gql_error_set_path(struct gql_errors *errs, struct gql_error *err, const struct gql_path *path)
 {
     const struct gql_path *p;
     size_t n = 0;
     size_t i;
 
-    if (err == NULL)
+    if (err == NULL || path == NULL)
         return;
     for (p = path; p != NULL; p = p->prev)
         n++;
@@ -88,8 +86,8 @@ void gql_errors_write(const struct gql_errors *errs, struct gql_buf *buf)
                 uint32_t col;
 
                 gql_source_location(errs->src, errs->len, e->offsets[i], &line, &col);
-                snprintf(num, sizeof(num), "%s{\"line\":%u,\"column\":%u}", i > 0 ? "," : "",
-                         line, col);
+                snprintf(num, sizeof(num), "%s{\"line\":%u,\"column\":%u}", i > 0 ? "," : "", line,
+                         col);
                 gql_buf_puts(buf, num);
             }
             gql_buf_puts(buf, "]");

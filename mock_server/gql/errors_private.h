@@ -35,8 +35,7 @@ struct gql_errors {
     bool no_memory;
 };
 
-void gql_errors_init(struct gql_errors *errs, struct gql_arena *arena, const char *src,
-                     size_t len);
+void gql_errors_init(struct gql_errors *errs, struct gql_arena *arena, const char *src, size_t len);
 /* Add an error (message copied) at n offsets; returns it, or NULL without memory. */
 struct gql_error *gql_errors_add(struct gql_errors *errs, const char *message,
                                  const uint32_t *offsets, size_t n);

@@ -65,8 +65,8 @@ static enum include should_include(struct gql_arena *arena, const struct gql_sch
                     break;
                 }
             }
-            args = gql_argument_values(arena, def->args, def->nargs, d->args, d->off, vars,
-                                       message, off);
+            args = gql_argument_values(arena, def->args, def->nargs, d->args, d->off, vars, message,
+                                       off);
             if (args == NULL) {
                 if (unknown_ok) {
                     result = UNKNOWN;
@@ -250,9 +250,9 @@ enum crc { C_OK, C_NULL, C_ERR };
 /* The field being completed. */
 struct frame {
     const struct gql_field_info *info;
-    const struct gql_cfield *cf;      /* its nodes */
-    const struct gql_value *args;     /* its coerced arguments */
-    const struct gql_value *fetch;    /* the arguments of the field that produced the parent */
+    const struct gql_cfield *cf;   /* its nodes */
+    const struct gql_value *args;  /* its coerced arguments */
+    const struct gql_value *fetch; /* the arguments of the field that produced the parent */
     const char *origin;
 };
 
@@ -349,9 +349,8 @@ static bool js_number_of(const char *s, double *out)
 }
 
 /* A scalar or enum value from a source: graphql-js's serialize(), written to out. */
-static enum crc complete_leaf(struct gql_exec *ex, const struct gql_type *t,
-                              const struct frame *fr, const struct gql_source *src,
-                              const struct gql_path *path)
+static enum crc complete_leaf(struct gql_exec *ex, const struct gql_type *t, const struct frame *fr,
+                              const struct gql_source *src, const struct gql_path *path)
 {
     struct gql_buf *out = ex->out;
     cJSON tmp;
@@ -479,7 +478,8 @@ static enum crc complete_leaf(struct gql_exec *ex, const struct gql_type *t,
             gql_buf_json_string(out, j->valuestring, strlen(j->valuestring));
             return C_OK;
         }
-        if (cJSON_IsNumber(j) && isfinite(j->valuedouble) && floor(j->valuedouble) == j->valuedouble) {
+        if (cJSON_IsNumber(j) && isfinite(j->valuedouble) &&
+            floor(j->valuedouble) == j->valuedouble) {
             gql_js_number(j->valuedouble, num, sizeof(num));
             gql_buf_json_string(out, num, strlen(num));
             return C_OK;
@@ -513,15 +513,14 @@ static enum crc complete_leaf(struct gql_exec *ex, const struct gql_type *t,
 
 static bool source_is_null(const struct gql_source *s)
 {
-    return s->kind == GQL_SOURCE_NULL || (s->kind == GQL_SOURCE_JSON && s->json != NULL &&
-                                          cJSON_IsNull(s->json));
+    return s->kind == GQL_SOURCE_NULL ||
+           (s->kind == GQL_SOURCE_JSON && s->json != NULL && cJSON_IsNull(s->json));
 }
 
 static enum crc execute_fields(struct gql_exec *ex, const struct gql_type *type,
                                const struct gql_cfields *fields, const struct gql_source *src,
                                const struct gql_path *path, uint64_t h,
-                               const struct gql_value *fetch, const char *origin,
-                               unsigned depth);
+                               const struct gql_value *fetch, const char *origin, unsigned depth);
 
 /* The concrete object type of a value of an abstract type. */
 static const struct gql_type *runtime_type(struct gql_exec *ex, const struct gql_type *abstract,
@@ -759,8 +758,7 @@ static void resolve_field(struct gql_exec *ex, const struct gql_type *type,
 static enum crc execute_fields(struct gql_exec *ex, const struct gql_type *type,
                                const struct gql_cfields *fields, const struct gql_source *src,
                                const struct gql_path *path, uint64_t h,
-                               const struct gql_value *fetch, const char *origin,
-                               unsigned depth)
+                               const struct gql_value *fetch, const char *origin, unsigned depth)
 {
     size_t start = ex->out->len;
     size_t i;
@@ -885,8 +883,8 @@ enum gql_status gql_execute(const struct gql_prepared *prepared,
             have_data = false;
         } else {
             struct gql_source src = ex.opts->root;
-            uint64_t h = gql_hash_mix(1469598103934665603ull, &ex.opts->seed,
-                                      sizeof(ex.opts->seed));
+            uint64_t h =
+                gql_hash_mix(1469598103934665603ull, &ex.opts->seed, sizeof(ex.opts->seed));
 
             if (execute_fields(&ex, root, &fields, &src, NULL, h, NULL, src.origin, 0) != C_OK)
                 have_data = false;
@@ -1026,8 +1024,7 @@ const char *gql_prepared_root_field_path(const struct gql_prepared *prepared, si
     return i < gql_prepared_root_field_count(prepared) ? prepared->root_paths[i] : NULL;
 }
 
-const struct gql_value *gql_prepared_root_field_args(const struct gql_prepared *prepared,
-                                                     size_t i)
+const struct gql_value *gql_prepared_root_field_args(const struct gql_prepared *prepared, size_t i)
 {
     return i < gql_prepared_root_field_count(prepared) ? prepared->root_args[i] : NULL;
 }

@@ -313,8 +313,7 @@ size_t gql_prepared_root_field_count(const struct gql_prepared *prepared);
 /** @return the dotted path of field names ("guildData.guild"), or NULL past the end. */
 const char *gql_prepared_root_field_path(const struct gql_prepared *prepared, size_t i);
 /** @return the coerced arguments of the last field of the path, as an object value. */
-const struct gql_value *gql_prepared_root_field_args(const struct gql_prepared *prepared,
-                                                     size_t i);
+const struct gql_value *gql_prepared_root_field_args(const struct gql_prepared *prepared, size_t i);
 
 /* ------------------------------------------------------------------------ */
 /* Execution and resolvers                                                  */
@@ -335,8 +334,9 @@ struct gql_path {
 const char *gql_path_print(const struct gql_path *path, char *out, size_t size);
 
 enum gql_source_kind {
-    GQL_SOURCE_NOT_PROVIDED = 0, /* no value: generated from the schema (or an error in strict mode) */
-    GQL_SOURCE_NULL,             /* null */
+    GQL_SOURCE_NOT_PROVIDED =
+        0,              /* no value: generated from the schema (or an error in strict mode) */
+    GQL_SOURCE_NULL,    /* null */
     GQL_SOURCE_JSON,    /* a borrowed cJSON value (lives until gql_execute returns) */
     GQL_SOURCE_HANDLE,  /* an object: the resolver's opaque handle; its fields are resolved by it */
     GQL_SOURCE_LIST,    /* a list of count items of the resolver's own; items via list_item */

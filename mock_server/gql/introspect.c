@@ -36,8 +36,7 @@ static void handle(struct gql_exec *ex, enum ikind kind, const void *p, struct g
 }
 
 /* A type reference: a named type is an I_TYPE, a wrapper an I_REF. */
-static void type_handle(struct gql_exec *ex, const struct gql_type_ref *ref,
-                        struct gql_source *out)
+static void type_handle(struct gql_exec *ex, const struct gql_type_ref *ref, struct gql_source *out)
 {
     if (ref->kind == GQL_REF_NAMED)
         handle(ex, I_TYPE, ref->named, out);
@@ -103,8 +102,8 @@ static void input_list(struct gql_exec *ex, const struct gql_input_value *vals, 
 }
 
 static const char *const kind_names[] = {
-    [GQL_SCALAR] = "SCALAR", [GQL_OBJECT] = "OBJECT",     [GQL_INTERFACE] = "INTERFACE",
-    [GQL_UNION] = "UNION",   [GQL_ENUM] = "ENUM",         [GQL_INPUT_OBJECT] = "INPUT_OBJECT",
+    [GQL_SCALAR] = "SCALAR", [GQL_OBJECT] = "OBJECT", [GQL_INTERFACE] = "INTERFACE",
+    [GQL_UNION] = "UNION",   [GQL_ENUM] = "ENUM",     [GQL_INPUT_OBJECT] = "INPUT_OBJECT",
 };
 
 static void type_field(struct gql_exec *ex, const struct gql_type *t, const char *name,

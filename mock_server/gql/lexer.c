@@ -12,13 +12,13 @@
 #include "utf8_private.h"
 
 static const char *const kind_names[] = {
-    [GQL_TOK_SOF] = "<SOF>",      [GQL_TOK_EOF] = "<EOF>",     [GQL_TOK_BANG] = "!",
-    [GQL_TOK_DOLLAR] = "$",       [GQL_TOK_AMP] = "&",         [GQL_TOK_PAREN_L] = "(",
-    [GQL_TOK_PAREN_R] = ")",      [GQL_TOK_SPREAD] = "...",    [GQL_TOK_COLON] = ":",
-    [GQL_TOK_EQUALS] = "=",       [GQL_TOK_AT] = "@",          [GQL_TOK_BRACKET_L] = "[",
-    [GQL_TOK_BRACKET_R] = "]",    [GQL_TOK_BRACE_L] = "{",     [GQL_TOK_PIPE] = "|",
-    [GQL_TOK_BRACE_R] = "}",      [GQL_TOK_NAME] = "Name",     [GQL_TOK_INT] = "Int",
-    [GQL_TOK_FLOAT] = "Float",    [GQL_TOK_STRING] = "String", [GQL_TOK_BLOCK_STRING] = "BlockString",
+    [GQL_TOK_SOF] = "<SOF>",   [GQL_TOK_EOF] = "<EOF>",     [GQL_TOK_BANG] = "!",
+    [GQL_TOK_DOLLAR] = "$",    [GQL_TOK_AMP] = "&",         [GQL_TOK_PAREN_L] = "(",
+    [GQL_TOK_PAREN_R] = ")",   [GQL_TOK_SPREAD] = "...",    [GQL_TOK_COLON] = ":",
+    [GQL_TOK_EQUALS] = "=",    [GQL_TOK_AT] = "@",          [GQL_TOK_BRACKET_L] = "[",
+    [GQL_TOK_BRACKET_R] = "]", [GQL_TOK_BRACE_L] = "{",     [GQL_TOK_PIPE] = "|",
+    [GQL_TOK_BRACE_R] = "}",   [GQL_TOK_NAME] = "Name",     [GQL_TOK_INT] = "Int",
+    [GQL_TOK_FLOAT] = "Float", [GQL_TOK_STRING] = "String", [GQL_TOK_BLOCK_STRING] = "BlockString",
 };
 
 static bool is_punctuator(enum gql_tok kind)
@@ -191,6 +191,22 @@ static int hex_digit(int c)
     return -1;
 }
 
+/* Four hex digits at pos as a 16-bit code, or -1 (read16BitHexCode). */
+static int32_t hex4(const struct gql_lexer *lx, size_t pos)
+{
+    int32_t code = 0;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        int d = hex_digit(at(lx, pos + (size_t)i));
+
+        if (d < 0)
+            return -1;
+        code = (code << 4) | d;
+    }
+    return code;
+}
+
 static bool is_scalar_value(int64_t cp)
 {
     return (cp >= 0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0x10FFFF);
@@ -320,7 +336,11 @@ static bool read_string(struct gql_lexer *lx, size_t start, struct gql_token *t)
                         ok = true;
                         break;
                     }
-                    point = (int32_t)((uint32_t)point << 4) | hex_digit(d);
+                    {
+                        int hd = hex_digit(d);
+
+                        point = hd < 0 ? -1 : (int32_t)(((uint32_t)point << 4) | (uint32_t)hd);
+                    }
                     if (point < 0)
                         break;
                 }
@@ -331,9 +351,7 @@ static bool read_string(struct gql_lexer *lx, size_t start, struct gql_token *t)
                 sb_cp(&b, (uint32_t)point);
                 pos += size;
             } else if (at(lx, pos + 1) == 'u') {
-                int32_t code = (hex_digit(at(lx, pos + 2)) << 12) |
-                               (hex_digit(at(lx, pos + 3)) << 8) |
-                               (hex_digit(at(lx, pos + 4)) << 4) | hex_digit(at(lx, pos + 5));
+                int32_t code = hex4(lx, pos + 2);
 
                 if (is_scalar_value(code)) {
                     sb_cp(&b, (uint32_t)code);
@@ -343,9 +361,7 @@ static bool read_string(struct gql_lexer *lx, size_t start, struct gql_token *t)
 
                     if (code >= 0xD800 && code <= 0xDBFF && at(lx, pos + 6) == '\\' &&
                         at(lx, pos + 7) == 'u')
-                        trail = (hex_digit(at(lx, pos + 8)) << 12) |
-                                (hex_digit(at(lx, pos + 9)) << 8) |
-                                (hex_digit(at(lx, pos + 10)) << 4) | hex_digit(at(lx, pos + 11));
+                        trail = hex4(lx, pos + 8);
                     if (trail >= 0xDC00 && trail <= 0xDFFF) {
                         sb_cp(&b, 0x10000u + (((uint32_t)code - 0xD800u) << 10) +
                                       ((uint32_t)trail - 0xDC00u));

@@ -47,9 +47,9 @@ struct gql_lexer {
     const char *src;
     size_t len;
     struct gql_arena *arena;
-    struct gql_token token;     /* the current token */
-    struct gql_token last;      /* the previous one */
-    uint32_t pos;               /* where the next token starts looking */
+    struct gql_token token; /* the current token */
+    struct gql_token last;  /* the previous one */
+    uint32_t pos;           /* where the next token starts looking */
     /* The first error: message (without "Syntax Error: ") and where. */
     bool failed;
     uint32_t err_off;

@@ -593,8 +593,8 @@ void gql_overlap_selection_set(struct gql_overlap *o, const struct gql_type *par
     }
     for (i = 0; i < cs.n; i++) {
         struct gql_buf b;
-        uint32_t *offs = gql_arena_alloc(o->host.arena,
-                                         (cs.items[i].n1 + cs.items[i].n2) * sizeof(uint32_t));
+        uint32_t *offs =
+            gql_arena_alloc(o->host.arena, (cs.items[i].n1 + cs.items[i].n2) * sizeof(uint32_t));
 
         if (offs == NULL)
             return;

@@ -682,8 +682,8 @@ static bool parse_fields_def(struct parser *p, struct gql_ast_field_def **out)
         if (f == NULL || !parse_description(p, &f->description, &f->comment))
             return false;
         f->off = p->lx.token.start;
-        if (!parse_name(p, &f->name) || !parse_input_defs(p, GQL_TOK_PAREN_L, GQL_TOK_PAREN_R,
-                                                          &f->args))
+        if (!parse_name(p, &f->name) ||
+            !parse_input_defs(p, GQL_TOK_PAREN_L, GQL_TOK_PAREN_R, &f->args))
             return false;
         if (!expect_token(p, GQL_TOK_COLON))
             return false;
@@ -810,8 +810,8 @@ static bool parse_directive_def(struct parser *p, struct gql_ast_definition *d)
 
     d->kind = GQL_DEF_DIRECTIVE;
     if (!expect_keyword(p, "directive") || !expect_token(p, GQL_TOK_AT) ||
-        !parse_name(p, &d->name) || !parse_input_defs(p, GQL_TOK_PAREN_L, GQL_TOK_PAREN_R,
-                                                      &d->inputs))
+        !parse_name(p, &d->name) ||
+        !parse_input_defs(p, GQL_TOK_PAREN_L, GQL_TOK_PAREN_R, &d->inputs))
         return false;
     d->repeatable = expect_optional_keyword(p, "repeatable");
     if (!expect_keyword(p, "on"))
@@ -852,7 +852,8 @@ static bool parse_type_body(struct parser *p, struct gql_ast_definition *d, bool
         return !p->failed;
     case GQL_TDEF_OBJECT:
     case GQL_TDEF_INTERFACE:
-        if (expect_optional_keyword(p, "implements") && !parse_named_list(p, GQL_TOK_AMP, &d->names))
+        if (expect_optional_keyword(p, "implements") &&
+            !parse_named_list(p, GQL_TOK_AMP, &d->names))
             return false;
         if (p->failed)
             return false;
@@ -957,8 +958,7 @@ static struct gql_ast_definition *parse_definition(struct parser *p)
     if (kw.kind == GQL_TOK_NAME) {
         if (is_keyword(&kw, "schema")) {
             d->kind = GQL_DEF_SCHEMA;
-            ok = parse_description(p, &d->description, &d->comment) &&
-                 expect_keyword(p, "schema");
+            ok = parse_description(p, &d->description, &d->comment) && expect_keyword(p, "schema");
             if (ok)
                 d->directives = parse_directives(p, true);
             ok = ok && !p->failed && parse_root_types(p, true, &d->names);

@@ -176,8 +176,8 @@ void gql_print_block_string(struct gql_buf *buf, const char *s, size_t len)
     }
     force_leading = more_lines && all_ws_start;
     has_trailing_triple = esc.len >= 4 && memcmp(esc.data + esc.len - 4, "\\\"\"\"", 4) == 0;
-    force_trailing = (len > 0 && s[len - 1] == '"' && !has_trailing_triple) ||
-                     (len > 0 && s[len - 1] == '\\');
+    force_trailing =
+        (len > 0 && s[len - 1] == '"' && !has_trailing_triple) || (len > 0 && s[len - 1] == '\\');
     multiple = !single_line || len > 70 || force_trailing || force_leading || has_trailing_triple;
     skip_leading = single_line && len > 0 && is_ws(s[0]);
     gql_buf_puts(buf, "\"\"\"");

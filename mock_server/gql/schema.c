@@ -18,11 +18,25 @@
 #include "schema_private.h"
 
 const char *const gql_dloc_names[GQL_DLOC_COUNT] = {
-    "QUERY",        "MUTATION",           "SUBSCRIPTION",        "FIELD",
-    "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD", "INLINE_FRAGMENT", "VARIABLE_DEFINITION",
-    "SCHEMA",       "SCALAR",             "OBJECT",              "FIELD_DEFINITION",
-    "ARGUMENT_DEFINITION", "INTERFACE",   "UNION",               "ENUM",
-    "ENUM_VALUE",   "INPUT_OBJECT",       "INPUT_FIELD_DEFINITION",
+    "QUERY",
+    "MUTATION",
+    "SUBSCRIPTION",
+    "FIELD",
+    "FRAGMENT_DEFINITION",
+    "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
+    "SCHEMA",
+    "SCALAR",
+    "OBJECT",
+    "FIELD_DEFINITION",
+    "ARGUMENT_DEFINITION",
+    "INTERFACE",
+    "UNION",
+    "ENUM",
+    "ENUM_VALUE",
+    "INPUT_OBJECT",
+    "INPUT_FIELD_DEFINITION",
 };
 
 const char *gql_strerror(enum gql_status status)
@@ -367,8 +381,8 @@ struct builder {
 };
 
 __attribute__((format(printf, 5, 6))) static void fail(struct builder *b, enum gql_status rc,
-                                                      const struct gql_ast_document *doc,
-                                                      uint32_t off, const char *fmt, ...)
+                                                       const struct gql_ast_document *doc,
+                                                       uint32_t off, const char *fmt, ...)
 {
     uint32_t line = 1;
     uint32_t col = 1;
@@ -483,8 +497,7 @@ static const struct gql_ast_directive *find_directive(const struct gql_ast_direc
 }
 
 /* @deprecated(reason:) as graphql-js reads it (the standard directive's default reason). */
-static void deprecation(const struct gql_ast_directive *dirs, bool *deprecated,
-                        const char **reason)
+static void deprecation(const struct gql_ast_directive *dirs, bool *deprecated, const char **reason)
 {
     const struct gql_ast_directive *d = find_directive(dirs, "deprecated");
     const struct gql_ast_argument *a;
@@ -540,8 +553,8 @@ static bool build_inputs(struct builder *b, const struct gql_ast_document *doc,
     return true;
 }
 
-static bool build_fields(struct builder *b, struct gql_type *t,
-                         const struct gql_ast_document *doc, const struct gql_ast_definition *def,
+static bool build_fields(struct builder *b, struct gql_type *t, const struct gql_ast_document *doc,
+                         const struct gql_ast_definition *def,
                          const struct gql_ast_definition **exts, size_t next)
 {
     const struct gql_ast_field_def *f;
@@ -1020,8 +1033,8 @@ static enum gql_status build(struct builder *b)
     }
     for (d = b->user->defs; d != NULL; d = d->next)
         if (d->kind == GQL_DEF_TYPE_EXT && find_any(b, d->name.value) == NULL) {
-            fail(b, GQL_INVALID, b->user, d->off, "Cannot extend type \"%s\" because it is not defined.",
-                 d->name.value);
+            fail(b, GQL_INVALID, b->user, d->off,
+                 "Cannot extend type \"%s\" because it is not defined.", d->name.value);
             return b->rc;
         }
 
@@ -1052,7 +1065,8 @@ static enum gql_status build(struct builder *b)
 
             if (t == NULL || t->kind != GQL_OBJECT) {
                 fail(b, GQL_INVALID, b->user, nl->off,
-                     t == NULL ? "Unknown type \"%s\"." : "Root type \"%s\" must be an object type.",
+                     t == NULL ? "Unknown type \"%s\"."
+                               : "Root type \"%s\" must be an object type.",
                      nl->name.value);
                 return b->rc;
             }
@@ -1164,8 +1178,8 @@ static enum gql_status build(struct builder *b)
 
         if (name_arg == NULL || nn_schema == NULL || nn_string == NULL)
             return GQL_NO_MEMORY;
-        meta_field(&s->schema_field, "__schema",
-                   "Access the current type schema of this server.", nn_schema);
+        meta_field(&s->schema_field, "__schema", "Access the current type schema of this server.",
+                   nn_schema);
         meta_field(&s->type_field, "__type", "Request the type information of a single type.",
                    type_t->ref);
         name_arg->name = "name";

@@ -24,8 +24,14 @@ struct gql_type_ref {
     struct gql_type *named;        /* GQL_REF_NAMED */
 };
 
-enum gql_builtin { GQL_BUILTIN_NONE, GQL_BUILTIN_INT, GQL_BUILTIN_FLOAT, GQL_BUILTIN_STRING,
-                   GQL_BUILTIN_BOOLEAN, GQL_BUILTIN_ID };
+enum gql_builtin {
+    GQL_BUILTIN_NONE,
+    GQL_BUILTIN_INT,
+    GQL_BUILTIN_FLOAT,
+    GQL_BUILTIN_STRING,
+    GQL_BUILTIN_BOOLEAN,
+    GQL_BUILTIN_ID
+};
 
 struct gql_input_value {
     const char *name;

@@ -140,9 +140,9 @@ static void ti_enter(struct tinfo *t, const struct node *n)
     }
     case NK_INLINE:
     case NK_FRAGMENT: {
-        const struct gql_ast_type *cond = n->kind == NK_INLINE
-                                              ? ((const struct gql_ast_selection *)n->p)->type_cond
-                                              : ((const struct gql_ast_definition *)n->p)->type_cond;
+        const struct gql_ast_type *cond =
+            n->kind == NK_INLINE ? ((const struct gql_ast_selection *)n->p)->type_cond
+                                 : ((const struct gql_ast_definition *)n->p)->type_cond;
         const struct gql_type *out;
 
         if (cond != NULL)
@@ -329,8 +329,7 @@ static void walk_argument(struct walker *w, const struct gql_ast_argument *a, bo
     w_leave(w, &n);
 }
 
-static void walk_directives(struct walker *w, const struct gql_ast_directive *d,
-                            enum gql_dloc loc)
+static void walk_directives(struct walker *w, const struct gql_ast_directive *d, enum gql_dloc loc)
 {
     for (; d != NULL && !*w->stop; d = d->next) {
         struct node n = {.kind = NK_DIRECTIVE, .p = d, .dloc = loc};
@@ -472,8 +471,8 @@ struct vctx {
     struct walker *w; /* the main walk (its TypeInfo) */
     struct rule_skip skip[NRULES];
     /* rule state */
-    size_t op_count;                               /* LoneAnonymousOperation */
-    const struct gql_ast_definition **known_ops;   /* UniqueOperationNames */
+    size_t op_count;                             /* LoneAnonymousOperation */
+    const struct gql_ast_definition **known_ops; /* UniqueOperationNames */
     size_t nknown_ops;
     const struct gql_ast_definition **known_frags; /* UniqueFragmentNames */
     size_t nknown_frags;
@@ -500,8 +499,8 @@ static void report(struct vctx *c, const char *message, const uint32_t *offs, si
         return;
     if (c->errs->count >= GQL_MAX_VALIDATION_ERRORS) {
         gql_errors_add(c->errs,
-                       "Too many validation errors, error limit reached. Validation aborted.",
-                       NULL, 0);
+                       "Too many validation errors, error limit reached. Validation aborted.", NULL,
+                       0);
         c->stop = true;
         return;
     }
@@ -847,8 +846,8 @@ static bool literal_skip(const struct gql_ast_directive *dirs)
         bool is_skip = strcmp(d->name.value, "skip") == 0;
         bool is_include = strcmp(d->name.value, "include") == 0;
 
-        if ((is_skip || is_include) && d->args != NULL &&
-            d->args->value->kind == GQL_AV_BOOLEAN && d->args->value->boolean == is_skip)
+        if ((is_skip || is_include) && d->args != NULL && d->args->value->kind == GQL_AV_BOOLEAN &&
+            d->args->value->boolean == is_skip)
             return true;
     }
     return false;
@@ -905,7 +904,8 @@ static void sub_collect(struct vctx *c, const struct gql_type *type,
             } else if (s->type_cond != NULL) {
                 cond = gql_schema_find_type(c->schema, s->type_cond->name.value);
             }
-            if (cond != NULL && cond != type && !(gql_is_abstract(cond) && gql_is_sub_type(cond, type)))
+            if (cond != NULL && cond != type &&
+                !(gql_is_abstract(cond) && gql_is_sub_type(cond, type)))
                 continue;
             sub_collect(c, type, inner, groups, ngroups, visited, nvisited, depth + 1);
         }
@@ -1292,8 +1292,7 @@ static int possible_fragment_spreads(struct vctx *c, const struct node *n)
 
         if (f != NULL)
             frag_type = gql_schema_find_type(c->schema, f->type_cond->name.value);
-        if (!gql_is_composite(frag_type) || parent == NULL ||
-            gql_types_overlap(frag_type, parent))
+        if (!gql_is_composite(frag_type) || parent == NULL || gql_types_overlap(frag_type, parent))
             return GO;
         msg(&b, "Fragment \"", s->name.value, "\" cannot be spread here as objects of type \"",
             parent->name, "\" can never be of type \"", frag_type->name, "\".", NULL);
@@ -1404,8 +1403,7 @@ static void detect_cycles(struct vctx *c, const struct gql_ast_definition *start
                     c->stop = true;
                     return;
                 }
-                msg(&b, "Cannot spread fragment \"", spread->name.value, "\" within itself",
-                    NULL);
+                msg(&b, "Cannot spread fragment \"", spread->name.value, "\" within itself", NULL);
                 for (i = from; i < npath; i++) {
                     offs[i - from] = path[i]->off;
                     if (i + 1 < npath) {
@@ -1571,8 +1569,8 @@ static int known_directives(struct vctx *c, const struct node *n)
     for (i = 0; i < def->nlocations; i++)
         if (def->locations[i] == n->dloc)
             return GO;
-    msg(&b, "Directive \"@", d->name.value, "\" may not be used on ", gql_dloc_names[n->dloc],
-        ".", NULL);
+    msg(&b, "Directive \"@", d->name.value, "\" may not be used on ", gql_dloc_names[n->dloc], ".",
+        NULL);
     report1(c, &b, d->off);
     return GO;
 }
@@ -1649,8 +1647,8 @@ static int known_argument_names(struct vctx *c, const struct node *n)
         for (i = 0; i < f->nargs; i++)
             names[i] = f->args[i].name;
         ns = gql_suggestion_list(a->name.value, names, f->nargs, sugg, 5);
-        msg(&b, "Unknown argument \"", a->name.value, "\" on field \"", parent->name, ".",
-            f->name, "\".", NULL);
+        msg(&b, "Unknown argument \"", a->name.value, "\" on field \"", parent->name, ".", f->name,
+            "\".", NULL);
         gql_did_you_mean(&b, NULL, sugg, ns);
         report1(c, &b, a->off);
     }
@@ -1891,8 +1889,8 @@ static int values_of_correct_type(struct vctx *c, const struct node *n)
                     names[i] = parent->inputs[i].name;
                 ns = gql_suggestion_list(f->name.value, names, parent->ninputs, sugg, 5);
             }
-            msg(&b, "Field \"", f->name.value, "\" is not defined by type \"", parent->name,
-                "\".", NULL);
+            msg(&b, "Field \"", f->name.value, "\" is not defined by type \"", parent->name, "\".",
+                NULL);
             gql_did_you_mean(&b, NULL, sugg, ns);
             report1(c, &b, f->off);
         }
@@ -1980,7 +1978,8 @@ static void variables_in_allowed_position_leave(struct vctx *c, const struct nod
         if (var_type == NULL)
             continue;
         if (loc->kind == GQL_REF_NON_NULL && var_type->kind != GQL_REF_NON_NULL) {
-            bool var_default = def->default_value != NULL && def->default_value->kind != GQL_AV_NULL;
+            bool var_default =
+                def->default_value != NULL && def->default_value->kind != GQL_AV_NULL;
 
             ok = (var_default || u[i]->has_default) && gql_type_sub_type_of(var_type, loc->of);
         } else {
@@ -2037,8 +2036,7 @@ static int unique_input_field_names_enter(struct vctx *c, const struct node *n)
             if (strcmp(c->input_names[i]->name.value, f->name.value) == 0) {
                 struct gql_buf b;
 
-                msg(&b, "There can be only one input field named \"", f->name.value, "\".",
-                    NULL);
+                msg(&b, "There can be only one input field named \"", f->name.value, "\".", NULL);
                 report2(c, &b, c->input_names[i]->name.off, f->name.off);
                 return GO;
             }

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
         req.variables = cJSON_GetObjectItemCaseSensitive(c, "variables");
         gql_buf_init(&out, 0);
         rc = gql_prepare(cJSON_IsString(schema) && strcmp(schema->valuestring, "test") == 0 ? test
-                                                                                           : eso,
+                                                                                            : eso,
                          NULL, &req, &p, &out);
         if (rc == GQL_OK) {
             struct gql_exec_options opts = {0};
@@ -134,8 +134,8 @@ int main(int argc, char **argv)
         }
         printf("{\"name\":\"%s\",\"prepared\":%s,\"status\":%d,\"answer\":%s}\n",
                cJSON_IsString(name) ? name->valuestring : "?", p != NULL ? "true" : "false",
-               (int)rc, out.data != NULL && rc <= GQL_ERRORS && rc != GQL_NO_MEMORY ? out.data
-                                                                                    : "null");
+               (int)rc,
+               out.data != NULL && rc <= GQL_ERRORS && rc != GQL_NO_MEMORY ? out.data : "null");
         gql_buf_finish(&out);
         gql_prepared_destroy(p);
         free(query);
