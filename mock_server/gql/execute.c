@@ -417,7 +417,7 @@ static enum crc complete_leaf(struct gql_exec *ex, const struct gql_type *t, con
         } else if (d > 2147483647.0 || d < -2147483648.0) {
             gql_buf_puts(&b, "Int cannot represent non 32-bit signed integer value: ");
         } else {
-            snprintf(num, sizeof(num), "%d", (int)d);
+            gql_js_number(d, num, sizeof(num));
             gql_buf_puts(out, num);
             return C_OK;
         }

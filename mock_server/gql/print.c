@@ -34,16 +34,35 @@ void gql_js_number(double value, char *out, size_t size)
         neg = true;
         value = -value;
     }
-    /* The shortest digits that read back as the same double. */
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, value);
-        if (strtod(tmp, NULL) == value)
-            break;
-    }
-    {
-        const char *e = strchr(tmp, 'e');
+    if (value < 1e15 && floor(value) == value) {
+        /* An integer: its digits, without printf. */
+        uint64_t u = (uint64_t)value;
+        char rev[24];
+        int r = 0;
+
+        while (u > 0) {
+            rev[r++] = (char)('0' + (int)(u % 10));
+            u /= 10;
+        }
+        exp10 = r - 1;
+        while (r > 0)
+            digits[k++] = rev[--r];
+        while (k > 1 && digits[k - 1] == '0')
+            k--;
+        digits[k] = '\0';
+    } else {
+        /* The shortest digits that read back as the same double: a double with at most
+         * 15 significant digits (DBL_DIG) prints them at precision 15, trailing zeros
+         * aside; otherwise 16 or 17 digits. */
+        const char *e;
         const char *c;
 
+        for (prec = 15; prec <= 17; prec++) {
+            snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, value);
+            if (prec == 17 || strtod(tmp, NULL) == value)
+                break;
+        }
+        e = strchr(tmp, 'e');
         exp10 = (int)strtol(e + 1, NULL, 10);
         for (c = tmp; c < e; c++)
             if (*c >= '0' && *c <= '9')
