@@ -5,6 +5,8 @@
 
 graphql-request  each client/queries/*.graphql as the request body a client sends:
                  {"query": ..., "operationName": ..., "variables": {}}
+graphql-document each document of tests/conformance/corpus.json and client/queries/*.graphql as
+                 DOCUMENT NUL VARIABLES-JSON
 client-answer    each scenarios/fixtures/*.json answer, and each body a scenario responds
                  with, behind the target's status byte; each Retry-After a scenario sends
 client-token     each body a scenario answers the token endpoint with, and a good answer
@@ -101,6 +103,18 @@ def main(out_base):
             query = f.read()
         body = {"query": query, "operationName": operation, "variables": {}}
         seed("graphql-request", f"query-{operation}.json", json.dumps(body))
+
+    with open("tests/conformance/corpus.json") as f:
+        corpus = json.load(f)
+    for case in corpus:
+        if "file" in case:
+            with open(case["file"]) as f:
+                document = f.read()
+        else:
+            document = case["query"]
+        variables = json.dumps(case.get("variables", {}))
+        seed("graphql-document", f"{case['name']}.graphql",
+             document.encode() + b"\0" + variables.encode())
 
     for path in sorted(glob.glob("scenarios/fixtures/*.json")):
         with open(path) as f:

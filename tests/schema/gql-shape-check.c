@@ -1,17 +1,19 @@
 /*
  * gql-shape-check: check eso-mock fixtures against the ESO Logs schema and
- * the query documents they answer.
+ * the query documents they answer, with the GraphQL engine
+ * (mock_server/gql) through fixture_check.c.
  *
  *   gql-shape-check --schema FILE --queries DIR FIXTURE.json...
  *
  * Prints "FIXTURE: PATH: message" per problem and a summary line. Exit status:
  * 0 when every fixture conforms, 1 when one does not (or the schema cannot be
- * loaded), 2 on a usage error. The logic lives in gql_shape.c.
+ * loaded), 2 on a usage error.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "gql_shape.h"
+#include "fixture_check.h"
+#include "gql.h"
 
 /* Per-fixture state handed to the report callback. */
 struct fixture_sink {
@@ -111,12 +113,12 @@ int main(int argc, char **argv)
     }
     for (i = first_fixture; i < argc; i++) {
         struct fixture_sink sink = {argv[i]};
-        struct gql_report report = {0};
+        struct gql_shape_report report = {0};
         size_t n;
 
         report.fn = print_problem;
         report.user = &sink;
-        n = gql_check_fixture(schema, queries_dir, argv[i], &report);
+        n = fixture_check_file(schema, queries_dir, argv[i], &report);
         fixtures++;
         total += n;
         if (n > 0)

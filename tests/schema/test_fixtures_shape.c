@@ -1,5 +1,6 @@
 /*
- * fixtures-shape: the gql_shape checker on small inline cases, then every
+ * fixtures-shape: the engine's shape checker (gql_shape_check) and fixture_check
+ * on small inline cases, then every
  * eso-mock fixture against the ESO Logs schema and the query documents.
  *
  * Environment (set by tests/meson.build and tests/schema/meson.build):
@@ -20,7 +21,8 @@
 
 #include <esologs/operations.h>
 
-#include "gql_shape.h"
+#include "fixture_check.h"
+#include "gql.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
@@ -33,7 +35,7 @@ struct sink {
     size_t count;
 };
 
-/* gql_report callback: append one problem to the sink. */
+/* gql_shape_report callback: append one problem to the sink. */
 static void sink_fn(void *user, const char *path, const char *message)
 {
     struct sink *s = user;
@@ -84,14 +86,16 @@ static const char test_sdl[] =
     "type Player { secret: Int }\n"
     "extend type Pet { age: Int }\n";
 
-/* Parse sdl and query (the test fails if either does not parse), check the
- * JSON data (NULL: the query only) and return the number of problems; the
- * sink receives them. */
+/* Load sdl and prepare query (the test fails if either does not), check the JSON
+ * data (NULL: the document only) and return the number of problems; the sink
+ * receives them. */
 static size_t run_check(const char *sdl, const char *query, const char *json, struct sink *sink)
 {
     struct gql_schema *schema = NULL;
-    struct gql_query *q = NULL;
-    struct gql_report report = {0};
+    struct gql_prepared *p = NULL;
+    struct gql_request req = {0};
+    struct gql_shape_report report = {0};
+    struct gql_buf errors;
     char err[GQL_ERROR_SIZE];
     cJSON *data = NULL;
     size_t n;
@@ -99,20 +103,28 @@ static size_t run_check(const char *sdl, const char *query, const char *json, st
     memset(sink, 0, sizeof(*sink));
     cr_assert_eq(gql_schema_parse(sdl, strlen(sdl), &schema, err, sizeof(err)), GQL_OK,
                  "schema does not parse: %s", err);
-    cr_assert_eq(gql_query_parse(query, strlen(query), &q, err, sizeof(err)), GQL_OK,
-                 "query does not parse: %s", err);
-    if (json != NULL) {
-        data = cJSON_Parse(json);
-        cr_assert_not_null(data, "test JSON does not parse: %s", json);
-    }
     report.fn = sink_fn;
     report.user = sink;
-    report.query_label = "q.graphql";
     report.data_path = "data";
-    n = gql_validate(schema, q, data, &report);
+    if (json == NULL) {
+        n = fixture_check_document(schema, "q.graphql", query, strlen(query), &report);
+        cr_assert_eq(n, sink->count, "returned %zu but reported %zu", n, sink->count);
+        gql_schema_destroy(schema);
+        return n;
+    }
+    req.query = query;
+    req.query_len = strlen(query);
+    req.lenient_variables = true;
+    gql_buf_init(&errors, 0);
+    cr_assert_eq(gql_prepare(schema, NULL, &req, &p, &errors), GQL_OK, "query does not prepare: %s",
+                 errors.data != NULL ? errors.data : "");
+    gql_buf_finish(&errors);
+    data = cJSON_Parse(json);
+    cr_assert_not_null(data, "test JSON does not parse: %s", json);
+    n = gql_shape_check(p, data, &report);
     cr_assert_eq(n, sink->count, "returned %zu but reported %zu", n, sink->count);
     cJSON_Delete(data);
-    gql_query_destroy(q);
+    gql_prepared_destroy(p);
     gql_schema_destroy(schema);
     return n;
 }
@@ -324,7 +336,8 @@ Test(shape, first_definition_wins_and_extensions_merge)
     size_t n;
 
     n = run_check(test_sdl, "query q($i: Int!) { player(id: $i) { secret } }", NULL, &sink);
-    expect_problems(n, sink, 1, "q.graphql:1:38: type Player has no field 'secret'");
+    expect_problems(n, sink, 1,
+                    "q.graphql:1:38: Cannot query field \"secret\" on type \"Player\".");
     n = run_check(test_sdl, "query q { things { ... on Pet { age } } }",
                   "{\"things\": [{\"age\": 3}]}", &sink);
     expect_none(n, sink);
@@ -385,20 +398,28 @@ Test(shape, query_problems)
                     "}\n";
     size_t n = run_check(test_sdl, q, NULL, &sink);
 
-    expect_problems(
-        n, sink, 11,
-        "q.graphql:2:14: variable $id of type String cannot be used where Int! is expected");
-    cr_assert(strstr(sink.text, "q.graphql:2:21: type Player has no field 'nope'") &&
-                  strstr(sink.text, "q.graphql:2:31: unknown argument 'x' on field 'name'") &&
-                  strstr(sink.text, "q.graphql:3:26: expected a value of enum Role") &&
-                  strstr(sink.text, "q.graphql:3:40: expected Int, found a string") &&
-                  strstr(sink.text, "q.graphql:3:49: field 'name' is String!, a leaf") &&
-                  strstr(sink.text, "q.graphql:4:12: union Thing has no field 'name'") &&
-                  strstr(sink.text, "q.graphql:6:9: unknown directive @frob") &&
-                  strstr(sink.text, "q.graphql:6:17: unknown fragment 'Missing'") &&
-                  strstr(sink.text, "q.graphql:1:22: variable $unused is never used") &&
-                  strstr(sink.text, "q.graphql:1:36: variable $f is never used"),
-              "%s", sink.text);
+    /* graphql-js's messages, in graphql-js's order. */
+    expect_problems(n, sink, 11,
+                    "q.graphql:2:21: Cannot query field \"nope\" on type \"Player\". Did you mean "
+                    "\"name\" or \"role\"?");
+    cr_assert(
+        strstr(sink.text, "q.graphql:2:31: Unknown argument \"x\" on field \"Player.name\".") &&
+            strstr(sink.text, "q.graphql:3:26: Value \"mage\" does not exist in \"Role\" enum.") &&
+            strstr(sink.text, "q.graphql:3:40: Int cannot represent non-integer value: \"ten\"") &&
+            strstr(sink.text, "q.graphql:3:54: Field \"name\" must not have a selection since "
+                              "type \"String!\" has no subfields.") &&
+            strstr(sink.text, "q.graphql:4:12: Cannot query field \"name\" on type \"Thing\". "
+                              "Did you mean to use an inline fragment on \"Named\", \"Pet\", "
+                              "or \"Player\"?") &&
+            strstr(sink.text, "q.graphql:6:9: Unknown directive \"@frob\".") &&
+            strstr(sink.text, "q.graphql:6:20: Unknown fragment \"Missing\".") &&
+            strstr(sink.text, "q.graphql:1:22: Variable \"$unused\" is never used in "
+                              "operation \"q\".") &&
+            strstr(sink.text, "q.graphql:1:36: Variable \"$f\" is never used in operation "
+                              "\"q\".") &&
+            strstr(sink.text, "q.graphql:1:9: Variable \"$id\" of type \"String\" used in "
+                              "position expecting type \"Int!\"."),
+        "%s", sink.text);
 }
 
 Test(shape, missing_argument_and_selection)
@@ -406,9 +427,12 @@ Test(shape, missing_argument_and_selection)
     struct sink sink;
     size_t n = run_check(test_sdl, "query q { player }", NULL, &sink);
 
-    expect_problems(n, sink, 2, "field 'player' needs argument 'id' (Int!)");
-    cr_assert(strstr(sink.text, "field 'player' of type Player needs a selection"), "%s",
-              sink.text);
+    expect_problems(n, sink, 2,
+                    "Field \"player\" argument \"id\" of type \"Int!\" is required, but it was "
+                    "not provided.");
+    cr_assert(strstr(sink.text, "Field \"player\" of type \"Player\" must have a selection of "
+                                "subfields. Did you mean \"player { ... }\"?"),
+              "%s", sink.text);
 }
 
 Test(shape, fragment_cycle_and_unused)
@@ -420,31 +444,8 @@ Test(shape, fragment_cycle_and_unused)
                     "fragment C on Pet { age }\n";
     size_t n = run_check(test_sdl, q, NULL, &sink);
 
-    expect_problems(n, sink, 2, "fragment A spreads itself (a cycle)");
-    cr_assert(strstr(sink.text, "q.graphql:4:1: fragment C is never used"), "%s", sink.text);
-}
-
-Test(shape, variables_accessors)
-{
-    struct gql_query *q = NULL;
-    char err[GQL_ERROR_SIZE];
-    const char *text = "query getX($a: Int!, $b: [String], $c: [[Role!]!] = [])"
-                       " { version }";
-
-    cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)), GQL_OK, "%s", err);
-    cr_assert_str_eq(gql_query_operation_name(q), "getX");
-    cr_assert_str_eq(gql_query_operation_type(q), "query");
-    cr_assert_eq(gql_query_variable_count(q), 3);
-    cr_assert_str_eq(gql_query_variable_name(q, 0), "a");
-    cr_assert_str_eq(gql_query_variable_type(q, 0), "Int!");
-    cr_assert_str_eq(gql_query_variable_type(q, 1), "[String]");
-    cr_assert_str_eq(gql_query_variable_name(q, 2), "c");
-    cr_assert_str_eq(gql_query_variable_type(q, 2), "[[Role!]!]");
-    cr_assert_null(gql_query_variable_name(q, 3));
-    cr_assert_null(gql_query_operation_name(NULL));
-    gql_query_destroy(q);
-    gql_query_destroy(NULL);
-    gql_schema_destroy(NULL);
+    expect_problems(n, sink, 2, "Cannot spread fragment \"A\" within itself via \"B\".");
+    cr_assert(strstr(sink.text, "q.graphql:4:1: Fragment \"C\" is never used."), "%s", sink.text);
 }
 
 /* Build "query d " + levels nested selection sets "a { ... b ... }". */
@@ -467,34 +468,26 @@ static char *nested_query(int levels)
 
 Test(shape, depth_limit)
 {
-    struct gql_query *q = NULL;
     struct gql_schema *s = NULL;
+    struct sink sink;
     char err[GQL_ERROR_SIZE];
     char sdl[1024];
     char *text;
     size_t len = 0;
+    size_t n;
     int i;
 
-    text = nested_query(GQL_MAX_DEPTH);
-    cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)), GQL_OK,
-                 "%d levels must parse: %s", GQL_MAX_DEPTH, err);
-    gql_query_destroy(q);
-    q = NULL;
-    free(text);
-
     text = nested_query(GQL_MAX_DEPTH + 1);
-    cr_assert_eq(gql_query_parse(text, strlen(text), &q, err, sizeof(err)), GQL_TOO_DEEP,
-                 "%d levels must not parse", GQL_MAX_DEPTH + 1);
-    cr_assert_null(q);
-    cr_assert(strstr(err, "1:") == err && strstr(err, "nested deeper than 64 levels"), "%s", err);
+    n = run_check(test_sdl, text, NULL, &sink);
+    expect_problems(n, sink, 1, "Syntax Error: Document nested deeper than 64 levels.");
     free(text);
 
     /* A list type nested 65 deep in SDL. */
     len += (size_t)snprintf(sdl, sizeof(sdl), "type Query { a: ");
-    for (i = 0; i <= GQL_MAX_DEPTH; i++)
+    for (i = 0; i <= (int)GQL_MAX_DEPTH; i++)
         len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "[");
     len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "Int");
-    for (i = 0; i <= GQL_MAX_DEPTH; i++)
+    for (i = 0; i <= (int)GQL_MAX_DEPTH; i++)
         len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, "]");
     len += (size_t)snprintf(sdl + len, sizeof(sdl) - len, " }");
     cr_assert_eq(gql_schema_parse(sdl, len, &s, err, sizeof(err)), GQL_TOO_DEEP,
@@ -519,64 +512,69 @@ static void expect_bad_sdl(const char *sdl, enum gql_status want, const char *wh
 
 Test(shape, malformed_sdl)
 {
-    expect_bad_sdl("type Query {\n  a: \n}", GQL_SYNTAX, "3:1: expected a type, found '}'");
+    expect_bad_sdl("type Query {\n  a: \n}", GQL_SYNTAX,
+                   "3:1: Syntax Error: Expected Name, found \"}\".");
     expect_bad_sdl("type Query { a: Int", GQL_SYNTAX,
-                   "1:20: expected a field definition or '}', found end of input");
-    expect_bad_sdl("\"unterminated\ntype Query { a: Int }", GQL_SYNTAX, "1:1: unterminated string");
-    expect_bad_sdl("type Query { a: Int } %", GQL_SYNTAX, "1:23: unexpected character '%'");
-    expect_bad_sdl("type Query { a: Missing }", GQL_INVALID, "1:17: unknown type 'Missing'");
+                   "1:20: Syntax Error: Expected Name, found <EOF>.");
+    expect_bad_sdl("\"unterminated\ntype Query { a: Int }", GQL_SYNTAX,
+                   "1:14: Syntax Error: Unterminated string.");
+    expect_bad_sdl("type Query { a: Int } %", GQL_SYNTAX,
+                   "1:23: Syntax Error: Unexpected character: \"%\".");
+    expect_bad_sdl("type Query { a: Missing }", GQL_INVALID, "1:17: Unknown type \"Missing\".");
     expect_bad_sdl("type Query { a(x: Query): Int }", GQL_INVALID,
-                   "1:19: 'Query' is not an input type");
-    expect_bad_sdl("type Other { a: Int }", GQL_INVALID, "1:1: the schema has no query root type");
+                   "1:19: The type \"Query\" is not an input type.");
+    expect_bad_sdl("type Other { a: Int }", GQL_INVALID, "1:1: Query root type must be provided.");
     expect_bad_sdl("query { a }", GQL_SYNTAX, "1:1: an operation");
-    expect_bad_sdl("", GQL_INVALID, "1:1: the schema has no query root");
-}
-
-/* Parse a bad query; assert the status and that the error starts with where. */
-static void expect_bad_query(const char *text, enum gql_status want, const char *where)
-{
-    struct gql_query *q = NULL;
-    char err[GQL_ERROR_SIZE];
-    enum gql_status rc = gql_query_parse(text, strlen(text), &q, err, sizeof(err));
-
-    cr_assert_eq(rc, want, "\"%s\": got %s (%s), want %s", text, gql_strerror(rc), err,
-                 gql_strerror(want));
-    cr_assert_null(q);
-    cr_assert(strstr(err, where) == err, "\"%s\": error \"%s\" should start \"%s\"", text, err,
-              where);
+    expect_bad_sdl("", GQL_SYNTAX, "1:1: Syntax Error: Unexpected <EOF>.");
 }
 
 Test(shape, malformed_query)
 {
-    expect_bad_query("query q { a ", GQL_SYNTAX,
-                     "1:13: expected a field, '...' or '}', found end of input");
-    expect_bad_query("query q {\n  a(x: \"open)\n}", GQL_SYNTAX, "2:8: unterminated string");
-    expect_bad_query("query q { }", GQL_SYNTAX, "1:11: expected a selection, found '}'");
-    expect_bad_query("query q($a Int) { a }", GQL_SYNTAX, "1:12: expected ':', found 'Int'");
-    expect_bad_query("query q { a(x: 007) }", GQL_SYNTAX, "1:16: number with a leading zero");
-    expect_bad_query("query q { a .. b }", GQL_SYNTAX, "1:13: unexpected '.'");
-    expect_bad_query("query a { a } query b { b }", GQL_INVALID, "1:15: a second operation");
-    expect_bad_query("fragment F on T { a }", GQL_INVALID, "1:22: the document has no operation");
-    expect_bad_query("type T { a: Int }", GQL_SYNTAX, "1:1: a type system definition");
-    expect_bad_query("query q($a: Int = $b) { a }", GQL_SYNTAX,
-                     "1:19: a variable is not allowed here");
+    struct sink sink;
+    size_t n;
+
+    n = run_check(test_sdl, "query q { a ", NULL, &sink);
+    expect_problems(n, sink, 1, "q.graphql:1:13: Syntax Error: Expected Name, found <EOF>.");
+    n = run_check(test_sdl, "query q {\n  a(x: \"open)\n}", NULL, &sink);
+    expect_problems(n, sink, 1, "q.graphql:2:14: Syntax Error: Unterminated string.");
+    n = run_check(test_sdl, "query q { }", NULL, &sink);
+    expect_problems(n, sink, 1, "q.graphql:1:11: Syntax Error: Expected Name, found \"}\".");
+    n = run_check(test_sdl, "query q($a Int) { a }", NULL, &sink);
+    expect_problems(n, sink, 1,
+                    "q.graphql:1:12: Syntax Error: Expected \":\", found Name \"Int\".");
+    n = run_check(test_sdl, "query q { a(x: 007) }", NULL, &sink);
+    expect_problems(
+        n, sink, 1,
+        "q.graphql:1:17: Syntax Error: Invalid number, unexpected digit after 0: \"0\".");
+    n = run_check(test_sdl, "query q { a .. b }", NULL, &sink);
+    expect_problems(n, sink, 1, "q.graphql:1:13: Syntax Error: Unexpected character: \".\".");
+    n = run_check(test_sdl, "query a { version } query b { version }", NULL, &sink);
+    expect_problems(n, sink, 1,
+                    "q.graphql: Must provide operation name if query contains multiple "
+                    "operations.");
+    n = run_check(test_sdl, "type T { a: Int }", NULL, &sink);
+    expect_problems(n, sink, 1, "q.graphql:1:1: The \"T\" definition is not executable.");
+    n = run_check(test_sdl, "query q($a: Int = $b) { version }", NULL, &sink);
+    expect_problems(n, sink, 1,
+                    "q.graphql:1:19: Syntax Error: Unexpected variable \"$b\" in constant value.");
 }
 
 Test(shape, bad_arguments_are_refused)
 {
     struct gql_schema *s = NULL;
-    struct gql_query *q = NULL;
+    struct gql_prepared *p = NULL;
+    struct gql_request req = {0};
     char err[GQL_ERROR_SIZE];
-    size_t n;
 
-    cr_assert_eq(gql_schema_parse(NULL, 0, NULL, err, sizeof(err)), GQL_BAD_ARGUMENT);
-    cr_assert_eq(gql_query_parse("{ a }", 5, NULL, NULL, 0), GQL_BAD_ARGUMENT);
+    cr_assert_eq(gql_schema_parse(NULL, 1, &s, err, sizeof(err)), GQL_BAD_ARGUMENT);
+    cr_assert_eq(gql_schema_parse("type Query { a: Int }", 21, NULL, NULL, 0), GQL_BAD_ARGUMENT);
     cr_assert_eq(gql_schema_load("/nonexistent/schema.graphql", &s, err, sizeof(err)), GQL_IO);
     cr_assert(strstr(err, "/nonexistent/schema.graphql") == err, "%s", err);
-    cr_assert_eq(gql_query_load("/nonexistent/q.graphql", &q, NULL, 0), GQL_IO);
-    n = gql_validate(NULL, NULL, NULL, NULL);
-    cr_assert_eq(n, 1, "NULL schema and query count as one problem");
+    cr_assert_eq(gql_prepare(NULL, NULL, &req, &p, NULL), GQL_BAD_ARGUMENT);
+    cr_assert_eq(gql_shape_check(NULL, NULL, NULL), 1, "no operation counts as one problem");
     cr_assert_str_eq(gql_strerror(GQL_TOO_DEEP), "nested too deeply");
+    gql_schema_destroy(NULL);
+    gql_prepared_destroy(NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -612,7 +610,7 @@ TestSuite(envelope, .init = make_scratch, .fini = remove_scratch);
 static size_t run_envelope(const char *json, struct sink *sink)
 {
     struct gql_schema *schema = NULL;
-    struct gql_report report = {0};
+    struct gql_shape_report report = {0};
     char err[GQL_ERROR_SIZE];
     cJSON *envelope;
     size_t n;
@@ -624,7 +622,7 @@ static size_t run_envelope(const char *json, struct sink *sink)
     cr_assert_not_null(envelope, "test JSON does not parse: %s", json);
     report.fn = sink_fn;
     report.user = sink;
-    n = gql_check_envelope(schema, scratch_dir, envelope, &report);
+    n = fixture_check_envelope(schema, scratch_dir, envelope, &report);
     cJSON_Delete(envelope);
     gql_schema_destroy(schema);
     return n;
@@ -652,18 +650,22 @@ Test(envelope, envelope_members)
     struct sink sink;
     size_t n = run_envelope("{\"operation\": \"getPlayer\", \"status\": \"200\","
                             " \"headers\": {\"X-A\": 1}, \"extra\": true,"
-                            " \"variables\": {\"id\": \"7\", \"other\": 1},"
+                            " \"variables\": {\"id\": \"7\"},"
                             " \"response\": {\"data\": {\"player\": null}, \"meta\": 1}}",
                             &sink);
 
-    expect_problems(n, sink, 6, "extra: unexpected key");
+    expect_problems(n, sink, 5, "extra: unexpected key");
     cr_assert(strstr(sink.text, "status: expected an HTTP status") &&
-                  strstr(sink.text, "headers.X-A: expected a string, found number 1") &&
-                  strstr(sink.text, "variables.id: expected Int, found string \"7\"") &&
-                  strstr(sink.text,
-                         "variables.other: the operation getPlayer declares no variable $other") &&
+                  strstr(sink.text, "headers.X-A: expected a string") &&
+                  strstr(sink.text, "variables.id: Variable \"$id\" got invalid value \"7\"; Int "
+                                    "cannot represent non-integer value: \"7\"") &&
                   strstr(sink.text, "response.meta: unexpected key"),
               "%s", sink.text);
+    n = run_envelope("{\"operation\": \"getPlayer\", \"variables\": {\"id\": 7, \"other\": 1},"
+                     " \"response\": {\"data\": {\"player\": null}}}",
+                     &sink);
+    expect_problems(n, sink, 1,
+                    "variables.other: the operation getPlayer declares no variable $other");
 }
 
 Test(envelope, errors_in_default_fixture)
@@ -789,7 +791,7 @@ Test(fixtures, every_fixture_conforms, .timeout = 50)
     const char *dir_path = need_env("ESOMOCK_FIXTURES");
     struct gql_schema *schema = load_schema();
     struct all_sink sink = {0};
-    struct gql_report report = {0};
+    struct gql_shape_report report = {0};
     char qdir[1024];
     char **names = NULL;
     size_t nnames = 0;
@@ -827,7 +829,7 @@ Test(fixtures, every_fixture_conforms, .timeout = 50)
 
         snprintf(path, sizeof(path), "%s/%s", dir_path, names[i]);
         sink.file = names[i];
-        gql_check_fixture(schema, qdir, path, &report);
+        fixture_check_file(schema, qdir, path, &report);
         if (sink.count > before)
             failed++;
     }
@@ -849,28 +851,43 @@ Test(fixtures, every_operation_has_a_query_and_a_default_fixture)
 
     queries_dir(qdir, sizeof(qdir));
     cr_assert_eq(OPERATION_COUNT, 39, "the reference table has 39 operations");
+    struct gql_schema *schema = load_schema();
+
     for (i = 0; i < OPERATION_COUNT; i++) {
         const char *op = OPERATION(i);
-        struct gql_query *q = NULL;
-        char err[GQL_ERROR_SIZE];
+        struct gql_prepared *q = NULL;
+        struct gql_request req = {0};
+        struct gql_buf errors;
         char path[2048];
         char *text = NULL;
+        size_t len = 0;
         cJSON *json;
         const cJSON *name;
 
         snprintf(path, sizeof(path), "%s/%s.graphql", qdir, op);
-        cr_expect_eq(gql_query_load(path, &q, err, sizeof(err)), GQL_OK, "%s: %s", op, err);
+        text = fixture_read_file(path, &len);
+        cr_expect_not_null(text, "%s: cannot read %s", op, path);
+        req.query = text != NULL ? text : "";
+        req.query_len = len;
+        req.lenient_variables = true;
+        gql_buf_init(&errors, 0);
+        cr_expect_eq(gql_prepare(schema, NULL, &req, &q, &errors), GQL_OK, "%s: %s", op,
+                     errors.data != NULL ? errors.data : "");
+        gql_buf_finish(&errors);
         if (q != NULL) {
-            cr_expect(
-                gql_query_operation_name(q) != NULL && strcmp(gql_query_operation_name(q), op) == 0,
-                "%s declares operation %s", path,
-                gql_query_operation_name(q) != NULL ? gql_query_operation_name(q) : "(anonymous)");
-            cr_expect_str_eq(gql_query_operation_type(q), "query", "%s is not a query", path);
+            cr_expect(gql_prepared_operation_name(q) != NULL &&
+                          strcmp(gql_prepared_operation_name(q), op) == 0,
+                      "%s declares operation %s", path,
+                      gql_prepared_operation_name(q) != NULL ? gql_prepared_operation_name(q)
+                                                             : "(anonymous)");
+            cr_expect_str_eq(gql_prepared_operation_type(q), "query", "%s is not a query", path);
         }
-        gql_query_destroy(q);
+        gql_prepared_destroy(q);
+        free(text);
 
         snprintf(path, sizeof(path), "%s/%s.json", fixtures, op);
-        if (gql_file_read(path, 0, &text, NULL) != GQL_OK) {
+        text = fixture_read_file(path, NULL);
+        if (text == NULL) {
             cr_expect_fail("%s: no default fixture %s", op, path);
             continue;
         }
@@ -886,13 +903,14 @@ Test(fixtures, every_operation_has_a_query_and_a_default_fixture)
                        "%s is the default answer and takes no \"variables\"", path);
         cJSON_Delete(json);
     }
+    gql_schema_destroy(schema);
 }
 
 Test(fixtures, every_query_document_fits_the_schema)
 {
     struct gql_schema *schema = load_schema();
     struct all_sink sink = {0};
-    struct gql_report report = {0};
+    struct gql_shape_report report = {0};
     char qdir[1024];
     size_t i;
 
@@ -900,20 +918,98 @@ Test(fixtures, every_query_document_fits_the_schema)
     report.fn = all_sink_fn;
     report.user = &sink;
     for (i = 0; i < OPERATION_COUNT; i++) {
-        struct gql_query *q = NULL;
-        char err[GQL_ERROR_SIZE];
         char path[2048];
+        size_t len = 0;
+        char *text;
 
         snprintf(path, sizeof(path), "%s/%s.graphql", qdir, OPERATION(i));
-        if (gql_query_load(path, &q, err, sizeof(err)) != GQL_OK)
+        text = fixture_read_file(path, &len);
+        if (text == NULL)
             continue; /* reported by the test above */
         sink.file = OPERATION(i);
-        report.query_label = path;
-        gql_validate(schema, q, NULL, &report);
-        gql_query_destroy(q);
+        fixture_check_document(schema, path, text, len, &report);
+        free(text);
     }
     cr_expect_eq(sink.count, 0, "%zu problems in the query documents:\n%s", sink.count,
                  sink.text != NULL ? sink.text : "");
     free(sink.text);
+    gql_schema_destroy(schema);
+}
+
+/* The first object key under response.data that holds a value (depth first). */
+static cJSON *first_member(cJSON *obj, int depth, cJSON **parent)
+{
+    cJSON *item;
+
+    if (depth > 64)
+        return NULL;
+    cJSON_ArrayForEach(item, obj)
+    {
+        if (cJSON_IsObject(item) && item->child != NULL) {
+            cJSON *inner = first_member(item, depth + 1, parent);
+
+            if (inner != NULL)
+                return inner;
+        }
+        if (item->string != NULL && !cJSON_IsObject(item) && !cJSON_IsArray(item)) {
+            *parent = obj;
+            return item;
+        }
+    }
+    return NULL;
+}
+
+/* A mutation test of the checker: drop one selected leaf from every conforming
+ * fixture; each must then fail with a "missing" problem. */
+Test(fixtures, deleting_a_selected_key_is_caught, .timeout = 50)
+{
+    const char *dir_path = need_env("ESOMOCK_FIXTURES");
+    struct gql_schema *schema = load_schema();
+    char qdir[1024];
+    struct dirent *de;
+    DIR *dir;
+    size_t mutated = 0;
+
+    queries_dir(qdir, sizeof(qdir));
+    dir = opendir(dir_path);
+    cr_assert_not_null(dir, "cannot open %s", dir_path);
+    for (de = readdir(dir); de != NULL; de = readdir(dir)) {
+        char path[2048];
+        struct sink sink;
+        struct gql_shape_report report = {0};
+        size_t len = strlen(de->d_name);
+        char *text;
+        cJSON *json;
+        cJSON *data;
+        cJSON *victim;
+        cJSON *parent = NULL;
+        size_t n;
+
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir_path, de->d_name);
+        text = fixture_read_file(path, NULL);
+        json = text != NULL ? cJSON_Parse(text) : NULL;
+        free(text);
+        data = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(json, "response"),
+                                                "data");
+        victim = cJSON_IsObject(data) ? first_member(data, 0, &parent) : NULL;
+        if (victim == NULL) {
+            cJSON_Delete(json);
+            continue; /* an errors fixture, or data without a leaf */
+        }
+        cJSON_Delete(cJSON_DetachItemViaPointer(parent, victim));
+        memset(&sink, 0, sizeof(sink));
+        report.fn = sink_fn;
+        report.user = &sink;
+        n = fixture_check_envelope(schema, qdir, json, &report);
+        cr_expect(n > 0 && strstr(sink.text, "missing") != NULL,
+                  "%s: deleting a selected key went unnoticed (%zu problems):\n%s", de->d_name, n,
+                  sink.text);
+        mutated++;
+        cJSON_Delete(json);
+    }
+    closedir(dir);
+    cr_assert(mutated >= 39, "only %zu fixtures could be mutated", mutated);
     gql_schema_destroy(schema);
 }
