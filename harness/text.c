@@ -51,8 +51,7 @@ struct piece {
 
 static void next_piece(const unsigned char *p, struct piece *out)
 {
-    static const char *const named[] = {
-        ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t"};
+    static const char *const named[] = {['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t"};
     size_t utf8 = utf8_length(p);
     out->consumed = 1;
     out->text = out->esc;

@@ -7,11 +7,12 @@
 
 /*
  * Copy @p in to @p out (@p size bytes, always terminated when size > 0) so that it
- * stays on its line and sends a terminal nothing: a backslash becomes "\\", \n \r \t
- * become "\n" "\r" "\t", other C0 controls and DEL "\xHH", C1 controls (U+0080 to
- * U+009F) "\u00HH", and a byte that is not part of valid UTF-8 "\xHH". Other UTF-8
- * passes unchanged. Cut before an escape or a character that does not fit. NULL @p in
- * is "". Returns @p out.
+ * stays on its line and sends a terminal nothing: \n \r \t become "\n" "\r" "\t",
+ * other C0 controls and DEL "\xHH", C1 controls (U+0080 to U+009F) "\u00HH", and a
+ * byte that is not part of valid UTF-8 "\xHH". Other UTF-8 passes unchanged. A
+ * backslash stays as it is: libesologs escapes its details the same way, so a detail
+ * is not escaped twice. Cut before an escape or a character that does not fit. NULL
+ * @p in is "". Returns @p out.
  */
 const char *esoh__text_escape(const char *in, char *out, size_t size);
 

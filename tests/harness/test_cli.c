@@ -228,7 +228,7 @@ Test(text, escape_keeps_text_on_its_line_and_utf8_whole)
     } cases[] = {
         {"plain", "plain"},
         {"a\nb\rc\td", "a\\nb\\rc\\td"},
-        {"back\\slash", "back\\\\slash"},
+        {"back\\slash", "back\\slash"},
         {"\x1b[31m\x07\x7f\x01", "\\x1b[31m\\x07\\x7f\\x01"},
         {"csi \xc2\x9b nel \xc2\x85", "csi \\u009b nel \\u0085"},
         {"bad \xff \xc3 \xe2\x82 \xed\xa0\x80 \xc0\xaf",
