@@ -89,7 +89,10 @@ static void reply_journal(struct esomock_server *srv, struct esomock_request *re
     for (size_t i = 0; i < count; i++)
         cJSON_AddItemToArray(list, esomock__journal_entry_json(&entries[i]));
     cJSON_AddNumberToObject(root, "count", (double)count);
-    cJSON_AddNumberToObject(root, "dropped", (double)esomock__journal_dropped(&srv->journal));
+    uint64_t dropped_admin = 0;
+    uint64_t dropped = esomock__journal_dropped(&srv->journal, &dropped_admin);
+    cJSON_AddNumberToObject(root, "dropped", (double)dropped);
+    cJSON_AddNumberToObject(root, "dropped_admin", (double)dropped_admin);
     esomock__reply_json(&req->reply, 200, root);
     cJSON_Delete(root);
     free(entries);

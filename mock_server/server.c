@@ -122,25 +122,26 @@ double esomock__request_scenario_ms(const struct esomock_request *req)
 static void journal_arrival(struct esomock_server *srv, struct esomock_request *req,
                             double epoch_ms)
 {
-    struct esomock_journal_entry e = {
+    struct esomock_journal_entry *e = &req->entry;
+    *e = (struct esomock_journal_entry){
         .seq = req->seq,
         .t_ms = req->arrived_ms - epoch_ms,
         .state = ESOMOCK_ENTRY_IN_FLIGHT,
         .step = -1,
         .admin = req->route == ESOMOCK_ROUTE_ADMIN,
     };
-    snprintf(e.method, sizeof(e.method), "%s", req->method);
-    snprintf(e.path, sizeof(e.path), "%s", req->path);
+    snprintf(e->method, sizeof(e->method), "%s", req->method);
+    snprintf(e->path, sizeof(e->path), "%s", req->path);
     const char *id = esomock__request_header(req, "X-Request-Id");
     if (id != NULL)
-        snprintf(e.request_id, sizeof(e.request_id), "%s", id);
+        snprintf(e->request_id, sizeof(e->request_id), "%s", id);
     const char *attempt = esomock__request_header(req, "X-Attempt");
     if (attempt != NULL) {
         long n = strtol(attempt, NULL, 10);
-        e.attempt = n > 0 && n < 1000000 ? (int)n : 0;
+        e->attempt = n > 0 && n < 1000000 ? (int)n : 0;
     }
-    snprintf(e.action, sizeof(e.action), "%s", e.admin ? "admin" : "pass");
-    esomock__journal_add(&srv->journal, &e);
+    snprintf(e->action, sizeof(e->action), "%s", e->admin ? "admin" : "pass");
+    esomock__journal_add(&srv->journal, e);
 }
 
 static struct esomock_request *request_new(struct esomock_server *srv,
@@ -219,9 +220,10 @@ static const char *action_label(const struct esomock_request *req, const char *f
 
 /* ---- the pipeline ----------------------------------------------------------------------- */
 
-static void record_plan(struct esomock_journal_entry *e, const void *arg)
+/* Note the plan in the request's journal entry and hand the journal the change. */
+static void record_plan(struct esomock_request *req)
 {
-    const struct esomock_request *req = arg;
+    struct esomock_journal_entry *e = &req->entry;
     snprintf(e->operation, sizeof(e->operation), "%s", req->gql.operation);
     if (req->gql.variables != NULL) {
         char *vars = cJSON_PrintUnformatted(req->gql.variables);
@@ -236,6 +238,7 @@ static void record_plan(struct esomock_journal_entry *e, const void *arg)
     snprintf(e->action, sizeof(e->action), "%s",
              action_label(req, esomock__action_name(req->plan.action)));
     e->delay_ms = req->plan.delay_ms;
+    esomock__journal_update(&req->server->journal, e, false);
 }
 
 /* Fill req->reply (and req->plan for API routes) once the whole body is in. */
@@ -262,7 +265,7 @@ static void prepare(struct esomock_server *srv, struct esomock_request *req)
     } else {
         esomock__graphql_prepare(srv, req);
     }
-    esomock__journal_update(&srv->journal, req->seq, record_plan, req, false);
+    record_plan(req);
 }
 
 static enum MHD_Result act_or_delay(struct esomock_server *srv, struct esomock_request *req)
@@ -347,7 +350,7 @@ static void decide_header_phase(struct esomock_request *req)
         shrink_receive_buffer(req->connection);
     }
     /* Journal the decision now: a client may give up before the body is ever complete. */
-    esomock__journal_update(&req->server->journal, req->seq, record_plan, req, false);
+    record_plan(req);
 }
 
 static bool declared_length_too_large(struct esomock_server *srv, struct MHD_Connection *conn)
@@ -416,15 +419,6 @@ struct completion {
     enum esomock_entry_state state;
 };
 
-static void record_completion(struct esomock_journal_entry *e, const void *arg)
-{
-    const struct completion *c = arg;
-    e->duration_ms = c->duration_ms;
-    e->status = c->status;
-    e->bytes_sent = c->bytes;
-    e->state = c->state;
-}
-
 /* What actually went on the wire, given how the request ended. */
 static struct completion completion_of(const struct esomock_request *req,
                                        enum MHD_RequestTerminationCode toe)
@@ -481,7 +475,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         return;
     *req_cls = NULL;
     struct completion c = completion_of(req, toe);
-    esomock__journal_update(&srv->journal, req->seq, record_completion, &c, true);
+    req->entry.duration_ms = c.duration_ms;
+    req->entry.status = c.status;
+    req->entry.bytes_sent = c.bytes;
+    req->entry.state = c.state;
+    esomock__journal_update(&srv->journal, &req->entry, true);
     if (req->route != ESOMOCK_ROUTE_ADMIN)
         esomock__metrics_count(&srv->metrics, metrics_label(req), req->plan.step, c.status);
     if (srv->log != NULL) {
@@ -842,7 +840,7 @@ void esomock_server_journal_clear(struct esomock_server *srv)
 
 uint64_t esomock_server_journal_dropped(struct esomock_server *srv)
 {
-    return srv != NULL ? esomock__journal_dropped(&srv->journal) : 0;
+    return srv != NULL ? esomock__journal_dropped(&srv->journal, NULL) : 0;
 }
 
 char *esomock_server_metrics(struct esomock_server *srv)
@@ -855,7 +853,7 @@ char *esomock_server_metrics(struct esomock_server *srv)
         .waiting = esomock__timer_waiting(srv->timer),
         .points_remaining = b.limit_per_hour - b.spent,
         .points_limit = b.limit_per_hour,
-        .journal_dropped = esomock__journal_dropped(&srv->journal),
+        .journal_dropped = esomock__journal_dropped(&srv->journal, NULL),
     };
     return esomock__metrics_render(&srv->metrics, &g);
 }

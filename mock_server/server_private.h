@@ -119,6 +119,7 @@ struct esomock_request {
 
     struct esomock_gql_request gql;
     struct esomock_reply reply;
+    struct esomock_journal_entry entry; /* this request's journal entry; the rings hold copies */
     const char *outcome; /* journal action for answers no script chose: auth, error... */
 
     /* Streaming answers (truncate, drip). */
