@@ -8,7 +8,7 @@
 #include "clock_private.h"
 #include "server_private.h"
 
-static int connection_fd(struct MHD_Connection *connection)
+int esomock__connection_fd(struct MHD_Connection *connection)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -23,7 +23,7 @@ static int connection_fd(struct MHD_Connection *connection)
  */
 static void reset_now(struct MHD_Connection *connection)
 {
-    int fd = connection_fd(connection);
+    int fd = esomock__connection_fd(connection);
     if (fd < 0)
         return;
     struct sockaddr unspec = {.sa_family = AF_UNSPEC};
@@ -85,15 +85,19 @@ static ssize_t read_drip(void *cls, uint64_t pos, char *buf, size_t max)
     struct esomock_server *srv = req->server;
     if (pos >= req->reply.body_len)
         return MHD_CONTENT_READER_END_OF_STREAM;
+    /* Woken early: the client left during the pause, or the server is stopping. */
+    if (req->wait.reason != ESOMOCK_WAKE_DEADLINE)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
     double now = esomock__now_ms();
     if (now < req->next_chunk_ms) {
+        /* Parked between chunks, watching the socket as a hang does: a client that gives up
+         * frees its connection now, not when the next chunk is due. */
         if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection,
-                                          req->next_chunk_ms, -1))
+                                          req->next_chunk_ms,
+                                          esomock__connection_fd(req->connection)))
             return MHD_CONTENT_READER_END_WITH_ERROR; /* shutting down */
         return 0;
     }
-    if (req->wait.reason == ESOMOCK_WAKE_SHUTDOWN)
-        return MHD_CONTENT_READER_END_WITH_ERROR;
     const struct esomock_step *step = req->plan.step;
     size_t n = req->reply.body_len - (size_t)pos;
     n = n < step->chunk_bytes ? n : step->chunk_bytes;
@@ -134,7 +138,7 @@ enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_r
         req->phase = ESOMOCK_PHASE_HANGING;
         if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection,
                                           esomock__now_ms() + bound * req->effective.time_scale,
-                                          connection_fd(req->connection)))
+                                          esomock__connection_fd(req->connection)))
             return MHD_NO;
         return MHD_YES;
     }

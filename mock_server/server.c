@@ -273,9 +273,11 @@ static enum MHD_Result act_or_delay(struct esomock_server *srv, struct esomock_r
     if (req->plan.delay_ms > 0) {
         req->phase = ESOMOCK_PHASE_DELAYING;
         double until = req->arrived_ms + req->plan.delay_ms * req->effective.time_scale;
-        /* The delay counts from arrival, so reading a slow body does not add to it. */
+        /* The delay counts from arrival, so reading a slow body does not add to it. The
+         * socket is watched as for a hang: a client that gives up frees its connection. */
         if (until > esomock__now_ms()) {
-            if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until, -1))
+            if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until,
+                                              esomock__connection_fd(req->connection)))
                 return MHD_NO;
             return MHD_YES;
         }
@@ -292,7 +294,8 @@ static enum MHD_Result read_slowly(struct esomock_server *srv, struct esomock_re
     append_body(req, data, take);
     *size -= take;
     double until = esomock__now_ms() + step->interval_ms * req->effective.time_scale;
-    if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until, -1))
+    if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until,
+                                      esomock__connection_fd(req->connection)))
         return MHD_NO;
     return MHD_YES;
 }
@@ -389,6 +392,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
+    /* A pause (delay, slow read) woken early: the client left, or the server is stopping. */
+    if (req->wait.reason != ESOMOCK_WAKE_DEADLINE && req->phase != ESOMOCK_PHASE_ANSWERED)
+        return MHD_NO;
     switch (req->phase) {
     case ESOMOCK_PHASE_RECEIVING:
         if (*upload_data_size != 0) {
@@ -401,8 +407,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         prepare(srv, req);
         return act_or_delay(srv, req);
     case ESOMOCK_PHASE_DELAYING:
-        if (req->wait.reason == ESOMOCK_WAKE_SHUTDOWN)
-            return MHD_NO;
         return esomock__faults_act(srv, req);
     case ESOMOCK_PHASE_HANGING:
         return MHD_NO; /* released: the client left, the bound passed, or shutdown */

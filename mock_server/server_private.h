@@ -135,6 +135,9 @@ void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request
 /* Carry out req->plan on the connection (faults.c); the return value goes back to libmicrohttpd. */
 enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_request *req);
 
+/* The connection's socket, or -1 (faults.c). */
+int esomock__connection_fd(struct MHD_Connection *connection);
+
 /* Queue req->reply as a plain response (faults.c). */
 enum MHD_Result esomock__queue_reply(struct esomock_request *req);
 

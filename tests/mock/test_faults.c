@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <esomock/journal.h>
 #include <esomock/scenario.h>
@@ -681,4 +682,66 @@ Test(faults, slow_read_on_any_operation_is_decided_from_the_path)
     cr_assert_str_eq(e[1].rule, "", "the token request is no GraphQL call");
     cr_assert_str_eq(e[1].action, "pass");
     free(e);
+}
+
+/*
+ * Clients that give up during a delay or between drip chunks free their connection at once,
+ * as for a hang, and are journaled aborted: with room for six connections, six such clients
+ * gone, a new client is still served (before, each held its place for the 10-minute pause).
+ */
+Test(faults, clients_leaving_a_delay_or_a_drip_pause_free_their_connections)
+{
+    enum { EACH = 3 };
+    struct esomock_options opts = {.max_connections = 2 * EACH, .threads = 1};
+    start_with("{\"name\":\"t\",\"rules\":["
+               "{\"match\":{\"headers\":{\"X-Fault\":\"delay\"}},"
+               "\"script\":[{\"action\":\"delay\",\"delay_ms\":600000}]},"
+               "{\"match\":{\"headers\":{\"X-Fault\":\"drip\"}},"
+               "\"script\":[{\"action\":\"drip\",\"chunk_bytes\":1,\"interval_ms\":600000}]}]}",
+               &opts);
+    static const char zones[] = "{\"query\":\"query getZones { x }\"}";
+    int fds[2 * EACH];
+    for (int i = 0; i < 2 * EACH; i++) {
+        fds[i] = connect_loopback(esomock_server_port(srv));
+        char request[512];
+        snprintf(request, sizeof(request),
+                 "POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                 "X-Fault: %s\r\nContent-Length: %zu\r\n\r\n%s",
+                 i < EACH ? "delay" : "drip", sizeof(zones) - 1, zones);
+        send_text(fds[i], request, 0);
+    }
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 2 * EACH, false, 10000), 2 * EACH,
+                 "all six arrived");
+    /* A dripping answer has begun (its head and first byte): the pause is under way. */
+    for (int i = EACH; i < 2 * EACH; i++) {
+        char head[1024];
+        size_t n = recv_until(fds[i], head, sizeof(head), "\r\n\r\n", 10000, NULL);
+        char *end = strstr(head, "\r\n\r\n");
+        cr_assert_not_null(end, "drip %d: the head arrives: %.200s", i, head);
+        if ((size_t)(end + 4 - head) == n) {
+            char byte[8];
+            recv_until(fds[i], byte, 2, NULL, 10000, NULL);
+        }
+    }
+    for (int i = 0; i < 2 * EACH; i++)
+        close(fds[i]);
+
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 2 * EACH, true, 10000), 2 * EACH,
+                 "every client that left is released long before its 10-minute pause ends");
+    size_t n = 0;
+    struct esomock_journal_entry *e = journal(&n);
+    cr_assert_eq(n, 2 * EACH);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(e[i].state, ESOMOCK_ENTRY_ABORTED, "entry %zu is aborted", i);
+        cr_assert(strcmp(e[i].action, "delay") == 0 || strcmp(e[i].action, "drip") == 0, "%s",
+                  e[i].action);
+    }
+    free(e);
+
+    char url[128];
+    snprintf(url, sizeof(url), "%s/__admin/health", esomock_server_url(srv));
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url, .timeout_ms = 5000}, &res);
+    cr_assert_eq(res.status, 200, "a new client is served: %s", res.curl_error);
+    http_result_free(&res);
 }
