@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include <microhttpd.h>
 
@@ -37,6 +38,21 @@ struct esomock_effective {
     double time_scale;  /* real ms per scenario ms */
     double hang_max_ms; /* scenario ms */
     unsigned max_requests_per_connection;
+};
+
+/*
+ * What stat says of a watched file. Any difference means an edit: a new inode (an atomic
+ * rename), a new ctime (which no tool can set back, unlike the mtime that cp -p, rsync -t and
+ * touch -r restore), a new size or mtime.
+ */
+struct esomock_watch_stamp {
+    bool exists;
+    bool regular;
+    dev_t dev;
+    ino_t ino;
+    long long size;
+    struct timespec mtime;
+    struct timespec ctime;
 };
 
 struct esomock_server {
@@ -76,8 +92,8 @@ struct esomock_server {
 
     /* --watch */
     char *watch_path;
-    struct timespec watch_mtime; /* the file as last loaded, so no edit slips in unseen */
-    long long watch_size;
+    struct esomock_watch_stamp watch_stamp; /* the file as last loaded, so no edit slips in */
+    uint64_t watch_hash;                    /* its content's hash, for edits stat cannot see */
     pthread_t watch_thread;
     bool watch_started;
     pthread_mutex_t watch_lock;
