@@ -38,6 +38,7 @@ static void usage(FILE *to)
         "  --seed N             seed for random faults (same seed, same faults)\n"
         "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
         "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
+        "                       (every live token is kept, up to 100000 at once)\n"
         "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
         "  --client-id ID       require this OAuth client id (default: any)\n"
         "  --client-secret S    require this OAuth client secret (default: any)\n"
