@@ -19,6 +19,7 @@
 
 #include "clock_private.h"
 #include "server_private.h"
+#include "utf8_private.h"
 
 #define DEFAULT_MAX_BODY (1024u * 1024u)
 #define DEFAULT_THREADS 2u
@@ -133,8 +134,8 @@ static void journal_arrival(struct esomock_server *srv, struct esomock_request *
     snprintf(e->method, sizeof(e->method), "%s", req->method);
     snprintf(e->path, sizeof(e->path), "%s", req->path);
     const char *id = esomock__request_header(req, "X-Request-Id");
-    if (id != NULL)
-        snprintf(e->request_id, sizeof(e->request_id), "%s", id);
+    if (id != NULL) /* cut at a character, raw bytes replaced: the journal is UTF-8 JSON */
+        esomock__utf8_copy(e->request_id, sizeof(e->request_id), id, strlen(id));
     const char *attempt = esomock__request_header(req, "X-Attempt");
     if (attempt != NULL) {
         long n = strtol(attempt, NULL, 10);
@@ -157,8 +158,9 @@ static struct esomock_request *request_new(struct esomock_server *srv,
     req->seq = atomic_fetch_add(&srv->next_seq, 1) + 1;
     req->plan.action = ESOMOCK_ACTION_PASS;
     req->plan.step_index = -1;
-    snprintf(req->method, sizeof(req->method), "%s", method);
-    snprintf(req->path, sizeof(req->path), "%s", url);
+    /* Kept as valid UTF-8 (a path may carry %FF): they reach JSON, error bodies and the log. */
+    esomock__utf8_copy(req->method, sizeof(req->method), method, strlen(method));
+    esomock__utf8_copy(req->path, sizeof(req->path), url, strlen(url));
     resolve_route(req, url, method);
 
     /* A request keeps the scenario in force when it arrived, even if one is loaded mid-flight. */
@@ -227,8 +229,8 @@ static void record_plan(struct esomock_request *req)
     snprintf(e->operation, sizeof(e->operation), "%s", req->gql.operation);
     if (req->gql.variables != NULL) {
         char *vars = cJSON_PrintUnformatted(req->gql.variables);
-        if (vars != NULL)
-            snprintf(e->variables, sizeof(e->variables), "%s", vars);
+        if (vars != NULL) /* cJSON passes raw bytes through; a cut may split a character */
+            esomock__utf8_copy(e->variables, sizeof(e->variables), vars, strlen(vars));
         free(vars);
     }
     if (req->plan.rule != NULL) {
@@ -488,9 +490,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         esomock__metrics_count(&srv->metrics, metrics_label(req), req->plan.step, c.status);
     if (srv->log != NULL) {
         const char *action = action_label(req, "pass");
+        /* A decoded path may hold a newline or ESC: escaped, it cannot forge a log line. */
+        char method[sizeof(req->method) * 4], path[sizeof(req->path) * 4];
+        esomock__utf8_printable(method, sizeof(method), req->method);
+        esomock__utf8_printable(path, sizeof(path), req->path);
         fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
                 (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq,
-                req->method, req->path, req->gql.operation[0] ? " " : "", req->gql.operation,
+                method, path, req->gql.operation[0] ? " " : "", req->gql.operation,
                 action, c.status, (unsigned long long)c.bytes, c.duration_ms,
                 c.state == ESOMOCK_ENTRY_ABORTED ? " (connection ended early)" : "");
         fflush(srv->log);

@@ -170,3 +170,104 @@ Test(journal, polling_never_pushes_out_what_it_polls_for)
     cJSON_Delete(json);
     http_result_free(&res);
 }
+
+/* Send @p request on a new connection and read its answer until the server closes or 10 s. */
+static void raw_exchange(const char *request, size_t len, char *answer, size_t size)
+{
+    int fd = connect_loopback(esomock_server_port(srv));
+    send_text(fd, request, len);
+    recv_until(fd, answer, size, NULL, 10000, NULL);
+    close(fd);
+}
+
+/* The body of an HTTP answer, checked to be valid UTF-8 and JSON. */
+static void assert_answer_is_utf8_json(const char *answer, const char *what)
+{
+    const char *body = strstr(answer, "\r\n\r\n");
+    cr_assert_not_null(body, "%s: an answer: %.200s", what, answer);
+    body += 4;
+    cr_assert(utf8_valid(body, strlen(body)), "%s: the body is not UTF-8: %s", what, body);
+    cJSON *json = cJSON_Parse(body);
+    cr_assert_not_null(json, "%s: the body is not JSON: %s", what, body);
+    cJSON_Delete(json);
+}
+
+Test(journal, lines_and_answers_are_utf8_json_whatever_bytes_came_in)
+{
+    char path[] = "/tmp/esomock-journal-utf8-XXXXXX";
+    FILE *f = journal_file(path);
+    FILE *log = tmpfile();
+    srv = start_server(&(struct esomock_options){.journal = f, .log = log});
+    char answer[16384];
+
+    /* An X-Request-Id whose 127-byte cut falls inside a two-byte character. */
+    char id[160];
+    memset(id, 'a', 126);
+    snprintf(id + 126, sizeof(id) - 126, "\xc3\xa9tail");
+    char request[4096];
+    int n = snprintf(request, sizeof(request),
+                     "POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                     "Connection: close\r\nX-Request-Id: %s\r\nContent-Length: %zu\r\n\r\n%s",
+                     id, sizeof(zones) - 1, zones);
+    raw_exchange(request, (size_t)n, answer, sizeof(answer));
+    cr_assert_eq(strncmp(answer, "HTTP/1.1 200", 12), 0, "%.100s", answer);
+
+    /* Raw 0xFF bytes in a header value. */
+    n = snprintf(request, sizeof(request),
+                 "POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                 "Connection: close\r\nX-Request-Id: \xff\xfe-raw\r\nContent-Length: %zu\r\n\r\n%s",
+                 sizeof(zones) - 1, zones);
+    raw_exchange(request, (size_t)n, answer, sizeof(answer));
+    cr_assert_eq(strncmp(answer, "HTTP/1.1 200", 12), 0, "%.100s", answer);
+
+    /* %FF (and a newline) in a path: the 404 quotes it. */
+    static const char bad_path[] = "GET /api/v2/%FF%0Afake-log-line HTTP/1.1\r\nHost: x\r\n"
+                                   "Connection: close\r\n\r\n";
+    raw_exchange(bad_path, sizeof(bad_path) - 1, answer, sizeof(answer));
+    cr_assert_eq(strncmp(answer, "HTTP/1.1 404", 12), 0, "%.100s", answer);
+    assert_answer_is_utf8_json(answer, "the 404 for %FF");
+
+    /* Variables with a raw 0xFF, and long enough that the journal cuts them mid-character. */
+    char body[2048];
+    size_t used = (size_t)snprintf(body, sizeof(body),
+                                   "{\"query\":\"query getGuildByName { x }\",\"variables\":"
+                                   "{\"name\":\"\xff");
+    for (int i = 0; i < 600; i++)
+        used += (size_t)snprintf(body + used, sizeof(body) - used, "\xc3\xa9");
+    used += (size_t)snprintf(body + used, sizeof(body) - used, "\"}}");
+    n = snprintf(request, sizeof(request),
+                 "POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                 "Connection: close\r\nContent-Length: %zu\r\n\r\n%s",
+                 used, body);
+    raw_exchange(request, (size_t)n, answer, sizeof(answer));
+    cr_assert_neq(answer[0], '\0', "answered");
+
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 4, true, 10000), 4);
+    struct http_result res;
+    call("GET", "/__admin/requests?include_admin=1", NULL, &res);
+    cr_assert(utf8_valid(res.body, res.body_len), "GET /__admin/requests: %s", res.body);
+    cJSON *json = parse_body(&res);
+    cr_assert_eq(cJSON_GetObjectItem(json, "count")->valueint, 5);
+    cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(json, "requests"), 0);
+    cr_assert_eq(strlen(cJSON_GetObjectItem(first, "request_id")->valuestring), 126,
+                 "cut before the character that did not fit");
+    cJSON_Delete(json);
+    http_result_free(&res);
+
+    stop();
+    fclose(f);
+    cJSON *lines = read_journal_lines(path); /* asserts UTF-8 and JSON */
+    cr_assert_eq(cJSON_GetArraySize(lines), 5);
+    cJSON_Delete(lines);
+    remove(path);
+
+    /* The decoded newline did not start a line of its own in the request log. */
+    rewind(log);
+    char text[8192];
+    size_t len = fread(text, 1, sizeof(text) - 1, log);
+    text[len] = '\0';
+    fclose(log);
+    cr_assert(utf8_valid(text, len), "the log is UTF-8: %s", text);
+    cr_assert_null(strstr(text, "\nfake-log-line"), "a forged line: %s", text);
+    cr_assert(strstr(text, "\\x0afake-log-line") != NULL, "the newline is escaped: %s", text);
+}
