@@ -212,6 +212,44 @@ Test(routes, binary_garbage_is_refused_not_crashed_on)
     http_result_free(&res);
 }
 
+/* cJSON skips every byte up to 0x20 as whitespace and stops at a NUL; JSON does not. */
+Test(routes, control_bytes_between_json_tokens_are_refused)
+{
+    static const struct {
+        const char *body;
+        size_t len;
+        size_t at;
+    } cases[] = {
+        {"{\"query\":\x01\"query getZones { x }\"}", 0, 9},
+        {"{\"query\":\"query getZones { x }\"\x00}", 33, 31},
+        {"{\"query\":\"query getZones { x }\"}\x00garbage", 40, 32},
+        {"\x0b{\"query\":\"query getZones { x }\"}", 0, 0},
+        {"{\"query\":\"query getZones {\n x }\"}", 0, 26},
+        {"{\"query\":\"query getZones { x }\\\x01\"}", 0, 31},
+    };
+    static const char *const headers[] = {"Authorization: Bearer t", NULL};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].body);
+        struct http_result res;
+        http_perform(&(struct http_request){.url = graphql_url,
+                                            .body = cases[i].body,
+                                            .body_len = len,
+                                            .headers = headers},
+                     &res);
+        cr_assert_eq(res.status, 400, "case %zu: %ld %s", i, res.status, res.body);
+        cJSON *json = parse_body(&res);
+        char want[32];
+        snprintf(want, sizeof(want), "at byte %zu", cases[i].at);
+        const char *msg = first_error_message(json);
+        cr_assert(strstr(msg, "control byte") != NULL && strstr(msg, want) != NULL,
+                  "case %zu: %s", i, msg);
+        cJSON_Delete(json);
+        http_result_free(&res);
+    }
+    /* Tab, LF and CR between tokens are whitespace. */
+    cJSON_Delete(post_json("{\t\"query\"\r\n:\n\"query getZones { x }\" }\n", 200));
+}
+
 Test(routes, wrong_method_is_405_with_allow)
 {
     struct http_result res;
