@@ -15,6 +15,7 @@
 #include <esomock/journal.h>
 #include <esomock/server.h>
 
+#include "admin_private.h"
 #include "auth_private.h"
 #include "blackhole_private.h"
 #include "fixtures_private.h"
@@ -156,16 +157,6 @@ int esomock__connection_fd(struct MHD_Connection *connection);
 
 /* Queue req->reply as a plain response (faults.c). */
 enum MHD_Result esomock__queue_reply(struct esomock_request *req);
-
-/*
- * May a client at @p client use the admin API? Loopback always may; others only with
- * "Authorization: Bearer <admin_token>" when the server has one (admin.c).
- */
-bool esomock__admin_allowed(const struct sockaddr *client, const char *authorization,
-                            const char *admin_token);
-
-/* Answer an /__admin/ request into req->reply (admin.c). */
-void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *req);
 
 /* Count a request on its keep-alive connection; true when its answer must close it. */
 bool esomock__connection_count_request(struct esomock_request *req);
