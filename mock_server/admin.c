@@ -131,8 +131,7 @@ static void reply_journal(struct esomock_server *srv, struct esomock_request *re
         bool no = strcmp(admin, "false") == 0 || strcmp(admin, "0") == 0;
         if (!yes && !no) {
             esomock__reply_error(&req->reply, 400, "BAD_REQUEST",
-                                 "include_admin must be true, false, 1 or 0, got \"%.64s\"",
-                                 admin);
+                                 "include_admin must be true, false, 1 or 0, got \"%.64s\"", admin);
             return;
         }
         filter.include_admin = yes;
@@ -298,9 +297,8 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
             snprintf(c->problem, sizeof(c->problem), "%s %s takes no parameters, got \"%.64s\"",
                      c->route->method, c->route->path, key);
         else
-            snprintf(c->problem, sizeof(c->problem),
-                     "%s %s takes only %s, got \"%.64s\"", c->route->method, c->route->path,
-                     list, key);
+            snprintf(c->problem, sizeof(c->problem), "%s %s takes only %s, got \"%.64s\"",
+                     c->route->method, c->route->path, list, key);
         return MHD_NO;
     }
     for (size_t i = 0; i < c->seen_count; i++) {

@@ -403,7 +403,7 @@ enum esomock_bearer esomock__auth_check(struct esomock_auth *auth, const char *a
     pthread_mutex_lock(&auth->lock);
     if (auth->strict) {
         const struct issued_token *t = find(auth, token);
-        result = t == NULL                             ? ESOMOCK_BEARER_UNKNOWN
+        result = t == NULL                              ? ESOMOCK_BEARER_UNKNOWN
                  : esomock__now_ms() < t->expires_at_ms ? ESOMOCK_BEARER_OK
                                                         : ESOMOCK_BEARER_EXPIRED;
     }

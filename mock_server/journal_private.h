@@ -27,12 +27,12 @@ struct esomock_journal_ring {
 
 struct esomock_journal {
     pthread_mutex_t lock;
-    pthread_cond_t changed;           /* an entry arrived or changed */
-    struct esomock_journal_ring api;  /* GraphQL, token and unrouted requests */
+    pthread_cond_t changed;            /* an entry arrived or changed */
+    struct esomock_journal_ring api;   /* GraphQL, token and unrouted requests */
     struct esomock_journal_ring admin; /* /__admin/ requests: polling never evicts API entries */
-    uint64_t cleared_seq;             /* entries up to this seq were cleared: not added back */
-    uint64_t last_seq;                /* newest seq added */
-    FILE *jsonl;                      /* completed entries as JSON lines, or NULL; not owned */
+    uint64_t cleared_seq;              /* entries up to this seq were cleared: not added back */
+    uint64_t last_seq;                 /* newest seq added */
+    FILE *jsonl;                       /* completed entries as JSON lines, or NULL; not owned */
 };
 
 /* Allocate the rings; false when out of memory. */

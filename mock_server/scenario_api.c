@@ -425,8 +425,7 @@ static void watch_log(struct esomock_server *srv, const char *fmt, ...)
 static void watch_reload(struct esomock_server *srv, const char *text, size_t len)
 {
     struct esomock_scenario_errors errors = {0};
-    enum esomock_status rc =
-        esomock__load_scenario_text(srv, text, len, srv->watch_path, &errors);
+    enum esomock_status rc = esomock__load_scenario_text(srv, text, len, srv->watch_path, &errors);
     if (rc == ESOMOCK_OK) {
         watch_log(srv, "eso-mock: reloaded %s\n", srv->watch_path);
         return;

@@ -87,7 +87,6 @@ static inline int connect_loopback(unsigned port)
     return fd;
 }
 
-
 static inline double mono_ms(void)
 {
     struct timespec ts;

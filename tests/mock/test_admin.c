@@ -145,9 +145,11 @@ Test(admin, admin_parameters_out_of_range_or_unknown_are_400)
         http_result_free(&res);
     }
     static const char *const good[] = {
-        "/__admin/requests?since=18446744073709551615", "/__admin/requests?since=0",
+        "/__admin/requests?since=18446744073709551615",
+        "/__admin/requests?since=0",
         "/__admin/requests?include_admin=true&operation=getZones",
-        "/__admin/requests?include_admin=false", "/__admin/requests?include_admin=0",
+        "/__admin/requests?include_admin=false",
+        "/__admin/requests?include_admin=0",
     };
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         struct http_result res;

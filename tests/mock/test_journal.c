@@ -28,9 +28,9 @@ static long call(const char *method, const char *path, const char *body, struct 
     char url[512];
     snprintf(url, sizeof(url), "%s%s", esomock_server_url(srv), path);
     static const char *const headers[] = {"Authorization: Bearer t", NULL};
-    http_perform(&(struct http_request){.method = method, .url = url, .body = body,
-                                        .headers = headers},
-                 res);
+    http_perform(
+        &(struct http_request){.method = method, .url = url, .body = body, .headers = headers},
+        res);
     cr_assert_eq(res->curl_code, CURLE_OK, "%s %s: %s", method, path, res->curl_error);
     return res->status;
 }
