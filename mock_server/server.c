@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -145,19 +146,27 @@ static void journal_arrival(struct esomock_server *srv, struct esomock_request *
     esomock__journal_add(&srv->journal, e);
 }
 
-static struct esomock_request *request_new(struct esomock_server *srv,
-                                           struct MHD_Connection *connection, const char *url,
-                                           const char *method)
+/* A request's state, before libmicrohttpd has even read its headers (see on_uri). */
+static struct esomock_request *request_alloc(struct esomock_server *srv,
+                                             struct MHD_Connection *connection)
 {
     struct esomock_request *req = calloc(1, sizeof(*req));
     if (req == NULL)
         return NULL;
     req->server = srv;
     req->connection = connection;
-    req->arrived_ms = esomock__now_ms();
-    req->seq = atomic_fetch_add(&srv->next_seq, 1) + 1;
     req->plan.action = ESOMOCK_ACTION_PASS;
     req->plan.step_index = -1;
+    return req;
+}
+
+/* The headers are in: take a sequence number, route, and journal the arrival. */
+static void request_start(struct esomock_server *srv, struct esomock_request *req, const char *url,
+                          const char *method)
+{
+    req->started = true;
+    req->arrived_ms = esomock__now_ms();
+    req->seq = atomic_fetch_add(&srv->next_seq, 1) + 1;
     /* Kept as valid UTF-8 (a path may carry %FF): they reach JSON, error bodies and the log. */
     esomock__utf8_copy(req->method, sizeof(req->method), method, strlen(method));
     esomock__utf8_copy(req->path, sizeof(req->path), url, strlen(url));
@@ -174,7 +183,54 @@ static struct esomock_request *request_new(struct esomock_server *srv,
     pthread_mutex_unlock(&srv->scenario_lock);
     atomic_fetch_add(&srv->in_flight, 1);
     journal_arrival(srv, req, epoch);
+}
+
+/*
+ * libmicrohttpd has parsed a request line (its URI-log callback): the request's state starts
+ * here, so that an answer libmicrohttpd sends by itself before our handler runs (a 431, a 400
+ * for a bad Content-Length) reaches on_completed with it and is journaled.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct esomock_request *req = request_alloc(cls, conn);
+    if (req != NULL) {
+        const char *query = strchr(uri, '?');
+        size_t len = query != NULL ? (size_t)(query - uri) : strlen(uri);
+        esomock__utf8_copy(req->path, sizeof(req->path), uri, len); /* raw: not yet decoded */
+    }
     return req;
+}
+
+/*
+ * Journal a request libmicrohttpd answered by itself (@p status) before eso-mock's handler
+ * saw it: the method is unknown then, the path is @p path as received (may be "").
+ */
+static void journal_library_answer(struct esomock_server *srv, const char *path, int status)
+{
+    double now = esomock__now_ms();
+    pthread_mutex_lock(&srv->scenario_lock);
+    double epoch = srv->epoch_ms;
+    pthread_mutex_unlock(&srv->scenario_lock);
+    struct esomock_journal_entry e = {
+        .seq = atomic_fetch_add(&srv->next_seq, 1) + 1,
+        .t_ms = now - epoch,
+        .state = ESOMOCK_ENTRY_COMPLETED,
+        .step = -1,
+        .status = status,
+    };
+    snprintf(e.path, sizeof(e.path), "%s", path);
+    snprintf(e.action, sizeof(e.action), "error");
+    esomock__journal_add(&srv->journal, &e);
+    esomock__journal_update(&srv->journal, &e, true);
+    esomock__metrics_count(&srv->metrics, ESOMOCK_METRICS_UNROUTED, NULL, status);
+    if (srv->log != NULL) {
+        char printable[sizeof(e.path) * 4];
+        esomock__utf8_printable(printable, sizeof(printable), path);
+        fprintf(srv->log, "[%10.3f] #%llu %s -> error %d (answered by libmicrohttpd)\n",
+                (now - srv->started_ms) / 1000.0, (unsigned long long)e.seq,
+                printable[0] ? printable : "(no request line)", status);
+        fflush(srv->log);
+    }
 }
 
 static void request_free(struct esomock_request *req)
@@ -370,6 +426,62 @@ static bool declared_length_too_large(struct esomock_server *srv, struct MHD_Con
     return errno != 0 || end == length || declared > srv->max_body_bytes;
 }
 
+struct framing {
+    unsigned content_lengths;
+    unsigned transfer_encodings;
+    const char *transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        f->content_lengths++;
+        if (value != NULL && strchr(value, ',') != NULL)
+            f->content_lengths++; /* "Content-Length: 5, 5" is two values */
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->transfer_encodings++;
+        f->transfer_encoding = value != NULL ? value : "";
+    }
+    return MHD_YES;
+}
+
+/*
+ * Framing libmicrohttpd 0.9.75 lets through, which a real server refuses (RFC 9112 6):
+ * Content-Length with Transfer-Encoding (it would read the body as chunked and keep the
+ * connection: a request-smuggling vector), a repeated Content-Length (it reads the first),
+ * and a transfer coding other than chunked (it would wait for the idle timeout).
+ */
+static bool framing_problem(struct MHD_Connection *conn, int *status, char *why, size_t size)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    *status = 400;
+    if (f.content_lengths > 0 && f.transfer_encodings > 0) {
+        snprintf(why, size,
+                 "Content-Length and Transfer-Encoding together: the body's length "
+                 "is ambiguous (RFC 9112 6.1)");
+        return true;
+    }
+    if (f.content_lengths > 1) {
+        snprintf(why, size, "Content-Length is given more than once (RFC 9112 6.3)");
+        return true;
+    }
+    if (f.transfer_encodings > 1) {
+        snprintf(why, size, "Transfer-Encoding is given more than once");
+        return true;
+    }
+    if (f.transfer_encodings == 1 && strcasecmp(f.transfer_encoding, "chunked") != 0) {
+        *status = 501;
+        snprintf(why, size, "Transfer-Encoding \"%.64s\" is not supported: only chunked",
+                 f.transfer_encoding);
+        return true;
+    }
+    return false;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -379,10 +491,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct esomock_request *req = *req_cls;
 
     if (req == NULL) {
-        req = request_new(srv, conn, url, method);
+        req = request_alloc(srv, conn);
         if (req == NULL)
             return MHD_NO;
         *req_cls = req;
+    }
+    if (!req->started) {
+        request_start(srv, req, url, method);
+        int status = 0;
+        char problem[256];
+        if (framing_problem(conn, &status, problem, sizeof(problem))) {
+            /* The body's length is ambiguous: answer, and close so nothing is left to read
+             * as a next request. */
+            esomock__reply_error(&req->reply, status,
+                                 status == 501 ? "NOT_IMPLEMENTED" : "BAD_REQUEST", "%s", problem);
+            esomock__reply_header(&req->reply, MHD_HTTP_HEADER_CONNECTION, "close");
+            req->outcome = "error";
+            record_plan(req);
+            return esomock__queue_reply(req);
+        }
         if (declared_length_too_large(srv, conn)) {
             /* Answer at once rather than read a body we will refuse. */
             req->body_too_large = true;
@@ -474,12 +601,21 @@ static const char *metrics_label(const struct esomock_request *req)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     struct esomock_server *srv = cls;
     struct esomock_request *req = *req_cls;
     if (req == NULL)
         return;
     *req_cls = NULL;
+    if (!req->started) {
+        /* The handler never ran: libmicrohttpd answered by itself (journaled), or the client
+         * left before its headers were complete (not a request yet). */
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+        if (info != NULL && info->http_status >= 400)
+            journal_library_answer(srv, req->path, (int)info->http_status);
+        request_free(req);
+        return;
+    }
     struct completion c = completion_of(req, toe);
     req->entry.duration_ms = c.duration_ms;
     req->entry.status = c.status;
@@ -495,9 +631,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         esomock__utf8_printable(method, sizeof(method), req->method);
         esomock__utf8_printable(path, sizeof(path), req->path);
         fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
-                (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq,
-                method, path, req->gql.operation[0] ? " " : "", req->gql.operation,
-                action, c.status, (unsigned long long)c.bytes, c.duration_ms,
+                (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq, method,
+                path, req->gql.operation[0] ? " " : "", req->gql.operation, action, c.status,
+                (unsigned long long)c.bytes, c.duration_ms,
                 c.state == ESOMOCK_ENTRY_ABORTED ? " (connection ended early)" : "");
         fflush(srv->log);
     }
@@ -538,9 +674,23 @@ bool esomock__connection_count_request(struct esomock_request *req)
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* How libmicrohttpd 0.9.75 announces an answer of its own (its text is not translated). */
+static const char library_error_format[] =
+    "Error processing request (HTTP response code is %u ('%s')). Closing connection.\n";
+
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     struct esomock_server *srv = cls;
+    if (strcmp(fmt, library_error_format) == 0) {
+        va_list copy;
+        va_copy(copy, ap);
+        unsigned status = va_arg(copy, unsigned);
+        va_end(copy);
+        /* 414 and 505 come before the request line is parsed, so before on_uri: the only
+         * trace of the request is this message. Later answers are journaled at completion. */
+        if (status == 414 || status == 505)
+            journal_library_answer(srv, "", (int)status);
+    }
     if (srv->log == NULL)
         return;
     fputs("libmicrohttpd: ", srv->log);
@@ -627,9 +777,9 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
         flags, opts->port, NULL, NULL, on_request, srv,
         /* The logger goes first so that messages about later options reach it too. */
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        srv, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, max_conns,
-        MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
         opts->idle_timeout_s ? opts->idle_timeout_s : DEFAULT_IDLE_TIMEOUT_S,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (srv->daemon == NULL) {

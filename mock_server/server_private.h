@@ -113,6 +113,7 @@ enum esomock_phase {
 struct esomock_request {
     struct esomock_server *server;
     struct MHD_Connection *connection;
+    bool started; /* the handler has run: seq, method and route are set */
     uint64_t seq;
     double arrived_ms; /* monotonic */
     enum esomock_route route;
