@@ -276,6 +276,56 @@ static const char *action_label(const struct esomock_request *req, const char *f
     return req->outcome != NULL ? req->outcome : fallback;
 }
 
+/* ---- closing on purpose ----------------------------------------------------------------- */
+
+/*
+ * Why this thread just made libmicrohttpd close a connection on purpose. libmicrohttpd logs
+ * such a close right away, on the same thread ("Application reported internal error, closing
+ * connection."); mhd_logger says this instead. on_completed, which follows, clears it.
+ */
+static _Thread_local struct {
+    bool set;
+    uint64_t seq;
+    char why[160];
+} closing;
+
+void esomock__close_on_purpose(const struct esomock_request *req, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(closing.why, sizeof(closing.why), fmt, ap);
+    va_end(ap);
+    closing.seq = req->seq;
+    closing.set = true;
+}
+
+const char *esomock__wake_reason_text(const struct esomock_request *req)
+{
+    switch (req->wait.reason) {
+    case ESOMOCK_WAKE_DEADLINE:
+        return "its time came";
+    case ESOMOCK_WAKE_PEER_GONE:
+        return "the client went away; connection released";
+    case ESOMOCK_WAKE_SHUTDOWN:
+        return "the server is stopping; connection released";
+    }
+    return "connection released";
+}
+
+/* True (and the reason logged) when @p msg is libmicrohttpd's note of a close we asked for. */
+static bool log_purposeful_close(struct esomock_server *srv, const char *msg)
+{
+    if (!closing.set || (strncmp(msg, "Application reported internal error", 35) != 0 &&
+                         strncmp(msg, "Closing connection (application", 31) != 0))
+        return false;
+    closing.set = false;
+    if (srv->log != NULL) {
+        fprintf(srv->log, "eso-mock: #%llu %s\n", (unsigned long long)closing.seq, closing.why);
+        fflush(srv->log);
+    }
+    return true;
+}
+
 /* ---- the pipeline ----------------------------------------------------------------------- */
 
 /* Note the plan in the request's journal entry and hand the journal the change. */
@@ -335,8 +385,11 @@ static enum MHD_Result act_or_delay(struct esomock_server *srv, struct esomock_r
          * socket is watched as for a hang: a client that gives up frees its connection. */
         if (until > esomock__now_ms()) {
             if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until,
-                                              esomock__connection_fd(req->connection)))
+                                              esomock__connection_fd(req->connection))) {
+                esomock__close_on_purpose(req, "delay: the server is stopping; connection "
+                                               "released");
                 return MHD_NO;
+            }
             return MHD_YES;
         }
     }
@@ -353,8 +406,10 @@ static enum MHD_Result read_slowly(struct esomock_server *srv, struct esomock_re
     *size -= take;
     double until = esomock__now_ms() + step->interval_ms * req->effective.time_scale;
     if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until,
-                                      esomock__connection_fd(req->connection)))
+                                      esomock__connection_fd(req->connection))) {
+        esomock__close_on_purpose(req, "slow_read: the server is stopping; connection released");
         return MHD_NO;
+    }
     return MHD_YES;
 }
 
@@ -521,9 +576,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
-    /* A pause (delay, slow read) woken early: the client left, or the server is stopping. */
-    if (req->wait.reason != ESOMOCK_WAKE_DEADLINE && req->phase != ESOMOCK_PHASE_ANSWERED)
+    /* A pause (delay, slow read, hang) woken early: the client left, or the server stops. */
+    if (req->wait.reason != ESOMOCK_WAKE_DEADLINE && req->phase != ESOMOCK_PHASE_ANSWERED) {
+        esomock__close_on_purpose(req, "%s: %s", action_label(req, "pause"),
+                                  esomock__wake_reason_text(req));
         return MHD_NO;
+    }
     switch (req->phase) {
     case ESOMOCK_PHASE_RECEIVING:
         if (*upload_data_size != 0) {
@@ -538,7 +596,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     case ESOMOCK_PHASE_DELAYING:
         return esomock__faults_act(srv, req);
     case ESOMOCK_PHASE_HANGING:
-        return MHD_NO; /* released: the client left, the bound passed, or shutdown */
+        esomock__close_on_purpose(req, "hang: released after its max_ms, as the scenario says");
+        return MHD_NO;
     case ESOMOCK_PHASE_ANSWERED:
         return MHD_YES;
     }
@@ -603,6 +662,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
     struct esomock_server *srv = cls;
     struct esomock_request *req = *req_cls;
+    closing.set = false; /* libmicrohttpd logged its close (if any) before calling this */
     if (req == NULL)
         return;
     *req_cls = NULL;
@@ -681,6 +741,14 @@ static const char library_error_format[] =
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     struct esomock_server *srv = cls;
+    if (strcmp(fmt, "%s\n") == 0) {
+        va_list copy;
+        va_copy(copy, ap);
+        const char *msg = va_arg(copy, const char *);
+        va_end(copy);
+        if (msg != NULL && log_purposeful_close(srv, msg))
+            return;
+    }
     if (strcmp(fmt, library_error_format) == 0) {
         va_list copy;
         va_copy(copy, ap);

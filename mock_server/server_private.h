@@ -153,6 +153,17 @@ void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request
 /* Carry out req->plan on the connection (faults.c); the return value goes back to libmicrohttpd. */
 enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_request *req);
 
+/*
+ * The calling thread is about to make libmicrohttpd close @p req's connection on purpose
+ * (return MHD_NO or end a response with an error): say @p fmt on the log instead of
+ * libmicrohttpd's "Application reported internal error", which reads like a crash (server.c).
+ */
+void esomock__close_on_purpose(const struct esomock_request *req, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* What woke @p req's pause early, for esomock__close_on_purpose(). */
+const char *esomock__wake_reason_text(const struct esomock_request *req);
+
 /* The connection's socket, or -1 (faults.c). */
 int esomock__connection_fd(struct MHD_Connection *connection);
 

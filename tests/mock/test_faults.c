@@ -745,3 +745,44 @@ Test(faults, clients_leaving_a_delay_or_a_drip_pause_free_their_connections)
     cr_assert_eq(res.status, 200, "a new client is served: %s", res.curl_error);
     http_result_free(&res);
 }
+
+/* A scripted close reads as what it is on the log, not as libmicrohttpd's "internal error". */
+Test(faults, scripted_closes_are_logged_as_what_they_are)
+{
+    FILE *log = tmpfile();
+    cr_assert_not_null(log);
+    struct esomock_options opts = {.log = log};
+    start_with(
+        "{\"name\":\"t\",\"rules\":["
+        "{\"match\":{\"headers\":{\"X-Fault\":\"reset\"}},\"script\":[{\"action\":\"reset\"}]},"
+        "{\"match\":{\"headers\":{\"X-Fault\":\"drop\"}},\"script\":[{\"action\":\"drop\"}]},"
+        "{\"match\":{\"headers\":{\"X-Fault\":\"truncate\"}},"
+        "\"script\":[{\"action\":\"truncate\",\"bytes\":10}]}]}",
+        &opts);
+    static const char *const faults[] = {"reset", "drop", "truncate"};
+    for (size_t i = 0; i < 3; i++) {
+        char fault[64];
+        snprintf(fault, sizeof(fault), "X-Fault: %s", faults[i]);
+        const char *const headers[] = {"Authorization: Bearer t", fault, NULL};
+        struct http_result res;
+        http_perform(&(struct http_request){.url = graphql_url,
+                                            .body = "{\"query\":\"query getZones { x }\"}",
+                                            .headers = headers},
+                     &res);
+        cr_assert_neq(res.curl_code, CURLE_OK, "%s fails the call", faults[i]);
+        http_result_free(&res);
+    }
+    cr_assert_geq(esomock_server_wait_for_requests(srv, NULL, 3, true, 10000), 3);
+    stop(); /* every line is written */
+    rewind(log);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof(text) - 1, log);
+    text[n] = '\0';
+    fclose(log);
+    cr_assert_null(strstr(text, "internal error"), "reads like a crash:\n%s", text);
+    cr_assert_null(strstr(text, "application reported error"), "%s", text);
+    cr_assert(strstr(text, "reset: connection closed with a TCP RST, as the scenario says") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "drop: connection closed without an answer") != NULL, "%s", text);
+    cr_assert(strstr(text, "truncate: connection closed after 10 of") != NULL, "%s", text);
+}
