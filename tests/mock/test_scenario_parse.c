@@ -1218,6 +1218,33 @@ Test(scenario_limits, text_size)
     free(doc);
 }
 
+/* Numbers in messages are exact: an integer in full, others in their shortest exact form. */
+Test(scenario_limits, numbers_in_messages_are_printed_exactly)
+{
+    struct esomock_scenario_errors errors;
+    parse_fails("{'name':'x','rules':[],'seed':9007199254740994}", &errors);
+    assert_error(&errors, "seed",
+                 "expected an integer >= 0 and <= 9007199254740992; got 9007199254740994");
+    parse_fails("{'name':'x','rules':[{'script':[{'action':'truncate','bytes':1.5}]}]}", &errors);
+    assert_error(&errors, "rules[0].script[0].bytes", "got 1.5");
+    parse_fails(
+        "{'name':'x','rules':[{'script':[{'action':'pass','probability':1.0000000000000002}]}]}",
+        &errors);
+    assert_error(&errors, "rules[0].script[0].probability", "from 0 to 1; got 1.0000000000000002");
+    parse_fails("{'name':'x','rules':[{'script':[{'action':'pass','times':0.1}]}]}", &errors);
+    assert_error(&errors, "rules[0].script[0].times", "got 0.1");
+    parse_fails("{'name':'x','rules':[{'script':[{'action':'pass','times':1e300}]}]}", &errors);
+    assert_error(&errors, "rules[0].script[0].times", "got 1e+300");
+    parse_fails("{'name':'x','rules':[{'window':{'from_ms':1234567.8901234567,'until_ms':5},"
+                "'script':[{'action':'pass'}]}]}",
+                &errors);
+    assert_error(&errors, "rules[0].window.until_ms", "> from_ms (1234567.8901234567)");
+    parse_fails("{'name':'x','rules':[],'expect':{'calls':[{'operation':'getZones',"
+                "'expect':{'elapsed_ms':1234567890123}}]}}",
+                &errors);
+    assert_error(&errors, "expect.calls[0].expect.elapsed_ms", "from 0 to 1000000000000");
+}
+
 Test(scenario_limits, huge_numbers_stay_in_range)
 {
     struct esomock_scenario_errors errors;
