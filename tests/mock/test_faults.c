@@ -786,3 +786,62 @@ Test(faults, scripted_closes_are_logged_as_what_they_are)
     cr_assert(strstr(text, "drop: connection closed without an answer") != NULL, "%s", text);
     cr_assert(strstr(text, "truncate: connection closed after 10 of") != NULL, "%s", text);
 }
+
+/* An error status with no body of its own sends the API's error body, never the data; a 2xx
+ * still sends the fixture. */
+Test(faults, error_status_without_a_body_sends_an_error_body_not_the_data)
+{
+    start_with("{\"name\":\"t\",\"rules\":["
+               "{\"match\":{\"path\":\"/oauth/token\"},"
+               "\"script\":[{\"action\":\"respond\",\"status\":503}]},"
+               "{\"match\":{\"operation\":\"getZones\"},\"script\":["
+               "{\"action\":\"respond\",\"status\":429,\"headers\":{\"Retry-After\":\"2\"}},"
+               "{\"action\":\"respond\",\"status\":500},"
+               "{\"action\":\"truncate\",\"status\":502,\"bytes\":20},"
+               "{\"action\":\"respond\",\"status\":203}]}]}",
+               NULL);
+    static const long want[] = {429, 500, 502};
+    for (size_t i = 0; i < 3; i++) {
+        struct http_result res;
+        call_op("getZones", NULL, 5000, &res);
+        cr_assert_eq(res.status, want[i], "call %zu: %ld", i, res.status);
+        cr_assert_null(strstr(res.body, "zones"), "call %zu: no data: %s", i, res.body);
+        if (i < 2) {
+            cJSON *json = parse_body(&res);
+            cr_assert(cJSON_IsNull(cJSON_GetObjectItem(json, "data")), "call %zu: %s", i, res.body);
+            const char *message = first_error_message(json);
+            cr_assert(strstr(message, i == 0 ? "Too Many Requests" : "Internal Server Error") !=
+                          NULL,
+                      "call %zu: %s", i, message);
+            cJSON_Delete(json);
+        } else {
+            cr_assert_eq(res.curl_code, CURLE_PARTIAL_FILE, "truncated: %s", res.curl_error);
+            cr_assert(strncmp(res.body, "{\"errors\":[", 11) == 0, "%s", res.body);
+        }
+        char retry_after[16] = "";
+        if (i == 0) {
+            cr_assert_eq(http_result_header(&res, "Retry-After", retry_after, sizeof(retry_after)),
+                         0, "the step's headers still apply");
+        }
+        http_result_free(&res);
+    }
+    struct http_result res;
+    call_op("getZones", NULL, 5000, &res);
+    cr_assert_eq(res.status, 203);
+    cr_assert(strstr(res.body, "\"zones\"") != NULL, "a 2xx keeps the fixture: %.100s", res.body);
+    http_result_free(&res);
+
+    /* The token endpoint answers an OAuth error. */
+    char url[128];
+    snprintf(url, sizeof(url), "%s/oauth/token", esomock_server_url(srv));
+    http_perform(&(struct http_request){.url = url,
+                                        .body = "grant_type=client_credentials",
+                                        .userpwd = "id:secret"},
+                 &res);
+    cr_assert_eq(res.status, 503);
+    cJSON *json = parse_body(&res);
+    cr_assert_str_eq(cJSON_GetObjectItem(json, "error")->valuestring, "temporarily_unavailable");
+    cr_assert_null(cJSON_GetObjectItem(json, "access_token"), "%s", res.body);
+    cJSON_Delete(json);
+    http_result_free(&res);
+}
