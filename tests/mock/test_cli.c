@@ -105,7 +105,30 @@ Test(cli, help_documents_every_flag, .timeout = 20)
         cr_assert(strstr(out, flags[i]) != NULL, "--help lacks %s", flags[i]);
 }
 
-Test(cli, bad_flags_exit_2_with_usage, .timeout = 60)
+/* GNU habits: -h and --help print the usage on stdout and exit 0, as --version does. */
+Test(cli, help_and_version_exit_0_on_stdout, .timeout = 20)
+{
+    char *const *cases[] = {
+        (char *[]){"-h", NULL},          (char *[]){"--help", NULL},
+        (char *[]){"check", "-h", NULL}, (char *[]){"check", "--help", NULL},
+        (char *[]){"--version", NULL},
+    };
+    static const char *const want[] = {"Usage: eso-mock", "Usage: eso-mock",
+                                       "Usage: eso-mock check", "Usage: eso-mock check",
+                                       "eso-mock "};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct child c = spawn_mock(cases[i]);
+        char out[8192];
+        size_t n = fread(out, 1, sizeof(out) - 1, c.out);
+        out[n] = '\0';
+        char err[1024];
+        cr_assert_eq(finish(&c, err, sizeof(err)), 0, "case %zu exits 0: %s", i, err);
+        cr_assert_eq(strncmp(out, want[i], strlen(want[i])), 0, "case %zu on stdout: %s", i, out);
+        cr_assert_str_eq(err, "", "case %zu: nothing on stderr", i);
+    }
+}
+
+Test(cli, bad_flags_exit_2_with_one_line_and_a_pointer_to_help, .timeout = 60)
 {
     char *const cases[][3] = {
         {"--bogus", NULL, NULL},
@@ -117,15 +140,34 @@ Test(cli, bad_flags_exit_2_with_usage, .timeout = 60)
         {"--port", NULL, NULL},
         {"--max-connections", "0", NULL},
         {"--max-connections", "many", NULL},
+        {"-x", NULL, NULL},
+        {"--strict-auth=yes", NULL, NULL},
+    };
+    static const char *const says[] = {
+        "unknown option '--bogus'",
+        "--port wants 0-65535",
+        "--port wants 0-65535",
+        "--time-scale wants",
+        "--threads wants",
+        "unexpected argument 'stray-argument'",
+        "option '--port' needs a value",
+        "--max-connections wants",
+        "--max-connections wants",
+        "unknown option '-x'",
+        "option '--strict-auth' takes no value",
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct child c = spawn_mock(cases[i]);
         char err[8192];
         cr_assert_eq(finish(&c, err, sizeof(err)), 2, "case %zu (%s) should exit 2", i,
                      cases[i][0]);
-        cr_assert(strstr(err, "Usage: eso-mock") != NULL, "case %zu: usage on stderr: %s", i, err);
-        cr_assert(strstr(err, "--max-connections") != NULL, "case %zu: the whole usage: %s", i,
-                  err);
+        char want[256];
+        snprintf(want, sizeof(want), "eso-mock: %s", says[i]);
+        cr_assert_eq(strncmp(err, want, strlen(want)), 0, "case %zu: %s", i, err);
+        const char *second = strchr(err, '\n');
+        cr_assert_not_null(second, "case %zu: %s", i, err);
+        cr_assert_str_eq(second + 1, "Try 'eso-mock --help' for more information.\n",
+                         "case %zu: one line, then the pointer to --help: %s", i, err);
     }
 }
 
