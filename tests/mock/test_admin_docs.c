@@ -58,8 +58,7 @@ Test(admin_docs, every_route_is_documented_with_its_parameters)
                            route.path);
         if (route.params[0] == NULL)
             cr_assert(strstr(text, "Parameters: none") != NULL,
-                      "%s %s takes no parameters: the page must say so", route.method,
-                      route.path);
+                      "%s %s takes no parameters: the page must say so", route.method, route.path);
         for (size_t p = 0; route.params[p] != NULL; p++) {
             char quoted[64];
             snprintf(quoted, sizeof(quoted), "| `%s` |", route.params[p]);
@@ -101,8 +100,7 @@ Test(admin_docs, every_documented_route_exists_and_answers)
         struct http_result res;
         http_perform(&(struct http_request){.method = method, .url = url, .body = body}, &res);
         cr_assert_eq(res.curl_code, CURLE_OK, "%s %s: %s", method, path, res.curl_error);
-        cr_assert_eq(res.status, 200, "%s %s answers %ld: %s", method, path, res.status,
-                     res.body);
+        cr_assert_eq(res.status, 200, "%s %s answers %ld: %s", method, path, res.status, res.body);
         http_result_free(&res);
     }
     struct esomock_admin_route_info route;
