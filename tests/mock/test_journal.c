@@ -103,7 +103,7 @@ Test(journal, file_gets_requests_in_flight_across_a_clear_and_a_ring_overflow)
     char head[256];
     snprintf(head, sizeof(head),
              "POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
-             "X-Request-Id: held\r\nContent-Length: %zu\r\n\r\n",
+             "X-Request-Id: held\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n",
              sizeof(zones) - 1);
     send_text(fd, head, 0);
     cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 1, false, 10000), 1,
@@ -115,9 +115,11 @@ Test(journal, file_gets_requests_in_flight_across_a_clear_and_a_ring_overflow)
     cr_assert_eq(call_status("POST", "/api/v2/client", zones), 200);
 
     send_text(fd, zones, sizeof(zones) - 1);
-    char answer[8192];
-    recv_until(fd, answer, sizeof(answer), "\"zones\"", 10000, NULL);
+    char answer[16384];
+    bool closed = false;
+    recv_until(fd, answer, sizeof(answer), NULL, 10000, &closed); /* the whole answer */
     cr_assert_eq(strncmp(answer, "HTTP/1.1 200", 12), 0, "the held request: %.200s", answer);
+    cr_assert(closed, "the server closed after the answer (Connection: close)");
     close(fd);
     stop(); /* every request has ended once the server has stopped */
     fclose(f);
