@@ -1,4 +1,6 @@
 #include <ctype.h>
+#include <math.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +12,11 @@
 #include "auth_private.h"
 #include "clock_private.h"
 
+/* One issued token, in a hash chain. */
 struct issued_token {
-    char value[ESOMOCK_TOKEN_LEN + 1];
+    struct issued_token *next;
     double expires_at_ms; /* monotonic */
+    char value[ESOMOCK_TOKEN_LEN + 1];
 };
 
 struct esomock_auth {
@@ -22,9 +26,11 @@ struct esomock_auth {
     double time_scale;
     char *client_id;
     char *client_secret;
-    struct issued_token *ring; /* ESOMOCK_AUTH_MAX_TOKENS slots, oldest overwritten */
-    size_t next;
-    size_t used;
+    /* Every token issued and not yet swept, hashed by value; the table doubles as it fills. */
+    struct issued_token **buckets;
+    size_t bucket_count; /* 0 or a power of two */
+    size_t count;
+    size_t max_tokens;
 };
 
 struct esomock_auth *esomock__auth_create(const struct esomock_auth_options *opts)
@@ -32,18 +38,18 @@ struct esomock_auth *esomock__auth_create(const struct esomock_auth_options *opt
     struct esomock_auth *auth = calloc(1, sizeof(*auth));
     if (auth == NULL)
         return NULL;
-    auth->ring = calloc(ESOMOCK_AUTH_MAX_TOKENS, sizeof(*auth->ring));
+    pthread_mutex_init(&auth->lock, NULL);
     auth->client_id = opts->client_id != NULL ? strdup(opts->client_id) : NULL;
     auth->client_secret = opts->client_secret != NULL ? strdup(opts->client_secret) : NULL;
-    if (auth->ring == NULL || (opts->client_id != NULL && auth->client_id == NULL) ||
+    if ((opts->client_id != NULL && auth->client_id == NULL) ||
         (opts->client_secret != NULL && auth->client_secret == NULL)) {
         esomock__auth_destroy(auth);
         return NULL;
     }
-    pthread_mutex_init(&auth->lock, NULL);
     auth->strict = opts->strict;
     auth->ttl_s = opts->ttl_s ? opts->ttl_s : 3600;
     auth->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
+    auth->max_tokens = opts->max_tokens ? opts->max_tokens : ESOMOCK_AUTH_MAX_TOKENS;
     return auth;
 }
 
@@ -51,14 +57,91 @@ void esomock__auth_destroy(struct esomock_auth *auth)
 {
     if (auth == NULL)
         return;
-    if (auth->ring != NULL)
-        pthread_mutex_destroy(&auth->lock);
-    free(auth->ring);
+    for (size_t i = 0; i < auth->bucket_count; i++) {
+        struct issued_token *t = auth->buckets[i];
+        while (t != NULL) {
+            struct issued_token *next = t->next;
+            free(t);
+            t = next;
+        }
+    }
+    free(auth->buckets);
+    pthread_mutex_destroy(&auth->lock);
     free(auth->client_id);
     if (auth->client_secret != NULL)
         explicit_bzero(auth->client_secret, strlen(auth->client_secret));
     free(auth->client_secret);
     free(auth);
+}
+
+/* FNV-1a of a token value (whatever a client sends). */
+static size_t token_hash(const char *value)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *c = (const unsigned char *)value; *c != '\0'; c++) {
+        h ^= *c;
+        h *= 1099511628211ull;
+    }
+    return (size_t)h;
+}
+
+/* Double the table (the lock is held); false when out of memory (the old one stays). */
+static bool grow(struct esomock_auth *auth)
+{
+    size_t count = auth->bucket_count ? auth->bucket_count * 2 : 64;
+    struct issued_token **buckets = calloc(count, sizeof(*buckets));
+    if (buckets == NULL)
+        return false;
+    for (size_t i = 0; i < auth->bucket_count; i++) {
+        struct issued_token *t = auth->buckets[i];
+        while (t != NULL) {
+            struct issued_token *next = t->next;
+            size_t b = token_hash(t->value) & (count - 1);
+            t->next = buckets[b];
+            buckets[b] = t;
+            t = next;
+        }
+    }
+    free(auth->buckets);
+    auth->buckets = buckets;
+    auth->bucket_count = count;
+    return true;
+}
+
+/*
+ * Forget expired tokens (the lock is held). Until the store is full they stay, so a client
+ * sending one hears "expired" rather than "invalid". Returns the soonest expiry among the
+ * tokens kept (monotonic ms), or 0 when none is left.
+ */
+static double sweep_expired(struct esomock_auth *auth, double now_ms)
+{
+    double soonest = 0;
+    for (size_t i = 0; i < auth->bucket_count; i++) {
+        struct issued_token **link = &auth->buckets[i];
+        while (*link != NULL) {
+            struct issued_token *t = *link;
+            if (t->expires_at_ms <= now_ms) {
+                *link = t->next;
+                free(t);
+                auth->count--;
+                continue;
+            }
+            if (soonest == 0 || t->expires_at_ms < soonest)
+                soonest = t->expires_at_ms;
+            link = &t->next;
+        }
+    }
+    return soonest;
+}
+
+static struct issued_token *find(struct esomock_auth *auth, const char *value)
+{
+    if (auth->bucket_count == 0)
+        return NULL;
+    struct issued_token *t = auth->buckets[token_hash(value) & (auth->bucket_count - 1)];
+    while (t != NULL && strcmp(t->value, value) != 0)
+        t = t->next;
+    return t;
 }
 
 void esomock__auth_set_ttl(struct esomock_auth *auth, unsigned ttl_s)
@@ -249,16 +332,50 @@ void esomock__auth_token_request(struct esomock_auth *auth, const char *authoriz
         return;
     }
 
-    char token[ESOMOCK_TOKEN_LEN + 1];
-    new_token_value(token);
+    struct issued_token *issued = calloc(1, sizeof(*issued));
+    if (issued == NULL) {
+        oauth_error(reply, 500, "server_error", "The mock server is out of memory.");
+        return;
+    }
+    new_token_value(issued->value);
     pthread_mutex_lock(&auth->lock);
+    double now = esomock__now_ms();
+    double soonest = 0;
+    if (auth->count >= auth->max_tokens)
+        soonest = sweep_expired(auth, now);
+    if (auth->count >= auth->max_tokens) {
+        /* Forgetting a live token would turn a client's next call into a 401 it cannot
+         * explain: refuse this one instead, and say when a place frees up. */
+        double wait_s = ceil((soonest - now) / auth->time_scale / 1000.0);
+        size_t max = auth->max_tokens;
+        pthread_mutex_unlock(&auth->lock);
+        free(issued);
+        char description[256], retry_after[32];
+        snprintf(description, sizeof(description),
+                 "eso-mock holds %zu unexpired tokens, its limit; the soonest expires in %.0f "
+                 "seconds (the limit of --strict-auth's token store)",
+                 max, wait_s);
+        oauth_error(reply, 503, "temporarily_unavailable", description);
+        snprintf(retry_after, sizeof(retry_after), "%.0f", wait_s > 1 ? wait_s : 1);
+        esomock__reply_header(reply, "Retry-After", retry_after);
+        return;
+    }
+    if (auth->count >= auth->bucket_count)
+        (void)grow(auth); /* best effort: chains only get longer */
+    if (auth->bucket_count == 0) {
+        pthread_mutex_unlock(&auth->lock);
+        free(issued);
+        oauth_error(reply, 500, "server_error", "The mock server is out of memory.");
+        return;
+    }
     unsigned ttl = auth->ttl_s;
-    struct issued_token *slot = &auth->ring[auth->next];
-    memcpy(slot->value, token, sizeof(token));
-    slot->expires_at_ms = esomock__now_ms() + (double)ttl * 1000.0 * auth->time_scale;
-    auth->next = (auth->next + 1) % ESOMOCK_AUTH_MAX_TOKENS;
-    if (auth->used < ESOMOCK_AUTH_MAX_TOKENS)
-        auth->used++;
+    issued->expires_at_ms = now + (double)ttl * 1000.0 * auth->time_scale;
+    size_t b = token_hash(issued->value) & (auth->bucket_count - 1);
+    issued->next = auth->buckets[b];
+    auth->buckets[b] = issued;
+    auth->count++;
+    char token[ESOMOCK_TOKEN_LEN + 1];
+    memcpy(token, issued->value, sizeof(token));
     pthread_mutex_unlock(&auth->lock);
 
     cJSON *root = cJSON_CreateObject();
@@ -285,14 +402,10 @@ enum esomock_bearer esomock__auth_check(struct esomock_auth *auth, const char *a
     enum esomock_bearer result = ESOMOCK_BEARER_OK;
     pthread_mutex_lock(&auth->lock);
     if (auth->strict) {
-        result = ESOMOCK_BEARER_UNKNOWN;
-        for (size_t i = 0; i < auth->used; i++) {
-            if (strcmp(auth->ring[i].value, token) == 0) {
-                result = esomock__now_ms() < auth->ring[i].expires_at_ms ? ESOMOCK_BEARER_OK
-                                                                         : ESOMOCK_BEARER_EXPIRED;
-                break;
-            }
-        }
+        const struct issued_token *t = find(auth, token);
+        result = t == NULL                              ? ESOMOCK_BEARER_UNKNOWN
+                 : esomock__now_ms() < t->expires_at_ms ? ESOMOCK_BEARER_OK
+                                                        : ESOMOCK_BEARER_EXPIRED;
     }
     pthread_mutex_unlock(&auth->lock);
     return result;

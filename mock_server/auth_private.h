@@ -7,8 +7,12 @@
 
 #include "reply_private.h"
 
-/* Most tokens remembered at once in strict mode; the oldest is forgotten first. */
-#define ESOMOCK_AUTH_MAX_TOKENS 4096
+/*
+ * Most unexpired tokens held at once. Every token is kept until it expires (expired ones are
+ * swept when the store is full), so a live token is never forgotten; past the cap the token
+ * endpoint answers 503 temporarily_unavailable instead of issuing one (docs/mock.md).
+ */
+#define ESOMOCK_AUTH_MAX_TOKENS 100000u
 #define ESOMOCK_TOKEN_LEN 40
 
 struct esomock_auth_options {
@@ -17,6 +21,7 @@ struct esomock_auth_options {
     double time_scale;         /* real ms per scenario ms */
     const char *client_id;     /* required id, or NULL for any non-empty */
     const char *client_secret; /* required secret, or NULL for any non-empty */
+    size_t max_tokens;         /* unexpired tokens held at most; 0 = ESOMOCK_AUTH_MAX_TOKENS */
 };
 
 enum esomock_bearer {
@@ -47,7 +52,8 @@ void esomock__auth_set_strict(struct esomock_auth *auth, bool strict);
 /*
  * Answer POST /oauth/token. @p authorization is the request's Authorization header
  * (may be NULL); @p body the form body. Fills @p reply with the token JSON or the
- * OAuth error JSON (400 unsupported_grant_type / invalid_request, 401 invalid_client).
+ * OAuth error JSON (400 unsupported_grant_type / invalid_request, 401 invalid_client,
+ * 503 temporarily_unavailable when the store holds max_tokens unexpired tokens).
  */
 void esomock__auth_token_request(struct esomock_auth *auth, const char *authorization,
                                  const char *body, size_t body_len, struct esomock_reply *reply);

@@ -258,10 +258,13 @@ static bool in_names(const char *const *names, const char *s)
 static void check_number(const cJSON *v, const char *path, double min, double max, bool whole,
                          struct esomock_scenario_errors *errors)
 {
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < min ||
-        v->valuedouble > max || (whole && v->valuedouble != floor(v->valuedouble)))
-        add(errors, path, "expected %s from %g to %g", whole ? "a whole number" : "a number", min,
-            max);
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= min &&
+        v->valuedouble <= max && (!whole || v->valuedouble == floor(v->valuedouble)))
+        return;
+    char lo[32], hi[32];
+    esomock__format_number(min, lo, sizeof(lo));
+    esomock__format_number(max, hi, sizeof(hi));
+    add(errors, path, "expected %s from %s to %s", whole ? "a whole number" : "a number", lo, hi);
 }
 
 static void check_range(const cJSON *v, const char *path, struct esomock_scenario_errors *errors)

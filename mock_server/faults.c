@@ -2,13 +2,14 @@
  * Carrying out a plan on the wire: plain answers, no answer at all (drop, reset,
  * hang), and answers that break part-way (truncate) or crawl (drip).
  */
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "clock_private.h"
 #include "server_private.h"
 
-static int connection_fd(struct MHD_Connection *connection)
+int esomock__connection_fd(struct MHD_Connection *connection)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -23,7 +24,7 @@ static int connection_fd(struct MHD_Connection *connection)
  */
 static void reset_now(struct MHD_Connection *connection)
 {
-    int fd = connection_fd(connection);
+    int fd = esomock__connection_fd(connection);
     if (fd < 0)
         return;
     struct sockaddr unspec = {.sa_family = AF_UNSPEC};
@@ -67,8 +68,14 @@ static ssize_t read_truncated(void *cls, uint64_t pos, char *buf, size_t max)
 {
     struct esomock_request *req = cls;
     if (pos >= req->stream_stop) {
-        if (req->plan.step != NULL && req->plan.step->truncate_end == ESOMOCK_END_RESET)
+        bool reset = req->plan.step != NULL && req->plan.step->truncate_end == ESOMOCK_END_RESET;
+        if (reset)
             reset_now(req->connection);
+        esomock__close_on_purpose(req,
+                                  "truncate: connection %s after %zu of %zu body bytes, as the "
+                                  "scenario says",
+                                  reset ? "reset (TCP RST)" : "closed", req->stream_stop,
+                                  req->reply.body_len);
         return MHD_CONTENT_READER_END_WITH_ERROR;
     }
     size_t n = req->stream_stop - (size_t)pos;
@@ -85,15 +92,23 @@ static ssize_t read_drip(void *cls, uint64_t pos, char *buf, size_t max)
     struct esomock_server *srv = req->server;
     if (pos >= req->reply.body_len)
         return MHD_CONTENT_READER_END_OF_STREAM;
+    /* Woken early: the client left during the pause, or the server is stopping. */
+    if (req->wait.reason != ESOMOCK_WAKE_DEADLINE) {
+        esomock__close_on_purpose(req, "drip: %s", esomock__wake_reason_text(req));
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
     double now = esomock__now_ms();
     if (now < req->next_chunk_ms) {
+        /* Parked between chunks, watching the socket as a hang does: a client that gives up
+         * frees its connection now, not when the next chunk is due. */
         if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection,
-                                          req->next_chunk_ms, -1))
-            return MHD_CONTENT_READER_END_WITH_ERROR; /* shutting down */
+                                          req->next_chunk_ms,
+                                          esomock__connection_fd(req->connection))) {
+            esomock__close_on_purpose(req, "drip: the server is stopping; connection released");
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
         return 0;
     }
-    if (req->wait.reason == ESOMOCK_WAKE_SHUTDOWN)
-        return MHD_CONTENT_READER_END_WITH_ERROR;
     const struct esomock_step *step = req->plan.step;
     size_t n = req->reply.body_len - (size_t)pos;
     n = n < step->chunk_bytes ? n : step->chunk_bytes;
@@ -124,18 +139,24 @@ enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_r
         return esomock__queue_reply(req);
     case ESOMOCK_ACTION_DROP:
         req->phase = ESOMOCK_PHASE_ANSWERED;
+        esomock__close_on_purpose(req, "drop: connection closed without an answer, as the "
+                                       "scenario says");
         return MHD_NO; /* libmicrohttpd closes the connection without a response */
     case ESOMOCK_ACTION_RESET:
         req->phase = ESOMOCK_PHASE_ANSWERED;
         reset_now(req->connection);
+        esomock__close_on_purpose(req, "reset: connection closed with a TCP RST, as the "
+                                       "scenario says");
         return MHD_NO;
     case ESOMOCK_ACTION_HANG: {
         double bound = step->hang_max_ms > 0 ? step->hang_max_ms : req->effective.hang_max_ms;
         req->phase = ESOMOCK_PHASE_HANGING;
         if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection,
                                           esomock__now_ms() + bound * req->effective.time_scale,
-                                          connection_fd(req->connection)))
+                                          esomock__connection_fd(req->connection))) {
+            esomock__close_on_purpose(req, "hang: the server is stopping; connection released");
             return MHD_NO;
+        }
         return MHD_YES;
     }
     case ESOMOCK_ACTION_TRUNCATE:

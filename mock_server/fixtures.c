@@ -1,10 +1,12 @@
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fixtures_private.h"
 #include "match_private.h"
@@ -43,13 +45,15 @@ enum esomock_status esomock__read_file(const char *path, size_t max_bytes, char 
 {
     enum esomock_status rc = ESOMOCK_IO;
     char *buf = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    /* O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer; only regular
+     * files are read, and for those the flag changes nothing. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
         set_err(err, "%s: cannot open: %s", path, strerror(errno));
         goto out;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         set_err(err, "%s: not a regular file", path);
         goto out;
     }
@@ -65,9 +69,16 @@ enum esomock_status esomock__read_file(const char *path, size_t max_bytes, char 
         set_err(err, "%s: out of memory", path);
         goto out;
     }
-    if (fread(buf, 1, size, f) != size) {
-        set_err(err, "%s: short read", path);
-        goto out;
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            set_err(err, "%s: short read", path);
+            goto out;
+        }
+        got += (size_t)n;
     }
     buf[size] = '\0';
     *out = buf;
@@ -77,8 +88,8 @@ enum esomock_status esomock__read_file(const char *path, size_t max_bytes, char 
     rc = ESOMOCK_OK;
 out:
     free(buf);
-    if (f != NULL)
-        fclose(f);
+    if (fd >= 0)
+        close(fd);
     return rc;
 }
 

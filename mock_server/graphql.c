@@ -118,6 +118,42 @@ static void graphql_answer(struct esomock_server *srv, struct esomock_request *r
         patch_rate_limit_data(srv, &req->reply);
 }
 
+/*
+ * The body a step with an error status (4xx/5xx) and neither body nor fixture sends: what the
+ * real API sends with such a status, never the normal data (a client that parses before it
+ * checks the status must not see a success). GraphQL routes get a GraphQL-style error with
+ * no data; the token endpoint an OAuth error (RFC 6749 5.2).
+ */
+static void error_body_for_status(struct esomock_request *req, int status)
+{
+    const char *phrase = MHD_get_reason_phrase_for((unsigned)status);
+    if (phrase == NULL || phrase[0] == '\0')
+        phrase = "Error";
+    if (req->route == ESOMOCK_ROUTE_TOKEN) {
+        const char *error = status == 401                    ? "invalid_client"
+                            : status == 403                  ? "unauthorized_client"
+                            : status == 429 || status == 503 ? "temporarily_unavailable"
+                            : status >= 500                  ? "server_error"
+                                                             : "invalid_request";
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "error", error);
+        cJSON_AddStringToObject(root, "error_description", phrase);
+        esomock__reply_json(&req->reply, status, root);
+        cJSON_Delete(root);
+        return;
+    }
+    char code[64];
+    size_t n = 0;
+    for (const char *c = phrase; *c != '\0' && n + 1 < sizeof(code); c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+            code[n++] = (char)(*c & ~0x20); /* upper case */
+        else if ((*c == ' ' || *c == '-') && n > 0 && code[n - 1] != '_')
+            code[n++] = '_';
+    }
+    code[n] = '\0';
+    esomock__reply_error(&req->reply, status, code, "%s", phrase);
+}
+
 /* The step's own status, headers and body replace the normal answer's. */
 static void apply_step_overrides(struct esomock_server *srv, struct esomock_request *req)
 {
@@ -139,16 +175,22 @@ static void apply_step_overrides(struct esomock_server *srv, struct esomock_requ
     case ESOMOCK_ACTION_DRIP: {
         const struct esomock_fixture *fx =
             step->fixture != NULL ? esomock__fixtures_by_name(srv->fixtures, step->fixture) : NULL;
-        /* A respond step with no body of its own sends the normal fixture with its status. */
-        if (fx == NULL && step->body == NULL && req->reply.body == NULL)
-            fx = esomock__fixtures_match(srv->fixtures, req->gql.operation, req->gql.variables);
-        if (fx != NULL)
-            use_fixture(&req->reply, fx, step->status);
-        else if (step->body != NULL)
-            esomock__reply_borrowed(&req->reply, step->status != 0 ? step->status : 200, step->body,
-                                    step->body_len);
-        else if (step->status != 0)
-            req->reply.status = step->status;
+        bool own_body = fx != NULL || step->body != NULL;
+        if (!own_body && step->status >= 400) {
+            /* An error status with no body of its own: the API's error body, never the data. */
+            error_body_for_status(req, step->status);
+        } else {
+            /* A respond step with no body of its own sends the normal fixture with its status. */
+            if (!own_body && req->reply.body == NULL)
+                fx = esomock__fixtures_match(srv->fixtures, req->gql.operation, req->gql.variables);
+            if (fx != NULL)
+                use_fixture(&req->reply, fx, step->status);
+            else if (step->body != NULL)
+                esomock__reply_borrowed(&req->reply, step->status != 0 ? step->status : 200,
+                                        step->body, step->body_len);
+            else if (step->status != 0)
+                req->reply.status = step->status;
+        }
         if (step->headers != NULL) {
             for (const cJSON *h = step->headers->child; h != NULL; h = h->next)
                 esomock__reply_header(&req->reply, h->string, h->valuestring);

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,32 @@ void esomock__gql_request_clear(struct esomock_gql_request *req)
     memset(req, 0, sizeof(*req));
 }
 
+/*
+ * The first byte JSON forbids that cJSON would let through, or NULL. RFC 8259 allows only
+ * space, tab, LF and CR between tokens and no byte below 0x20 inside a string; cJSON skips
+ * every byte up to 0x20 as whitespace and stops at a NUL, so a NUL or a control byte between
+ * tokens (or a NUL before trailing garbage) would pass.
+ */
+static const char *forbidden_control_byte(const char *body, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)body[i];
+        if (c < 0x20 && (in_string || (c != '\t' && c != '\n' && c != '\r')))
+            return body + i;
+        if (!in_string) {
+            in_string = c == '"';
+        } else if (c == '\\') {
+            if (i + 1 < len && (unsigned char)body[i + 1] < 0x20)
+                return body + i + 1;
+            i++; /* the escaped character cannot end the string */
+        } else if (c == '"') {
+            in_string = false;
+        }
+    }
+    return NULL;
+}
+
 int esomock__gql_request_parse(const char *body, size_t len, struct esomock_gql_request *req,
                                char *why, size_t why_size)
 {
@@ -17,6 +44,14 @@ int esomock__gql_request_parse(const char *body, size_t len, struct esomock_gql_
         snprintf(why, why_size,
                  "Request body is empty: expected JSON "
                  "{\"query\": \"...\", \"operationName\": ..., \"variables\": {...}}");
+        return 400;
+    }
+    const char *control = forbidden_control_byte(body, len);
+    if (control != NULL) {
+        snprintf(why, why_size,
+                 "Request body is not valid JSON (control byte 0x%02x at byte %zu; JSON allows "
+                 "only space, tab, LF and CR between tokens and none in a string)",
+                 (unsigned)(unsigned char)*control, (size_t)(control - body));
         return 400;
     }
     const char *parse_end = NULL;

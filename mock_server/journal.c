@@ -1,42 +1,106 @@
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock_private.h"
 #include "journal_private.h"
 
+static bool ring_init(struct esomock_journal_ring *r, size_t capacity)
+{
+    /* calloc'd pages are touched only as entries arrive, so a large cap costs little up front. */
+    r->slots = calloc(capacity, sizeof(*r->slots));
+    r->capacity = capacity;
+    return r->slots != NULL;
+}
+
+/* The i-th oldest entry of @p r (i < r->count). */
+static struct esomock_journal_entry *ring_at(struct esomock_journal_ring *r, size_t i)
+{
+    return &r->slots[(r->head + i) % r->capacity];
+}
+
+static void ring_drop_oldest(struct esomock_journal_ring *r)
+{
+    r->head = (r->head + 1) % r->capacity;
+    r->count--;
+    r->dropped++;
+}
+
+/*
+ * Insert @p e in seq order. Requests take their seq before they are added, so two threads
+ * may add out of order: the newcomer moves back past the few newer ones.
+ */
+static void ring_insert(struct esomock_journal_ring *r, const struct esomock_journal_entry *e)
+{
+    if (r->count == r->capacity) {
+        if (e->seq < ring_at(r, 0)->seq) {
+            r->dropped++; /* older than everything kept: it would be the one pushed out */
+            return;
+        }
+        ring_drop_oldest(r);
+    }
+    size_t pos = r->count;
+    while (pos > 0 && ring_at(r, pos - 1)->seq > e->seq)
+        pos--;
+    for (size_t i = r->count; i > pos; i--)
+        *ring_at(r, i) = *ring_at(r, i - 1);
+    *ring_at(r, pos) = *e;
+    r->count++;
+}
+
+/* The entry with @p seq, or NULL when the ring no longer (or never) held it. */
+static struct esomock_journal_entry *ring_find(struct esomock_journal_ring *r, uint64_t seq)
+{
+    size_t lo = 0, hi = r->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t s = ring_at(r, mid)->seq;
+        if (s == seq)
+            return ring_at(r, mid);
+        if (s < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 bool esomock__journal_init(struct esomock_journal *j, size_t capacity, FILE *jsonl)
 {
     memset(j, 0, sizeof(*j));
-    /* calloc'd pages are touched only as entries arrive, so a large cap costs little up front. */
-    j->ring = calloc(capacity, sizeof(*j->ring));
-    if (j->ring == NULL)
+    size_t admin = capacity < ESOMOCK_JOURNAL_ADMIN_MAX ? capacity : ESOMOCK_JOURNAL_ADMIN_MAX;
+    if (!ring_init(&j->api, capacity) || !ring_init(&j->admin, admin)) {
+        free(j->api.slots);
+        free(j->admin.slots);
+        j->api.slots = NULL;
         return false;
+    }
     pthread_mutex_init(&j->lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&j->changed, &attr);
     pthread_condattr_destroy(&attr);
-    j->capacity = capacity;
-    j->first_seq = 1;
     j->jsonl = jsonl;
     return true;
 }
 
 void esomock__journal_finish(struct esomock_journal *j)
 {
-    if (j->ring == NULL)
+    if (j->api.slots == NULL)
         return;
     pthread_cond_destroy(&j->changed);
     pthread_mutex_destroy(&j->lock);
-    free(j->ring);
-    j->ring = NULL;
+    free(j->api.slots);
+    free(j->admin.slots);
+    j->api.slots = NULL;
+    j->admin.slots = NULL;
 }
 
-static struct esomock_journal_entry *slot(struct esomock_journal *j, uint64_t seq)
+static struct esomock_journal_ring *ring_of(struct esomock_journal *j,
+                                            const struct esomock_journal_entry *e)
 {
-    return &j->ring[seq % j->capacity];
+    return e->admin ? &j->admin : &j->api;
 }
 
 void esomock__journal_add(struct esomock_journal *j, const struct esomock_journal_entry *e)
@@ -44,12 +108,8 @@ void esomock__journal_add(struct esomock_journal *j, const struct esomock_journa
     pthread_mutex_lock(&j->lock);
     if (e->seq > j->last_seq)
         j->last_seq = e->seq;
-    while (j->last_seq - j->first_seq + 1 > j->capacity) {
-        j->first_seq++;
-        j->dropped++;
-    }
-    if (e->seq >= j->first_seq)
-        *slot(j, e->seq) = *e;
+    if (e->seq > j->cleared_seq)
+        ring_insert(ring_of(j, e), e);
     pthread_cond_broadcast(&j->changed);
     pthread_mutex_unlock(&j->lock);
 }
@@ -67,25 +127,24 @@ static void write_jsonl(struct esomock_journal *j, const struct esomock_journal_
     cJSON_Delete(json);
 }
 
-void esomock__journal_update(struct esomock_journal *j, uint64_t seq,
-                             void (*update)(struct esomock_journal_entry *, const void *),
-                             const void *arg, bool completed)
+void esomock__journal_update(struct esomock_journal *j, const struct esomock_journal_entry *e,
+                             bool completed)
 {
     pthread_mutex_lock(&j->lock);
-    if (seq >= j->first_seq && seq <= j->last_seq && slot(j, seq)->seq == seq) {
-        update(slot(j, seq), arg);
-        if (completed && j->jsonl != NULL)
-            write_jsonl(j, slot(j, seq));
+    struct esomock_journal_entry *held = ring_find(ring_of(j, e), e->seq);
+    if (held != NULL) {
+        *held = *e;
         /* Waiters may filter on what this update filled in (the operation, say). */
         pthread_cond_broadcast(&j->changed);
     }
+    /* The file is the complete record: cleared or pushed out of the ring, the line goes. */
+    if (completed && j->jsonl != NULL)
+        write_jsonl(j, e);
     pthread_mutex_unlock(&j->lock);
 }
 
 static bool passes(const struct esomock_journal_entry *e, const struct esomock_journal_filter *f)
 {
-    if (e->seq == 0)
-        return false; /* a slot never filled (a sequence number taken but not yet added) */
     if (f == NULL)
         return !e->admin;
     if (e->admin && !f->include_admin)
@@ -95,15 +154,52 @@ static bool passes(const struct esomock_journal_entry *e, const struct esomock_j
     return f->operation == NULL || strcmp(f->operation, e->operation) == 0;
 }
 
+/*
+ * Walk the entries @p filter may pass, in seq order (both rings merged when admin entries
+ * are wanted), calling @p visit on those that pass. The lock is held.
+ */
+static void each_passing(struct esomock_journal *j, const struct esomock_journal_filter *filter,
+                         void (*visit)(const struct esomock_journal_entry *, void *), void *arg)
+{
+    bool with_admin = filter != NULL && filter->include_admin;
+    size_t a = 0, b = 0, na = j->api.count, nb = with_admin ? j->admin.count : 0;
+    while (a < na || b < nb) {
+        const struct esomock_journal_entry *e;
+        if (b >= nb || (a < na && ring_at(&j->api, a)->seq < ring_at(&j->admin, b)->seq))
+            e = ring_at(&j->api, a++);
+        else
+            e = ring_at(&j->admin, b++);
+        if (passes(e, filter))
+            visit(e, arg);
+    }
+}
+
+struct copy_state {
+    struct esomock_journal_entry *out;
+    size_t n;
+    bool completed_only;
+};
+
+static void count_one(const struct esomock_journal_entry *e, void *arg)
+{
+    struct copy_state *s = arg;
+    if (!s->completed_only || e->state != ESOMOCK_ENTRY_IN_FLIGHT)
+        s->n++;
+}
+
+static void copy_one(const struct esomock_journal_entry *e, void *arg)
+{
+    struct copy_state *s = arg;
+    s->out[s->n++] = *e;
+}
+
 int esomock__journal_copy(struct esomock_journal *j, const struct esomock_journal_filter *filter,
                           struct esomock_journal_entry **out, size_t *count)
 {
     pthread_mutex_lock(&j->lock);
-    size_t n = 0;
-    for (uint64_t seq = j->first_seq; seq <= j->last_seq; seq++) {
-        if (slot(j, seq)->seq == seq && passes(slot(j, seq), filter))
-            n++;
-    }
+    struct copy_state s = {0};
+    each_passing(j, filter, count_one, &s);
+    size_t n = s.n;
     struct esomock_journal_entry *copy = NULL;
     if (n > 0) {
         copy = malloc(n * sizeof(*copy));
@@ -111,11 +207,8 @@ int esomock__journal_copy(struct esomock_journal *j, const struct esomock_journa
             pthread_mutex_unlock(&j->lock);
             return -1;
         }
-        size_t i = 0;
-        for (uint64_t seq = j->first_seq; seq <= j->last_seq; seq++) {
-            if (slot(j, seq)->seq == seq && passes(slot(j, seq), filter))
-                copy[i++] = *slot(j, seq);
-        }
+        s = (struct copy_state){.out = copy};
+        each_passing(j, filter, copy_one, &s);
     }
     pthread_mutex_unlock(&j->lock);
     *out = copy;
@@ -127,14 +220,9 @@ int esomock__journal_copy(struct esomock_journal *j, const struct esomock_journa
 static size_t count_matching(struct esomock_journal *j, const struct esomock_journal_filter *filter,
                              bool completed)
 {
-    size_t n = 0;
-    for (uint64_t seq = j->first_seq; seq <= j->last_seq; seq++) {
-        const struct esomock_journal_entry *e = slot(j, seq);
-        if (e->seq == seq && passes(e, filter) &&
-            (!completed || e->state != ESOMOCK_ENTRY_IN_FLIGHT))
-            n++;
-    }
-    return n;
+    struct copy_state s = {.completed_only = completed};
+    each_passing(j, filter, count_one, &s);
+    return s.n;
 }
 
 size_t esomock__journal_wait(struct esomock_journal *j, const struct esomock_journal_filter *filter,
@@ -157,14 +245,18 @@ size_t esomock__journal_wait(struct esomock_journal *j, const struct esomock_jou
 void esomock__journal_clear(struct esomock_journal *j)
 {
     pthread_mutex_lock(&j->lock);
-    j->first_seq = j->last_seq + 1;
+    j->cleared_seq = j->last_seq;
+    j->api.count = 0;
+    j->admin.count = 0;
     pthread_mutex_unlock(&j->lock);
 }
 
-uint64_t esomock__journal_dropped(struct esomock_journal *j)
+uint64_t esomock__journal_dropped(struct esomock_journal *j, uint64_t *admin)
 {
     pthread_mutex_lock(&j->lock);
-    uint64_t n = j->dropped;
+    uint64_t n = j->api.dropped + j->admin.dropped;
+    if (admin != NULL)
+        *admin = j->admin.dropped;
     pthread_mutex_unlock(&j->lock);
     return n;
 }

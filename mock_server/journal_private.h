@@ -1,4 +1,8 @@
-/* The journal ring: bounded memory, entries updated in place from arrival to completion. */
+/*
+ * The journal: two bounded rings (API requests, admin requests), entries updated from arrival
+ * to completion, and the JSON-lines file. Each request owns its entry and hands the journal a
+ * copy at every change, so the file gets every completed request whatever the rings dropped.
+ */
 #ifndef ESOMOCK_JOURNAL_PRIVATE_H
 #define ESOMOCK_JOURNAL_PRIVATE_H
 
@@ -9,34 +13,44 @@
 
 #include <esomock/journal.h>
 
-struct esomock_journal {
-    pthread_mutex_t lock;
-    pthread_cond_t changed; /* an entry arrived or completed */
-    struct esomock_journal_entry *ring;
+/* The admin ring holds the journal's capacity, but at most this many entries. */
+#define ESOMOCK_JOURNAL_ADMIN_MAX 10000u
+
+/* Entries sorted by seq, oldest at head; a full ring drops its oldest. */
+struct esomock_journal_ring {
+    struct esomock_journal_entry *slots;
     size_t capacity;
-    uint64_t first_seq; /* oldest seq still held (after clears and drops) */
-    uint64_t last_seq;  /* newest seq added */
-    uint64_t dropped;   /* pushed out by newer entries */
-    FILE *jsonl;        /* completed entries as JSON lines, or NULL; not owned */
+    size_t head;
+    size_t count;
+    uint64_t dropped; /* pushed out by newer entries */
 };
 
-/* Allocate the ring; false when out of memory. */
+struct esomock_journal {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;            /* an entry arrived or changed */
+    struct esomock_journal_ring api;   /* GraphQL, token and unrouted requests */
+    struct esomock_journal_ring admin; /* /__admin/ requests: polling never evicts API entries */
+    uint64_t cleared_seq;              /* entries up to this seq were cleared: not added back */
+    uint64_t last_seq;                 /* newest seq added */
+    FILE *jsonl;                       /* completed entries as JSON lines, or NULL; not owned */
+};
+
+/* Allocate the rings; false when out of memory. */
 bool esomock__journal_init(struct esomock_journal *j, size_t capacity, FILE *jsonl);
 
 void esomock__journal_finish(struct esomock_journal *j);
 
-/* Record an arrival; @p e->seq must be the next sequence number. */
+/* Record an arrival (e->admin picks the ring); @p e->seq is a fresh sequence number. */
 void esomock__journal_add(struct esomock_journal *j, const struct esomock_journal_entry *e);
 
 /*
- * Apply @p update to entry @p seq under the lock, if the ring still holds it.
- * When @p completed, the entry is also written to the JSON-lines file.
+ * Replace entry e->seq with @p e, if its ring still holds it. When @p completed, @p e is also
+ * written to the JSON-lines file, held or not.
  */
-void esomock__journal_update(struct esomock_journal *j, uint64_t seq,
-                             void (*update)(struct esomock_journal_entry *, const void *),
-                             const void *arg, bool completed);
+void esomock__journal_update(struct esomock_journal *j, const struct esomock_journal_entry *e,
+                             bool completed);
 
-/* Copy out entries passing @p filter (see esomock_server_journal). */
+/* Copy out entries passing @p filter, in seq order (see esomock_server_journal). */
 int esomock__journal_copy(struct esomock_journal *j, const struct esomock_journal_filter *filter,
                           struct esomock_journal_entry **out, size_t *count);
 
@@ -44,9 +58,11 @@ int esomock__journal_copy(struct esomock_journal *j, const struct esomock_journa
 size_t esomock__journal_wait(struct esomock_journal *j, const struct esomock_journal_filter *filter,
                              size_t count, bool completed, unsigned timeout_ms);
 
+/* Forget every entry of both rings (sequence numbers keep counting). */
 void esomock__journal_clear(struct esomock_journal *j);
 
-uint64_t esomock__journal_dropped(struct esomock_journal *j);
+/* Entries pushed out of both rings since start; @p admin (may be NULL) gets the admin part. */
+uint64_t esomock__journal_dropped(struct esomock_journal *j, uint64_t *admin);
 
 /* One entry as a JSON object; NULL when out of memory. The caller frees with cJSON_Delete. */
 cJSON *esomock__journal_entry_json(const struct esomock_journal_entry *e);

@@ -30,13 +30,15 @@ static void usage(FILE *to)
         "  --scenario FILE      fault scenario to play (JSON; see scenarios/README.md)\n"
         "  --watch              reload --scenario FILE when it changes (a bad edit is refused)\n"
         "  --journal FILE       append every completed request to FILE as a JSON line\n"
-        "  --journal-capacity N requests kept for GET /__admin/requests (default 10000)\n"
+        "  --journal-capacity N requests kept for GET /__admin/requests (default 10000;\n"
+        "                       admin requests have a ring of their own)\n"
         "  --blackhole          also open a port that never accepts (connect timeouts);\n"
         "                       its URL is the second line on stdout\n"
         "  --admin-token T      let non-loopback clients use /__admin/ with Bearer T\n"
         "  --seed N             seed for random faults (same seed, same faults)\n"
         "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
         "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
+        "                       (every live token is kept, up to 100000 at once)\n"
         "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
         "  --client-id ID       require this OAuth client id (default: any)\n"
         "  --client-secret S    require this OAuth client secret (default: any)\n"
@@ -47,7 +49,7 @@ static void usage(FILE *to)
         "  --idle-timeout S     close connections silent for S seconds (default 120)\n"
         "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
         "  --version            print the version and exit\n"
-        "  --help               print this help and exit\n"
+        "  -h, --help           print this help and exit\n"
         "\n"
         "'eso-mock check' validates scenario files without serving: one line per problem\n"
         "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
@@ -59,17 +61,35 @@ static void usage(FILE *to)
         esomock_default_fixtures_dir());
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
+/* A usage error, GNU style: one line saying what is wrong, one pointing at --help; exit 2. */
+static int usage_error_in(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int usage_error_in(const char *command, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     fputs("eso-mock: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\n\n", stderr);
-    usage(stderr);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", command);
     return 2;
+}
+
+#define usage_error(...) usage_error_in("eso-mock", __VA_ARGS__)
+
+static void check_usage(FILE *to)
+{
+    fprintf(to,
+            "Usage: eso-mock check [--fixtures DIR] SCENARIO.json...\n"
+            "Validate scenario files without serving: one line per problem on stderr\n"
+            "(FILE: JSON.PATH: what was expected), then 'N scenario files valid' on stdout.\n"
+            "\n"
+            "  --fixtures DIR   check fixture names against DIR (default: %s);\n"
+            "                   before, between or after the files\n"
+            "  -h, --help       print this help and exit\n"
+            "\n"
+            "Exit status: 0 when every file is valid, 1 otherwise, 2 on a usage error.\n",
+            esomock_default_fixtures_dir());
 }
 
 static bool parse_ulong(const char *text, unsigned long max, unsigned long *out)
@@ -131,23 +151,27 @@ static int check_command(int argc, char **argv)
         const char *arg = argv[i];
         if (!options_done && strcmp(arg, "--") == 0) {
             options_done = true;
+        } else if (!options_done && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
+            check_usage(stdout);
+            status = 0;
+            goto out;
         } else if (!options_done && strcmp(arg, "--fixtures") == 0) {
             if (i + 1 >= argc) {
-                status = usage_error("check: --fixtures needs a directory");
+                status = usage_error_in("eso-mock check", "check: --fixtures needs a directory");
                 goto out;
             }
             fixtures = argv[++i];
         } else if (!options_done && strncmp(arg, "--fixtures=", 11) == 0) {
             fixtures = arg + 11;
         } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            status = usage_error("check: unknown option '%s'", arg);
+            status = usage_error_in("eso-mock check", "check: unknown option '%s'", arg);
             goto out;
         } else {
             files[count++] = arg;
         }
     }
     if (count == 0) {
-        status = usage_error("check needs at least one scenario file");
+        status = usage_error_in("eso-mock check", "check needs at least one scenario file");
         goto out;
     }
     size_t checked = 0;
@@ -159,6 +183,21 @@ static int check_command(int argc, char **argv)
 out:
     free(files);
     return status;
+}
+
+/* getopt_long said '?' about @p arg (opterr is off): say which of its complaints it was. */
+static int bad_option(const struct option *longopts, const char *arg)
+{
+    if (optopt > 0 && optopt < 256)
+        return usage_error("unknown option '-%c'", optopt);
+    for (const struct option *o = longopts; optopt != 0 && o->name != NULL; o++) {
+        if (o->val != optopt)
+            continue;
+        if (o->has_arg == required_argument)
+            return usage_error("option '--%s' needs a value", o->name);
+        return usage_error("option '--%s' takes no value", o->name);
+    }
+    return usage_error("unknown option '%s'", arg);
 }
 
 int main(int argc, char **argv)
@@ -182,7 +221,6 @@ int main(int argc, char **argv)
         OPT_THREADS,
         OPT_LOG,
         OPT_VERSION,
-        OPT_HELP,
         OPT_WATCH,
         OPT_JOURNAL,
         OPT_JOURNAL_CAPACITY,
@@ -214,7 +252,7 @@ int main(int argc, char **argv)
         {"blackhole", no_argument, NULL, OPT_BLACKHOLE},
         {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
         {"version", no_argument, NULL, OPT_VERSION},
-        {"help", no_argument, NULL, OPT_HELP},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct esomock_options opts = {.port = 8080};
@@ -223,7 +261,7 @@ int main(int argc, char **argv)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_HOST:
             opts.host = optarg;
@@ -308,14 +346,11 @@ int main(int argc, char **argv)
         case OPT_VERSION:
             printf("eso-mock %s\n", ESOMOCK_VERSION_STR);
             return 0;
-        case OPT_HELP:
+        case 'h':
             usage(stdout);
             return 0;
         default:
-            if (optopt != 0)
-                return usage_error("option '%s' is missing its value or takes none",
-                                   argv[optind - 1]);
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            return bad_option(longopts, argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -157,7 +157,7 @@ char *esomock__metrics_render(struct esomock_metrics *m, const struct esomock_ga
            "# TYPE esomock_points_remaining gauge\nesomock_points_remaining %g\n"
            "# HELP esomock_points_limit Points per period.\n"
            "# TYPE esomock_points_limit gauge\nesomock_points_limit %g\n"
-           "# HELP esomock_journal_dropped_total Journal entries pushed out of the ring.\n"
+           "# HELP esomock_journal_dropped_total Journal entries pushed out of its rings.\n"
            "# TYPE esomock_journal_dropped_total counter\nesomock_journal_dropped_total %llu\n",
            (unsigned long long)g->in_flight, (unsigned long long)g->waiting, g->points_remaining,
            g->points_limit, (unsigned long long)g->journal_dropped);

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "reply_private.h"
+#include "utf8_private.h"
 
 static const char out_of_memory_body[] =
     "{\"errors\":[{\"message\":\"mock server out of memory\"}],\"data\":null}";
@@ -60,11 +61,13 @@ void esomock__reply_json(struct esomock_reply *reply, int status, const void *js
 void esomock__reply_error(struct esomock_reply *reply, int status, const char *code,
                           const char *fmt, ...)
 {
-    char message[1024];
+    char raw[1024], message[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof(message), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /* Messages quote client text (a path, a method, a document): the body stays UTF-8. */
+    esomock__utf8_copy(message, sizeof(message), raw, sizeof(raw));
 
     cJSON *root = cJSON_CreateObject();
     cJSON *errors = cJSON_AddArrayToObject(root, "errors");

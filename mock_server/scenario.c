@@ -105,6 +105,20 @@ static void quote(const char *s, char *buf, size_t size)
     buf[o] = '\0';
 }
 
+void esomock__format_number(double v, char *buf, size_t size)
+{
+    /* Below 1e21 %.0f prints an integral double's every digit; past it, exponents read better. */
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e21) {
+        snprintf(buf, size, "%.0f", v);
+        return;
+    }
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 /* What a value is, for "got ..." in messages. */
 static void describe(const cJSON *item, char *buf, size_t size)
 {
@@ -113,7 +127,7 @@ static void describe(const cJSON *item, char *buf, size_t size)
     else if (cJSON_IsString(item))
         quote(item->valuestring, buf, size);
     else if (cJSON_IsNumber(item))
-        snprintf(buf, size, "%.15g", item->valuedouble);
+        esomock__format_number(item->valuedouble, buf, size);
     else if (cJSON_IsTrue(item))
         snprintf(buf, size, "true");
     else if (cJSON_IsFalse(item))
@@ -343,13 +357,15 @@ static const struct range range_sigma = {false, 0, false, 10, false};
 static void range_text(const struct range *r, bool with_cap, char *buf, size_t size)
 {
     const char *kind = r->integer ? "an integer" : "a number";
+    char lo[32], hi[32];
+    esomock__format_number(r->lo, lo, sizeof(lo));
+    esomock__format_number(r->hi, hi, sizeof(hi));
     if (r->hi_in_text && !r->lo_open)
-        snprintf(buf, size, "%s from %.17g to %.17g", kind, r->lo, r->hi);
+        snprintf(buf, size, "%s from %s to %s", kind, lo, hi);
     else if (r->hi_in_text || with_cap)
-        snprintf(buf, size, "%s %s %.17g and <= %.17g", kind, r->lo_open ? ">" : ">=", r->lo,
-                 r->hi);
+        snprintf(buf, size, "%s %s %s and <= %s", kind, r->lo_open ? ">" : ">=", lo, hi);
     else
-        snprintf(buf, size, "%s %s %.17g", kind, r->lo_open ? ">" : ">=", r->lo);
+        snprintf(buf, size, "%s %s %s", kind, r->lo_open ? ">" : ">=", lo);
 }
 
 /* Check @p item against @p r; on success store it in *out. */
@@ -541,7 +557,9 @@ static void parse_ramp(struct parser *p, const cJSON *obj, const char *path,
     } else if (get_number(p, item, child, &range_ms, &d->ramp_end_ms)) {
         if (start_ok && d->ramp_end_ms <= d->ramp_start_ms) {
             char what[64];
-            snprintf(what, sizeof(what), "a number > start_ms (%.15g)", d->ramp_start_ms);
+            char number[32];
+            esomock__format_number(d->ramp_start_ms, number, sizeof(number));
+            snprintf(what, sizeof(what), "a number > start_ms (%s)", number);
             expected(p, child, what, item);
             ok = false;
         }
@@ -567,7 +585,9 @@ static void parse_uniform(struct parser *p, const cJSON *arr, const char *path,
         return;
     if (ok && d->max_ms < d->min_ms) {
         char what[64];
-        snprintf(what, sizeof(what), "a number >= min_ms (%.15g)", d->min_ms);
+        char number[32];
+        esomock__format_number(d->min_ms, number, sizeof(number));
+        snprintf(what, sizeof(what), "a number >= min_ms (%s)", number);
         expected(p, child, what, arr->child->next);
         return;
     }
@@ -1123,7 +1143,9 @@ static void parse_window(struct parser *p, const cJSON *obj, const char *path,
             return;
         if (from_ok && until <= rule->window_from_ms) {
             char what[64];
-            snprintf(what, sizeof(what), "a number > from_ms (%.15g)", rule->window_from_ms);
+            char number[32];
+            esomock__format_number(rule->window_from_ms, number, sizeof(number));
+            snprintf(what, sizeof(what), "a number > from_ms (%s)", number);
             expected(p, child, what, item);
             return;
         }

@@ -1,5 +1,6 @@
 /* Putting scenarios in force: load, clear, reset, check, and --watch. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -335,53 +336,158 @@ static enum esomock_status check_files(const char *const *paths, size_t count,
 
 /* ---- --watch ---------------------------------------------------------------------------- */
 
-static bool file_stamp(const char *path, struct timespec *stamp, long long *size)
+/*
+ * A file changed less than this long ago may change again within the same timestamp tick
+ * (coarse timestamps, same size): its content is compared too until then.
+ */
+#define WATCH_SETTLE_S 2
+
+static struct esomock_watch_stamp take_stamp(const char *path)
 {
+    struct esomock_watch_stamp stamp = {0};
     struct stat st;
     if (stat(path, &st) != 0)
-        return false;
-    *stamp = st.st_mtim;
-    *size = (long long)st.st_size;
-    return true;
+        return stamp;
+    stamp.exists = true;
+    stamp.regular = S_ISREG(st.st_mode);
+    stamp.dev = st.st_dev;
+    stamp.ino = st.st_ino;
+    stamp.size = (long long)st.st_size;
+    stamp.mtime = st.st_mtim;
+    stamp.ctime = st.st_ctim;
+    return stamp;
+}
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+static bool same_stamp(const struct esomock_watch_stamp *a, const struct esomock_watch_stamp *b)
+{
+    return a->exists == b->exists && a->regular == b->regular && a->dev == b->dev &&
+           a->ino == b->ino && a->size == b->size && same_time(a->mtime, b->mtime) &&
+           same_time(a->ctime, b->ctime);
+}
+
+/* Changed so recently that another edit could share its timestamps. */
+static bool settling(const struct esomock_watch_stamp *stamp)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long age = (long long)now.tv_sec - (long long)stamp->ctime.tv_sec;
+    return age >= -WATCH_SETTLE_S && age <= WATCH_SETTLE_S;
+}
+
+/* FNV-1a: enough to tell two versions of a file apart. */
+static uint64_t content_hash(const char *text, size_t len)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)text[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* The hash of @p path's content, or 0 when it cannot be read. */
+static uint64_t file_hash(const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (esomock__read_file(path, ESOMOCK_SCENARIO_MAX_BYTES, &text, &len, NULL) != ESOMOCK_OK)
+        return 0;
+    uint64_t h = content_hash(text, len);
+    free(text);
+    return h;
 }
 
 void esomock__watch_note(struct esomock_server *srv, const char *path)
 {
-    srv->watch_size = -1;
-    file_stamp(path, &srv->watch_mtime, &srv->watch_size);
+    srv->watch_stamp = take_stamp(path);
+    srv->watch_hash = file_hash(path);
+}
+
+static void watch_log(struct esomock_server *srv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void watch_log(struct esomock_server *srv, const char *fmt, ...)
+{
+    if (srv->log == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(srv->log, fmt, ap);
+    va_end(ap);
+    fflush(srv->log);
+}
+
+/* Read @p path as it is now and put it in force; say on the log what came of it. */
+static void watch_reload(struct esomock_server *srv, const char *text, size_t len)
+{
+    struct esomock_scenario_errors errors = {0};
+    enum esomock_status rc = esomock__load_scenario_text(srv, text, len, srv->watch_path, &errors);
+    if (rc == ESOMOCK_OK) {
+        watch_log(srv, "eso-mock: reloaded %s\n", srv->watch_path);
+        return;
+    }
+    char *all = errors_text(srv->watch_path, &errors, rc);
+    watch_log(srv, "eso-mock: kept the previous scenario; %s is invalid:\n%s\n", srv->watch_path,
+              all != NULL ? all : esomock_strerror(rc));
+    free(all);
+}
+
+/*
+ * One look at the file. Any change of its stat stamp reloads it (a touch too, as before);
+ * while it settles, a same-stamp edit is caught by its content. Only regular files are read,
+ * and never with a blocking open, so a FIFO put in its place cannot stall the watcher (nor
+ * the server's stop, which waits for it).
+ */
+static void watch_look(struct esomock_server *srv, struct esomock_watch_stamp *last,
+                       uint64_t *last_hash)
+{
+    struct esomock_watch_stamp now = take_stamp(srv->watch_path);
+    if (!now.exists)
+        return; /* an editor's save may remove it for a moment: keep waiting */
+    bool changed = !same_stamp(&now, last);
+    if (!changed && !(now.regular && settling(&now)))
+        return;
+    *last = now;
+    if (!now.regular) {
+        if (changed)
+            watch_log(srv, "eso-mock: kept the previous scenario; %s is not a regular file\n",
+                      srv->watch_path);
+        return;
+    }
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    char *text = NULL;
+    size_t len = 0;
+    if (esomock__read_file(srv->watch_path, ESOMOCK_SCENARIO_MAX_BYTES, &text, &len, err) !=
+        ESOMOCK_OK) {
+        if (changed)
+            watch_log(srv, "eso-mock: kept the previous scenario; %s\n", err);
+        return;
+    }
+    uint64_t hash = content_hash(text, len);
+    if (changed || hash != *last_hash) {
+        *last_hash = hash;
+        watch_reload(srv, text, len);
+    }
+    free(text);
 }
 
 static void *watch_main(void *arg)
 {
     struct esomock_server *srv = arg;
-    struct timespec last = srv->watch_mtime;
-    long long last_size = srv->watch_size;
+    struct esomock_watch_stamp last = srv->watch_stamp;
+    uint64_t last_hash = srv->watch_hash;
     pthread_mutex_lock(&srv->watch_lock);
     while (!srv->watch_stop) {
         struct timespec deadline = esomock__deadline_after_ms(WATCH_INTERVAL_MS);
         pthread_cond_timedwait(&srv->watch_cond, &srv->watch_lock, &deadline);
         if (srv->watch_stop)
             break;
-        struct timespec now;
-        long long size;
-        if (!file_stamp(srv->watch_path, &now, &size))
-            continue;
-        if (now.tv_sec == last.tv_sec && now.tv_nsec == last.tv_nsec && size == last_size)
-            continue;
-        last = now;
-        last_size = size;
         pthread_mutex_unlock(&srv->watch_lock);
-        char *errors = NULL;
-        enum esomock_status rc = esomock__load_scenario_file(srv, srv->watch_path, NULL, &errors);
-        if (srv->log != NULL) {
-            if (rc == ESOMOCK_OK)
-                fprintf(srv->log, "eso-mock: reloaded %s\n", srv->watch_path);
-            else
-                fprintf(srv->log, "eso-mock: kept the previous scenario; %s is invalid:\n%s\n",
-                        srv->watch_path, errors != NULL ? errors : esomock_strerror(rc));
-            fflush(srv->log);
-        }
-        free(errors);
+        watch_look(srv, &last, &last_hash);
         pthread_mutex_lock(&srv->watch_lock);
     }
     pthread_mutex_unlock(&srv->watch_lock);

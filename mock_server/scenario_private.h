@@ -200,6 +200,12 @@ enum esomock_status esomock__scenario_load_file_with(const char *path,
 /* Free a scenario; NULL is a no-op. */
 void esomock__scenario_free(struct esomock_scenario *scenario);
 
+/*
+ * A number as messages print it: an integer in full (9007199254740994, not 9.00719925474099e+15),
+ * anything else in the fewest digits that read back as the same double (0.1, 1e+300).
+ */
+void esomock__format_number(double v, char *buf, size_t size);
+
 /* Format one error as "SOURCE: PATH: message" (no PATH part when it is empty) into @p buf. */
 void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
                                     char *buf, size_t size);

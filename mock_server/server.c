@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 
 #include "clock_private.h"
 #include "server_private.h"
+#include "utf8_private.h"
 
 #define DEFAULT_MAX_BODY (1024u * 1024u)
 #define DEFAULT_THREADS 2u
@@ -122,42 +124,52 @@ double esomock__request_scenario_ms(const struct esomock_request *req)
 static void journal_arrival(struct esomock_server *srv, struct esomock_request *req,
                             double epoch_ms)
 {
-    struct esomock_journal_entry e = {
+    struct esomock_journal_entry *e = &req->entry;
+    *e = (struct esomock_journal_entry){
         .seq = req->seq,
         .t_ms = req->arrived_ms - epoch_ms,
         .state = ESOMOCK_ENTRY_IN_FLIGHT,
         .step = -1,
         .admin = req->route == ESOMOCK_ROUTE_ADMIN,
     };
-    snprintf(e.method, sizeof(e.method), "%s", req->method);
-    snprintf(e.path, sizeof(e.path), "%s", req->path);
+    snprintf(e->method, sizeof(e->method), "%s", req->method);
+    snprintf(e->path, sizeof(e->path), "%s", req->path);
     const char *id = esomock__request_header(req, "X-Request-Id");
-    if (id != NULL)
-        snprintf(e.request_id, sizeof(e.request_id), "%s", id);
+    if (id != NULL) /* cut at a character, raw bytes replaced: the journal is UTF-8 JSON */
+        esomock__utf8_copy(e->request_id, sizeof(e->request_id), id, strlen(id));
     const char *attempt = esomock__request_header(req, "X-Attempt");
     if (attempt != NULL) {
         long n = strtol(attempt, NULL, 10);
-        e.attempt = n > 0 && n < 1000000 ? (int)n : 0;
+        e->attempt = n > 0 && n < 1000000 ? (int)n : 0;
     }
-    snprintf(e.action, sizeof(e.action), "%s", e.admin ? "admin" : "pass");
-    esomock__journal_add(&srv->journal, &e);
+    snprintf(e->action, sizeof(e->action), "%s", e->admin ? "admin" : "pass");
+    esomock__journal_add(&srv->journal, e);
 }
 
-static struct esomock_request *request_new(struct esomock_server *srv,
-                                           struct MHD_Connection *connection, const char *url,
-                                           const char *method)
+/* A request's state, before libmicrohttpd has even read its headers (see on_uri). */
+static struct esomock_request *request_alloc(struct esomock_server *srv,
+                                             struct MHD_Connection *connection)
 {
     struct esomock_request *req = calloc(1, sizeof(*req));
     if (req == NULL)
         return NULL;
     req->server = srv;
     req->connection = connection;
-    req->arrived_ms = esomock__now_ms();
-    req->seq = atomic_fetch_add(&srv->next_seq, 1) + 1;
     req->plan.action = ESOMOCK_ACTION_PASS;
     req->plan.step_index = -1;
-    snprintf(req->method, sizeof(req->method), "%s", method);
-    snprintf(req->path, sizeof(req->path), "%s", url);
+    return req;
+}
+
+/* The headers are in: take a sequence number, route, and journal the arrival. */
+static void request_start(struct esomock_server *srv, struct esomock_request *req, const char *url,
+                          const char *method)
+{
+    req->started = true;
+    req->arrived_ms = esomock__now_ms();
+    req->seq = atomic_fetch_add(&srv->next_seq, 1) + 1;
+    /* Kept as valid UTF-8 (a path may carry %FF): they reach JSON, error bodies and the log. */
+    esomock__utf8_copy(req->method, sizeof(req->method), method, strlen(method));
+    esomock__utf8_copy(req->path, sizeof(req->path), url, strlen(url));
     resolve_route(req, url, method);
 
     /* A request keeps the scenario in force when it arrived, even if one is loaded mid-flight. */
@@ -171,7 +183,54 @@ static struct esomock_request *request_new(struct esomock_server *srv,
     pthread_mutex_unlock(&srv->scenario_lock);
     atomic_fetch_add(&srv->in_flight, 1);
     journal_arrival(srv, req, epoch);
+}
+
+/*
+ * libmicrohttpd has parsed a request line (its URI-log callback): the request's state starts
+ * here, so that an answer libmicrohttpd sends by itself before our handler runs (a 431, a 400
+ * for a bad Content-Length) reaches on_completed with it and is journaled.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct esomock_request *req = request_alloc(cls, conn);
+    if (req != NULL) {
+        const char *query = strchr(uri, '?');
+        size_t len = query != NULL ? (size_t)(query - uri) : strlen(uri);
+        esomock__utf8_copy(req->path, sizeof(req->path), uri, len); /* raw: not yet decoded */
+    }
     return req;
+}
+
+/*
+ * Journal a request libmicrohttpd answered by itself (@p status) before eso-mock's handler
+ * saw it: the method is unknown then, the path is @p path as received (may be "").
+ */
+static void journal_library_answer(struct esomock_server *srv, const char *path, int status)
+{
+    double now = esomock__now_ms();
+    pthread_mutex_lock(&srv->scenario_lock);
+    double epoch = srv->epoch_ms;
+    pthread_mutex_unlock(&srv->scenario_lock);
+    struct esomock_journal_entry e = {
+        .seq = atomic_fetch_add(&srv->next_seq, 1) + 1,
+        .t_ms = now - epoch,
+        .state = ESOMOCK_ENTRY_COMPLETED,
+        .step = -1,
+        .status = status,
+    };
+    snprintf(e.path, sizeof(e.path), "%s", path);
+    snprintf(e.action, sizeof(e.action), "error");
+    esomock__journal_add(&srv->journal, &e);
+    esomock__journal_update(&srv->journal, &e, true);
+    esomock__metrics_count(&srv->metrics, ESOMOCK_METRICS_UNROUTED, NULL, status);
+    if (srv->log != NULL) {
+        char printable[sizeof(e.path) * 4];
+        esomock__utf8_printable(printable, sizeof(printable), path);
+        fprintf(srv->log, "[%10.3f] #%llu %s -> error %d (answered by libmicrohttpd)\n",
+                (now - srv->started_ms) / 1000.0, (unsigned long long)e.seq,
+                printable[0] ? printable : "(no request line)", status);
+        fflush(srv->log);
+    }
 }
 
 static void request_free(struct esomock_request *req)
@@ -217,16 +276,67 @@ static const char *action_label(const struct esomock_request *req, const char *f
     return req->outcome != NULL ? req->outcome : fallback;
 }
 
+/* ---- closing on purpose ----------------------------------------------------------------- */
+
+/*
+ * Why this thread just made libmicrohttpd close a connection on purpose. libmicrohttpd logs
+ * such a close right away, on the same thread ("Application reported internal error, closing
+ * connection."); mhd_logger says this instead. on_completed, which follows, clears it.
+ */
+static _Thread_local struct {
+    bool set;
+    uint64_t seq;
+    char why[160];
+} closing;
+
+void esomock__close_on_purpose(const struct esomock_request *req, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(closing.why, sizeof(closing.why), fmt, ap);
+    va_end(ap);
+    closing.seq = req->seq;
+    closing.set = true;
+}
+
+const char *esomock__wake_reason_text(const struct esomock_request *req)
+{
+    switch (req->wait.reason) {
+    case ESOMOCK_WAKE_DEADLINE:
+        return "its time came";
+    case ESOMOCK_WAKE_PEER_GONE:
+        return "the client went away; connection released";
+    case ESOMOCK_WAKE_SHUTDOWN:
+        return "the server is stopping; connection released";
+    }
+    return "connection released";
+}
+
+/* True (and the reason logged) when @p msg is libmicrohttpd's note of a close we asked for. */
+static bool log_purposeful_close(struct esomock_server *srv, const char *msg)
+{
+    if (!closing.set || (strncmp(msg, "Application reported internal error", 35) != 0 &&
+                         strncmp(msg, "Closing connection (application", 31) != 0))
+        return false;
+    closing.set = false;
+    if (srv->log != NULL) {
+        fprintf(srv->log, "eso-mock: #%llu %s\n", (unsigned long long)closing.seq, closing.why);
+        fflush(srv->log);
+    }
+    return true;
+}
+
 /* ---- the pipeline ----------------------------------------------------------------------- */
 
-static void record_plan(struct esomock_journal_entry *e, const void *arg)
+/* Note the plan in the request's journal entry and hand the journal the change. */
+static void record_plan(struct esomock_request *req)
 {
-    const struct esomock_request *req = arg;
+    struct esomock_journal_entry *e = &req->entry;
     snprintf(e->operation, sizeof(e->operation), "%s", req->gql.operation);
     if (req->gql.variables != NULL) {
         char *vars = cJSON_PrintUnformatted(req->gql.variables);
-        if (vars != NULL)
-            snprintf(e->variables, sizeof(e->variables), "%s", vars);
+        if (vars != NULL) /* cJSON passes raw bytes through; a cut may split a character */
+            esomock__utf8_copy(e->variables, sizeof(e->variables), vars, strlen(vars));
         free(vars);
     }
     if (req->plan.rule != NULL) {
@@ -236,6 +346,7 @@ static void record_plan(struct esomock_journal_entry *e, const void *arg)
     snprintf(e->action, sizeof(e->action), "%s",
              action_label(req, esomock__action_name(req->plan.action)));
     e->delay_ms = req->plan.delay_ms;
+    esomock__journal_update(&req->server->journal, e, false);
 }
 
 /* Fill req->reply (and req->plan for API routes) once the whole body is in. */
@@ -262,7 +373,7 @@ static void prepare(struct esomock_server *srv, struct esomock_request *req)
     } else {
         esomock__graphql_prepare(srv, req);
     }
-    esomock__journal_update(&srv->journal, req->seq, record_plan, req, false);
+    record_plan(req);
 }
 
 static enum MHD_Result act_or_delay(struct esomock_server *srv, struct esomock_request *req)
@@ -270,10 +381,15 @@ static enum MHD_Result act_or_delay(struct esomock_server *srv, struct esomock_r
     if (req->plan.delay_ms > 0) {
         req->phase = ESOMOCK_PHASE_DELAYING;
         double until = req->arrived_ms + req->plan.delay_ms * req->effective.time_scale;
-        /* The delay counts from arrival, so reading a slow body does not add to it. */
+        /* The delay counts from arrival, so reading a slow body does not add to it. The
+         * socket is watched as for a hang: a client that gives up frees its connection. */
         if (until > esomock__now_ms()) {
-            if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until, -1))
+            if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until,
+                                              esomock__connection_fd(req->connection))) {
+                esomock__close_on_purpose(req, "delay: the server is stopping; connection "
+                                               "released");
                 return MHD_NO;
+            }
             return MHD_YES;
         }
     }
@@ -289,8 +405,11 @@ static enum MHD_Result read_slowly(struct esomock_server *srv, struct esomock_re
     append_body(req, data, take);
     *size -= take;
     double until = esomock__now_ms() + step->interval_ms * req->effective.time_scale;
-    if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until, -1))
+    if (!esomock__timer_suspend_until(srv->timer, &req->wait, req->connection, until,
+                                      esomock__connection_fd(req->connection))) {
+        esomock__close_on_purpose(req, "slow_read: the server is stopping; connection released");
         return MHD_NO;
+    }
     return MHD_YES;
 }
 
@@ -347,7 +466,7 @@ static void decide_header_phase(struct esomock_request *req)
         shrink_receive_buffer(req->connection);
     }
     /* Journal the decision now: a client may give up before the body is ever complete. */
-    esomock__journal_update(&req->server->journal, req->seq, record_plan, req, false);
+    record_plan(req);
 }
 
 static bool declared_length_too_large(struct esomock_server *srv, struct MHD_Connection *conn)
@@ -362,6 +481,62 @@ static bool declared_length_too_large(struct esomock_server *srv, struct MHD_Con
     return errno != 0 || end == length || declared > srv->max_body_bytes;
 }
 
+struct framing {
+    unsigned content_lengths;
+    unsigned transfer_encodings;
+    const char *transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        f->content_lengths++;
+        if (value != NULL && strchr(value, ',') != NULL)
+            f->content_lengths++; /* "Content-Length: 5, 5" is two values */
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->transfer_encodings++;
+        f->transfer_encoding = value != NULL ? value : "";
+    }
+    return MHD_YES;
+}
+
+/*
+ * Framing libmicrohttpd 0.9.75 lets through, which a real server refuses (RFC 9112 6):
+ * Content-Length with Transfer-Encoding (it would read the body as chunked and keep the
+ * connection: a request-smuggling vector), a repeated Content-Length (it reads the first),
+ * and a transfer coding other than chunked (it would wait for the idle timeout).
+ */
+static bool framing_problem(struct MHD_Connection *conn, int *status, char *why, size_t size)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    *status = 400;
+    if (f.content_lengths > 0 && f.transfer_encodings > 0) {
+        snprintf(why, size,
+                 "Content-Length and Transfer-Encoding together: the body's length "
+                 "is ambiguous (RFC 9112 6.1)");
+        return true;
+    }
+    if (f.content_lengths > 1) {
+        snprintf(why, size, "Content-Length is given more than once (RFC 9112 6.3)");
+        return true;
+    }
+    if (f.transfer_encodings > 1) {
+        snprintf(why, size, "Transfer-Encoding is given more than once");
+        return true;
+    }
+    if (f.transfer_encodings == 1 && strcasecmp(f.transfer_encoding, "chunked") != 0) {
+        *status = 501;
+        snprintf(why, size, "Transfer-Encoding \"%.64s\" is not supported: only chunked",
+                 f.transfer_encoding);
+        return true;
+    }
+    return false;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -371,10 +546,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct esomock_request *req = *req_cls;
 
     if (req == NULL) {
-        req = request_new(srv, conn, url, method);
+        req = request_alloc(srv, conn);
         if (req == NULL)
             return MHD_NO;
         *req_cls = req;
+    }
+    if (!req->started) {
+        request_start(srv, req, url, method);
+        int status = 0;
+        char problem[256];
+        if (framing_problem(conn, &status, problem, sizeof(problem))) {
+            /* The body's length is ambiguous: answer, and close so nothing is left to read
+             * as a next request. */
+            esomock__reply_error(&req->reply, status,
+                                 status == 501 ? "NOT_IMPLEMENTED" : "BAD_REQUEST", "%s", problem);
+            esomock__reply_header(&req->reply, MHD_HTTP_HEADER_CONNECTION, "close");
+            req->outcome = "error";
+            record_plan(req);
+            return esomock__queue_reply(req);
+        }
         if (declared_length_too_large(srv, conn)) {
             /* Answer at once rather than read a body we will refuse. */
             req->body_too_large = true;
@@ -386,6 +576,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
+    /* A pause (delay, slow read, hang) woken early: the client left, or the server stops. */
+    if (req->wait.reason != ESOMOCK_WAKE_DEADLINE && req->phase != ESOMOCK_PHASE_ANSWERED) {
+        esomock__close_on_purpose(req, "%s: %s", action_label(req, "pause"),
+                                  esomock__wake_reason_text(req));
+        return MHD_NO;
+    }
     switch (req->phase) {
     case ESOMOCK_PHASE_RECEIVING:
         if (*upload_data_size != 0) {
@@ -398,11 +594,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         prepare(srv, req);
         return act_or_delay(srv, req);
     case ESOMOCK_PHASE_DELAYING:
-        if (req->wait.reason == ESOMOCK_WAKE_SHUTDOWN)
-            return MHD_NO;
         return esomock__faults_act(srv, req);
     case ESOMOCK_PHASE_HANGING:
-        return MHD_NO; /* released: the client left, the bound passed, or shutdown */
+        esomock__close_on_purpose(req, "hang: released after its max_ms, as the scenario says");
+        return MHD_NO;
     case ESOMOCK_PHASE_ANSWERED:
         return MHD_YES;
     }
@@ -415,15 +610,6 @@ struct completion {
     uint64_t bytes;
     enum esomock_entry_state state;
 };
-
-static void record_completion(struct esomock_journal_entry *e, const void *arg)
-{
-    const struct completion *c = arg;
-    e->duration_ms = c->duration_ms;
-    e->status = c->status;
-    e->bytes_sent = c->bytes;
-    e->state = c->state;
-}
 
 /* What actually went on the wire, given how the request ended. */
 static struct completion completion_of(const struct esomock_request *req,
@@ -474,22 +660,40 @@ static const char *metrics_label(const struct esomock_request *req)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     struct esomock_server *srv = cls;
     struct esomock_request *req = *req_cls;
+    closing.set = false; /* libmicrohttpd logged its close (if any) before calling this */
     if (req == NULL)
         return;
     *req_cls = NULL;
+    if (!req->started) {
+        /* The handler never ran: libmicrohttpd answered by itself (journaled), or the client
+         * left before its headers were complete (not a request yet). */
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+        if (info != NULL && info->http_status >= 400)
+            journal_library_answer(srv, req->path, (int)info->http_status);
+        request_free(req);
+        return;
+    }
     struct completion c = completion_of(req, toe);
-    esomock__journal_update(&srv->journal, req->seq, record_completion, &c, true);
+    req->entry.duration_ms = c.duration_ms;
+    req->entry.status = c.status;
+    req->entry.bytes_sent = c.bytes;
+    req->entry.state = c.state;
+    esomock__journal_update(&srv->journal, &req->entry, true);
     if (req->route != ESOMOCK_ROUTE_ADMIN)
         esomock__metrics_count(&srv->metrics, metrics_label(req), req->plan.step, c.status);
     if (srv->log != NULL) {
         const char *action = action_label(req, "pass");
+        /* A decoded path may hold a newline or ESC: escaped, it cannot forge a log line. */
+        char method[sizeof(req->method) * 4], path[sizeof(req->path) * 4];
+        esomock__utf8_printable(method, sizeof(method), req->method);
+        esomock__utf8_printable(path, sizeof(path), req->path);
         fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
-                (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq,
-                req->method, req->path, req->gql.operation[0] ? " " : "", req->gql.operation,
-                action, c.status, (unsigned long long)c.bytes, c.duration_ms,
+                (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq, method,
+                path, req->gql.operation[0] ? " " : "", req->gql.operation, action, c.status,
+                (unsigned long long)c.bytes, c.duration_ms,
                 c.state == ESOMOCK_ENTRY_ABORTED ? " (connection ended early)" : "");
         fflush(srv->log);
     }
@@ -530,9 +734,31 @@ bool esomock__connection_count_request(struct esomock_request *req)
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* How libmicrohttpd 0.9.75 announces an answer of its own (its text is not translated). */
+static const char library_error_format[] =
+    "Error processing request (HTTP response code is %u ('%s')). Closing connection.\n";
+
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     struct esomock_server *srv = cls;
+    if (strcmp(fmt, "%s\n") == 0) {
+        va_list copy;
+        va_copy(copy, ap);
+        const char *msg = va_arg(copy, const char *);
+        va_end(copy);
+        if (msg != NULL && log_purposeful_close(srv, msg))
+            return;
+    }
+    if (strcmp(fmt, library_error_format) == 0) {
+        va_list copy;
+        va_copy(copy, ap);
+        unsigned status = va_arg(copy, unsigned);
+        va_end(copy);
+        /* 414 and 505 come before the request line is parsed, so before on_uri: the only
+         * trace of the request is this message. Later answers are journaled at completion. */
+        if (status == 414 || status == 505)
+            journal_library_answer(srv, "", (int)status);
+    }
     if (srv->log == NULL)
         return;
     fputs("libmicrohttpd: ", srv->log);
@@ -619,9 +845,9 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
         flags, opts->port, NULL, NULL, on_request, srv,
         /* The logger goes first so that messages about later options reach it too. */
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        srv, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, max_conns,
-        MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
         opts->idle_timeout_s ? opts->idle_timeout_s : DEFAULT_IDLE_TIMEOUT_S,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (srv->daemon == NULL) {
@@ -842,7 +1068,7 @@ void esomock_server_journal_clear(struct esomock_server *srv)
 
 uint64_t esomock_server_journal_dropped(struct esomock_server *srv)
 {
-    return srv != NULL ? esomock__journal_dropped(&srv->journal) : 0;
+    return srv != NULL ? esomock__journal_dropped(&srv->journal, NULL) : 0;
 }
 
 char *esomock_server_metrics(struct esomock_server *srv)
@@ -855,7 +1081,7 @@ char *esomock_server_metrics(struct esomock_server *srv)
         .waiting = esomock__timer_waiting(srv->timer),
         .points_remaining = b.limit_per_hour - b.spent,
         .points_limit = b.limit_per_hour,
-        .journal_dropped = esomock__journal_dropped(&srv->journal),
+        .journal_dropped = esomock__journal_dropped(&srv->journal, NULL),
     };
     return esomock__metrics_render(&srv->metrics, &g);
 }

@@ -8,12 +8,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include <microhttpd.h>
 
 #include <esomock/journal.h>
 #include <esomock/server.h>
 
+#include "admin_private.h"
 #include "auth_private.h"
 #include "blackhole_private.h"
 #include "fixtures_private.h"
@@ -37,6 +39,21 @@ struct esomock_effective {
     double time_scale;  /* real ms per scenario ms */
     double hang_max_ms; /* scenario ms */
     unsigned max_requests_per_connection;
+};
+
+/*
+ * What stat says of a watched file. Any difference means an edit: a new inode (an atomic
+ * rename), a new ctime (which no tool can set back, unlike the mtime that cp -p, rsync -t and
+ * touch -r restore), a new size or mtime.
+ */
+struct esomock_watch_stamp {
+    bool exists;
+    bool regular;
+    dev_t dev;
+    ino_t ino;
+    long long size;
+    struct timespec mtime;
+    struct timespec ctime;
 };
 
 struct esomock_server {
@@ -76,8 +93,8 @@ struct esomock_server {
 
     /* --watch */
     char *watch_path;
-    struct timespec watch_mtime; /* the file as last loaded, so no edit slips in unseen */
-    long long watch_size;
+    struct esomock_watch_stamp watch_stamp; /* the file as last loaded, so no edit slips in */
+    uint64_t watch_hash;                    /* its content's hash, for edits stat cannot see */
     pthread_t watch_thread;
     bool watch_started;
     pthread_mutex_t watch_lock;
@@ -96,6 +113,7 @@ enum esomock_phase {
 struct esomock_request {
     struct esomock_server *server;
     struct MHD_Connection *connection;
+    bool started; /* the handler has run: seq, method and route are set */
     uint64_t seq;
     double arrived_ms; /* monotonic */
     enum esomock_route route;
@@ -119,6 +137,7 @@ struct esomock_request {
 
     struct esomock_gql_request gql;
     struct esomock_reply reply;
+    struct esomock_journal_entry entry; /* this request's journal entry; the rings hold copies */
     const char *outcome; /* journal action for answers no script chose: auth, error... */
 
     /* Streaming answers (truncate, drip). */
@@ -134,18 +153,22 @@ void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request
 /* Carry out req->plan on the connection (faults.c); the return value goes back to libmicrohttpd. */
 enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_request *req);
 
+/*
+ * The calling thread is about to make libmicrohttpd close @p req's connection on purpose
+ * (return MHD_NO or end a response with an error): say @p fmt on the log instead of
+ * libmicrohttpd's "Application reported internal error", which reads like a crash (server.c).
+ */
+void esomock__close_on_purpose(const struct esomock_request *req, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* What woke @p req's pause early, for esomock__close_on_purpose(). */
+const char *esomock__wake_reason_text(const struct esomock_request *req);
+
+/* The connection's socket, or -1 (faults.c). */
+int esomock__connection_fd(struct MHD_Connection *connection);
+
 /* Queue req->reply as a plain response (faults.c). */
 enum MHD_Result esomock__queue_reply(struct esomock_request *req);
-
-/*
- * May a client at @p client use the admin API? Loopback always may; others only with
- * "Authorization: Bearer <admin_token>" when the server has one (admin.c).
- */
-bool esomock__admin_allowed(const struct sockaddr *client, const char *authorization,
-                            const char *admin_token);
-
-/* Answer an /__admin/ request into req->reply (admin.c). */
-void esomock__admin_handle(struct esomock_server *srv, struct esomock_request *req);
 
 /* Count a request on its keep-alive connection; true when its answer must close it. */
 bool esomock__connection_count_request(struct esomock_request *req);

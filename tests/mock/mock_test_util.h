@@ -5,11 +5,13 @@
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <esomock/server.h>
 
@@ -83,6 +85,94 @@ static inline int connect_loopback(unsigned port)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0, "connect");
     return fd;
+}
+
+static inline double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Send all of @p text on @p fd (no SIGPIPE), or fail the test. */
+static inline void send_text(int fd, const char *text, size_t len)
+{
+    if (len == 0)
+        len = strlen(text);
+    while (len > 0) {
+        ssize_t n = send(fd, text, len, MSG_NOSIGNAL);
+        cr_assert_gt(n, 0, "send failed");
+        text += n;
+        len -= (size_t)n;
+    }
+}
+
+/*
+ * Read from @p fd into @p buf (NUL-terminated) until the peer closes, @p until appears (when
+ * not NULL), or @p timeout_ms passes. Returns the bytes read; *@p closed says whether the peer
+ * closed (EOF or reset).
+ */
+static inline size_t recv_until(int fd, char *buf, size_t size, const char *until, int timeout_ms,
+                                bool *closed)
+{
+    size_t len = 0;
+    double deadline = mono_ms() + timeout_ms;
+    buf[0] = '\0';
+    if (closed != NULL)
+        *closed = false;
+    while (len + 1 < size && (until == NULL || strstr(buf, until) == NULL)) {
+        int left = (int)(deadline - mono_ms());
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, left) != 1)
+            break;
+        ssize_t got = recv(fd, buf + len, size - 1 - len, 0);
+        if (got <= 0) {
+            if (closed != NULL)
+                *closed = true;
+            break;
+        }
+        len += (size_t)got;
+        buf[len] = '\0';
+    }
+    return len;
+}
+
+/* True when @p s (len bytes) is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates). */
+static inline bool utf8_valid(const char *s, size_t len)
+{
+    static const unsigned min[] = {0, 0x80, 0x800, 0x10000};
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned c = *p;
+        size_t n;
+        unsigned cp;
+        if (c < 0x80) {
+            n = 0;
+            cp = c;
+        } else if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) < n + 1)
+            return false;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        p += n + 1;
+    }
+    return true;
 }
 
 #endif

@@ -106,6 +106,60 @@ Test(admin, journal_lists_filters_and_clears)
     free(entries);
 }
 
+/* Every admin parameter is checked: a value out of range, a typo or a repeat is a 400. */
+Test(admin, admin_parameters_out_of_range_or_unknown_are_400)
+{
+    srv = start_server(NULL);
+    graphql_status("getZones");
+    static const struct {
+        const char *method;
+        const char *path;
+        const char *says;
+    } bad[] = {
+        {"GET", "/__admin/requests?since=-1", "0 to 18446744073709551615"},
+        {"GET", "/__admin/requests?since=%201", "0 to 18446744073709551615"},
+        {"GET", "/__admin/requests?since=18446744073709551616", "0 to 18446744073709551615"},
+        {"GET", "/__admin/requests?since=%2B1", "0 to 18446744073709551615"},
+        {"GET", "/__admin/requests?since=1e3", "0 to 18446744073709551615"},
+        {"GET", "/__admin/requests?since=", "0 to 18446744073709551615"},
+        {"GET", "/__admin/requests?since", "0 to 18446744073709551615"},
+        {"GET", "/__admin/requests?include_admin=banana", "true, false, 1 or 0"},
+        {"GET", "/__admin/requests?include_admin", "true, false, 1 or 0"},
+        {"GET", "/__admin/requests?operation=get%20Zones", "GraphQL operation name"},
+        {"GET", "/__admin/requests?operation=", "GraphQL operation name"},
+        {"GET", "/__admin/requests?sinc=1", "takes only since, include_admin, operation"},
+        {"GET", "/__admin/requests?since=1&since=2", "more than once"},
+        {"GET", "/__admin/health?verbose=1", "takes no parameters"},
+        {"POST", "/__admin/reset?all=1", "takes no parameters"},
+        {"DELETE", "/__admin/requests?since=3", "takes no parameters"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct http_result res;
+        admin_call(bad[i].method, bad[i].path, NULL, &res);
+        cr_assert_eq(res.status, 400, "%s %s: %ld %s", bad[i].method, bad[i].path, res.status,
+                     res.body);
+        cJSON *json = parse_body(&res);
+        const char *message = first_error_message(json);
+        cr_assert(strstr(message, bad[i].says) != NULL, "%s: %s", bad[i].path, message);
+        cJSON_Delete(json);
+        http_result_free(&res);
+    }
+    static const char *const good[] = {
+        "/__admin/requests?since=18446744073709551615",
+        "/__admin/requests?since=0",
+        "/__admin/requests?include_admin=true&operation=getZones",
+        "/__admin/requests?include_admin=false",
+        "/__admin/requests?include_admin=0",
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        struct http_result res;
+        admin_call("GET", good[i], NULL, &res);
+        cr_assert_eq(res.status, 200, "%s: %s", good[i], res.body);
+        http_result_free(&res);
+    }
+    cr_assert_eq(esomock_server_journal_dropped(srv), 0);
+}
+
 Test(admin, journal_ring_is_bounded_and_counts_drops)
 {
     struct esomock_options opts = {.journal_capacity = 4};

@@ -1,5 +1,6 @@
 /* The eso-mock command: flags, the listening line, the port file, clean stop on SIGTERM. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +33,21 @@ static const char *mock_bin(void)
     return bin;
 }
 
+/* The child a test has not reaped yet: the suite kills it when an assertion ends the test
+ * early (an eso-mock that does not stop must not outlive its test). */
+static pid_t unreaped;
+
+static void kill_unreaped(void)
+{
+    if (unreaped > 0) {
+        kill(unreaped, SIGKILL);
+        waitpid(unreaped, NULL, 0);
+        unreaped = 0;
+    }
+}
+
+TestSuite(cli, .fini = kill_unreaped);
+
 static struct child spawn_mock(char *const extra[])
 {
     char *argv[32] = {(char *)mock_bin()};
@@ -52,6 +69,7 @@ static struct child spawn_mock(char *const extra[])
     cr_assert_eq(posix_spawn(&c.pid, argv[0], &actions, NULL, argv, environ), 0, "spawn %s",
                  argv[0]);
     posix_spawn_file_actions_destroy(&actions);
+    unreaped = c.pid;
     close(out_pipe[1]);
     close(err_pipe[1]);
     c.out = fdopen(out_pipe[0], "r");
@@ -66,6 +84,7 @@ static int finish(struct child *c, char *err_text, size_t size)
     err_text[n] = '\0';
     int status = 0;
     waitpid(c->pid, &status, 0);
+    unreaped = 0;
     fclose(c->out);
     fclose(c->err);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -86,7 +105,30 @@ Test(cli, help_documents_every_flag, .timeout = 20)
         cr_assert(strstr(out, flags[i]) != NULL, "--help lacks %s", flags[i]);
 }
 
-Test(cli, bad_flags_exit_2_with_usage, .timeout = 60)
+/* GNU habits: -h and --help print the usage on stdout and exit 0, as --version does. */
+Test(cli, help_and_version_exit_0_on_stdout, .timeout = 20)
+{
+    char *const *cases[] = {
+        (char *[]){"-h", NULL},          (char *[]){"--help", NULL},
+        (char *[]){"check", "-h", NULL}, (char *[]){"check", "--help", NULL},
+        (char *[]){"--version", NULL},
+    };
+    static const char *const want[] = {"Usage: eso-mock", "Usage: eso-mock",
+                                       "Usage: eso-mock check", "Usage: eso-mock check",
+                                       "eso-mock "};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct child c = spawn_mock(cases[i]);
+        char out[8192];
+        size_t n = fread(out, 1, sizeof(out) - 1, c.out);
+        out[n] = '\0';
+        char err[1024];
+        cr_assert_eq(finish(&c, err, sizeof(err)), 0, "case %zu exits 0: %s", i, err);
+        cr_assert_eq(strncmp(out, want[i], strlen(want[i])), 0, "case %zu on stdout: %s", i, out);
+        cr_assert_str_eq(err, "", "case %zu: nothing on stderr", i);
+    }
+}
+
+Test(cli, bad_flags_exit_2_with_one_line_and_a_pointer_to_help, .timeout = 60)
 {
     char *const cases[][3] = {
         {"--bogus", NULL, NULL},
@@ -98,15 +140,34 @@ Test(cli, bad_flags_exit_2_with_usage, .timeout = 60)
         {"--port", NULL, NULL},
         {"--max-connections", "0", NULL},
         {"--max-connections", "many", NULL},
+        {"-x", NULL, NULL},
+        {"--strict-auth=yes", NULL, NULL},
+    };
+    static const char *const says[] = {
+        "unknown option '--bogus'",
+        "--port wants 0-65535",
+        "--port wants 0-65535",
+        "--time-scale wants",
+        "--threads wants",
+        "unexpected argument 'stray-argument'",
+        "option '--port' needs a value",
+        "--max-connections wants",
+        "--max-connections wants",
+        "unknown option '-x'",
+        "option '--strict-auth' takes no value",
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct child c = spawn_mock(cases[i]);
         char err[8192];
         cr_assert_eq(finish(&c, err, sizeof(err)), 2, "case %zu (%s) should exit 2", i,
                      cases[i][0]);
-        cr_assert(strstr(err, "Usage: eso-mock") != NULL, "case %zu: usage on stderr: %s", i, err);
-        cr_assert(strstr(err, "--max-connections") != NULL, "case %zu: the whole usage: %s", i,
-                  err);
+        char want[256];
+        snprintf(want, sizeof(want), "eso-mock: %s", says[i]);
+        cr_assert_eq(strncmp(err, want, strlen(want)), 0, "case %zu: %s", i, err);
+        const char *second = strchr(err, '\n');
+        cr_assert_not_null(second, "case %zu: %s", i, err);
+        cr_assert_str_eq(second + 1, "Try 'eso-mock --help' for more information.\n",
+                         "case %zu: one line, then the pointer to --help: %s", i, err);
     }
 }
 
@@ -349,4 +410,149 @@ Test(cli, max_connections_limits_concurrent_connections, .timeout = 30)
     kill(c.pid, SIGTERM);
     char err[1024];
     cr_assert_eq(finish(&c, err, sizeof(err)), 0, "%s", err);
+}
+
+/*
+ * Read the child's stderr (raw, never through its FILE buffer) until @p needle has appeared
+ * or @p timeout_ms has passed; true when it appeared. @p seen accumulates what was read.
+ */
+static bool stderr_shows(struct child *c, const char *needle, int timeout_ms, char *seen,
+                         size_t size)
+{
+    size_t len = strlen(seen);
+    double deadline = mono_ms() + timeout_ms;
+    while (strstr(seen, needle) == NULL) {
+        int left = (int)(deadline - mono_ms());
+        struct pollfd p = {.fd = fileno(c->err), .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, left) != 1)
+            return false;
+        if (len + 1 >= size) {
+            /* Keep the tail: the needle may be arriving. */
+            memmove(seen, seen + size / 2, len - size / 2 + 1);
+            len -= size / 2;
+        }
+        ssize_t n = read(fileno(c->err), seen + len, size - 1 - len);
+        if (n <= 0)
+            return false;
+        len += (size_t)n;
+        seen[len] = '\0';
+    }
+    return true;
+}
+
+/* SIGTERM the child and wait (bounded) for its exit status; a hung child fails the test. */
+static int stop_child(struct child *c, int timeout_ms)
+{
+    kill(c->pid, SIGTERM);
+    char rest[4096] = "";
+    /* The child's stderr closes when it exits. */
+    double deadline = mono_ms() + timeout_ms;
+    for (;;) {
+        int left = (int)(deadline - mono_ms());
+        struct pollfd p = {.fd = fileno(c->err), .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, left) != 1) {
+            kill_unreaped();
+            fclose(c->out);
+            fclose(c->err);
+            cr_assert_fail("eso-mock did not stop within %d ms of SIGTERM", timeout_ms);
+        }
+        if (read(fileno(c->err), rest, sizeof(rest)) <= 0)
+            break;
+    }
+    int status = 0;
+    waitpid(c->pid, &status, 0);
+    unreaped = 0;
+    fclose(c->out);
+    fclose(c->err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Start eso-mock --watch on @p path; returns the port from its first line. */
+static unsigned start_watching(struct child *c, char *path)
+{
+    *c = spawn_mock((char *[]){"--port", "0", "--scenario", path, "--watch", NULL});
+    char line[512] = "";
+    cr_assert_not_null(fgets(line, sizeof(line), c->out));
+    unsigned port = 0;
+    cr_assert_eq(sscanf(line, "eso-mock listening on http://127.0.0.1:%u", &port), 1, "%s", line);
+    return port;
+}
+
+static void assert_scenario_name(unsigned port, const char *name)
+{
+    char url[128], quoted[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/__admin/scenario", port);
+    snprintf(quoted, sizeof(quoted), "\"name\":\"%s\"", name);
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url}, &res);
+    cr_assert(strstr(res.body, quoted) != NULL, "want %s: %s", name, res.body);
+    http_result_free(&res);
+}
+
+/* A FIFO in place of the scenario is never opened: the watcher says so and SIGTERM works. */
+Test(cli, watch_ignores_a_fifo_put_in_place_of_the_scenario_and_still_stops, .timeout = 40)
+{
+    char path[] = "/tmp/eso-mock-fifo-XXXXXX";
+    close(mkstemp(path));
+    write_file(path, "{\"name\":\"first\",\"rules\":[]}");
+    struct child c;
+    unsigned port = start_watching(&c, path);
+    cr_assert_eq(remove(path), 0);
+    cr_assert_eq(mkfifo(path, 0600), 0, "mkfifo %s", path);
+    char seen[8192] = "";
+    cr_assert(stderr_shows(&c, "is not a regular file", 10000, seen, sizeof(seen)),
+              "the watcher says it kept the scenario: %s", seen);
+    assert_scenario_name(port, "first");
+    cr_assert_eq(stop_child(&c, 10000), 0, "a clean stop");
+    remove(path);
+}
+
+/* The same length, the old mtime put back (cp -p, rsync -t, touch -r): still reloaded. */
+Test(cli, watch_sees_a_same_size_edit_with_the_mtime_put_back, .timeout = 40)
+{
+    char path[] = "/tmp/eso-mock-mtime-XXXXXX";
+    close(mkstemp(path));
+    write_file(path, "{\"name\":\"name-a\",\"rules\":[]}");
+    struct stat before;
+    cr_assert_eq(stat(path, &before), 0);
+    struct child c;
+    unsigned port = start_watching(&c, path);
+
+    write_file(path, "{\"name\":\"name-b\",\"rules\":[]}");
+    struct timespec times[2] = {before.st_atim, before.st_mtim};
+    cr_assert_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+    char seen[8192] = "";
+    cr_assert(stderr_shows(&c, "reloaded", 10000, seen, sizeof(seen)),
+              "an in-place edit with the old mtime is reloaded: %s", seen);
+    assert_scenario_name(port, "name-b");
+
+    /* An atomic rename of a file carrying the old mtime: a new inode. */
+    char tmp[64];
+    snprintf(tmp, sizeof(tmp), "%s.new", path);
+    write_file(tmp, "{\"name\":\"name-c\",\"rules\":[]}");
+    cr_assert_eq(utimensat(AT_FDCWD, tmp, times, 0), 0);
+    cr_assert_eq(rename(tmp, path), 0);
+    seen[0] = '\0';
+    cr_assert(stderr_shows(&c, "reloaded", 10000, seen, sizeof(seen)),
+              "a rename with the old mtime is reloaded: %s", seen);
+    assert_scenario_name(port, "name-c");
+    cr_assert_eq(stop_child(&c, 10000), 0);
+    remove(path);
+}
+
+/* Loading a FIFO as the scenario at start fails at once instead of waiting for a writer. */
+Test(cli, a_fifo_as_the_scenario_is_refused_at_start, .timeout = 40)
+{
+    char dir[] = "/tmp/eso-mock-fifo-dir-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/scenario.json", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    struct child c = spawn_mock((char *[]){"--port", "0", "--scenario", path, NULL});
+    char seen[4096] = "";
+    cr_assert(stderr_shows(&c, "not a regular file", 10000, seen, sizeof(seen)), "%s", seen);
+    char err[1024];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 1);
+    remove(path);
+    rmdir(dir);
 }

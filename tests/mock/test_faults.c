@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <esomock/journal.h>
 #include <esomock/scenario.h>
@@ -681,4 +682,166 @@ Test(faults, slow_read_on_any_operation_is_decided_from_the_path)
     cr_assert_str_eq(e[1].rule, "", "the token request is no GraphQL call");
     cr_assert_str_eq(e[1].action, "pass");
     free(e);
+}
+
+/*
+ * Clients that give up during a delay or between drip chunks free their connection at once,
+ * as for a hang, and are journaled aborted: with room for six connections, six such clients
+ * gone, a new client is still served (before, each held its place for the 10-minute pause).
+ */
+Test(faults, clients_leaving_a_delay_or_a_drip_pause_free_their_connections)
+{
+    enum { EACH = 3 };
+    struct esomock_options opts = {.max_connections = 2 * EACH, .threads = 1};
+    start_with("{\"name\":\"t\",\"rules\":["
+               "{\"match\":{\"headers\":{\"X-Fault\":\"delay\"}},"
+               "\"script\":[{\"action\":\"delay\",\"delay_ms\":600000}]},"
+               "{\"match\":{\"headers\":{\"X-Fault\":\"drip\"}},"
+               "\"script\":[{\"action\":\"drip\",\"chunk_bytes\":1,\"interval_ms\":600000}]}]}",
+               &opts);
+    static const char zones[] = "{\"query\":\"query getZones { x }\"}";
+    int fds[2 * EACH];
+    for (int i = 0; i < 2 * EACH; i++) {
+        fds[i] = connect_loopback(esomock_server_port(srv));
+        char request[512];
+        snprintf(request, sizeof(request),
+                 "POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                 "X-Fault: %s\r\nContent-Length: %zu\r\n\r\n%s",
+                 i < EACH ? "delay" : "drip", sizeof(zones) - 1, zones);
+        send_text(fds[i], request, 0);
+    }
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 2 * EACH, false, 10000), 2 * EACH,
+                 "all six arrived");
+    /* A dripping answer has begun (its head and first byte): the pause is under way. */
+    for (int i = EACH; i < 2 * EACH; i++) {
+        char head[1024];
+        size_t n = recv_until(fds[i], head, sizeof(head), "\r\n\r\n", 10000, NULL);
+        char *end = strstr(head, "\r\n\r\n");
+        cr_assert_not_null(end, "drip %d: the head arrives: %.200s", i, head);
+        if ((size_t)(end + 4 - head) == n) {
+            char byte[8];
+            recv_until(fds[i], byte, 2, NULL, 10000, NULL);
+        }
+    }
+    for (int i = 0; i < 2 * EACH; i++)
+        close(fds[i]);
+
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 2 * EACH, true, 10000), 2 * EACH,
+                 "every client that left is released long before its 10-minute pause ends");
+    size_t n = 0;
+    struct esomock_journal_entry *e = journal(&n);
+    cr_assert_eq(n, 2 * EACH);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(e[i].state, ESOMOCK_ENTRY_ABORTED, "entry %zu is aborted", i);
+        cr_assert(strcmp(e[i].action, "delay") == 0 || strcmp(e[i].action, "drip") == 0, "%s",
+                  e[i].action);
+    }
+    free(e);
+
+    char url[128];
+    snprintf(url, sizeof(url), "%s/__admin/health", esomock_server_url(srv));
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url, .timeout_ms = 5000}, &res);
+    cr_assert_eq(res.status, 200, "a new client is served: %s", res.curl_error);
+    http_result_free(&res);
+}
+
+/* A scripted close reads as what it is on the log, not as libmicrohttpd's "internal error". */
+Test(faults, scripted_closes_are_logged_as_what_they_are)
+{
+    FILE *log = tmpfile();
+    cr_assert_not_null(log);
+    struct esomock_options opts = {.log = log};
+    start_with(
+        "{\"name\":\"t\",\"rules\":["
+        "{\"match\":{\"headers\":{\"X-Fault\":\"reset\"}},\"script\":[{\"action\":\"reset\"}]},"
+        "{\"match\":{\"headers\":{\"X-Fault\":\"drop\"}},\"script\":[{\"action\":\"drop\"}]},"
+        "{\"match\":{\"headers\":{\"X-Fault\":\"truncate\"}},"
+        "\"script\":[{\"action\":\"truncate\",\"bytes\":10}]}]}",
+        &opts);
+    static const char *const faults[] = {"reset", "drop", "truncate"};
+    for (size_t i = 0; i < 3; i++) {
+        char fault[64];
+        snprintf(fault, sizeof(fault), "X-Fault: %s", faults[i]);
+        const char *const headers[] = {"Authorization: Bearer t", fault, NULL};
+        struct http_result res;
+        http_perform(&(struct http_request){.url = graphql_url,
+                                            .body = "{\"query\":\"query getZones { x }\"}",
+                                            .headers = headers},
+                     &res);
+        cr_assert_neq(res.curl_code, CURLE_OK, "%s fails the call", faults[i]);
+        http_result_free(&res);
+    }
+    cr_assert_geq(esomock_server_wait_for_requests(srv, NULL, 3, true, 10000), 3);
+    stop(); /* every line is written */
+    rewind(log);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof(text) - 1, log);
+    text[n] = '\0';
+    fclose(log);
+    cr_assert_null(strstr(text, "internal error"), "reads like a crash:\n%s", text);
+    cr_assert_null(strstr(text, "application reported error"), "%s", text);
+    cr_assert(strstr(text, "reset: connection closed with a TCP RST, as the scenario says") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "drop: connection closed without an answer") != NULL, "%s", text);
+    cr_assert(strstr(text, "truncate: connection closed after 10 of") != NULL, "%s", text);
+}
+
+/* An error status with no body of its own sends the API's error body, never the data; a 2xx
+ * still sends the fixture. */
+Test(faults, error_status_without_a_body_sends_an_error_body_not_the_data)
+{
+    start_with("{\"name\":\"t\",\"rules\":["
+               "{\"match\":{\"path\":\"/oauth/token\"},"
+               "\"script\":[{\"action\":\"respond\",\"status\":503}]},"
+               "{\"match\":{\"operation\":\"getZones\"},\"script\":["
+               "{\"action\":\"respond\",\"status\":429,\"headers\":{\"Retry-After\":\"2\"}},"
+               "{\"action\":\"respond\",\"status\":500},"
+               "{\"action\":\"truncate\",\"status\":502,\"bytes\":20},"
+               "{\"action\":\"respond\",\"status\":203}]}]}",
+               NULL);
+    static const long want[] = {429, 500, 502};
+    for (size_t i = 0; i < 3; i++) {
+        struct http_result res;
+        call_op("getZones", NULL, 5000, &res);
+        cr_assert_eq(res.status, want[i], "call %zu: %ld", i, res.status);
+        cr_assert_null(strstr(res.body, "zones"), "call %zu: no data: %s", i, res.body);
+        if (i < 2) {
+            cJSON *json = parse_body(&res);
+            cr_assert(cJSON_IsNull(cJSON_GetObjectItem(json, "data")), "call %zu: %s", i, res.body);
+            const char *message = first_error_message(json);
+            cr_assert(strstr(message, i == 0 ? "Too Many Requests" : "Internal Server Error") !=
+                          NULL,
+                      "call %zu: %s", i, message);
+            cJSON_Delete(json);
+        } else {
+            cr_assert_eq(res.curl_code, CURLE_PARTIAL_FILE, "truncated: %s", res.curl_error);
+            cr_assert(strncmp(res.body, "{\"errors\":[", 11) == 0, "%s", res.body);
+        }
+        char retry_after[16] = "";
+        if (i == 0) {
+            cr_assert_eq(http_result_header(&res, "Retry-After", retry_after, sizeof(retry_after)),
+                         0, "the step's headers still apply");
+        }
+        http_result_free(&res);
+    }
+    struct http_result res;
+    call_op("getZones", NULL, 5000, &res);
+    cr_assert_eq(res.status, 203);
+    cr_assert(strstr(res.body, "\"zones\"") != NULL, "a 2xx keeps the fixture: %.100s", res.body);
+    http_result_free(&res);
+
+    /* The token endpoint answers an OAuth error. */
+    char url[128];
+    snprintf(url, sizeof(url), "%s/oauth/token", esomock_server_url(srv));
+    http_perform(&(struct http_request){.url = url,
+                                        .body = "grant_type=client_credentials",
+                                        .userpwd = "id:secret"},
+                 &res);
+    cr_assert_eq(res.status, 503);
+    cJSON *json = parse_body(&res);
+    cr_assert_str_eq(cJSON_GetObjectItem(json, "error")->valuestring, "temporarily_unavailable");
+    cr_assert_null(cJSON_GetObjectItem(json, "access_token"), "%s", res.body);
+    cJSON_Delete(json);
+    http_result_free(&res);
 }

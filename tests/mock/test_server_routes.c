@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <esomock/journal.h>
 
 #include "mock_test_util.h"
 
@@ -210,6 +213,43 @@ Test(routes, binary_garbage_is_refused_not_crashed_on)
     cr_assert_eq(res.curl_code, CURLE_OK);
     cr_assert_eq(res.status, 400);
     http_result_free(&res);
+}
+
+/* cJSON skips every byte up to 0x20 as whitespace and stops at a NUL; JSON does not. */
+Test(routes, control_bytes_between_json_tokens_are_refused)
+{
+    static const struct {
+        const char *body;
+        size_t len;
+        size_t at;
+    } cases[] = {
+        {"{\"query\":\x01\"query getZones { x }\"}", 0, 9},
+        {"{\"query\":\"query getZones { x }\"\x00}", 33, 31},
+        {"{\"query\":\"query getZones { x }\"}\x00garbage", 40, 32},
+        {"\x0b{\"query\":\"query getZones { x }\"}", 0, 0},
+        {"{\"query\":\"query getZones {\n x }\"}", 0, 26},
+        {"{\"query\":\"query getZones { x }\\\x01\"}", 0, 31},
+    };
+    static const char *const headers[] = {"Authorization: Bearer t", NULL};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].body);
+        struct http_result res;
+        http_perform(
+            &(struct http_request){
+                .url = graphql_url, .body = cases[i].body, .body_len = len, .headers = headers},
+            &res);
+        cr_assert_eq(res.status, 400, "case %zu: %ld %s", i, res.status, res.body);
+        cJSON *json = parse_body(&res);
+        char want[32];
+        snprintf(want, sizeof(want), "at byte %zu", cases[i].at);
+        const char *msg = first_error_message(json);
+        cr_assert(strstr(msg, "control byte") != NULL && strstr(msg, want) != NULL, "case %zu: %s",
+                  i, msg);
+        cJSON_Delete(json);
+        http_result_free(&res);
+    }
+    /* Tab, LF and CR between tokens are whitespace. */
+    cJSON_Delete(post_json("{\t\"query\"\r\n:\n\"query getZones { x }\" }\n", 200));
 }
 
 Test(routes, wrong_method_is_405_with_allow)
@@ -463,4 +503,101 @@ Test(configured, strerror_covers_every_code)
         cr_assert(text != NULL && strcmp(text, "unknown status") != 0, "code %d", code);
     }
     cr_assert_str_eq(esomock_strerror((enum esomock_status)999), "unknown status");
+}
+
+/* Send @p request on a new connection; the answer (until the server closes, or 5 s). */
+static bool raw_answer(const char *request, char *answer, size_t size)
+{
+    int fd = connect_loopback(esomock_server_port(srv));
+    send_text(fd, request, 0);
+    bool closed = false;
+    recv_until(fd, answer, size, NULL, 5000, &closed);
+    close(fd);
+    return closed;
+}
+
+/* RFC 9112 6: framing libmicrohttpd 0.9.75 lets through is refused, and the connection closed
+ * (nothing of an ambiguous body may be read as a next request). */
+Test(routes, ambiguous_framing_is_refused_and_the_connection_closed)
+{
+    static const struct {
+        const char *headers;
+        const char *body;
+        const char *status;
+        const char *says;
+    } cases[] = {
+        {"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n", "HTTP/1.1 400",
+         "Content-Length and Transfer-Encoding together"},
+        {"Content-Length: 32\r\nContent-Length: 5\r\n", "{\"query\":\"query getZones { x }\"}",
+         "HTTP/1.1 400", "Content-Length is given more than once"},
+        {"Content-Length: 32\r\nContent-Length: 32\r\n", "{\"query\":\"query getZones { x }\"}",
+         "HTTP/1.1 400", "Content-Length is given more than once"},
+        {"Transfer-Encoding: gzip, chunked\r\n", "0\r\n\r\n", "HTTP/1.1 501", "only chunked"},
+        {"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n",
+         "HTTP/1.1 400", "Transfer-Encoding is given more than once"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char request[1024], answer[4096];
+        snprintf(request, sizeof(request),
+                 "POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n%s\r\n%s",
+                 cases[i].headers, cases[i].body);
+        bool closed = raw_answer(request, answer, sizeof(answer));
+        cr_assert_eq(strncmp(answer, cases[i].status, strlen(cases[i].status)), 0,
+                     "case %zu: %.200s", i, answer);
+        cr_assert(strstr(answer, cases[i].says) != NULL, "case %zu: %s", i, answer);
+        cr_assert(closed, "case %zu: the connection is closed at once", i);
+    }
+    /* One Content-Length, or chunked alone, still work. */
+    char answer[16384];
+    raw_answer("POST /api/v2/client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+               "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "20\r\n{\"query\":\"query getZones { x }\"}\r\n0\r\n\r\n",
+               answer, sizeof(answer));
+    cr_assert_eq(strncmp(answer, "HTTP/1.1 200", 12), 0, "chunked: %.200s", answer);
+}
+
+/* Answers libmicrohttpd sends by itself, before eso-mock's handler, are journaled too. */
+Test(routes, answers_libmicrohttpd_sends_by_itself_are_journaled)
+{
+    char answer[4096];
+    raw_answer("POST /api/v2/client HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", answer,
+               sizeof(answer));
+    cr_assert(strstr(answer, " 400 ") != NULL, "a bad Content-Length: %.200s", answer);
+
+    /* A header larger than libmicrohttpd's per-connection memory: 431. */
+    size_t big = 64 * 1024;
+    char *request = malloc(big + 256);
+    int n = snprintf(request, 256, "GET /api/v2/client HTTP/1.1\r\nHost: x\r\nX-Big: ");
+    memset(request + n, 'a', big);
+    snprintf(request + n + big, 256, "\r\n\r\n");
+    raw_answer(request, answer, sizeof(answer));
+    cr_assert(strstr(answer, " 431 ") != NULL, "a huge header: %.200s", answer);
+
+    /* A request line longer than that memory: 414, before any URI is known. */
+    n = snprintf(request, 256, "GET /");
+    memset(request + n, 'b', big);
+    snprintf(request + n + big, 256, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    raw_answer(request, answer, sizeof(answer));
+    cr_assert(strstr(answer, " 414 ") != NULL, "a huge URI: %.200s", answer);
+    free(request);
+
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 3, true, 10000), 3);
+    struct esomock_journal_entry *e = NULL;
+    size_t count = 0;
+    cr_assert_eq(esomock_server_journal(srv, NULL, &e, &count), ESOMOCK_OK);
+    cr_assert_eq(count, 3);
+    int want[] = {400, 431, 414};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_eq(e[i].status, want[i], "entry %zu: %d", i, e[i].status);
+        cr_assert_str_eq(e[i].action, "error");
+        cr_assert_eq(e[i].state, ESOMOCK_ENTRY_COMPLETED);
+        cr_assert_eq(e[i].seq, i + 1);
+    }
+    cr_assert_str_eq(e[0].path, "/api/v2/client", "the URI was known");
+    cr_assert_str_eq(e[2].path, "", "no URI was parsed");
+    free(e);
+    char *metrics = esomock_server_metrics(srv);
+    cr_assert(strstr(metrics, "esomock_requests_total{operation=\"(unrouted)\"} 3") != NULL, "%s",
+              metrics);
+    free(metrics);
 }

@@ -78,7 +78,11 @@ ESOMOCK_API size_t esomock_server_wait_for_requests(struct esomock_server *serve
 /** Forget every entry (sequence numbers keep counting). NULL is a no-op. */
 ESOMOCK_API void esomock_server_journal_clear(struct esomock_server *server);
 
-/** Entries pushed out of the ring since start (the ring holds opts.journal_capacity). */
+/**
+ * Entries pushed out of the journal since start. API requests and admin requests have rings of
+ * their own (opts.journal_capacity each, the admin one at most 10000), so polling the admin
+ * API never pushes out an API request. The JSON-lines file (opts.journal) keeps every entry.
+ */
 ESOMOCK_API uint64_t esomock_server_journal_dropped(struct esomock_server *server);
 
 #ifdef __cplusplus

@@ -49,8 +49,10 @@ struct esomock_options {
 
     FILE *log; /* one line per request; NULL = silent. Not closed by the server */
 
-    size_t journal_capacity;   /* journal entries kept (a ring); 0 = 10000 */
-    FILE *journal;             /* completed entries as JSON lines; NULL = none. Not closed */
+    size_t journal_capacity;   /* API requests kept in the journal (a ring; admin requests
+                                  have their own, at most 10000); 0 = 10000 */
+    FILE *journal;             /* every completed request as a JSON line, kept or not by the
+                                  ring; NULL = none. Not closed */
     const char *admin_token;   /* lets non-loopback clients use /__admin/ with
                                   "Authorization: Bearer TOKEN"; NULL = loopback only */
     bool blackhole;            /* also open a port that never accepts (connect timeouts) */

@@ -578,9 +578,9 @@ Test(markers, retry_log_file_under_tap)
     unlink(path);
     cr_assert_str_eq(text,
                      "retry retry_subject/passes_on_third: attempt 1 of 3 failed with "
-                     "server_error (HTTP 503); next in 0.5 ms\n"
+                     "server_error (HTTP 503: Service Unavailable); next in 0.5 ms\n"
                      "retry retry_subject/passes_on_third: attempt 2 of 3 failed with "
-                     "server_error (HTTP 503); next in 0.5 ms\n"
+                     "server_error (HTTP 503: Service Unavailable); next in 0.5 ms\n"
                      "retry retry_subject/passes_on_third: passed on attempt 3 of 3\n",
                      "log file");
 }
