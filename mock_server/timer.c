@@ -104,8 +104,9 @@ static void *timer_main(void *arg)
         }
         int timeout_ms = -1;
         if (t->count > 0) {
+            /* Scenario delays reach 1e10 ms, past int; a capped wait just loops again. */
             double wait = t->heap[0]->at_ms - esomock__now_ms();
-            timeout_ms = wait <= 0 ? 0 : (int)ceil(wait);
+            timeout_ms = wait <= 0 ? 0 : wait >= 60000.0 ? 60000 : (int)ceil(wait);
         }
         pthread_mutex_unlock(&t->lock);
 
