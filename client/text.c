@@ -146,15 +146,8 @@ void eso__escape_controls(char *buf, size_t size)
 
 size_t eso__b64token_span(const char *s)
 {
-    size_t i = 0;
-    while (s[i] != '\0' && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-                            (s[i] >= '0' && s[i] <= '9') || strchr("-._~+/", s[i]) != NULL))
-        i++;
-    if (i == 0)
-        return 0;
-    while (s[i] == '=')
-        i++;
-    return i;
+    size_t i = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+    return i == 0 ? 0 : i + strspn(s + i, "=");
 }
 
 void eso__fmt(char *buf, size_t size, const char *fmt, ...)
