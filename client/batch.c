@@ -25,6 +25,12 @@ enum eso_status eso_batch(struct eso_client *c, struct eso_batch_item *items, si
 {
     if (c == NULL || (count > 0 && items == NULL))
         return ESO_BAD_ARGUMENT;
+    for (size_t i = 0; i < count; i++) {
+        for (size_t k = 0; k < sizeof items[i].reserved / sizeof *items[i].reserved; k++) {
+            if (items[i].reserved[k] != NULL)
+                return ESO_BAD_ARGUMENT; /* a later version's input: refused, not dropped */
+        }
+    }
     for (size_t i = 0; i < count; i++)
         memset(&items[i].result, 0, sizeof items[i].result);
     if (count == 0)

@@ -240,7 +240,8 @@ int main(int argc, char **argv)
             code = 0;
             goto out;
         case OPT_VERSION:
-            printf("eso-client %s\n", ESO_VERSION_STR);
+            /* The library loaded may be another release than the headers built against. */
+            printf("eso-client %s (libesologs %s)\n", ESO_VERSION_STR, eso_version_string());
             code = 0;
             goto out;
         case 'h':
