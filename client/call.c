@@ -1,5 +1,6 @@
 /* One call's retry state machine. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,7 @@ enum eso_status eso__call_init_tagged(struct eso__call *call, struct eso_client 
                                       const char *tag)
 {
     enum eso_status rc = ESO_BAD_ARGUMENT;
-    memset(call, 0, sizeof *call);
+    memset(call, 0, offsetof(struct eso__call, body_inline));
     memset(res, 0, sizeof *res);
     call->c = c;
     call->res = res;
@@ -186,7 +187,7 @@ static int build_body(struct eso__call *call)
     }
     size_t len = strlen("{\"query\":") + strlen(doc) + strlen(",\"variables\":") + strlen(vars) +
                  1 + (name != NULL ? strlen(",\"operationName\":") + strlen(name) + 2 : 0);
-    call->body = malloc(len + 1);
+    call->body = len < sizeof call->body_inline ? call->body_inline : malloc(len + 1);
     if (call->body == NULL)
         goto out;
     int n = snprintf(call->body, len + 1, "{\"query\":%s%s%s%s%s,\"variables\":%s}", doc,
@@ -212,7 +213,8 @@ void eso__call_finish(struct eso__call *call)
     if (call->state == ESO__CALL_TOKEN) /* a fetch its driver never finished */
         eso__auth_fetch_abandon(&call->c->auth);
     wipe_header(call);
-    free(call->body);
+    if (call->body != call->body_inline)
+        free(call->body);
     call->body = NULL;
 }
 

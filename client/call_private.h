@@ -46,7 +46,8 @@ struct eso__call {
     const char *document;      /* borrowed for the call */
     const char *document_json; /* the registry's JSON form of it; NULL for a caller's own */
     const cJSON *variables;    /* borrowed for the call; NULL = {} */
-    char *body;                /* the request body, built for the first attempt */
+    char *body;                /* the request body, built for the first attempt (body_inline or
+                                  heap) */
     size_t body_len;
     bool use_cache; /* the fallback cache serves and learns from this call */
     bool idempotent;
@@ -69,6 +70,9 @@ struct eso__call {
     enum eso__call_state state;
     char request_id[48]; /* "<client instance>-<call id>", sent as X-Request-Id */
     struct eso__request req;
+    /* Last, and not zeroed at init: the body when it fits (every compiled-in document with
+     * modest variables does), so a call makes no allocation of its own for it. */
+    char body_inline[3072];
 };
 
 /*

@@ -106,8 +106,9 @@ static void lane_perform(struct eso__transport *t, struct eso__lane *lane,
 }
 
 int eso__drive_request(struct eso__transport *t, const struct eso__request *req,
-                       struct eso__response *resp)
+                       struct eso__response *resp, struct eso__lane **held)
 {
+    *held = NULL;
     if (t->hook != NULL)
         return eso__hook_perform(t->hook, t->clk, t->max_body, req, resp);
     struct eso__lane *lane = NULL;
@@ -144,7 +145,7 @@ int eso__drive_request(struct eso__transport *t, const struct eso__request *req,
         return 0;
     }
     lane_perform(t, lane, &cut, resp);
-    eso__pool_release(&t->pool, lane);
+    *held = lane; /* the body is the lane's: it goes back once the call has read it */
     return 0;
 }
 
@@ -153,14 +154,18 @@ int eso__drive_request(struct eso__transport *t, const struct eso__request *req,
 /* Perform what @p step asks of @p call and feed the outcome back. */
 static void perform_step(struct eso__call *call, enum eso__step step)
 {
+    struct eso__transport *t = &call->c->transport;
     struct eso__response resp;
-    if (eso__drive_request(&call->c->transport, &call->req, &resp) != 0)
+    struct eso__lane *lane = NULL;
+    if (eso__drive_request(t, &call->req, &resp, &lane) != 0)
         eso__response_fail(&resp, CURLE_OUT_OF_MEMORY, "out of memory");
     if (step == ESO__STEP_TOKEN)
         eso__call_token_complete(call, &resp);
     else
         eso__call_complete(call, &resp);
     eso__response_finish(&resp);
+    if (lane != NULL)
+        eso__pool_release(&t->pool, lane);
 }
 
 void eso__drive_blocking(struct eso__call *call)

@@ -28,10 +28,11 @@
  * Perform @p req to its end on the calling thread: on a pooled connection, waiting for
  * one at most the pool timeout cut to what is left of the call's deadline (the transfer
  * then gets what the wait left), or through the hook. Always fills @p resp; returns 0,
- * or ESO_OUT_OF_MEMORY when nothing could be tried.
+ * or ESO_OUT_OF_MEMORY when nothing could be tried. *lane is the connection whose buffer
+ * @p resp's body is lent from, held until eso__pool_release(&t->pool, *lane) (NULL: none).
  */
 int eso__drive_request(struct eso__transport *t, const struct eso__request *req,
-                       struct eso__response *resp);
+                       struct eso__response *resp, struct eso__lane **lane);
 
 /* Run a prepared call to its end on the calling thread (the caller then finishes it). */
 void eso__drive_blocking(struct eso__call *call);

@@ -94,6 +94,8 @@ void eso__redact_schemes(char *buf, size_t size)
     static const char *const schemes[] = {"bearer ", "basic "};
     for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
         size_t plen = strlen(schemes[i]);
+        if (strcasestr(buf, schemes[i]) == NULL)
+            continue; /* the common case, one pass */
         for (size_t pos = 0; buf[pos] != '\0'; pos++) {
             if (strncasecmp(buf + pos, schemes[i], plen) != 0 ||
                 (pos > 0 && isalnum((unsigned char)buf[pos - 1])))

@@ -49,7 +49,8 @@ void eso__response_finish(struct eso__response *r)
 {
     if (r == NULL)
         return;
-    free(r->body);
+    if (!r->body_lent)
+        free(r->body);
     r->body = NULL;
     r->body_len = 0;
 }

@@ -57,14 +57,16 @@ bool eso__request_shrink(struct eso__request *r, uint64_t elapsed);
 /* The body limit of @p r: its own when set and lower, else @p transport_max. */
 size_t eso__request_max_body(const struct eso__request *r, size_t transport_max);
 
-/* What came back. body is heap memory owned by the response (eso__response_finish). */
+/* What came back. */
 struct eso__response {
     int curl_code;
     char error[CURL_ERROR_SIZE];
     const char *timeout_phase; /* "connect", "read", "write", "total", "pool" or NULL */
     long http_status;
-    char *body;
+    char *body; /* NUL-terminated; NULL when none. Heap memory of the response (freed by
+                   eso__response_finish), or lent: see body_lent */
     size_t body_len;
+    bool body_lent; /* body is the transfer's buffer, valid until its handle's next transfer */
     bool too_large; /* the body or the headers passed their limit; error says which */
     char retry_after[128];
     bool has_retry_after;

@@ -14,6 +14,9 @@ static char form_line[] = "Content-Type: application/x-www-form-urlencoded";
 static char accept_line[] = "Accept: application/json";
 static char expect_line[] = "Expect:"; /* no "100-continue" round trip before the body */
 
+/* A body buffer up to this size is kept for the next transfer; a bigger one is let go. */
+#define KEEP_BUFFER_BYTES (64u * 1024u)
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct eso__xfer *x = ud;
@@ -26,18 +29,20 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         x->too_large = "body";
         return 0;
     }
-    if (r->body_len + n + 1 > x->body_cap) {
-        size_t cap = x->body_cap ? x->body_cap : 4096;
+    if (r->body_len + n + 1 > x->buf_cap) {
+        size_t cap = x->buf_cap ? x->buf_cap : 4096;
         while (cap < r->body_len + n + 1)
             cap *= 2;
         if (cap > x->max_body + 1)
             cap = x->max_body + 1;
-        char *p = realloc(r->body, cap);
+        char *p = realloc(x->buf, cap);
         if (p == NULL)
             return 0;
-        r->body = p;
-        x->body_cap = cap;
+        x->buf = p;
+        x->buf_cap = cap;
     }
+    r->body = x->buf;
+    r->body_lent = true;
     memcpy(r->body + r->body_len, data, n);
     r->body_len += n;
     r->body[r->body_len] = '\0';
@@ -114,7 +119,12 @@ int eso__xfer_init(struct eso__xfer *x, const char *user_agent, const struct eso
 
 void eso__xfer_finish(struct eso__xfer *x)
 {
-    if (x == NULL || x->easy == NULL)
+    if (x == NULL)
+        return;
+    free(x->buf);
+    x->buf = NULL;
+    x->buf_cap = 0;
+    if (x->easy == NULL)
         return;
     curl_easy_cleanup(x->easy);
     x->easy = NULL;
@@ -136,7 +146,11 @@ void eso__xfer_start(struct eso__xfer *x, const struct eso__request *req,
     CURL *e = x->easy;
     memset(resp, 0, sizeof *resp);
     x->resp = resp;
-    x->body_cap = 0;
+    if (x->buf_cap > KEEP_BUFFER_BYTES) {
+        free(x->buf);
+        x->buf = NULL;
+        x->buf_cap = 0;
+    }
     x->max_body = max_body;
     x->read_timeout_ns = req->read_timeout_ns;
     x->write_timeout_ns = req->write_timeout_ns;

@@ -29,9 +29,12 @@ struct eso__xfer {
     char request_id_line[80];
     char attempt_line[32];
     char errbuf[CURL_ERROR_SIZE];
+    /* The response body, lent to each response: kept across transfers (a call makes no
+     * allocation for it), dropped before a transfer when a big answer grew it. */
+    char *buf;
+    size_t buf_cap;
     /* The transfer in progress. */
     struct eso__response *resp;
-    size_t body_cap;
     size_t max_body;
     uint64_t start_ns;
     uint64_t last_rx_ns;
@@ -62,7 +65,8 @@ void eso__xfer_finish(struct eso__xfer *x);
 
 /*
  * Set @p x up for @p req, whose outcome goes to @p resp (zeroed here). Allocates nothing;
- * every pointer of @p req must stay valid until eso__xfer_done().
+ * every pointer of @p req must stay valid until eso__xfer_done(). The response's body is
+ * lent from @p x: valid until the next eso__xfer_start() or eso__xfer_finish().
  */
 void eso__xfer_start(struct eso__xfer *x, const struct eso__request *req,
                      struct eso__response *resp, size_t max_body);
