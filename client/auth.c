@@ -161,7 +161,7 @@ enum eso__token_step eso__auth_acquire(struct eso__auth *a, uint64_t now, const 
             v->retry_class = 0;
             v->breaker = ESO__OUTCOME_IGNORED;
             v->reason = "out_of_memory";
-            snprintf(v->detail, sizeof v->detail, "out of memory");
+            snprintf(v->detail, sizeof v->detail, "no memory for a copy of the access token");
             goto out;
         }
         *owned = copy;
@@ -296,6 +296,9 @@ enum eso_status eso__auth_parse_token(const struct eso__response *r, char **toke
     if (*token == NULL) {
         st = ESO_OUT_OF_MEMORY;
         v->status = st;
+        v->reason = "out_of_memory";
+        v->breaker = ESO__OUTCOME_IGNORED;
+        snprintf(v->detail, sizeof v->detail, "no memory for the access token");
         goto out;
     }
     *lifetime_s = cJSON_IsNumber(exp) && exp->valuedouble > 0 ? exp->valuedouble : 3600.0;
@@ -375,7 +378,7 @@ enum eso_status eso__auth_fetch_end(struct eso__auth *a, uint64_t now,
             v->status = st;
             v->reason = "out_of_memory";
             v->breaker = ESO__OUTCOME_IGNORED;
-            snprintf(v->detail, sizeof v->detail, "out of memory");
+            snprintf(v->detail, sizeof v->detail, "no memory for a copy of the access token");
         }
     }
     fetch_over_locked(a);

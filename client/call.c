@@ -474,7 +474,8 @@ static void token_failed(struct eso__call *call, uint64_t now, struct eso__verdi
         breaker_event(call, now, &tr);
     }
     if (v->status == ESO_OUT_OF_MEMORY) {
-        snprintf(call->res->detail, sizeof call->res->detail, "out of memory");
+        snprintf(call->res->detail, sizeof call->res->detail, "%s",
+                 v->detail[0] != '\0' ? v->detail : "no memory for the token");
         call->res->cause = v->status;
         give_up(call, now, v->status, "out_of_memory");
         return;
@@ -494,7 +495,7 @@ static enum eso__step start_attempt(struct eso__call *call, uint64_t now)
         return ESO__STEP_DONE;
     }
     if (call->body == NULL && build_body(call) != 0) {
-        snprintf(call->res->detail, sizeof call->res->detail, "out of memory");
+        snprintf(call->res->detail, sizeof call->res->detail, "no memory for the request body");
         call->res->cause = ESO_OUT_OF_MEMORY;
         give_up(call, now, ESO_OUT_OF_MEMORY, "out_of_memory");
         return ESO__STEP_DONE;
@@ -701,7 +702,7 @@ void eso__call_complete(struct eso__call *call, struct eso__response *resp)
         v.status = ESO_OUT_OF_MEMORY;
         v.reason = "out_of_memory";
         v.breaker = ESO__OUTCOME_IGNORED;
-        snprintf(v.detail, sizeof v.detail, "out of memory");
+        snprintf(v.detail, sizeof v.detail, "no memory to parse the answer");
     }
     scrub_answer(call, v.detail, sizeof v.detail);
     struct eso__transition tr = {0};

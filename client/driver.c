@@ -158,7 +158,7 @@ static void perform_step(struct eso__call *call, enum eso__step step)
     struct eso__response resp;
     struct eso__lane *lane = NULL;
     if (eso__drive_request(t, &call->req, &resp, &lane) != 0)
-        eso__response_fail(&resp, CURLE_OUT_OF_MEMORY, "out of memory");
+        eso__response_fail(&resp, CURLE_OUT_OF_MEMORY, "no memory for the transfer");
     if (step == ESO__STEP_TOKEN)
         eso__call_token_complete(call, &resp);
     else
@@ -253,7 +253,7 @@ static void launch(struct multi_run *run, struct slot *s, bool token)
         int rc =
             eso__hook_perform(c->transport.hook, &c->clock, c->transport.max_body, req, &s->resp);
         if (rc != 0)
-            eso__response_fail(&s->resp, CURLE_OUT_OF_MEMORY, "out of memory");
+            eso__response_fail(&s->resp, CURLE_OUT_OF_MEMORY, "no memory for the transfer");
         deliver(s);
         return;
     }

@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 
     enum eso_status st = eso_variables_from_strings(operation, vars, nvars, &variables, err);
     if (st == ESO_OUT_OF_MEMORY) {
-        code = run_error(json_log, st, eso_strerror(st));
+        code = run_error(json_log, st, "while typing the variables");
         goto out;
     }
     if (st != ESO_OK) {
@@ -291,7 +291,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (st != ESO_OK) {
-        code = run_error(json_log, st, err[0] ? err : eso_strerror(st));
+        code = run_error(json_log, st, err[0] ? err : "the client could not be created");
         goto out;
     }
 
