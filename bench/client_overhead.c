@@ -10,6 +10,7 @@
  *   - bare libcurl easy POST on a kept-alive connection (the floor), and the same
  *     plus cJSON_Parse of the answer (what any client must do with it);
  *   - eso_query() with the full pipeline (breaker, pacing, retry policy, classify);
+ *     these three interleaved, in rounds, so the ratios compare the same moments;
  *   - eso_query() failing fast on an open breaker;
  *   - eso_batch() throughput on the multi interface at concurrency 1, 8 and 64.
  * Allocations per call are counted by interposing malloc/calloc/realloc in this
@@ -170,67 +171,135 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-/*
- * @p n POSTs of @p body on one easy handle (one kept-alive connection), after a warm-up;
- * with @p parse, each answer is also parsed with cJSON. Latencies go to @p lat (µs).
- */
-static bool bare_posts(const char *url, const char *body, size_t body_len, unsigned long n,
-                       bool parse, double *lat, struct stats *s)
-{
-    bool ok = false;
-    struct buffer answer = {0};
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    if (headers != NULL)
-        headers = curl_slist_append(headers, "Authorization: Bearer " TOKEN);
-    CURL *easy = curl_easy_init();
-    if (headers == NULL || easy == NULL)
-        goto out;
-    curl_easy_setopt(easy, CURLOPT_URL, url);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer);
-    curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+/* A kept-alive libcurl easy handle POSTing the body, the floor of every measure. */
+struct bare {
+    CURL *easy;
+    struct curl_slist *headers;
+    struct buffer answer;
+};
 
-    s->ok = 0;
-    for (unsigned long i = 0; i < WARMUP_CALLS + n; i++) {
-        if (i == WARMUP_CALLS)
-            count_start();
-        double t0 = now_us();
-        answer.len = 0;
-        CURLcode rc = curl_easy_perform(easy);
-        long status = 0;
-        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-        bool good = rc == CURLE_OK && status == 200;
-        if (good && parse) {
-            cJSON *json = cJSON_ParseWithLength(answer.data, answer.len);
-            good = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(json, "data"));
-            cJSON_Delete(json);
-        }
-        if (i >= WARMUP_CALLS) {
-            lat[i - WARMUP_CALLS] = now_us() - t0;
-            s->ok += good;
-        } else if (!good) {
-            fprintf(stderr, "bench-client-overhead: bare POST failed: %s, HTTP %ld\n",
-                    curl_easy_strerror(rc), status);
-            goto out;
-        }
+static bool bare_init(struct bare *b, const char *url, const char *body, size_t body_len)
+{
+    memset(b, 0, sizeof(*b));
+    b->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    if (b->headers != NULL)
+        b->headers = curl_slist_append(b->headers, "Authorization: Bearer " TOKEN);
+    b->easy = curl_easy_init();
+    if (b->headers == NULL || b->easy == NULL)
+        return false;
+    curl_easy_setopt(b->easy, CURLOPT_URL, url);
+    curl_easy_setopt(b->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(b->easy, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(b->easy, CURLOPT_HTTPHEADER, b->headers);
+    curl_easy_setopt(b->easy, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(b->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    curl_easy_setopt(b->easy, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(b->easy, CURLOPT_WRITEDATA, &b->answer);
+    curl_easy_setopt(b->easy, CURLOPT_TCP_NODELAY, 1L);
+    return true;
+}
+
+static void bare_finish(struct bare *b)
+{
+    curl_easy_cleanup(b->easy);
+    curl_slist_free_all(b->headers);
+    free(b->answer.data);
+}
+
+/* One POST (and with @p parse, cJSON_Parse of the answer); whether it got a 200 with data. */
+static bool bare_post(struct bare *b, bool parse)
+{
+    b->answer.len = 0;
+    CURLcode rc = curl_easy_perform(b->easy);
+    long status = 0;
+    curl_easy_getinfo(b->easy, CURLINFO_RESPONSE_CODE, &status);
+    bool good = rc == CURLE_OK && status == 200;
+    if (good && parse) {
+        cJSON *json = cJSON_ParseWithLength(b->answer.data, b->answer.len);
+        good = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(json, "data"));
+        cJSON_Delete(json);
     }
-    s->allocs = count_stop();
-    summarise(lat, n, s);
-    ok = true;
-out:
-    counting = false;
-    curl_easy_cleanup(easy);
-    curl_slist_free_all(headers);
-    free(answer.data);
-    return ok;
+    if (!good)
+        fprintf(stderr, "bench-client-overhead: bare POST failed: %s, HTTP %ld\n",
+                curl_easy_strerror(rc), status);
+    return good;
 }
 
 /* ---- libesologs -------------------------------------------------------------------------- */
+
+static bool query(struct eso_client *client, const cJSON *vars, enum eso_status want)
+{
+    struct eso_result res = {0};
+    enum eso_status rc = eso_query(client, OPERATION, NULL, vars, &res);
+    if (rc != want)
+        fprintf(stderr, "bench-client-overhead: eso_query: %s (%s), wanted %s\n", eso_strerror(rc),
+                res.detail, eso_strerror(want));
+    eso_result_finish(&res);
+    return rc == want;
+}
+
+/* What one measure runs per call; false when the call did not do what it should. */
+enum measure { BARE = 0, PARSED = 1, QUERY = 2, MEASURES = 3 };
+
+struct runner {
+    struct bare *bare;
+    struct eso_client *client;
+    const cJSON *vars;
+};
+
+static bool run_one(const struct runner *r, enum measure m)
+{
+    switch (m) {
+    case BARE:
+        return bare_post(r->bare, false);
+    case PARSED:
+        return bare_post(r->bare, true);
+    case QUERY:
+    case MEASURES:
+        break;
+    }
+    return query(r->client, r->vars, ESO_OK);
+}
+
+/*
+ * The three networked measures, @p n calls each after a warm-up, interleaved: ROUNDS
+ * rounds of n / ROUNDS calls of each, the order rotating, so a change of the machine's
+ * load mid-run falls on all three alike. Latencies to lat[m] (µs); allocations counted
+ * per measure on this thread.
+ */
+#define ROUNDS 10
+static bool interleaved(const struct runner *r, unsigned long n, double *lat[MEASURES],
+                        struct stats st[MEASURES])
+{
+    for (int m = 0; m < MEASURES; m++) {
+        for (unsigned long i = 0; i < WARMUP_CALLS; i++) {
+            if (!run_one(r, (enum measure)m))
+                return false;
+        }
+        st[m] = (struct stats){0};
+    }
+    unsigned long done = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        unsigned long per = round == ROUNDS - 1 ? n - done : n / ROUNDS;
+        for (int k = 0; k < MEASURES; k++) {
+            enum measure m = (enum measure)((round + k) % MEASURES);
+            count_start();
+            for (unsigned long i = 0; i < per; i++) {
+                double t0 = now_us();
+                bool good = run_one(r, m);
+                lat[m][done + i] = now_us() - t0;
+                st[m].ok += good;
+            }
+            struct alloc_count a = count_stop();
+            st[m].allocs.calls += a.calls;
+            st[m].allocs.bytes += a.bytes;
+        }
+        done += per;
+    }
+    for (int m = 0; m < MEASURES; m++)
+        summarise(lat[m], n, &st[m]);
+    return true;
+}
 
 /*
  * @p n eso_query() calls after a warm-up; each must return @p want. Latencies to @p lat.
@@ -305,12 +374,13 @@ static double batch_rate(struct eso_client *client, const cJSON *vars, size_t n,
 /* ---- output ------------------------------------------------------------------------------ */
 
 static void print_row(bool *first, const char *what, const struct stats *s, unsigned long n,
-                      double floor_p50)
+                      const struct stats *bare, const struct stats *parsed)
 {
-    printf(
-        "%s\n    [\"%s\", \"%.1f\", \"%.1f\", \"%.1f\", \"%.0f\", \"%.1f\", \"%.2f\", \"%lu/%lu\"]",
-        *first ? "" : ",", what, s->p50, s->p99, s->mean, 1e6 / s->mean,
-        (double)s->allocs.calls / (double)n, floor_p50 > 0 ? s->p50 / floor_p50 : 0.0, s->ok, n);
+    printf("%s\n    [\"%s\", \"%.1f\", \"%.1f\", \"%.1f\", \"%.0f\", \"%.1f\", \"%.2f\", \"%.2f\", "
+           "\"%.2f\", \"%lu/%lu\"]",
+           *first ? "" : ",", what, s->p50, s->p99, s->mean, 1e6 / s->mean,
+           (double)s->allocs.calls / (double)n, s->p50 / bare->p50, s->p50 / parsed->p50,
+           s->p99 / parsed->p99, s->ok, n);
     *first = false;
 }
 
@@ -402,9 +472,13 @@ int main(int argc, char **argv)
     }
     struct esomock_server *srv = NULL;
     struct eso_client *client = NULL, *broken = NULL;
+    struct bare bare_handle = {0};
     cJSON *vars = cJSON_CreateObject();
-    double *lat = calloc(calls, sizeof(*lat));
-    if (vars == NULL || lat == NULL || cJSON_AddStringToObject(vars, "code", REPORT_CODE) == NULL)
+    double *lat[MEASURES];
+    for (int m = 0; m < MEASURES; m++)
+        lat[m] = calloc(calls, sizeof(*lat[m]));
+    if (vars == NULL || lat[BARE] == NULL || lat[PARSED] == NULL || lat[QUERY] == NULL ||
+        cJSON_AddStringToObject(vars, "code", REPORT_CODE) == NULL)
         goto out_body;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         goto out_body;
@@ -418,20 +492,21 @@ int main(int argc, char **argv)
     char url[256];
     snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
 
-    struct stats bare = {0}, parsed = {0}, query = {0}, failfast = {0};
-    if (!bare_posts(url, body, body_len, calls, false, lat, &bare) ||
-        !bare_posts(url, body, body_len, calls, true, lat, &parsed))
-        goto out_server;
-
+    struct stats st[MEASURES], failfast = {0};
     char detail[ESO_DETAIL_SIZE];
     struct eso_options opts = {0};
     opts.api_url = url;
     opts.bearer_token = TOKEN;
+    if (!bare_init(&bare_handle, url, body, body_len)) {
+        fputs("bench-client-overhead: libcurl easy handle\n", stderr);
+        goto out_server;
+    }
     if (eso_client_create(&opts, &client, detail) != ESO_OK) {
         fprintf(stderr, "bench-client-overhead: eso_client_create: %s\n", detail);
         goto out_server;
     }
-    if (!client_calls(client, vars, calls, WARMUP_CALLS, ESO_OK, lat, &query))
+    struct runner runner = {.bare = &bare_handle, .client = client, .vars = vars};
+    if (!interleaved(&runner, calls, lat, st))
         goto out_server;
     struct eso_counters counters = {0};
     eso_client_counters(client, &counters);
@@ -458,7 +533,7 @@ int main(int argc, char **argv)
         fputs("bench-client-overhead: the breaker did not open after 50 refused calls\n", stderr);
         goto out_server;
     }
-    if (!client_calls(broken, vars, calls, 10, ESO_BREAKER_OPEN, lat, &failfast))
+    if (!client_calls(broken, vars, calls, 10, ESO_BREAKER_OPEN, lat[BARE], &failfast))
         goto out_server;
 
     static const unsigned concurrency[] = {1, 8, 64};
@@ -467,37 +542,43 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < 3; i++)
         rate[i] = batch_rate(client, vars, batch, concurrency[i], &batch_ok[i]);
 
+    const struct stats *bare = &st[BARE], *parsed = &st[PARSED], *query = &st[QUERY];
     bool first = true;
     printf("{\n  \"header\": [\"measure\", \"p50 µs\", \"p99 µs\", \"mean µs\", \"calls/s\", "
-           "\"allocs/call\", \"× bare POST (p50)\", \"ok\"],\n  \"rows\": [");
-    print_row(&first, "bare libcurl easy POST, keep-alive", &bare, calls, bare.p50);
-    print_row(&first, "bare POST + cJSON_Parse", &parsed, calls, bare.p50);
-    print_row(&first, "eso_query (libesologs)", &query, calls, bare.p50);
-    print_row(&first, "eso_query, breaker open (fail fast)", &failfast, calls, bare.p50);
+           "\"allocs/call\", \"× bare POST (p50)\", \"× POST+parse (p50)\", "
+           "\"× POST+parse (p99)\", \"ok\"],\n  \"rows\": [");
+    print_row(&first, "bare libcurl easy POST, keep-alive", bare, calls, bare, parsed);
+    print_row(&first, "bare POST + cJSON_Parse", parsed, calls, bare, parsed);
+    print_row(&first, "eso_query (libesologs)", query, calls, bare, parsed);
+    print_row(&first, "eso_query, breaker open (fail fast)", &failfast, calls, bare, parsed);
     for (size_t i = 0; i < 3; i++) {
         double mean = rate[i] > 0 ? 1e6 / rate[i] : 0;
         printf(",\n    [\"eso_batch, %zu calls, concurrency %u\", \"-\", \"-\", \"%.1f\", "
-               "\"%.0f\", \"-\", \"-\", \"%lu/%zu\"]",
+               "\"%.0f\", \"-\", \"-\", \"-\", \"-\", \"%lu/%zu\"]",
                (size_t)batch, concurrency[i], mean, rate[i], batch_ok[i], (size_t)batch);
     }
-    printf("\n  ],\n  \"notes\": [\"%lu calls per measure after %u warm-up calls, one thread, "
-           "in-process eso-mock (2 threads); allocations counted on the calling thread only "
-           "(malloc/calloc/realloc interposed); eso_query connections reused %llu of %llu "
-           "attempts\"],\n",
-           calls, WARMUP_CALLS, (unsigned long long)counters.connections_reused,
+    printf("\n  ],\n  \"notes\": [\"%lu calls per measure after %u warm-up calls each, one "
+           "thread, in-process eso-mock (2 threads); the three networked measures interleaved in "
+           "%d rounds (rotating order), so load changes fall on all alike; allocations counted "
+           "on the calling thread only (malloc/calloc/realloc interposed); eso_query connections "
+           "reused %llu of %llu attempts\"],\n",
+           calls, WARMUP_CALLS, ROUNDS, (unsigned long long)counters.connections_reused,
            (unsigned long long)counters.attempts);
-    printf("  \"raw\": {\"bare_p50_us\": %.2f, \"query_p50_us\": %.2f, \"query_p99_us\": %.2f, "
-           "\"bare_p99_us\": %.2f, \"ratio_p50\": %.3f, \"ratio_p99\": %.3f, "
-           "\"breaker_open_p50_us\": %.3f, \"allocs_bare\": %.1f, \"allocs_parsed\": %.1f, "
-           "\"allocs_query\": %.1f, \"alloc_bytes_query\": %.0f, \"allocs_breaker_open\": %.1f, "
-           "\"batch_rate\": [%.0f, %.0f, %.0f]}\n}\n",
-           bare.p50, query.p50, query.p99, bare.p99, query.p50 / bare.p50, query.p99 / bare.p99,
-           failfast.p50, (double)bare.allocs.calls / (double)calls,
-           (double)parsed.allocs.calls / (double)calls, (double)query.allocs.calls / (double)calls,
-           (double)query.allocs.bytes / (double)calls,
+    printf("  \"raw\": {\"bare_p50_us\": %.2f, \"parsed_p50_us\": %.2f, \"query_p50_us\": %.2f, "
+           "\"bare_p99_us\": %.2f, \"parsed_p99_us\": %.2f, \"query_p99_us\": %.2f, "
+           "\"ratio_p50\": %.3f, \"ratio_p99\": %.3f, \"ratio_parsed_p50\": %.3f, "
+           "\"ratio_parsed_p99\": %.3f, \"breaker_open_p50_us\": %.3f, \"allocs_bare\": %.1f, "
+           "\"allocs_parsed\": %.1f, \"allocs_query\": %.1f, \"alloc_bytes_query\": %.0f, "
+           "\"allocs_breaker_open\": %.1f, \"batch_rate\": [%.0f, %.0f, %.0f]}\n}\n",
+           bare->p50, parsed->p50, query->p50, bare->p99, parsed->p99, query->p99,
+           query->p50 / bare->p50, query->p99 / bare->p99, query->p50 / parsed->p50,
+           query->p99 / parsed->p99, failfast.p50, (double)bare->allocs.calls / (double)calls,
+           (double)parsed->allocs.calls / (double)calls,
+           (double)query->allocs.calls / (double)calls, (double)query->allocs.bytes / (double)calls,
            (double)failfast.allocs.calls / (double)calls, rate[0], rate[1], rate[2]);
     rc = 0;
 out_server:
+    bare_finish(&bare_handle);
     eso_client_destroy(broken);
     eso_client_destroy(client);
     esomock_server_stop(srv);
@@ -505,7 +586,8 @@ out_curl:
     curl_global_cleanup();
 out_body:
     cJSON_Delete(vars);
-    free(lat);
+    for (int m = 0; m < MEASURES; m++)
+        free(lat[m]);
     free(body);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* Auth: bearer token or cached client-credentials token. */
 #include <errno.h>
+#include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,31 +13,8 @@
 #include <esologs/options.h>
 
 #include "auth_private.h"
-#include "events_private.h"
+#include "redact_private.h"
 #include "text_private.h"
-
-char *eso__base64(const unsigned char *data, size_t len)
-{
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t out_len = 4 * ((len + 2) / 3);
-    char *out = malloc(out_len + 1);
-    if (out == NULL)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)data[i] << 16;
-        if (i + 1 < len)
-            v |= (uint32_t)data[i + 1] << 8;
-        if (i + 2 < len)
-            v |= data[i + 2];
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = i + 1 < len ? tbl[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < len ? tbl[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return out;
-}
 
 static void wipe_free(char *s)
 {
@@ -46,13 +24,35 @@ static void wipe_free(char *s)
     free(s);
 }
 
-static char *prefixed(const char *prefix, const char *value)
+/* A new heap string: ESO__AUTH_PREFIX, @p scheme, @p value. */
+static char *auth_line(const char *scheme, const char *value)
 {
-    size_t len = strlen(prefix) + strlen(value) + 1;
+    size_t len = sizeof ESO__AUTH_PREFIX - 1 + strlen(scheme) + strlen(value) + 1;
     char *s = malloc(len);
     if (s != NULL)
-        snprintf(s, len, "%s%s", prefix, value);
+        snprintf(s, len, "%s%s%s", ESO__AUTH_PREFIX, scheme, value);
     return s;
+}
+
+/* "Basic " + base64(id:secret) as a header line (RFC 7617), or NULL when out of memory. */
+static char *basic_line(const char *client_id, const char *client_secret)
+{
+    char *line = NULL;
+    size_t plen = strlen(client_id) + 1 + strlen(client_secret);
+    char *pair = malloc(plen + 1);
+    size_t b64len = 4 * ((plen + 2) / 3) + 1;
+    char *b64 = malloc(b64len);
+    if (pair == NULL || b64 == NULL)
+        goto out;
+    snprintf(pair, plen + 1, "%s:%s", client_id, client_secret);
+    /* libc's encoder (resolv.h); -1 only when the output does not fit, and it does. */
+    if (b64_ntop((const unsigned char *)pair, plen, b64, b64len) < 0)
+        goto out;
+    line = auth_line("Basic ", b64);
+out:
+    wipe_free(pair);
+    wipe_free(b64);
+    return line;
 }
 
 int eso__auth_init(struct eso__auth *a, const char *bearer, const char *client_id,
@@ -60,7 +60,6 @@ int eso__auth_init(struct eso__auth *a, const char *bearer, const char *client_i
                    uint64_t margin_ns)
 {
     int rc = ESO_OUT_OF_MEMORY;
-    char *pair = NULL;
     memset(a, 0, sizeof *a);
     pthread_mutex_init(&a->lock, NULL);
     pthread_condattr_t attr;
@@ -75,32 +74,22 @@ int eso__auth_init(struct eso__auth *a, const char *bearer, const char *client_i
         goto out;
     if (bearer != NULL && *bearer != '\0') {
         a->mode = ESO__AUTH_BEARER;
-        a->bearer_header = prefixed("Bearer ", bearer);
+        a->bearer_line = auth_line("Bearer ", bearer);
         a->secret = strdup(bearer);
-        if (a->bearer_header == NULL || a->secret == NULL)
+        if (a->bearer_line == NULL || a->secret == NULL)
             goto out;
     } else if (client_id != NULL && *client_id != '\0' && client_secret != NULL &&
                *client_secret != '\0') {
         a->mode = ESO__AUTH_CLIENT_CREDENTIALS;
-        size_t len = strlen(client_id) + 1 + strlen(client_secret) + 1;
-        pair = malloc(len);
-        if (pair == NULL)
-            goto out;
-        snprintf(pair, len, "%s:%s", client_id, client_secret);
-        char *b64 = eso__base64((const unsigned char *)pair, strlen(pair));
-        if (b64 == NULL)
-            goto out;
-        a->basic_header = prefixed("Basic ", b64);
-        wipe_free(b64);
+        a->basic_line = basic_line(client_id, client_secret);
         a->secret = strdup(client_secret);
-        if (a->basic_header == NULL || a->secret == NULL)
+        if (a->basic_line == NULL || a->secret == NULL)
             goto out;
     } else {
         a->mode = ESO__AUTH_NONE;
     }
     rc = 0;
 out:
-    wipe_free(pair);
     if (rc != 0)
         eso__auth_finish(a);
     return rc;
@@ -108,12 +97,12 @@ out:
 
 void eso__auth_finish(struct eso__auth *a)
 {
-    wipe_free(a->bearer_header);
-    wipe_free(a->basic_header);
+    wipe_free(a->bearer_line);
+    wipe_free(a->basic_line);
     wipe_free(a->secret);
     wipe_free(a->token);
     free(a->token_url);
-    a->bearer_header = a->basic_header = a->secret = a->token = a->token_url = NULL;
+    a->bearer_line = a->basic_line = a->secret = a->token = a->token_url = NULL;
     pthread_cond_destroy(&a->cond);
     pthread_mutex_destroy(&a->lock);
 }
@@ -138,6 +127,116 @@ bool eso__auth_invalidate(struct eso__auth *a, uint64_t generation)
     }
     pthread_mutex_unlock(&a->lock);
     return true;
+}
+
+enum eso__token_step eso__auth_acquire(struct eso__auth *a, uint64_t now, const char **line,
+                                       char **owned, uint64_t *generation, struct eso__verdict *v)
+{
+    *owned = NULL;
+    if (a->mode == ESO__AUTH_NONE) {
+        v->breaker = ESO__OUTCOME_IGNORED;
+        v->status = ESO_NO_CREDENTIALS;
+        v->retry_class = 0;
+        v->reason = "no_credentials";
+        snprintf(v->detail, sizeof v->detail,
+                 "set a bearer token, client id/secret, or ESOLOGS_ID and ESOLOGS_SECRET");
+        return ESO__TOKEN_FAIL;
+    }
+    if (a->mode == ESO__AUTH_BEARER) {
+        /* Set at create and never changed: no copy, no lock. */
+        *line = a->bearer_line;
+        *generation = 0;
+        return ESO__TOKEN_READY;
+    }
+    enum eso__token_step step = ESO__TOKEN_BUSY;
+    pthread_mutex_lock(&a->lock);
+    if (a->fetching)
+        goto out;
+    if (a->token != NULL && now < a->token_expires_ns) {
+        /* A copy: another thread may replace or drop the token while this one sends it. */
+        char *copy = auth_line("Bearer ", a->token);
+        if (copy == NULL) {
+            step = ESO__TOKEN_FAIL;
+            v->status = ESO_OUT_OF_MEMORY;
+            v->retry_class = 0;
+            v->breaker = ESO__OUTCOME_IGNORED;
+            v->reason = "out_of_memory";
+            snprintf(v->detail, sizeof v->detail, "no memory for a copy of the access token");
+            goto out;
+        }
+        *owned = copy;
+        *line = copy;
+        *generation = a->generation;
+        step = ESO__TOKEN_READY;
+        goto out;
+    }
+    a->fetching = true;
+    step = ESO__TOKEN_FETCH;
+out:
+    pthread_mutex_unlock(&a->lock);
+    return step;
+}
+
+void eso__auth_token_request(const struct eso__auth *a, struct eso__request *req)
+{
+    static const char body[] = "grant_type=client_credentials";
+    req->url = a->token_url;
+    req->form = true;
+    req->auth_line = a->basic_line;
+    req->body = body;
+    req->body_len = sizeof body - 1;
+    req->token_request = true;
+    req->operation = "";
+    req->request_id = NULL;
+    req->max_body = ESO__TOKEN_ANSWER_MAX_BYTES;
+}
+
+/* The fetch is over, whatever its outcome: wake every call waiting for it. Lock held. */
+static void fetch_over_locked(struct eso__auth *a)
+{
+    a->fetching = false;
+    pthread_cond_broadcast(&a->cond);
+    for (struct eso__auth_waiter *w = a->waiters; w != NULL; w = w->next)
+        w->wake(w->userdata);
+}
+
+void eso__auth_fetch_abandon(struct eso__auth *a)
+{
+    pthread_mutex_lock(&a->lock);
+    fetch_over_locked(a);
+    pthread_mutex_unlock(&a->lock);
+}
+
+void eso__auth_wait(struct eso__auth *a, uint64_t timeout_ns)
+{
+    struct timespec until;
+    eso__monotonic_after(&until, timeout_ns);
+    pthread_mutex_lock(&a->lock);
+    while (a->fetching) {
+        if (pthread_cond_timedwait(&a->cond, &a->lock, &until) == ETIMEDOUT)
+            break;
+    }
+    pthread_mutex_unlock(&a->lock);
+}
+
+void eso__auth_watch(struct eso__auth *a, struct eso__auth_waiter *w)
+{
+    pthread_mutex_lock(&a->lock);
+    w->next = a->waiters;
+    a->waiters = w;
+    pthread_mutex_unlock(&a->lock);
+}
+
+void eso__auth_unwatch(struct eso__auth *a, struct eso__auth_waiter *w)
+{
+    pthread_mutex_lock(&a->lock);
+    for (struct eso__auth_waiter **pp = &a->waiters; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == w) {
+            *pp = w->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&a->lock);
 }
 
 /* Fill @p v for a token endpoint answer that cannot be used; returns @p st. */
@@ -197,6 +296,9 @@ enum eso_status eso__auth_parse_token(const struct eso__response *r, char **toke
     if (*token == NULL) {
         st = ESO_OUT_OF_MEMORY;
         v->status = st;
+        v->reason = "out_of_memory";
+        v->breaker = ESO__OUTCOME_IGNORED;
+        snprintf(v->detail, sizeof v->detail, "no memory for the access token");
         goto out;
     }
     *lifetime_s = cJSON_IsNumber(exp) && exp->valuedouble > 0 ? exp->valuedouble : 3600.0;
@@ -208,47 +310,18 @@ out:
     return st;
 }
 
-/* One token request; the caller is the single fetcher. */
-static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t,
-                                   const struct eso__request *limits, char **token,
-                                   double *lifetime_s, struct eso__verdict *v,
-                                   struct eso__token_fetch *fetch)
+/* Judge the token endpoint's answer; on ESO_OK *token and *lifetime_s are set. */
+static enum eso_status judge(const struct eso__response *resp, char **token, double *lifetime_s,
+                             struct eso__verdict *v)
 {
-    static const char body[] = "grant_type=client_credentials";
-    struct eso__request req = *limits;
-    req.url = a->token_url;
-    req.content_type = "application/x-www-form-urlencoded";
-    req.authorization = a->basic_header;
-    req.body = body;
-    req.body_len = sizeof body - 1;
-    req.token_request = true;
-    req.operation = "";
-    req.max_body = ESO__TOKEN_ANSWER_MAX_BYTES;
-    struct eso__response resp;
-    enum eso_status st = ESO_OUT_OF_MEMORY;
-    if (eso__transport_perform(t, &req, &resp) != 0) {
-        v->status = st;
-        goto out;
+    if (eso__classify_transport(resp, v)) {
+        if (resp->too_large)
+            eso__fmt(v->detail, sizeof v->detail, "token endpoint: %s", resp->error);
+        return v->status;
     }
-    fetch->happened = true;
-    fetch->http_status = resp.http_status;
-    fetch->curl_code = resp.curl_code;
-    fetch->duration_ns = resp.duration_ns;
-    if (resp.has_retry_after) {
-        fetch->has_retry_after = true;
-        snprintf(fetch->retry_after, sizeof fetch->retry_after, "%s", resp.retry_after);
-    }
-    if (eso__classify_transport(&resp, v)) {
-        if (resp.too_large)
-            eso__fmt(v->detail, sizeof v->detail, "token endpoint: %s", resp.error);
-        st = v->status;
-        goto out;
-    }
-    long hs = resp.http_status;
-    if (hs == 200) {
-        st = eso__auth_parse_token(&resp, token, lifetime_s, v);
-        goto out;
-    }
+    long hs = resp->http_status;
+    if (hs == 200)
+        return eso__auth_parse_token(resp, token, lifetime_s, v);
     if (hs == 429) {
         v->status = ESO_RATE_LIMITED;
         v->retry_class = ESO_RETRY_429;
@@ -269,105 +342,49 @@ static enum eso_status fetch_token(struct eso__auth *a, struct eso__transport *t
     /* The token endpoint is the same service: its 5xx count against the breaker too. */
     v->breaker = v->status == ESO_SERVER_ERROR ? ESO__OUTCOME_FAILURE : ESO__OUTCOME_IGNORED;
     snprintf(v->detail, sizeof v->detail, "token endpoint: HTTP %ld", hs);
-    st = v->status;
-out:
-    fetch->status = st;
-    snprintf(fetch->detail, sizeof fetch->detail, "%s", st == ESO_OK ? "" : v->detail);
-    if (resp.body != NULL)
-        explicit_bzero(resp.body, resp.body_len);
-    eso__response_finish(&resp);
-    return st;
+    return v->status;
 }
 
-enum eso_status eso__auth_header(struct eso__auth *a, struct eso__transport *t,
-                                 const struct eso__request *limits, uint64_t now, char **header_out,
-                                 uint64_t *generation_out, struct eso__verdict *v,
-                                 struct eso__token_fetch *fetch)
+enum eso_status eso__auth_fetch_end(struct eso__auth *a, uint64_t now,
+                                    const struct eso__response *resp, char **line_out,
+                                    uint64_t *generation_out, struct eso__verdict *v,
+                                    struct eso__token_fetch *fetch)
 {
-    enum eso_status st = ESO_OUT_OF_MEMORY;
-    char *header = NULL;
-    memset(fetch, 0, sizeof *fetch);
-    if (a->mode == ESO__AUTH_NONE) {
-        v->status = ESO_NO_CREDENTIALS;
-        v->retry_class = 0;
-        v->reason = "no_credentials";
-        snprintf(v->detail, sizeof v->detail,
-                 "set a bearer token, client id/secret, or ESOLOGS_ID and ESOLOGS_SECRET");
-        return ESO_NO_CREDENTIALS;
-    }
-    if (a->mode == ESO__AUTH_BEARER) {
-        header = strdup(a->bearer_header);
-        if (header == NULL)
-            return ESO_OUT_OF_MEMORY;
-        *header_out = header;
-        *generation_out = 0;
-        return ESO_OK;
-    }
-
-    /* Another thread's fetch is waited for, but never past this call's deadline: that
-     * fetch runs on its own call's limits, which may end later. */
-    bool timed = limits->deadline_left_ns != 0 && limits->deadline_left_ns != UINT64_MAX;
-    bool waiting = false, late = false;
-    struct timespec until;
-    pthread_mutex_lock(&a->lock);
-    while (a->fetching && !late) {
-        if (!waiting && timed)
-            eso__monotonic_after(&until, limits->deadline_left_ns);
-        waiting = true;
-        if (timed)
-            late = pthread_cond_timedwait(&a->cond, &a->lock, &until) == ETIMEDOUT;
-        else
-            pthread_cond_wait(&a->cond, &a->lock);
-    }
-    uint64_t at = waiting ? eso__clock_now(t->clk) : now;
-    if (!a->fetching && a->token != NULL && at < a->token_expires_ns) {
-        header = prefixed("Bearer ", a->token);
-        *generation_out = a->generation;
-        pthread_mutex_unlock(&a->lock);
-        if (header == NULL)
-            return ESO_OUT_OF_MEMORY;
-        *header_out = header;
-        return ESO_OK;
-    }
-    /* Waiting for another fetch used up part of the call's time: the limits shrink. */
-    struct eso__request lim = *limits;
-    if (late || !eso__request_shrink(&lim, at - now)) {
-        pthread_mutex_unlock(&a->lock);
-        v->status = ESO_DEADLINE_EXCEEDED;
-        v->retry_class = 0;
-        v->breaker = ESO__OUTCOME_IGNORED;
-        v->reason = "deadline";
-        snprintf(v->detail, sizeof v->detail,
-                 "the deadline passed while another call fetched the access token");
-        return ESO_DEADLINE_EXCEEDED;
-    }
-    a->fetching = true;
-    pthread_mutex_unlock(&a->lock);
-
     char *token = NULL;
     double lifetime_s = 0;
-    st = fetch_token(a, t, &lim, &token, &lifetime_s, v, fetch);
+    memset(fetch, 0, sizeof *fetch);
+    fetch->http_status = resp->http_status;
+    fetch->curl_code = resp->curl_code;
+    fetch->duration_ns = resp->duration_ns;
+    if (resp->has_retry_after) {
+        fetch->has_retry_after = true;
+        snprintf(fetch->retry_after, sizeof fetch->retry_after, "%s", resp->retry_after);
+    }
+    enum eso_status st = judge(resp, &token, &lifetime_s, v);
 
     pthread_mutex_lock(&a->lock);
     if (st == ESO_OK) {
         uint64_t life = eso__scale_s(a->scale, lifetime_s);
         uint64_t margin = a->margin_ns < life / 2 ? a->margin_ns : life / 2;
-        uint64_t fetched_at = at + fetch->duration_ns;
         wipe_free(a->token);
         a->token = token;
         token = NULL;
-        a->token_expires_ns = eso__sat_add(fetched_at, life - margin);
+        a->token_expires_ns = eso__sat_add(now, life - margin);
         a->generation++;
-        header = prefixed("Bearer ", a->token);
+        *line_out = auth_line("Bearer ", a->token);
         *generation_out = a->generation;
-        if (header == NULL)
+        if (*line_out == NULL) {
             st = ESO_OUT_OF_MEMORY;
+            v->status = st;
+            v->reason = "out_of_memory";
+            v->breaker = ESO__OUTCOME_IGNORED;
+            snprintf(v->detail, sizeof v->detail, "no memory for a copy of the access token");
+        }
     }
-    a->fetching = false;
-    pthread_cond_broadcast(&a->cond);
+    fetch_over_locked(a);
     pthread_mutex_unlock(&a->lock);
     wipe_free(token);
-    if (st == ESO_OK)
-        *header_out = header;
+    fetch->status = st;
+    snprintf(fetch->detail, sizeof fetch->detail, "%s", st == ESO_OK ? "" : v->detail);
     return st;
 }

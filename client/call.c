@@ -1,5 +1,6 @@
 /* One call's retry state machine. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "call_private.h"
 #include "classify_private.h"
 #include "client_private.h"
+#include "redact_private.h"
 #include "registry_private.h"
 #include "retry_after_private.h"
 #include "text_private.h"
@@ -49,11 +51,12 @@ static void breaker_event(struct eso__call *call, uint64_t now, const struct eso
 
 static void wipe_header(struct eso__call *call)
 {
-    if (call->auth_header != NULL) {
-        explicit_bzero(call->auth_header, strlen(call->auth_header));
-        free(call->auth_header);
-        call->auth_header = NULL;
+    if (call->auth_owned != NULL) {
+        explicit_bzero(call->auth_owned, strlen(call->auth_owned));
+        free(call->auth_owned);
+        call->auth_owned = NULL;
     }
+    call->auth_line = NULL;
 }
 
 /*
@@ -64,9 +67,11 @@ static void wipe_header(struct eso__call *call)
  */
 static void scrub_answer(struct eso__call *call, char *buf, size_t size)
 {
-    static const char scheme[] = "Bearer ";
-    if (call->auth_header != NULL && strncmp(call->auth_header, scheme, sizeof scheme - 1) == 0)
-        eso__redact(buf, size, call->auth_header + sizeof scheme - 1);
+    static const char bearer[] = ESO__AUTH_PREFIX "Bearer ";
+    if (buf[0] == '\0')
+        return;
+    if (call->auth_line != NULL && strncmp(call->auth_line, bearer, sizeof bearer - 1) == 0)
+        eso__redact(buf, size, call->auth_line + sizeof bearer - 1);
     eso__auth_scrub(&call->c->auth, buf, size);
     eso__redact_schemes(buf, size);
 }
@@ -83,8 +88,7 @@ enum eso_status eso__call_init_tagged(struct eso__call *call, struct eso_client 
                                       const char *tag)
 {
     enum eso_status rc = ESO_BAD_ARGUMENT;
-    cJSON *body = NULL;
-    memset(call, 0, sizeof *call);
+    memset(call, 0, offsetof(struct eso__call, body_inline));
     memset(res, 0, sizeof *res);
     call->c = c;
     call->res = res;
@@ -95,60 +99,35 @@ enum eso_status eso__call_init_tagged(struct eso__call *call, struct eso_client 
         goto out;
     }
     if (document == NULL) {
-        document = eso_operation_document(operation);
-        if (document == NULL) {
+        const struct eso__operation *op = eso__operation_find(operation);
+        if (op == NULL || op->document == NULL) {
             rc = ESO_UNKNOWN_OPERATION;
             eso__fmt(res->detail, sizeof res->detail, "no compiled-in document named '%s'",
                      call->operation);
             goto out;
         }
+        document = op->document;
+        call->document_json = op->document_json;
     }
     if (*document == '\0' || (variables != NULL && !cJSON_IsObject(variables))) {
         snprintf(res->detail, sizeof res->detail, "%s",
                  *document == '\0' ? "empty query document" : "variables must be a JSON object");
         goto out;
     }
-    rc = ESO_OUT_OF_MEMORY;
-    body = cJSON_CreateObject();
-    if (body == NULL || cJSON_AddStringToObject(body, "query", document) == NULL)
-        goto out;
-    if (*call->operation != '\0' &&
-        cJSON_AddStringToObject(body, "operationName", call->operation) == NULL)
-        goto out;
-    cJSON *vars = variables != NULL ? cJSON_Duplicate(variables, true) : cJSON_CreateObject();
-    if (vars == NULL || !cJSON_AddItemToObject(body, "variables", vars)) {
-        cJSON_Delete(vars);
-        goto out;
-    }
-    call->body = cJSON_PrintUnformatted(body);
-    if (call->body == NULL)
-        goto out;
-    call->body_len = strlen(call->body);
-    if (c->cache.enabled) {
-        call->cache_key = eso__cache_key(call->operation, document, variables);
-        if (call->cache_key == NULL)
-            goto out;
-    }
+    call->document = document;
+    call->variables = variables;
+    call->use_cache = c->cache.enabled;
     call->idempotent = !eso__document_is_mutation(document);
     call->id = atomic_fetch_add(&c->next_call_id, 1) + 1;
-    snprintf(call->request_id, sizeof call->request_id, "%08x-%llu", c->instance,
-             (unsigned long long)call->id);
     call->start_ns = eso__clock_now(&c->clock);
     call->deadline_ns = eso__sat_add(call->start_ns, c->deadline_ns);
     call->state = ESO__CALL_GATE;
     call->wake_ns = call->start_ns;
     rc = ESO_OK;
 out:
-    cJSON_Delete(body);
     if (rc != ESO_OK) {
-        cJSON_free(call->body);
-        free(call->cache_key);
-        call->body = NULL;
-        call->cache_key = NULL;
         res->status = rc;
         res->cause = rc;
-        if (res->detail[0] == '\0')
-            snprintf(res->detail, sizeof res->detail, "%s", eso_strerror(rc));
         return rc;
     }
     struct eso_event ev = {0};
@@ -157,13 +136,86 @@ out:
     return ESO_OK;
 }
 
+/* @p text as a JSON string (quotes included), printed by cJSON; NULL when out of memory. */
+static char *json_string(const char *text)
+{
+    cJSON *s = cJSON_CreateStringReference(text);
+    char *out = s != NULL ? cJSON_PrintUnformatted(s) : NULL;
+    cJSON_Delete(s);
+    return out;
+}
+
+/*
+ * The request body, {"query":...,"operationName":...,"variables":...}, for the first
+ * attempt (a call the breaker refuses never builds one). A registry document comes
+ * JSON-escaped from the build; the variables are printed on the stack when they fit.
+ * 0 or ESO_OUT_OF_MEMORY.
+ */
+static int build_body(struct eso__call *call)
+{
+    int rc = ESO_OUT_OF_MEMORY;
+    char *doc_own = NULL, *name_own = NULL, *vars_own = NULL;
+    char vars_buf[1024];
+    const char *doc = call->document_json;
+    const char *name = NULL;
+    bool quote = false;
+    const char *vars = "{}";
+    if (doc == NULL) {
+        doc = doc_own = json_string(call->document);
+        if (doc == NULL)
+            goto out;
+    }
+    if (*call->operation != '\0' && call->document_json != NULL) {
+        /* A registry name is a GraphQL name: nothing in it needs escaping. */
+        name = call->operation;
+        quote = true;
+    } else if (*call->operation != '\0') {
+        name = name_own = json_string(call->operation);
+        if (name == NULL)
+            goto out;
+    }
+    if (call->variables != NULL) {
+        /* cJSON asks for 5 bytes of slack beyond what it writes. */
+        if (cJSON_PrintPreallocated((cJSON *)call->variables, vars_buf, sizeof vars_buf - 5,
+                                    false)) {
+            vars = vars_buf;
+        } else {
+            vars = vars_own = cJSON_PrintUnformatted(call->variables);
+            if (vars == NULL)
+                goto out;
+        }
+    }
+    size_t len = strlen("{\"query\":") + strlen(doc) + strlen(",\"variables\":") + strlen(vars) +
+                 1 + (name != NULL ? strlen(",\"operationName\":") + strlen(name) + 2 : 0);
+    call->body = len < sizeof call->body_inline ? call->body_inline : malloc(len + 1);
+    if (call->body == NULL)
+        goto out;
+    int n = snprintf(call->body, len + 1, "{\"query\":%s%s%s%s%s,\"variables\":%s}", doc,
+                     name != NULL ? ",\"operationName\":" : "", quote ? "\"" : "",
+                     name != NULL ? name : "", quote ? "\"" : "", vars);
+    call->body_len = (size_t)n;
+    rc = 0;
+out:
+    cJSON_free(doc_own);
+    cJSON_free(name_own);
+    cJSON_free(vars_own);
+    return rc;
+}
+
+/* The fallback cache's key of this call (heap; free()), or NULL when out of memory. */
+static char *cache_key(const struct eso__call *call)
+{
+    return eso__cache_key(call->operation, call->document, call->variables);
+}
+
 void eso__call_finish(struct eso__call *call)
 {
+    if (call->state == ESO__CALL_TOKEN) /* a fetch its driver never finished */
+        eso__auth_fetch_abandon(&call->c->auth);
     wipe_header(call);
-    cJSON_free(call->body);
-    free(call->cache_key);
+    if (call->body != call->body_inline)
+        free(call->body);
     call->body = NULL;
-    call->cache_key = NULL;
 }
 
 static void end_call(struct eso__call *call, uint64_t now)
@@ -212,8 +264,8 @@ static void give_up(struct eso__call *call, uint64_t now, enum eso_status status
 
     cJSON *cached = NULL;
     uint64_t age = 0;
-    if (call->cache_key != NULL && eso_status_is_transient(status) &&
-        eso__cache_lookup(&call->c->cache, call->cache_key, now, &cached, &age)) {
+    char *key = call->use_cache && eso_status_is_transient(status) ? cache_key(call) : NULL;
+    if (key != NULL && eso__cache_lookup(&call->c->cache, key, now, &cached, &age)) {
         cJSON_Delete(res->data);
         cJSON_Delete(res->errors);
         res->errors = NULL;
@@ -230,6 +282,7 @@ static void give_up(struct eso__call *call, uint64_t now, enum eso_status status
         cev.reason = reason;
         event(call, ESO_EV_CACHE_FALLBACK, now, &cev);
     }
+    free(key);
     end_call(call, now);
 }
 
@@ -384,89 +437,156 @@ static void clip_to_deadline(struct eso__call *call, uint64_t left)
     call->deadline_clipped = left < c->timeout_ns;
 }
 
-/*
- * Fetch or reuse the token, then fill call->req. Returns false when the call moved on.
- * The token step may take time (a fetch, or waiting for another thread's): *now_io is
- * advanced to the clock after it, so nothing later decides on a time that has passed.
- */
-static bool prepare_attempt(struct eso__call *call, uint64_t *now_io)
+/* The call's deadline passed before an attempt could start: end it there. */
+static void deadline_passed(struct eso__call *call, uint64_t now, const char *detail)
 {
-    struct eso_client *c = call->c;
-    uint64_t now = *now_io;
-    uint64_t left = call->deadline_ns > now ? call->deadline_ns - now : 0;
+    if (call->res->cause == ESO_OK || detail != NULL)
+        snprintf(call->res->detail, sizeof call->res->detail, "%s",
+                 detail != NULL ? detail : "deadline passed");
+    give_up(call, now, ESO_DEADLINE_EXCEEDED, "deadline");
+}
+
+/* An attempt is due: a try is counted and its request set up but for the token. */
+static void begin_attempt(struct eso__call *call)
+{
     struct eso__request *req = &call->req;
     memset(req, 0, sizeof *req);
-    clip_to_deadline(call, left);
     /* An attempt that may not be followed by another (no retry left, or a mutation) gets a
      * new connection, so libcurl cannot resend it on a reused one that died: the requests
      * on the wire never exceed max_attempts. */
     req->fresh_connect = !call->idempotent || call->tries + 1 >= max_tries(call);
     req->operation = call->operation;
     req->attempt = call->res->attempts + 1;
-
     call->tries++;
     wipe_header(call);
-    struct eso__verdict v;
-    memset(&v, 0, sizeof v);
-    struct eso__token_fetch fetch;
-    enum eso_status st = eso__auth_header(&c->auth, &c->transport, req, now, &call->auth_header,
-                                          &call->auth_generation, &v, &fetch);
-    uint64_t after = eso__clock_now(&c->clock);
-    *now_io = after;
-    if (fetch.happened) {
-        struct eso_event ev = {0};
-        ev.status = fetch.status;
-        ev.http_status = fetch.http_status;
-        ev.curl_code = fetch.curl_code;
-        ev.duration_ms = ms(fetch.duration_ns);
-        ev.attempt = req->attempt;
-        ev.reason = fetch.status == ESO_OK ? "ok" : v.reason;
-        ev.detail = fetch.detail;
-        event(call, ESO_EV_TOKEN_FETCH, after, &ev);
+    call->state = ESO__CALL_AUTH;
+}
+
+/* The token could not be had (fetch failed, no credentials): tell the breaker, decide. */
+static void token_failed(struct eso__call *call, uint64_t now, struct eso__verdict *v,
+                         const char *retry_after)
+{
+    struct eso_client *c = call->c;
+    if (call->have_permit) {
+        struct eso__transition tr = {0};
+        eso__breaker_record(&c->breaker, now, &call->permit, v->breaker, &tr);
+        call->have_permit = false;
+        breaker_event(call, now, &tr);
     }
-    if (st == ESO_DEADLINE_EXCEEDED) {
-        /* The deadline passed while another call's token fetch was under way. */
-        snprintf(call->res->detail, sizeof call->res->detail, "%s", v.detail);
-        give_up(call, after, st, "deadline");
-        return false;
+    if (v->status == ESO_OUT_OF_MEMORY) {
+        snprintf(call->res->detail, sizeof call->res->detail, "%s",
+                 v->detail[0] != '\0' ? v->detail : "no memory for the token");
+        call->res->cause = v->status;
+        give_up(call, now, v->status, "out_of_memory");
+        return;
     }
-    if (st != ESO_OK) {
-        if (call->have_permit) {
-            struct eso__transition tr = {0};
-            eso__breaker_record(&c->breaker, after, &call->permit, v.breaker, &tr);
-            call->have_permit = false;
-            breaker_event(call, after, &tr);
-        }
-        if (st == ESO_OUT_OF_MEMORY) {
-            snprintf(call->res->detail, sizeof call->res->detail, "out of memory");
-            call->res->cause = st;
-            give_up(call, after, st, "out_of_memory");
-            return false;
-        }
-        decide(call, after, &v, fetch.has_retry_after ? fetch.retry_after : NULL);
-        return false;
-    }
-    /* The token step took time: clip the attempt to what is left. */
-    left = call->deadline_ns > after ? call->deadline_ns - after : 0;
-    clip_to_deadline(call, left);
+    decide(call, now, v, retry_after);
+}
+
+/* The header is in hand at @p now: the attempt's request, on its way. */
+static enum eso__step start_attempt(struct eso__call *call, uint64_t now)
+{
+    struct eso_client *c = call->c;
+    struct eso__request *req = &call->req;
+    /* A token step may have taken time: the attempt gets what is left. */
+    uint64_t left = call->deadline_ns > now ? call->deadline_ns - now : 0;
     if (left == 0) {
-        if (call->res->cause == ESO_OK)
-            snprintf(call->res->detail, sizeof call->res->detail, "deadline passed");
-        give_up(call, after, ESO_DEADLINE_EXCEEDED, "deadline");
-        return false;
+        deadline_passed(call, now, NULL);
+        return ESO__STEP_DONE;
     }
+    if (call->body == NULL && build_body(call) != 0) {
+        snprintf(call->res->detail, sizeof call->res->detail, "no memory for the request body");
+        call->res->cause = ESO_OUT_OF_MEMORY;
+        give_up(call, now, ESO_OUT_OF_MEMORY, "out_of_memory");
+        return ESO__STEP_DONE;
+    }
+    if (call->request_id[0] == '\0')
+        snprintf(call->request_id, sizeof call->request_id, "%08x-%llu", c->instance,
+                 (unsigned long long)call->id);
+    clip_to_deadline(call, left);
     req->url = c->api_url;
-    req->content_type = "application/json";
-    req->authorization = call->auth_header;
+    req->operation = call->operation;
+    req->form = false;
+    req->auth_line = call->auth_line;
     req->body = call->body;
     req->body_len = call->body_len;
     req->request_id = call->request_id;
+    req->token_request = false;
+    req->max_body = 0;
     call->res->attempts++;
     call->state = ESO__CALL_IN_FLIGHT;
     struct eso_event ev = {0};
     ev.attempt = req->attempt;
-    event(call, ESO_EV_ATTEMPT_START, after, &ev);
-    return true;
+    event(call, ESO_EV_ATTEMPT_START, now, &ev);
+    return ESO__STEP_ATTEMPT;
+}
+
+/*
+ * The attempt needs its Authorization header: the client's, a cached token, or a token
+ * this call fetches (its driver sends the request) or another call is fetching.
+ */
+static enum eso__step authorize(struct eso__call *call, uint64_t now)
+{
+    struct eso_client *c = call->c;
+    if (call->auth_line != NULL) /* this call's own fetch just brought it */
+        return start_attempt(call, now);
+    struct eso__verdict v;
+    memset(&v, 0, sizeof v);
+    switch (eso__auth_acquire(&c->auth, now, &call->auth_line, &call->auth_owned,
+                              &call->auth_generation, &v)) {
+    case ESO__TOKEN_READY:
+        return start_attempt(call, now);
+    case ESO__TOKEN_FAIL:
+        token_failed(call, now, &v, NULL);
+        return ESO__STEP_DONE; /* or a retry: eso__call_next() looks again */
+    case ESO__TOKEN_BUSY:
+        /* Another call's fetch runs on its own call's limits: never wait past ours. */
+        if (now >= call->deadline_ns) {
+            deadline_passed(call, now,
+                            "the deadline passed while another call fetched the access token");
+            return ESO__STEP_DONE;
+        }
+        call->wake_ns = call->deadline_ns;
+        return ESO__STEP_TOKEN_WAIT;
+    case ESO__TOKEN_FETCH:
+        break;
+    }
+    /* This call fetches: the token request, on the attempt's limits (cut to the deadline). */
+    uint64_t left = call->deadline_ns > now ? call->deadline_ns - now : 0;
+    clip_to_deadline(call, left);
+    eso__auth_token_request(&c->auth, &call->req);
+    call->state = ESO__CALL_TOKEN;
+    return ESO__STEP_TOKEN;
+}
+
+void eso__call_token_complete(struct eso__call *call, struct eso__response *resp)
+{
+    struct eso_client *c = call->c;
+    uint64_t now = eso__clock_now(&c->clock);
+    struct eso__verdict v;
+    memset(&v, 0, sizeof v);
+    struct eso__token_fetch fetch;
+    char *line = NULL;
+    enum eso_status st =
+        eso__auth_fetch_end(&c->auth, now, resp, &line, &call->auth_generation, &v, &fetch);
+    if (resp->body != NULL) /* it held the access token */
+        explicit_bzero(resp->body, resp->body_len);
+    call->state = ESO__CALL_AUTH;
+    struct eso_event ev = {0};
+    ev.status = fetch.status;
+    ev.http_status = fetch.http_status;
+    ev.curl_code = fetch.curl_code;
+    ev.duration_ms = ms(fetch.duration_ns);
+    ev.attempt = call->req.attempt;
+    ev.reason = fetch.status == ESO_OK ? "ok" : v.reason;
+    ev.detail = fetch.detail;
+    event(call, ESO_EV_TOKEN_FETCH, now, &ev);
+    if (st == ESO_OK) {
+        call->auth_owned = line;
+        call->auth_line = line;
+        return; /* the attempt starts at the next eso__call_next() */
+    }
+    token_failed(call, now, &v, fetch.has_retry_after ? fetch.retry_after : NULL);
 }
 
 enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
@@ -478,22 +598,23 @@ enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
             return ESO__STEP_DONE;
         case ESO__CALL_IN_FLIGHT:
             return ESO__STEP_ATTEMPT;
+        case ESO__CALL_TOKEN:
+            return ESO__STEP_TOKEN;
         case ESO__CALL_GATE: {
             if (now < call->wake_ns)
                 return ESO__STEP_WAIT;
             if (now >= call->deadline_ns) {
-                if (call->res->cause == ESO_OK)
-                    snprintf(call->res->detail, sizeof call->res->detail, "deadline passed");
-                give_up(call, now, ESO_DEADLINE_EXCEEDED, "deadline");
+                deadline_passed(call, now, NULL);
                 continue;
             }
             struct eso__transition tr = {0};
             bool go = eso__breaker_acquire(&c->breaker, now, &call->permit, &tr);
             breaker_event(call, now, &tr);
             if (!go) {
+                /* Read after eso_strerror()'s "circuit breaker open": no repeat of it. */
                 if (call->res->cause == ESO_OK)
                     snprintf(call->res->detail, sizeof call->res->detail,
-                             "circuit breaker open: failing fast");
+                             "failing fast, no request sent until the cool-down ends");
                 reject_at_breaker(call, now, NULL);
                 continue;
             }
@@ -523,14 +644,17 @@ enum eso__step eso__call_next(struct eso__call *call, uint64_t now)
             if (now >= call->deadline_ns) {
                 /* A pacing slot at the deadline (or a late wake-up) leaves no time: an
                  * attempt now would run with every timer at 0, which libcurl reads as none. */
-                if (call->res->cause == ESO_OK)
-                    snprintf(call->res->detail, sizeof call->res->detail, "deadline passed");
-                give_up(call, now, ESO_DEADLINE_EXCEEDED, "deadline");
+                deadline_passed(call, now, NULL);
                 continue;
             }
-            if (prepare_attempt(call, &now))
-                return ESO__STEP_ATTEMPT;
+            begin_attempt(call);
             continue;
+        case ESO__CALL_AUTH: {
+            enum eso__step step = authorize(call, now);
+            if (step == ESO__STEP_DONE)
+                continue; /* ended, or a retry was scheduled: the state says which */
+            return step;
+        }
         }
     }
 }
@@ -578,7 +702,7 @@ void eso__call_complete(struct eso__call *call, struct eso__response *resp)
         v.status = ESO_OUT_OF_MEMORY;
         v.reason = "out_of_memory";
         v.breaker = ESO__OUTCOME_IGNORED;
-        snprintf(v.detail, sizeof v.detail, "out of memory");
+        snprintf(v.detail, sizeof v.detail, "no memory to parse the answer");
     }
     scrub_answer(call, v.detail, sizeof v.detail);
     struct eso__transition tr = {0};
@@ -613,9 +737,10 @@ void eso__call_complete(struct eso__call *call, struct eso__response *resp)
         res->detail[0] = '\0';
         eso__budget_on_success(&c->budget, call->last_retry_cost);
         observe_rate_limit(call, now, res->data);
-        if (call->cache_key != NULL &&
-            eso__cache_store(&c->cache, call->cache_key, res->data, now) == 0)
+        char *key = call->use_cache ? cache_key(call) : NULL;
+        if (key != NULL && eso__cache_store(&c->cache, key, res->data, now) == 0)
             eso__count(&c->events.cache_stores);
+        free(key);
         end_call(call, now);
     } else if (v.status == ESO_UNAUTHORIZED && !call->auth_refreshed &&
                eso__auth_invalidate(&c->auth, call->auth_generation)) {

@@ -99,17 +99,6 @@ bool eso__classify_transport(const struct eso__response *r, struct eso__verdict 
     return true;
 }
 
-/* Case-insensitive substring search. */
-static bool contains_ci(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *hay != '\0'; hay++) {
-        if (strncasecmp(hay, needle, n) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Case-insensitive search for @p phrase as whole words (no letter or digit around it). */
 static bool has_phrase(const char *hay, const char *phrase)
 {
@@ -207,7 +196,7 @@ static bool message_has(const cJSON *error, const char *const *phrases, bool who
         return false;
     for (size_t i = 0; phrases[i] != NULL; i++) {
         if (whole ? has_phrase(msg->valuestring, phrases[i])
-                  : contains_ci(msg->valuestring, phrases[i]))
+                  : strcasestr(msg->valuestring, phrases[i]) != NULL)
             return true;
     }
     return false;

@@ -11,6 +11,7 @@
 
 #include "call_private.h"
 #include "client_private.h"
+#include "driver_private.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc = CURLE_OK;
@@ -181,34 +182,6 @@ cJSON *eso_result_take_data(struct eso_result *res)
     return d;
 }
 
-/* Run a prepared call to its end on the calling thread. */
-void eso__call_run_blocking(struct eso__call *call)
-{
-    struct eso_client *c = call->c;
-    for (;;) {
-        uint64_t now = eso__clock_now(&c->clock);
-        enum eso__step step = eso__call_next(call, now);
-        if (step == ESO__STEP_DONE)
-            return;
-        if (step == ESO__STEP_WAIT) {
-            /* Not from `now`: a token fetch inside eso__call_next may have taken time, and
-             * sleeping it again would carry the call past its deadline. */
-            uint64_t t = eso__clock_now(&c->clock);
-            if (call->wake_ns > t)
-                eso__clock_sleep(&c->clock, call->wake_ns - t);
-            continue;
-        }
-        struct eso__response resp;
-        if (eso__transport_perform(&c->transport, &call->req, &resp) != 0) {
-            memset(&resp, 0, sizeof resp);
-            resp.curl_code = CURLE_OUT_OF_MEMORY;
-            snprintf(resp.error, sizeof resp.error, "out of memory");
-        }
-        eso__call_complete(call, &resp);
-        eso__response_finish(&resp);
-    }
-}
-
 /*
  * Points-aware pacing learns the hourly budget before the first call and every
  * minute. The refresh serves the caller's call, so it lives inside that call's
@@ -235,9 +208,8 @@ void eso__client_refresh_points(struct eso_client *c, const char *operation,
         uint64_t half = now + (deadline_ns - now) / 2;
         if (half < call.deadline_ns)
             call.deadline_ns = half;
-        free(call.cache_key); /* a stale copy would teach pacing nothing */
-        call.cache_key = NULL;
-        eso__call_run_blocking(&call);
+        call.use_cache = false; /* a stale copy would teach pacing nothing */
+        eso__drive_blocking(&call);
         eso__call_finish(&call);
         st = res.status;
     }
@@ -278,7 +250,7 @@ enum eso_status eso_query(struct eso_client *c, const char *operation, const cha
     if (rc != ESO_OK)
         return rc;
     eso__client_refresh_points(c, operation, &call, call.deadline_ns);
-    eso__call_run_blocking(&call);
+    eso__drive_blocking(&call);
     eso__call_finish(&call);
     return res->status;
 }

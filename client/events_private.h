@@ -44,20 +44,4 @@ void eso__count(atomic_uint_fast64_t *counter);
 /* Copy the counters into @p out (breaker/budget fields are the caller's). */
 void eso__events_snapshot(struct eso__events *e, struct eso_counters *out);
 
-/* Secrets at least this long are redacted wherever they appear, even inside words. */
-#define ESO__REDACT_ANYWHERE_LEN 8
-
-/*
- * Replace @p secret (when non-empty) in @p buf by "[redacted]": every occurrence when
- * it has ESO__REDACT_ANYWHERE_LEN or more characters (and a prefix of it cut off at
- * the end of @p buf), else whole words only (word characters: alnum and "-._~").
- */
-void eso__redact(char *buf, size_t size, const char *secret);
-
-/*
- * Replace a token-shaped credential after "Bearer " / "Basic " (any case) by
- * "[redacted]", with its other occurrences; prose like "a bearer token" stays.
- */
-void eso__redact_schemes(char *buf, size_t size);
-
 #endif

@@ -134,6 +134,17 @@ static bool header_safe(const char *s, size_t max)
     return true;
 }
 
+/* Whether @p n bytes at @p p are all zero (reserved space). */
+static bool all_zero(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] != 0)
+            return false;
+    }
+    return true;
+}
+
 static enum eso_status bad(char *err, const char *what)
 {
     if (err != NULL)
@@ -151,6 +162,14 @@ enum eso_status eso__options_resolve(const struct eso_options *in, struct eso_cl
         in = &zero;
     *o = *in;
 
+    /* A later version's field set through a newer header: refused, not silently dropped. */
+    if (!all_zero(o->reserved, sizeof o->reserved))
+        return bad(err, "reserved must be zero (start from {0} or eso_options_init(), or this "
+                        "library is older than the header the program was built with)");
+    if ((o->clock != NULL && !all_zero(o->clock->reserved, sizeof o->clock->reserved)) ||
+        (o->random != NULL && !all_zero(o->random->reserved, sizeof o->random->reserved)) ||
+        (o->transport != NULL && !all_zero(o->transport->reserved, sizeof o->transport->reserved)))
+        return bad(err, "reserved of clock, random or transport must be NULL");
     if (isnan(o->multiplier) || (o->multiplier != 0 && o->multiplier < 1.0) || isinf(o->multiplier))
         return bad(err, "multiplier must be >= 1");
     if (isnan(o->time_scale) || o->time_scale < 0 || isinf(o->time_scale))

@@ -23,15 +23,24 @@ const char *eso_operation_name(size_t index)
     return index < eso__operation_total ? eso__operations[index].name : NULL;
 }
 
-const char *eso_operation_document(const char *name)
+static int by_name(const void *key, const void *row)
+{
+    return strcmp(key, eso__operations[*(const unsigned short *)row].name);
+}
+
+const struct eso__operation *eso__operation_find(const char *name)
 {
     if (name == NULL)
         return NULL;
-    for (size_t i = 0; i < eso__operation_total; i++) {
-        if (strcmp(eso__operations[i].name, name) == 0)
-            return eso__operations[i].document;
-    }
-    return NULL;
+    const unsigned short *row = bsearch(name, eso__operations_by_name, eso__operation_total,
+                                        sizeof *eso__operations_by_name, by_name);
+    return row != NULL ? &eso__operations[*row] : NULL;
+}
+
+const char *eso_operation_document(const char *name)
+{
+    const struct eso__operation *op = eso__operation_find(name);
+    return op != NULL ? op->document : NULL;
 }
 
 /* Skip white space, commas and # comments. */

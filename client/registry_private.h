@@ -7,11 +7,16 @@
 
 struct eso__operation {
     const char *name;
-    const char *document; /* NULL when the .graphql file was missing at build time */
+    const char *document;      /* NULL when the .graphql file was missing at build time */
+    const char *document_json; /* the document as a JSON string, quotes included */
 };
 
 extern const struct eso__operation eso__operations[];
 extern const size_t eso__operation_total;
+extern const unsigned short eso__operations_by_name[]; /* rows in strcmp() order */
+
+/* The row of operation @p name, or NULL. */
+const struct eso__operation *eso__operation_find(const char *name);
 
 enum eso__var_type {
     ESO__VAR_UNKNOWN = 0, /* not declared */

@@ -1,176 +1,104 @@
-/* Parsing the Retry-After header: delta-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
+/*
+ * Parsing the Retry-After header (RFC 9110 section 10.2.3): delta-seconds or an
+ * HTTP-date. libcurl's curl_getdate() reads the date; it is lenient (other zones,
+ * layouts, and it stops after six words), so the text must also be exactly what that
+ * time is in one of the three HTTP-date forms, weekday aside (as before, not checked
+ * against the date). CURLINFO_RETRY_AFTER is not used: it cannot tell "0" from absent or
+ * garbage, takes a date against the real clock (not the client's injected one), drops
+ * fractions, and the hook transport has no libcurl handle.
+ */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
 
 #include "retry_after_private.h"
 
 #define MAX_SECONDS 1e9
+#define DIGITS "0123456789"
+#define LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-static bool is_space(char c)
+/* @p s without leading and trailing blanks, into @p out (false when it does not fit). */
+static bool trim(const char *s, char *out, size_t size)
 {
-    return c == ' ' || c == '\t';
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int month_from_name(const char *p)
-{
-    static const char *const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    for (int i = 0; i < 12; i++) {
-        if (strncmp(p, names[i], 3) == 0)
-            return i + 1;
-    }
-    return 0;
-}
-
-/* Read exactly @p n digits (n <= 4) at *p. */
-static bool digits(const char **p, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!is_digit((*p)[i]))
-            return false;
-        v = v * 10 + ((*p)[i] - '0');
-    }
-    *p += n;
-    *out = v;
-    return true;
-}
-
-static bool expect(const char **p, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (strncmp(*p, lit, n) != 0)
+    s += strspn(s, " \t");
+    size_t len = strlen(s);
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len >= size)
         return false;
-    *p += n;
+    memcpy(out, s, len);
+    out[len] = '\0';
     return true;
-}
-
-static bool skip_day_name(const char **p, bool long_form)
-{
-    static const char *const longs[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                        "Friday", "Saturday", "Sunday"};
-    static const char *const shorts[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    for (int i = 0; i < 7; i++) {
-        if (expect(p, long_form ? longs[i] : shorts[i]))
-            return true;
-    }
-    return false;
-}
-
-static bool time_of_day(const char **p, int *h, int *mi, int *s)
-{
-    return digits(p, 2, h) && expect(p, ":") && digits(p, 2, mi) && expect(p, ":") &&
-           digits(p, 2, s) && *h <= 23 && *mi <= 59 && *s <= 60;
-}
-
-static bool finish(const char *p)
-{
-    while (is_space(*p))
-        p++;
-    return *p == '\0';
 }
 
 int eso__http_date_parse(const char *value, int64_t *unix_out)
 {
-    const char *p = value;
-    int day = 0, month = 0, year = 0, h = 0, mi = 0, s = 0;
-    while (is_space(*p))
-        p++;
-    const char *start = p;
-
-    /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT". */
-    if (skip_day_name(&p, false) && expect(&p, ", ") && digits(&p, 2, &day) && expect(&p, " ") &&
-        (month = month_from_name(p)) != 0) {
-        p += 3;
-        if (!(expect(&p, " ") && digits(&p, 4, &year) && expect(&p, " ") &&
-              time_of_day(&p, &h, &mi, &s) && expect(&p, " GMT") && finish(p)))
-            return -1;
-        goto done;
-    }
-
-    /* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" (two-digit year: 1970-2069). */
-    p = start;
-    if (skip_day_name(&p, true) && expect(&p, ", ") && digits(&p, 2, &day) && expect(&p, "-") &&
-        (month = month_from_name(p)) != 0) {
-        p += 3;
-        if (!(expect(&p, "-") && digits(&p, 2, &year) && expect(&p, " ") &&
-              time_of_day(&p, &h, &mi, &s) && expect(&p, " GMT") && finish(p)))
-            return -1;
-        year += year < 70 ? 2000 : 1900;
-        goto done;
-    }
-
-    /* asctime: "Sun Nov  6 08:49:37 1994". */
-    p = start;
-    if (skip_day_name(&p, false) && expect(&p, " ") && (month = month_from_name(p)) != 0) {
-        p += 3;
-        if (!expect(&p, " "))
-            return -1;
-        if (*p == ' ') {
-            p++;
-            if (!digits(&p, 1, &day))
-                return -1;
-        } else if (!digits(&p, 2, &day)) {
-            return -1;
-        }
-        if (!(expect(&p, " ") && time_of_day(&p, &h, &mi, &s) && expect(&p, " ") &&
-              digits(&p, 4, &year) && finish(p)))
-            return -1;
-        goto done;
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char text[128];
+    if (!trim(value, text, sizeof text))
+        return -1;
+    time_t t = curl_getdate(text, NULL);
+    struct tm tm;
+    if (t == -1 || gmtime_r(&t, &tm) == NULL)
+        return -1;
+    /* The weekday, then the rest as each form writes this time. */
+    size_t day = strspn(text, LETTERS);
+    const char *rest = text + day;
+    const char *mon = months[tm.tm_mon];
+    int year = tm.tm_year + 1900;
+    char form[64];
+    if (day == 3) {
+        /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT". */
+        snprintf(form, sizeof form, ", %02d %s %04d %02d:%02d:%02d GMT", tm.tm_mday, mon, year,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec);
+        if (strcmp(rest, form) == 0)
+            goto ok;
+        /* asctime: "Sun Nov  6 08:49:37 1994" (a day of two digits may have its zero). */
+        snprintf(form, sizeof form, " %s %2d %02d:%02d:%02d %04d", mon, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec, year);
+        if (strcmp(rest, form) == 0)
+            goto ok;
+        snprintf(form, sizeof form, " %s %02d %02d:%02d:%02d %04d", mon, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec, year);
+        if (strcmp(rest, form) == 0)
+            goto ok;
+    } else if (day > 3) {
+        /* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" (libcurl's century for 2-digit years). */
+        snprintf(form, sizeof form, ", %02d-%s-%02d %02d:%02d:%02d GMT", tm.tm_mday, mon,
+                 year % 100, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        if (strcmp(rest, form) == 0)
+            goto ok;
     }
     return -1;
-
-done:
-    if (day < 1 || day > 31 || month < 1 || month > 12)
-        return -1;
-    *unix_out =
-        days_from_civil(year, (unsigned)month, (unsigned)day) * 86400 + h * 3600 + mi * 60 + s;
+ok:
+    *unix_out = (int64_t)t;
     return 0;
 }
 
 /* Non-negative decimal: digits with an optional fraction; saturates at MAX_SECONDS. */
 static bool parse_seconds(const char *p, double *out)
 {
-    while (is_space(*p))
-        p++;
-    if (!is_digit(*p))
+    char text[128];
+    if (!trim(p, text, sizeof text))
         return false;
-    double v = 0;
-    while (is_digit(*p)) {
-        if (v < MAX_SECONDS)
-            v = v * 10 + (*p - '0');
-        p++;
-    }
-    if (*p == '.') {
-        p++;
-        if (!is_digit(*p))
+    size_t whole = strspn(text, DIGITS);
+    if (whole == 0)
+        return false;
+    if (text[whole] == '.') {
+        size_t frac = strspn(text + whole + 1, DIGITS);
+        if (frac == 0 || text[whole + 1 + frac] != '\0')
             return false;
-        double scale = 0.1;
-        while (is_digit(*p)) {
-            v += (*p - '0') * scale;
-            scale /= 10;
-            p++;
-        }
-    }
-    if (!finish(p))
+    } else if (text[whole] != '\0') {
         return false;
+    }
+    /* Only digits and one dot are left, which strtod reads whole. */
+    double v = strtod(text, NULL);
     *out = v > MAX_SECONDS ? MAX_SECONDS : v;
     return true;
 }
@@ -178,21 +106,15 @@ static bool parse_seconds(const char *p, double *out)
 enum eso__retry_after eso__retry_after_parse(const char *value, int64_t now_unix,
                                              double *seconds_out)
 {
-    if (value == NULL)
+    if (value == NULL || value[strspn(value, " \t")] == '\0')
         return ESO__RA_ABSENT;
-    const char *p = value;
-    while (is_space(*p))
-        p++;
-    if (*p == '\0')
-        return ESO__RA_ABSENT;
-
     double secs = 0;
-    if (parse_seconds(p, &secs)) {
+    if (parse_seconds(value, &secs)) {
         *seconds_out = secs;
         return ESO__RA_SECONDS;
     }
     int64_t when = 0;
-    if (eso__http_date_parse(p, &when) == 0) {
+    if (eso__http_date_parse(value, &when) == 0) {
         int64_t delta = when - now_unix;
         double d = delta > 0 ? (double)delta : 0.0;
         *seconds_out = d > MAX_SECONDS ? MAX_SECONDS : d;

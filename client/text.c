@@ -57,9 +57,22 @@ void eso__utf8_trim(char *buf)
     }
 }
 
+/* Whether NUL-terminated @p buf, in a buffer of @p size bytes, is printable ASCII that the
+ * 1024-byte passes below would leave as it is. */
+static bool plain(const char *buf, size_t size)
+{
+    if (size > 1024)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)buf; *p != '\0'; p++) {
+        if (*p < 0x20 || *p > 0x7e)
+            return false;
+    }
+    return true;
+}
+
 void eso__utf8_sanitize(char *buf, size_t size)
 {
-    if (buf == NULL || size == 0)
+    if (buf == NULL || size == 0 || plain(buf, size))
         return;
     char tmp[1024];
     size_t cap = size < sizeof tmp ? size : sizeof tmp;
@@ -123,7 +136,7 @@ size_t eso__control_escape(const char *s, size_t *len, char out[8])
 
 void eso__escape_controls(char *buf, size_t size)
 {
-    if (buf == NULL || size == 0)
+    if (buf == NULL || size == 0 || plain(buf, size))
         return;
     char tmp[1024];
     size_t cap = size < sizeof tmp ? size : sizeof tmp;
@@ -146,15 +159,8 @@ void eso__escape_controls(char *buf, size_t size)
 
 size_t eso__b64token_span(const char *s)
 {
-    size_t i = 0;
-    while (s[i] != '\0' && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-                            (s[i] >= '0' && s[i] <= '9') || strchr("-._~+/", s[i]) != NULL))
-        i++;
-    if (i == 0)
-        return 0;
-    while (s[i] == '=')
-        i++;
-    return i;
+    size_t i = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+    return i == 0 ? 0 : i + strspn(s + i, "=");
 }
 
 void eso__fmt(char *buf, size_t size, const char *fmt, ...)

@@ -38,6 +38,7 @@
 #include <esologs/client.h>
 
 #include "events_private.h"
+#include "redact_private.h"
 #include "text_private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -240,7 +240,8 @@ int main(int argc, char **argv)
             code = 0;
             goto out;
         case OPT_VERSION:
-            printf("eso-client %s\n", ESO_VERSION_STR);
+            /* The library loaded may be another release than the headers built against. */
+            printf("eso-client %s (libesologs %s)\n", ESO_VERSION_STR, eso_version_string());
             code = 0;
             goto out;
         case 'h':
@@ -275,7 +276,7 @@ int main(int argc, char **argv)
 
     enum eso_status st = eso_variables_from_strings(operation, vars, nvars, &variables, err);
     if (st == ESO_OUT_OF_MEMORY) {
-        code = run_error(json_log, st, eso_strerror(st));
+        code = run_error(json_log, st, "while typing the variables");
         goto out;
     }
     if (st != ESO_OK) {
@@ -290,7 +291,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (st != ESO_OK) {
-        code = run_error(json_log, st, err[0] ? err : eso_strerror(st));
+        code = run_error(json_log, st, err[0] ? err : "the client could not be created");
         goto out;
     }
 

@@ -157,6 +157,7 @@ Test(cli, short_help_and_version)
     cr_assert_eq(run(v), 0, "--version exits 0");
     cr_assert(strncmp(out_text, "eso-client ", 11) == 0 && strchr(out_text, '\n') != NULL,
               "one version line: %s", out_text);
+    cr_assert(strstr(out_text, " (libesologs ") != NULL, "the library's own version: %s", out_text);
     cr_assert_str_eq(err_text, "", "nothing on stderr");
 }
 

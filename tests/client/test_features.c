@@ -11,6 +11,8 @@
 #include "client_test_util.h"
 #include "events_private.h"
 #include "pacing_private.h"
+#include "driver_private.h"
+#include "redact_private.h"
 #include "transport_private.h"
 
 static struct unit_env env;
@@ -1074,7 +1076,9 @@ Test(transport, pool_wait_is_cut_to_the_deadline)
     struct eso__request req = {.url = "http://127.0.0.1:9/", .deadline_left_ns = MS(30)};
     struct eso__response resp;
     uint64_t t0 = eso__real_now_ns();
-    cr_assert_eq(eso__transport_perform(&t, &req, &resp), 0, "perform");
+    struct eso__lane *lane = (struct eso__lane *)&t; /* must come back NULL */
+    cr_assert_eq(eso__drive_request(&t, &req, &resp, &lane), 0, "perform");
+    cr_assert_null(lane, "no connection held");
     uint64_t took = eso__real_now_ns() - t0;
     cr_assert_eq(resp.curl_code, CURLE_OPERATION_TIMEDOUT, "timed out");
     cr_assert_str_eq(resp.timeout_phase, "pool", "waiting for the pool");

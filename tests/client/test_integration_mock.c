@@ -632,6 +632,91 @@ Test(mock, deadline_holds_after_a_wait_for_a_free_connection)
     cr_assert_eq(count_path("/api/v2/client"), 2, "both requests reached the server");
 }
 
+/* The order of a batch's events, for the test below: the recorder keeps 256 at most. */
+struct order_log {
+    struct {
+        enum eso_event_kind kind;
+        uint64_t call;
+        enum eso_status status;
+    } ev[2048];
+    size_t n;
+};
+
+static void order_fn(const struct eso_event *ev, void *userdata)
+{
+    struct order_log *log = userdata;
+    if (log->n < sizeof log->ev / sizeof *log->ev) {
+        log->ev[log->n].kind = ev->kind;
+        log->ev[log->n].call = ev->call_id;
+        log->ev[log->n].status = ev->status;
+        log->n++;
+    }
+}
+
+/*
+ * Issue 15.2: the token request was made inside the call machine, blocking, so in a batch
+ * every other transfer stood still while one call fetched a token (1 s here). Now the fetch
+ * is one more transfer of the multi driver: a call whose 401 dropped the token fetches a
+ * new one while the others' answers (200 ms late) keep arriving, and the calls that need
+ * the token wait for that one fetch instead of making their own.
+ */
+Test(mock, a_token_fetch_does_not_hold_up_a_batch)
+{
+    scenario("{\"name\":\"t\",\"rules\":["
+             "{\"name\":\"slow-token\",\"match\":{\"path\":\"/oauth/token\"},"
+             "\"script\":[{\"action\":\"delay\",\"delay_ms\":50000}]},"
+             "{\"name\":\"one-401\",\"match\":{\"operation\":\"getGuildById\"},\"script\":["
+             "{\"action\":\"respond\",\"status\":401,\"body\":{\"error\":\"Unauthenticated.\"}},"
+             "{\"action\":\"delay\",\"delay_ms\":10000}]}]}");
+    static struct order_log log;
+    memset(&log, 0, sizeof log);
+    opts.on_event = order_fn;
+    opts.event_userdata = &log;
+    opts.timeout_ms = 250000;      /* 5 s: a fetch of 1 s fits */
+    opts.read_timeout_ms = 250000; /* 5 s */
+    opts.deadline_ms = 1000000;    /* 20 s */
+    create();
+    enum { N = 64 };
+    cJSON *vars = cJSON_Parse("{\"id\":2290}");
+    struct eso_batch_item items[N];
+    memset(items, 0, sizeof items);
+    for (int i = 0; i < N; i++) {
+        items[i].operation = "getGuildById";
+        items[i].variables = vars;
+    }
+    cr_assert_eq(eso_batch(cli, items, N, N), ESO_OK, "batch");
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(items[i].result.status, ESO_OK, "item %d: %s (%s)", i,
+                     eso_status_name(items[i].result.status), items[i].result.detail);
+        eso_result_finish(&items[i].result);
+    }
+    cJSON_Delete(vars);
+    cr_assert(log.n < sizeof log.ev / sizeof *log.ev, "every event recorded: %zu", log.n);
+    /* Two fetches for 64 calls: the first one's, and the one after the 401. */
+    cr_assert_eq(count_path("/oauth/token"), 2, "one fetch at a time, shared");
+    size_t invalidated = SIZE_MAX, refetched = SIZE_MAX, fetches = 0;
+    for (size_t i = 0; i < log.n; i++) {
+        if (log.ev[i].kind == ESO_EV_TOKEN_INVALIDATED && invalidated == SIZE_MAX)
+            invalidated = i;
+        if (log.ev[i].kind == ESO_EV_TOKEN_FETCH) {
+            fetches++;
+            if (invalidated != SIZE_MAX && refetched == SIZE_MAX)
+                refetched = i;
+        }
+    }
+    cr_assert_eq(fetches, 2, "two token_fetch events");
+    cr_assert(invalidated != SIZE_MAX && refetched != SIZE_MAX, "a 401, then a fetch");
+    uint64_t refetcher = log.ev[invalidated].call;
+    size_t moving = 0;
+    for (size_t i = invalidated + 1; i < refetched; i++)
+        moving += log.ev[i].kind == ESO_EV_ATTEMPT_END && log.ev[i].call != refetcher &&
+                  log.ev[i].status == ESO_OK;
+    /* The old code: 0, every answer waited for the fetch to end. */
+    cr_assert(moving >= 1,
+              "other calls' answers arrive while call %llu fetches the token: %zu of %d",
+              (unsigned long long)refetcher, moving, N - 1);
+}
+
 static void *five_calls(void *p)
 {
     struct eso_client *c = p;

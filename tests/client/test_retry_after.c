@@ -51,6 +51,24 @@ Test(retry_after, absent_and_garbage)
     expect("Sun, 06 Nov 1994 08:49:37 GMT trailing", 0, ESO__RA_INVALID, 0);
 }
 
+/* curl_getdate() takes all of these (other zones and layouts, six words at most); an
+ * HTTP-date is none of them. */
+Test(retry_after, only_the_three_http_date_forms)
+{
+    expect("Sun, 06 Nov 1994 08:49:37 +0100", 0, ESO__RA_INVALID, 0);
+    expect("Sun, 06 Nov 1994 08:49:37 PST", 0, ESO__RA_INVALID, 0);
+    expect("Sun, 06 Nov 1994 08:49:37", 0, ESO__RA_INVALID, 0);
+    expect("Sun 06 Nov 1994 08:49:37 GMT", 0, ESO__RA_INVALID, 0);
+    expect("Sunday, 06 Nov 1994 08:49:37 GMT", 0, ESO__RA_INVALID, 0);
+    expect("Sun, 6 Nov 1994 08:49:37 GMT", 0, ESO__RA_INVALID, 0);
+    expect("06 Nov 1994 08:49:37 GMT", 0, ESO__RA_INVALID, 0);
+    expect("Sun, 06 Nov 1994 08:49:37 GMT GMT", 0, ESO__RA_INVALID, 0);
+    expect("Sun, 06 Nov 1994 08:49:37 GMT\tx", 0, ESO__RA_INVALID, 0);
+    /* asctime's day may be written with its zero (RFC 9110: 2DIGIT / SP DIGIT). */
+    expect("Sun Nov 06 08:49:37 1994", T1994 - 5, ESO__RA_DATE, 5);
+    expect("  Sun, 06 Nov 1994 08:49:37 GMT\t", T1994 - 5, ESO__RA_DATE, 5);
+}
+
 Test(retry_after, imf_fixdate)
 {
     expect("Sun, 06 Nov 1994 08:49:37 GMT", T1994 - 30, ESO__RA_DATE, 30);

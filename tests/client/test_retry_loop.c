@@ -317,6 +317,12 @@ Test(retry_loop, breaker_opens_and_fails_fast_without_network)
     cr_assert_eq(env.transport.calls, calls, "no request was sent");
     cr_assert_eq(res.attempts, 0, "zero attempts");
     cr_assert_eq(recorder_count(&env.rec, ESO_EV_BREAKER_REJECTED), 1, "rejected event");
+    /* Issue 15: the docs' "%s: %s" printed "circuit breaker open: circuit breaker open: ...". */
+    char line[2 * ESO_DETAIL_SIZE];
+    snprintf(line, sizeof line, "%s: %s", eso_strerror(res.status), res.detail);
+    cr_assert_str_eq(line,
+                     "circuit breaker open: failing fast, no request sent until the cool-down ends",
+                     "one sentence: %s", line);
     env.clock.now += MS(1000);
     cr_assert_eq(guild(), ESO_OK, "the probe after the cool-down succeeds");
     cr_assert_eq(eso_client_breaker_state(client), ESO_BREAKER_STATE_CLOSED, "closed again");

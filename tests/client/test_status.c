@@ -4,7 +4,95 @@
 
 #include <esologs/esologs.h>
 
-#define LAST ESO_PROTOCOL_ERROR
+/* The last code, counted from the one table. */
+#define ONE(...) +1
+enum { COUNT = 0 ESO_STATUS_MAP(ONE) };
+#undef ONE
+#define LAST ((int)COUNT - 1)
+
+/* Issue 15.5: one table gives every status its name, text, class and exit code; the names
+ * read back. */
+Test(status, the_table_is_whole_and_names_read_back)
+{
+#define CHECK(suffix, value, name, text, transient, exit)                                          \
+    cr_assert_eq((int)ESO_##suffix, value, #suffix);                                               \
+    cr_assert_str_eq(eso_status_name(ESO_##suffix), name, #suffix);                                \
+    cr_assert_str_eq(eso_strerror(ESO_##suffix), text, #suffix);                                   \
+    cr_assert_eq(eso_status_is_transient(ESO_##suffix), transient, #suffix);                       \
+    cr_assert_eq(eso_status_exit_code(ESO_##suffix), exit, #suffix);
+    ESO_STATUS_MAP(CHECK)
+#undef CHECK
+    cr_assert_eq(LAST, ESO_PROTOCOL_ERROR, "the map ends at the last code");
+    for (int i = 0; i <= LAST; i++) {
+        enum eso_status back = ESO_OK;
+        const char *name = eso_status_name((enum eso_status)i);
+        cr_assert_eq(eso_status_from_name(name, &back), ESO_OK, "%s is found", name);
+        cr_assert_eq((int)back, i, "%s reads back as %d, got %d", name, i, (int)back);
+    }
+    enum eso_status out = ESO_TIMEOUT;
+    cr_assert_eq(eso_status_from_name("Timeout", &out), ESO_BAD_ARGUMENT, "exact case");
+    cr_assert_eq(eso_status_from_name("unknown", &out), ESO_BAD_ARGUMENT, "no such name");
+    cr_assert_eq(eso_status_from_name(NULL, &out), ESO_BAD_ARGUMENT, "NULL name");
+    cr_assert_eq(eso_status_from_name("ok", NULL), ESO_BAD_ARGUMENT, "NULL out");
+    cr_assert_eq(out, ESO_TIMEOUT, "out untouched on failure");
+}
+
+Test(status, the_running_library_says_its_version)
+{
+    cr_assert_eq(eso_version(), (unsigned)ESO_VERSION_NUM, "the library of these headers");
+    cr_assert_str_eq(eso_version_string(), ESO_VERSION_STR, "as text");
+    cr_assert(ESO_VERSION_AT_LEAST(ESO_VERSION_MAJOR, ESO_VERSION_MINOR, ESO_VERSION_PATCH),
+              "at least itself");
+    cr_assert(!ESO_VERSION_AT_LEAST(ESO_VERSION_MAJOR + 1, 0, 0), "not the next major");
+}
+
+/* Issue 15.5: the caller-sized structs end in reserved space, so they can grow without
+ * changing size; these are their sizes on LP64 at this ABI (a change here is an ABI break:
+ * a new SONAME, see docs/client.md). */
+Test(status, caller_sized_structs_keep_their_size)
+{
+    if (sizeof(void *) != 8 || sizeof(long) != 8)
+        cr_skip_test("the sizes are pinned for LP64");
+    cr_assert_eq(sizeof(struct eso_options), 400, "eso_options: %zu", sizeof(struct eso_options));
+    cr_assert_eq(sizeof(struct eso_result), 392, "eso_result: %zu", sizeof(struct eso_result));
+    cr_assert_eq(sizeof(struct eso_counters), 280, "eso_counters: %zu",
+                 sizeof(struct eso_counters));
+    cr_assert_eq(sizeof(struct eso_batch_item), 448, "eso_batch_item: %zu",
+                 sizeof(struct eso_batch_item));
+    cr_assert_eq(sizeof(struct eso_clock), 64, "eso_clock: %zu", sizeof(struct eso_clock));
+    cr_assert_eq(sizeof(struct eso_random), 48, "eso_random: %zu", sizeof(struct eso_random));
+    cr_assert_eq(sizeof(struct eso_transport), 48, "eso_transport: %zu",
+                 sizeof(struct eso_transport));
+}
+
+/* What a newer header set in the reserved space is refused by this library, not ignored. */
+Test(status, reserved_space_must_be_zero)
+{
+    struct eso_client *c = NULL;
+    char err[ESO_DETAIL_SIZE];
+    struct eso_options o;
+    eso_options_init(&o);
+    o.bearer_token = "t";
+    o.reserved[15] = 1;
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_BAD_ARGUMENT, "reserved options");
+    cr_assert(strstr(err, "reserved") != NULL, "says so: %s", err);
+    o.reserved[15] = 0;
+    struct eso_clock clk = {0};
+    clk.reserved[0] = &clk;
+    o.clock = &clk;
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_BAD_ARGUMENT, "reserved clock hook");
+    o.clock = NULL;
+    cr_assert_eq(eso_client_create(&o, &c, err), ESO_OK, "zero is fine: %s", err);
+    struct eso_batch_item item = {.operation = "getZones"};
+    item.reserved[3] = &item;
+    cr_assert_eq(eso_batch(c, &item, 1, 1), ESO_BAD_ARGUMENT, "reserved batch input");
+    struct eso_counters cnt;
+    memset(&cnt, 0xff, sizeof cnt);
+    cr_assert_eq(eso_client_counters(c, &cnt), ESO_OK, "counters");
+    for (size_t i = 0; i < sizeof cnt.reserved / sizeof *cnt.reserved; i++)
+        cr_assert_eq(cnt.reserved[i], 0, "counters' reserved space zeroed");
+    eso_client_destroy(c);
+}
 
 Test(status, every_code_has_text_and_a_unique_name)
 {

@@ -54,6 +54,8 @@ struct eso_result {
                                      cache answered or a breaker/budget/deadline ended the call */
     char detail[ESO_DETAIL_SIZE]; /* curl message, HTTP status or first GraphQL error; "" on success
                                    */
+    uint64_t reserved[8]; /* zeroed by every call: room for later fields (see "Reserved space",
+                             options.h) */
 };
 
 /**
@@ -120,9 +122,10 @@ ESO_API enum eso_status eso_query(struct eso_client *client, const char *operati
 
 /* One query of a batch. The inputs are borrowed for the eso_batch() call. */
 struct eso_batch_item {
-    const char *operation;    /* as eso_query() */
-    const char *document;     /* NULL = the registry's */
-    const cJSON *variables;   /* NULL = {} */
+    const char *operation;  /* as eso_query() */
+    const char *document;   /* NULL = the registry's */
+    const cJSON *variables; /* NULL = {} */
+    void *reserved[4]; /* must be NULL: room for later inputs (see "Reserved space", options.h) */
     struct eso_result result; /* filled by eso_batch(); release with eso_result_finish() */
 };
 
@@ -132,7 +135,8 @@ struct eso_batch_item {
  * client's breaker, budget, pacing, token and cache).
  * @param concurrency  0 = 8; capped at max_connections.
  * @return ESO_OK once every item has run (each item's result says how it went),
- *         ESO_BAD_ARGUMENT, ESO_OUT_OF_MEMORY (no item ran).
+ *         ESO_BAD_ARGUMENT (also an item whose reserved space is not zero),
+ *         ESO_OUT_OF_MEMORY (no item ran).
  */
 ESO_API enum eso_status eso_batch(struct eso_client *client, struct eso_batch_item *items,
                                   size_t count, unsigned concurrency);

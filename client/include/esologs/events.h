@@ -139,6 +139,7 @@ struct eso_counters {
     uint64_t connections_reused;          /* attempts carried by a kept-alive connection */
     uint64_t budget_tokens;               /* retry budget tokens left now (UINT64_MAX: no budget) */
     enum eso_breaker_state breaker_state; /* breaker state now */
+    uint64_t reserved[16]; /* zeroed: room for later counters (see "Reserved space", options.h) */
 };
 
 #ifdef __cplusplus

@@ -28,6 +28,17 @@ extern "C" {
 /* A duration field set to ESO_NEVER means "no limit" (timeouts, deadline, cache age). */
 #define ESO_NEVER UINT32_MAX
 
+/*
+ * Reserved space: the structs a caller allocates end in reserved space, which later versions
+ * turn into new fields without changing the struct's size (libuv's way). In the structs
+ * the library reads (eso_options and its clock, random and transport hooks, a batch
+ * item's inputs) it must be zero, as `= {0}` and eso_options_init() leave it: a field a
+ * newer header set, read by an older library, is then refused (ESO_BAD_ARGUMENT) rather
+ * than ignored. In the structs the library fills (eso_result, eso_counters) it is zeroed.
+ * The structs the library allocates (eso_event, eso_http_request, eso_http_response) only
+ * ever grow at their end.
+ */
+
 /* Backoff jitter. 0 is the default so a zeroed struct works. Append-only. */
 enum eso_jitter {
     ESO_JITTER_DEFAULT = 0,      /* = ESO_JITTER_FULL */
@@ -67,6 +78,7 @@ struct eso_clock {
     void (*sleep_ns)(void *userdata, uint64_t ns);
     int64_t (*wall_s)(void *userdata);
     void *userdata;
+    void *reserved[4]; /* must be NULL: room for later hooks (see "Reserved space", options.h) */
 };
 
 /*
@@ -76,6 +88,7 @@ struct eso_clock {
 struct eso_random {
     uint64_t (*next)(void *userdata);
     void *userdata;
+    void *reserved[4]; /* must be NULL (see "Reserved space", options.h) */
 };
 
 /* What a transport hook is asked to send. Every pointer is borrowed for the hook call. */
@@ -120,6 +133,7 @@ struct eso_transport {
     int (*perform)(void *userdata, const struct eso_http_request *req,
                    struct eso_http_response *resp);
     void *userdata;
+    void *reserved[4]; /* must be NULL (see "Reserved space", options.h) */
 };
 
 struct eso_options {
@@ -195,6 +209,9 @@ struct eso_options {
     /* Monitoring. */
     eso_event_fn on_event; /* NULL = no events (counters still count) */
     void *event_userdata;  /* passed to on_event; borrowed */
+
+    uint64_t
+        reserved[16]; /* must be zero: room for later options (see "Reserved space", options.h) */
 };
 
 /**
