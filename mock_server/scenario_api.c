@@ -9,6 +9,7 @@
 #include <esomock/scenario.h>
 
 #include "clock_private.h"
+#include "redact_private.h"
 #include "server_private.h"
 
 #define DEFAULT_HANG_MAX_MS 60000.0

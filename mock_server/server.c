@@ -19,6 +19,7 @@
 #include <esomock/scenario.h>
 
 #include "clock_private.h"
+#include "scenario_step_private.h"
 #include "server_private.h"
 #include "utf8_private.h"
 
