@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario_private.h"
+#include "scenario_load_private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,14 @@
 
 #include <esomock/scenario.h>
 
-#include "server_private.h"
+#include "admin_private.h"
+#include "handle_private.h"
+#include "journal_private.h"
+#include "metrics_private.h"
+#include "observe_private.h"
+#include "reply_private.h"
+#include "request_private.h"
+#include "scenario_api_private.h"
 
 static bool is_loopback(const struct sockaddr *sa)
 {
@@ -236,7 +243,7 @@ static void clear_scenario(struct esomock_server *srv, struct esomock_request *r
 
 static void metrics(struct esomock_server *srv, struct esomock_request *req)
 {
-    char *text = esomock_server_metrics(srv);
+    char *text = esomock__metrics_page(srv);
     if (text == NULL) {
         esomock__reply_error(&req->reply, 500, "INTERNAL", "out of memory");
         return;

@@ -8,7 +8,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "scenario_private.h"
+#include "vet_private.h"
 
 /* Append every problem in @p expect (the section's value) to @p errors, paths under "expect". */
 void esomock__expect_check(const cJSON *expect, struct esomock_scenario_errors *errors);

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "metrics_private.h"
-#include "scenario_step_private.h"
 
 void esomock__metrics_init(struct esomock_metrics *m)
 {

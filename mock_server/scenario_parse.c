@@ -17,11 +17,14 @@
 #define RULE_NAME_MAX_LEN 128
 #define MATCH_PATH_MAX_LEN 1024
 
-static const struct esomock_vet_range range_seconds = {false, 0, false, ESOMOCK_SCENARIO_MAX_S, false};
-static const struct esomock_vet_range range_seconds_positive = {false, 0, true, ESOMOCK_SCENARIO_MAX_S, false};
+static const struct esomock_vet_range range_seconds = {false, 0, false, ESOMOCK_SCENARIO_MAX_S,
+                                                       false};
+static const struct esomock_vet_range range_seconds_positive = {false, 0, true,
+                                                                ESOMOCK_SCENARIO_MAX_S, false};
 static const struct esomock_vet_range range_ttl = {true, 1, false, ESOMOCK_SCENARIO_MAX_S, false};
 static const struct esomock_vet_range range_time_scale = {false, 0, true, 1000, true};
-static const struct esomock_vet_range range_seed = {true, 0, false, ESOMOCK_VET_MAX_EXACT_INTEGER, false};
+static const struct esomock_vet_range range_seed = {true, 0, false, ESOMOCK_VET_MAX_EXACT_INTEGER,
+                                                    false};
 static const struct esomock_vet_range range_points = {false, 0, true, 1e15, false};
 static const struct esomock_vet_range range_cost = {false, 0, false, 1e15, false};
 
@@ -36,12 +39,14 @@ static void parse_match_headers(struct esomock_vet *v, const cJSON *obj, const c
 {
     char child[ESOMOCK_VET_PATH_SIZE];
     if (!cJSON_IsObject(obj)) {
-        esomock__vet_expected(v, path, "an object of header name -> string (equal) or true (present)", obj);
+        esomock__vet_expected(v, path,
+                              "an object of header name -> string (equal) or true (present)", obj);
         return;
     }
     size_t n = (size_t)cJSON_GetArraySize(obj);
     if (n > ESOMOCK_SCENARIO_MAX_HEADERS) {
-        esomock__vet_error(v, path, "expected at most %u headers; got %zu", ESOMOCK_SCENARIO_MAX_HEADERS, n);
+        esomock__vet_error(v, path, "expected at most %u headers; got %zu",
+                           ESOMOCK_SCENARIO_MAX_HEADERS, n);
         return;
     }
     if (n == 0)
@@ -54,7 +59,8 @@ static void parse_match_headers(struct esomock_vet *v, const cJSON *obj, const c
     for (const cJSON *h = obj->child; h != NULL; h = h->next) {
         esomock__vet_path_key(child, sizeof(child), path, h->string);
         if (!esomock__vet_is_header_name(h->string)) {
-            esomock__vet_error(v, child, "expected a header name (letters, digits and !#$%%&'*+-.^_`|~)");
+            esomock__vet_error(v, child,
+                               "expected a header name (letters, digits and !#$%%&'*+-.^_`|~)");
             continue;
         }
         bool dup = false;
@@ -64,9 +70,10 @@ static void parse_match_headers(struct esomock_vet *v, const cJSON *obj, const c
             esomock__vet_error(v, child, "duplicate header (names are case-insensitive)");
             continue;
         }
-        if (!(cJSON_IsTrue(h) || (cJSON_IsString(h) && esomock__vet_is_header_value(h->valuestring)))) {
+        if (!(cJSON_IsTrue(h) ||
+              (cJSON_IsString(h) && esomock__vet_is_header_value(h->valuestring)))) {
             esomock__vet_expected_secret(v, child, h->string,
-                            "a string (the value must equal it) or true (present)", h);
+                                         "a string (the value must equal it) or true (present)", h);
             continue;
         }
         struct esomock_header_match *m = &rule->headers[rule->header_count++];
@@ -92,7 +99,8 @@ static void parse_match(struct esomock_vet *v, const cJSON *obj, const char *pat
         if (!cJSON_IsString(item) ||
             (strcmp(item->valuestring, "*") != 0 &&
              (!esomock__vet_is_graphql_name(item->valuestring) || strlen(item->valuestring) > 128)))
-            esomock__vet_expected(v, child, "an operation name ([_A-Za-z][_0-9A-Za-z]*) or \"*\"", item);
+            esomock__vet_expected(v, child, "an operation name ([_A-Za-z][_0-9A-Za-z]*) or \"*\"",
+                                  item);
         else if (strcmp(item->valuestring, "*") != 0)
             rule->operation = esomock__vet_strdup(v, item->valuestring);
         else
@@ -116,7 +124,8 @@ static void parse_match(struct esomock_vet *v, const cJSON *obj, const char *pat
         esomock__vet_path_key(child, sizeof(child), path, "path");
         const char *s = NULL;
         if (!cJSON_IsString(item) || item->valuestring[0] != '/' ||
-            strlen(item->valuestring) > MATCH_PATH_MAX_LEN || !esomock__vet_is_header_value(item->valuestring))
+            strlen(item->valuestring) > MATCH_PATH_MAX_LEN ||
+            !esomock__vet_is_header_value(item->valuestring))
             esomock__vet_expected(v, child, "a URL path starting with \"/\"", item);
         else
             s = item->valuestring;
@@ -164,7 +173,8 @@ static void parse_window(struct esomock_vet *v, const cJSON *obj, const char *pa
     }
 }
 
-static void parse_rule(struct esomock_vet *v, const cJSON *obj, size_t index, struct esomock_rule *rule)
+static void parse_rule(struct esomock_vet *v, const cJSON *obj, size_t index,
+                       struct esomock_rule *rule)
 {
     char path[ESOMOCK_VET_PATH_SIZE], child[ESOMOCK_VET_PATH_SIZE];
     esomock__vet_path_index(path, sizeof(path), "rules", index);
@@ -207,7 +217,8 @@ static void parse_rule(struct esomock_vet *v, const cJSON *obj, size_t index, st
     }
     size_t n = (size_t)cJSON_GetArraySize(script);
     if (n > ESOMOCK_SCENARIO_MAX_STEPS) {
-        esomock__vet_error(v, child, "expected at most %u steps; got %zu", ESOMOCK_SCENARIO_MAX_STEPS, n);
+        esomock__vet_error(v, child, "expected at most %u steps; got %zu",
+                           ESOMOCK_SCENARIO_MAX_STEPS, n);
         return;
     }
     rule->steps = calloc(n, sizeof(*rule->steps));
@@ -235,11 +246,12 @@ static void parse_rule(struct esomock_vet *v, const cJSON *obj, size_t index, st
             op != NULL && !(cJSON_IsString(op) && strcmp(op->valuestring, "*") == 0);
         if (on_operation || esomock__vet_get(match, "variables") != NULL) {
             esomock__vet_path_key(child, sizeof(child), path, "match");
-            esomock__vet_error(v, child,
-                      "a rule with a slow_read step (script[%zu]) cannot match on operation or "
-                      "variables: the request body is not read yet when the rule is chosen; "
-                      "match on path or headers",
-                      slow_read_step);
+            esomock__vet_error(
+                v, child,
+                "a rule with a slow_read step (script[%zu]) cannot match on operation or "
+                "variables: the request body is not read yet when the rule is chosen; "
+                "match on path or headers",
+                slow_read_step);
         }
     }
 }
@@ -253,7 +265,8 @@ static void check_rule_names(struct esomock_vet *v, const struct esomock_scenari
         for (size_t i = 0; i < j; i++) {
             if (sc->rules[i].name != NULL && strcmp(sc->rules[i].name, sc->rules[j].name) == 0) {
                 snprintf(path, sizeof(path), "rules[%zu].name", j);
-                esomock__vet_error(v, path, "duplicate rule name; rules[%zu] is also called that", i);
+                esomock__vet_error(v, path, "duplicate rule name; rules[%zu] is also called that",
+                                   i);
                 break;
             }
         }
@@ -271,7 +284,6 @@ static void settings_defaults(struct esomock_settings *st)
     st->rate_limit.default_cost = 1.0;
     st->rate_limit.retry_after = ESOMOCK_RETRY_AFTER_RESET;
 }
-
 
 static const char *const settings_keys[] = {
     "time_scale", "strict_auth", "token_ttl_s", "hang_max_ms", "max_requests_per_connection",
@@ -343,7 +355,8 @@ static void parse_rate_limit(struct esomock_vet *v, const cJSON *obj, const char
             if (esomock__vet_number(v, item, child, &range_seconds, &rl->retry_after_s))
                 rl->retry_after = ESOMOCK_RETRY_AFTER_FIXED;
         } else {
-            esomock__vet_expected(v, child, "\"reset\", \"none\" or a number of seconds >= 0", item);
+            esomock__vet_expected(v, child, "\"reset\", \"none\" or a number of seconds >= 0",
+                                  item);
         }
     }
     item = esomock__vet_get(obj, "enforce");
@@ -482,7 +495,8 @@ void esomock__parse_root(struct esomock_vet *v, const cJSON *root, struct esomoc
     }
     size_t n = (size_t)cJSON_GetArraySize(rules);
     if (n > ESOMOCK_SCENARIO_MAX_RULES) {
-        esomock__vet_error(v, "rules", "expected at most %u rules; got %zu", ESOMOCK_SCENARIO_MAX_RULES, n);
+        esomock__vet_error(v, "rules", "expected at most %u rules; got %zu",
+                           ESOMOCK_SCENARIO_MAX_RULES, n);
         return;
     }
     if (n == 0)
@@ -498,4 +512,3 @@ void esomock__parse_root(struct esomock_vet *v, const cJSON *root, struct esomoc
         parse_rule(v, r, i, &sc->rules[i]);
     check_rule_names(v, sc);
 }
-

@@ -14,8 +14,6 @@
 
 #include <esomock/error.h>
 
-#include "vet_private.h"
-
 /* Limits that keep a hostile scenario from taking unbounded memory or time. */
 #define ESOMOCK_SCENARIO_MAX_BYTES (4u * 1024u * 1024u)
 #define ESOMOCK_SCENARIO_MAX_RULES 1024u
@@ -155,56 +153,19 @@ struct esomock_scenario {
     cJSON *expect; /* the harness's `expect` section, validated by the harness; owned */
 };
 
-/*
- * Parse and validate scenario @p text (len bytes, NUL-terminated) named @p source.
- * On success *out is a new scenario (free with esomock__scenario_free). On failure
- * returns ESOMOCK_SCENARIO_INVALID and @p errors lists what is wrong (every problem,
- * up to ESOMOCK_SCENARIO_MAX_ERRORS); unknown keys are errors.
- */
-enum esomock_status esomock__scenario_parse(const char *text, size_t len, const char *source,
-                                            struct esomock_scenario **out,
-                                            struct esomock_scenario_errors *errors);
-
-/* Read @p path and parse it; I/O problems become one error with an empty path. */
-enum esomock_status esomock__scenario_load_file(const char *path, struct esomock_scenario **out,
-                                                struct esomock_scenario_errors *errors);
-
-struct esomock_fixture_set;
-
-/*
- * As esomock__scenario_parse(), also checking every fixture the scenario names against
- * @p fixtures (NULL: no such check), with the other problems, even when those stop the parse.
- */
-enum esomock_status esomock__scenario_parse_with(const char *text, size_t len, const char *source,
-                                                 const struct esomock_fixture_set *fixtures,
-                                                 struct esomock_scenario **out,
-                                                 struct esomock_scenario_errors *errors);
-
-/* As esomock__scenario_load_file(), with esomock__scenario_parse_with()'s fixture check. */
-enum esomock_status esomock__scenario_load_file_with(const char *path,
-                                                     const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario **out,
-                                                     struct esomock_scenario_errors *errors);
-
 /* Free a scenario; NULL is a no-op. */
 void esomock__scenario_free(struct esomock_scenario *scenario);
-
-/* Format one error as "SOURCE: PATH: message" (no PATH part when it is empty) into @p buf. */
-void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
-                                    char *buf, size_t size);
-
-/*
- * Check that every fixture a scenario names exists in @p fixtures; problems are
- * appended to @p errors with their JSON path. Returns ESOMOCK_OK or ESOMOCK_SCENARIO_INVALID.
- */
-enum esomock_status esomock__scenario_check_fixtures(const struct esomock_scenario *scenario,
-                                                     const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario_errors *errors);
 
 /* A `delay` step is a pass with a delay: journaled, logged and counted as "delay". */
 static inline bool esomock__step_is_delay(const struct esomock_step *step)
 {
     return step->action == ESOMOCK_ACTION_PASS && step->delay.kind != ESOMOCK_DELAY_NONE;
 }
+
+/* The action's name as scenario files spell it. */
+const char *esomock__action_name(enum esomock_action action);
+
+/* The step's action as its file spelled it: "delay" for a pass with a delay, else as above. */
+const char *esomock__step_action_name(const struct esomock_step *step);
 
 #endif

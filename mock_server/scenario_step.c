@@ -13,16 +13,19 @@
 
 #define FIXTURE_NAME_MAX_LEN 255
 
-const struct esomock_vet_range esomock__range_ms = {false, 0, false, ESOMOCK_SCENARIO_MAX_MS, false};
-const struct esomock_vet_range esomock__range_ms_positive = {false, 0, true, ESOMOCK_SCENARIO_MAX_MS,
-                                                            false};
+const struct esomock_vet_range esomock__range_ms = {false, 0, false, ESOMOCK_SCENARIO_MAX_MS,
+                                                    false};
+const struct esomock_vet_range esomock__range_ms_positive = {false, 0, true,
+                                                             ESOMOCK_SCENARIO_MAX_MS, false};
 const struct esomock_vet_range esomock__range_count = {true, 1, false, 4294967295.0, false};
 
 static const struct esomock_vet_range range_probability = {false, 0, false, 1, true};
 /* Final statuses only: a 1xx is interim, and a client that gets one waits for the real answer. */
 static const struct esomock_vet_range range_status = {true, 200, false, 599, true};
-static const struct esomock_vet_range range_bytes = {true, 0, false, ESOMOCK_VET_MAX_EXACT_INTEGER, false};
-static const struct esomock_vet_range range_chunk = {true, 1, false, ESOMOCK_VET_MAX_EXACT_INTEGER, false};
+static const struct esomock_vet_range range_bytes = {true, 0, false, ESOMOCK_VET_MAX_EXACT_INTEGER,
+                                                     false};
+static const struct esomock_vet_range range_chunk = {true, 1, false, ESOMOCK_VET_MAX_EXACT_INTEGER,
+                                                     false};
 static const struct esomock_vet_range range_sigma = {false, 0, false, 10, false};
 
 /* ---- delays ----------------------------------------------------------------------------- */
@@ -47,7 +50,8 @@ static void parse_lognormal(struct esomock_vet *v, const cJSON *obj, const char 
         esomock__vet_missing(v, child, "a number > 0 (the median delay in ms)");
         ok = false;
     } else {
-        ok = esomock__vet_number(v, median, child, &esomock__range_ms_positive, &d->median_ms) && ok;
+        ok =
+            esomock__vet_number(v, median, child, &esomock__range_ms_positive, &d->median_ms) && ok;
     }
     esomock__vet_path_key(child, sizeof(child), path, "sigma");
     const cJSON *sigma = esomock__vet_get(obj, "sigma");
@@ -66,7 +70,8 @@ static void parse_ramp(struct esomock_vet *v, const cJSON *obj, const char *path
 {
     char child[ESOMOCK_VET_PATH_SIZE];
     if (!cJSON_IsObject(obj)) {
-        esomock__vet_expected(v, path, "an object {\"from_ms\", \"to_ms\", \"start_ms\", \"end_ms\"}", obj);
+        esomock__vet_expected(v, path,
+                              "an object {\"from_ms\", \"to_ms\", \"start_ms\", \"end_ms\"}", obj);
         return;
     }
     esomock__vet_keys(v, obj, path, ramp_keys, 4);
@@ -140,7 +145,8 @@ static void parse_delay(struct esomock_vet *v, const cJSON *obj, const char *pat
 {
     char child[ESOMOCK_VET_PATH_SIZE];
     if (!cJSON_IsObject(obj)) {
-        esomock__vet_expected(v, path, "an object with one of fixed_ms, uniform_ms, lognormal, ramp", obj);
+        esomock__vet_expected(v, path,
+                              "an object with one of fixed_ms, uniform_ms, lognormal, ramp", obj);
         return;
     }
     esomock__vet_keys(v, obj, path, delay_kinds, 4);
@@ -151,8 +157,9 @@ static void parse_delay(struct esomock_vet *v, const cJSON *obj, const char *pat
         count += given[i] != NULL;
     }
     if (count == 0) {
-        esomock__vet_error(v, path, "expected exactly one of fixed_ms, uniform_ms, lognormal, ramp; got %s",
-                  obj->child == NULL ? "an empty object" : "none of them");
+        esomock__vet_error(v, path,
+                           "expected exactly one of fixed_ms, uniform_ms, lognormal, ramp; got %s",
+                           obj->child == NULL ? "an empty object" : "none of them");
         return;
     }
     if (count > 1) {
@@ -164,8 +171,8 @@ static void parse_delay(struct esomock_vet *v, const cJSON *obj, const char *pat
         }
         char list[96];
         esomock__vet_join(names, n, list, sizeof(list));
-        esomock__vet_error(v, path, "expected exactly one of fixed_ms, uniform_ms, lognormal, ramp; got %s",
-                  list);
+        esomock__vet_error(
+            v, path, "expected exactly one of fixed_ms, uniform_ms, lognormal, ramp; got %s", list);
         return;
     }
     if (given[0] != NULL) {
@@ -264,8 +271,8 @@ static unsigned key_actions(const char *key)
  * (or the action is unknown, so the value is still checked); NULL when absent or
  * when it does not apply, which is reported.
  */
-static const cJSON *step_item(struct esomock_vet *v, const cJSON *obj, const char *path, const char *key,
-                              int act)
+static const cJSON *step_item(struct esomock_vet *v, const cJSON *obj, const char *path,
+                              const char *key, int act)
 {
     const cJSON *item = esomock__vet_get(obj, key);
     if (item == NULL || act < 0)
@@ -286,8 +293,8 @@ static const cJSON *step_item(struct esomock_vet *v, const cJSON *obj, const cha
     if (n + 2 >= SP_COUNT)
         esomock__vet_error(v, child, "\"%s\" does not apply to %s", key, spelled_names[act]);
     else
-        esomock__vet_error(v, child, "\"%s\" applies only to %s; this step's action is %s", key, list,
-                  spelled_names[act]);
+        esomock__vet_error(v, child, "\"%s\" applies only to %s; this step's action is %s", key,
+                           list, spelled_names[act]);
     return NULL;
 }
 
@@ -313,14 +320,16 @@ static void parse_response_headers(struct esomock_vet *v, const cJSON *obj, cons
     }
     size_t n = (size_t)cJSON_GetArraySize(obj);
     if (n > ESOMOCK_SCENARIO_MAX_HEADERS) {
-        esomock__vet_error(v, path, "expected at most %u headers; got %zu", ESOMOCK_SCENARIO_MAX_HEADERS, n);
+        esomock__vet_error(v, path, "expected at most %u headers; got %zu",
+                           ESOMOCK_SCENARIO_MAX_HEADERS, n);
         return;
     }
     bool ok = true;
     for (const cJSON *h = obj->child; h != NULL; h = h->next) {
         esomock__vet_path_key(child, sizeof(child), path, h->string);
         if (!esomock__vet_is_header_name(h->string)) {
-            esomock__vet_error(v, child, "expected a header name (letters, digits and !#$%%&'*+-.^_`|~)");
+            esomock__vet_error(v, child,
+                               "expected a header name (letters, digits and !#$%%&'*+-.^_`|~)");
             ok = false;
             continue;
         }
@@ -339,7 +348,7 @@ static void parse_response_headers(struct esomock_vet *v, const cJSON *obj, cons
         }
         if (!cJSON_IsString(h) || !esomock__vet_is_header_value(h->valuestring)) {
             esomock__vet_expected_secret(v, child, h->string,
-                            "a string without line breaks or control characters", h);
+                                         "a string without line breaks or control characters", h);
             ok = false;
         }
     }
@@ -362,9 +371,10 @@ static void parse_body(struct esomock_vet *v, const cJSON *item, const char *pat
     }
     if (string_only || !(cJSON_IsObject(item) || cJSON_IsArray(item))) {
         esomock__vet_expected(v, path,
-                 string_only ? "a string (the broken text to send)"
-                             : "an object or array (sent as JSON) or a string (sent as is)",
-                 item);
+                              string_only
+                                  ? "a string (the broken text to send)"
+                                  : "an object or array (sent as JSON) or a string (sent as is)",
+                              item);
         return;
     }
     step->body = cJSON_PrintUnformatted(item);
@@ -384,9 +394,10 @@ static void parse_times(struct esomock_vet *v, const cJSON *obj, const char *pat
     bool repeats = last, repeat_ok = true;
     esomock__vet_path_key(child, sizeof(child), path, "repeat");
     if (repeat != NULL && !last) {
-        esomock__vet_error(v, child,
-                  "\"repeat\" applies only to the last step of a script; this is step %zu of %zu",
-                  index + 1, count);
+        esomock__vet_error(
+            v, child,
+            "\"repeat\" applies only to the last step of a script; this is step %zu of %zu",
+            index + 1, count);
         repeat_ok = false;
     } else if (repeat != NULL) {
         repeat_ok = esomock__vet_bool(v, repeat, child, &repeats);
@@ -405,17 +416,18 @@ static void parse_times(struct esomock_vet *v, const cJSON *obj, const char *pat
     if (!esomock__vet_number(v, times, child, &esomock__range_count, &t))
         return;
     if (step->repeat && repeat_ok) {
-        esomock__vet_error(v, child,
-                  "\"times\" has no effect on the last step, which repeats for every later request "
-                  "unless it says \"repeat\": false; add \"repeat\": false to stop after %.0f",
-                  t);
+        esomock__vet_error(
+            v, child,
+            "\"times\" has no effect on the last step, which repeats for every later request "
+            "unless it says \"repeat\": false; add \"repeat\": false to stop after %.0f",
+            t);
         return;
     }
     step->times = (unsigned)t;
 }
 
 void esomock__parse_step(struct esomock_vet *v, const cJSON *obj, const char *path, size_t index,
-                       size_t count, struct esomock_step *step)
+                         size_t count, struct esomock_step *step)
 {
     char child[ESOMOCK_VET_PATH_SIZE];
     bool last = index + 1 == count;
@@ -483,7 +495,8 @@ void esomock__parse_step(struct esomock_vet *v, const cJSON *obj, const char *pa
         if (esomock__vet_number(v, item, child, &range_status, &status))
             step->status = (int)status;
     } else if (act == SP_RESPOND && esomock__vet_get(obj, "status") == NULL) {
-        esomock__vet_missing(v, child, "an integer HTTP status from 200 to 599 (respond needs one)");
+        esomock__vet_missing(v, child,
+                             "an integer HTTP status from 200 to 599 (respond needs one)");
     }
 
     item = step_item(v, obj, path, "headers", act);
@@ -502,8 +515,8 @@ void esomock__parse_step(struct esomock_vet *v, const cJSON *obj, const char *pa
         esomock__vet_path_key(child, sizeof(child), path, "fixture");
         if (esomock__vet_string(v, fixture, child, FIXTURE_NAME_MAX_LEN, &name)) {
             if (strchr(name, '/') != NULL)
-                esomock__vet_expected(v, child, "a fixture name (a file stem in the fixture directory)",
-                         fixture);
+                esomock__vet_expected(
+                    v, child, "a fixture name (a file stem in the fixture directory)", fixture);
             else
                 step->fixture = esomock__vet_strdup(v, name);
         }
@@ -552,40 +565,4 @@ void esomock__parse_step(struct esomock_vet *v, const cJSON *obj, const char *pa
         esomock__vet_path_key(child, sizeof(child), path, "max_ms");
         esomock__vet_number(v, item, child, &esomock__range_ms_positive, &step->hang_max_ms);
     }
-}
-
-/* ---- names ------------------------------------------------------------------------------ */
-
-const char *esomock__action_name(enum esomock_action action)
-{
-    switch (action) {
-    case ESOMOCK_ACTION_PASS:
-        return "pass";
-    case ESOMOCK_ACTION_RESPOND:
-        return "respond";
-    case ESOMOCK_ACTION_HANG:
-        return "hang";
-    case ESOMOCK_ACTION_DROP:
-        return "drop";
-    case ESOMOCK_ACTION_RESET:
-        return "reset";
-    case ESOMOCK_ACTION_TRUNCATE:
-        return "truncate";
-    case ESOMOCK_ACTION_DRIP:
-        return "drip";
-    case ESOMOCK_ACTION_MALFORMED:
-        return "malformed";
-    case ESOMOCK_ACTION_EMPTY:
-        return "empty";
-    case ESOMOCK_ACTION_SLOW_READ:
-        return "slow_read";
-    }
-    return "unknown";
-}
-
-const char *esomock__step_action_name(const struct esomock_step *step)
-{
-    if (esomock__step_is_delay(step))
-        return "delay";
-    return esomock__action_name(step->action);
 }

@@ -21,10 +21,4 @@ extern const struct esomock_vet_range esomock__range_count;
 void esomock__parse_step(struct esomock_vet *v, const cJSON *obj, const char *path, size_t index,
                          size_t count, struct esomock_step *step);
 
-/* The action's name as scenario files spell it. */
-const char *esomock__action_name(enum esomock_action action);
-
-/* The step's action as its file spelled it: "delay" for a pass with a delay, else as above. */
-const char *esomock__step_action_name(const struct esomock_step *step);
-
 #endif

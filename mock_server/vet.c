@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <esomock/error.h>
+
 #include "redact_private.h"
 #include "vet_private.h"
 
@@ -31,6 +33,49 @@ void esomock__vet_error(struct esomock_vet *v, const char *path, const char *fmt
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
     va_end(ap);
+}
+
+void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
+                                    char *buf, size_t size)
+{
+    if (buf == NULL || size == 0)
+        return;
+    if (e == NULL) {
+        buf[0] = '\0';
+        return;
+    }
+    const char *src = source != NULL ? source : "<scenario>";
+    if (e->path[0] != '\0')
+        snprintf(buf, size, "%s: %s: %s", src, e->path, e->message);
+    else
+        snprintf(buf, size, "%s: %s", src, e->message);
+}
+
+/*
+ * Every error as "SOURCE: PATH: message" lines, then a line for problems past the
+ * list's cap, as `eso-mock check` prints them. Returns a malloc'd string (the caller
+ * frees it), or NULL when out of memory. @p rc names the failure when no error was listed.
+ */
+char *esomock__errors_text(const char *source, const struct esomock_scenario_errors *errors,
+                           enum esomock_status rc)
+{
+    size_t cap = (errors->count + 2) * (ESOMOCK_ERROR_SIZE + 1) + strlen(source);
+    char *text = malloc(cap);
+    if (text == NULL)
+        return NULL;
+    size_t used = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < errors->count; i++) {
+        char line[ESOMOCK_ERROR_SIZE];
+        esomock__scenario_error_format(source, &errors->items[i], line, sizeof(line));
+        used += (size_t)snprintf(text + used, cap - used, "%s%s", used ? "\n" : "", line);
+    }
+    if (errors->total > errors->count)
+        used += (size_t)snprintf(text + used, cap - used, "%s%s: %zu more problems not shown",
+                                 used ? "\n" : "", source, errors->total - errors->count);
+    if (used == 0)
+        snprintf(text, cap, "%s: %s", source, esomock_strerror(rc));
+    return text;
 }
 
 char *esomock__vet_strdup(struct esomock_vet *v, const char *s)
@@ -119,7 +164,8 @@ static void describe(const cJSON *item, char *buf, size_t size)
         snprintf(buf, size, "an unknown value");
 }
 
-void esomock__vet_expected(struct esomock_vet *v, const char *path, const char *what, const cJSON *got)
+void esomock__vet_expected(struct esomock_vet *v, const char *path, const char *what,
+                           const cJSON *got)
 {
     char found[ESOMOCK_VET_QUOTE_SIZE];
     describe(got, found, sizeof(found));
@@ -127,11 +173,12 @@ void esomock__vet_expected(struct esomock_vet *v, const char *path, const char *
 }
 
 /* As esomock__vet_expected(), but a secret's value (an Authorization header...) is not repeated. */
-void esomock__vet_expected_secret(struct esomock_vet *v, const char *path, const char *key, const char *what,
-                            const cJSON *got)
+void esomock__vet_expected_secret(struct esomock_vet *v, const char *path, const char *key,
+                                  const char *what, const cJSON *got)
 {
     if (cJSON_IsString(got) && esomock__is_secret_key(key))
-        esomock__vet_error(v, path, "expected %s; got a string (not shown: it may be a secret)", what);
+        esomock__vet_error(v, path, "expected %s; got a string (not shown: it may be a secret)",
+                           what);
     else
         esomock__vet_expected(v, path, what, got);
 }
@@ -284,8 +331,9 @@ void esomock__vet_keys(struct esomock_vet *v, const cJSON *obj, const char *path
             esomock__vet_join(allowed, n, list, sizeof(list));
             const char *guess = esomock__vet_closest(item->string, allowed, n);
             if (guess != NULL)
-                esomock__vet_error(v, child, "unknown key; did you mean \"%s\"? (expected one of %s)", guess,
-                          list);
+                esomock__vet_error(v, child,
+                                   "unknown key; did you mean \"%s\"? (expected one of %s)", guess,
+                                   list);
             else
                 esomock__vet_error(v, child, "unknown key; expected one of %s", list);
             continue;
@@ -316,8 +364,8 @@ static void range_text(const struct esomock_vet_range *r, bool with_cap, char *b
 }
 
 /* Check @p item against @p r; on success store it in *out. */
-bool esomock__vet_number(struct esomock_vet *v, const cJSON *item, const char *path, const struct esomock_vet_range *r,
-                       double *out)
+bool esomock__vet_number(struct esomock_vet *v, const cJSON *item, const char *path,
+                         const struct esomock_vet_range *r, double *out)
 {
     char what[96];
     if (!cJSON_IsNumber(item)) {
@@ -355,7 +403,7 @@ bool esomock__vet_bool(struct esomock_vet *v, const cJSON *item, const char *pat
 
 /* A string of 1..@p max_len bytes. */
 bool esomock__vet_string(struct esomock_vet *v, const cJSON *item, const char *path, size_t max_len,
-                       const char **out)
+                         const char **out)
 {
     char what[64];
     snprintf(what, sizeof(what), "a non-empty string of at most %zu bytes", max_len);
@@ -370,7 +418,7 @@ bool esomock__vet_string(struct esomock_vet *v, const cJSON *item, const char *p
 
 /* One of @p names; on success *out is its index. */
 bool esomock__vet_enum(struct esomock_vet *v, const cJSON *item, const char *path,
-                     const char *const *names, size_t n, size_t *out)
+                       const char *const *names, size_t n, size_t *out)
 {
     if (cJSON_IsString(item)) {
         for (size_t i = 0; i < n; i++) {
@@ -383,9 +431,11 @@ bool esomock__vet_enum(struct esomock_vet *v, const cJSON *item, const char *pat
     char list[256], found[ESOMOCK_VET_QUOTE_SIZE];
     esomock__vet_join(names, n, list, sizeof(list));
     describe(item, found, sizeof(found));
-    const char *guess = cJSON_IsString(item) ? esomock__vet_closest(item->valuestring, names, n) : NULL;
+    const char *guess =
+        cJSON_IsString(item) ? esomock__vet_closest(item->valuestring, names, n) : NULL;
     if (guess != NULL)
-        esomock__vet_error(v, path, "expected one of %s; got %s (did you mean \"%s\"?)", list, found, guess);
+        esomock__vet_error(v, path, "expected one of %s; got %s (did you mean \"%s\"?)", list,
+                           found, guess);
     else
         esomock__vet_error(v, path, "expected one of %s; got %s", list, found);
     return false;

@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include <esomock/error.h>
+
 /* At most this many problems are kept per file; the rest are only counted. */
 #define ESOMOCK_SCENARIO_MAX_ERRORS 32u
 
@@ -27,6 +29,18 @@ struct esomock_scenario_errors {
     size_t count;
     size_t total; /* may exceed count when there were more */
 };
+
+/* Format one error as "SOURCE: PATH: message" (no PATH part when it is empty) into @p buf. */
+void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
+                                    char *buf, size_t size);
+
+/*
+ * Every error as "SOURCE: PATH: message" lines, then a line for problems past the list's cap,
+ * as `eso-mock check` prints them. Returns a malloc'd string (the caller frees it), or NULL
+ * when out of memory. @p rc names the failure when no error was listed.
+ */
+char *esomock__errors_text(const char *source, const struct esomock_scenario_errors *errors,
+                           enum esomock_status rc);
 
 /* Room for a JSON path (a longer one is cut and ends in "..."). */
 #define ESOMOCK_VET_PATH_SIZE sizeof(((struct esomock_scenario_error *)0)->path)
@@ -116,8 +130,8 @@ bool esomock__vet_number(struct esomock_vet *v, const cJSON *item, const char *p
 bool esomock__vet_bool(struct esomock_vet *v, const cJSON *item, const char *path, bool *out);
 
 /* A string of 1..@p max_len bytes. */
-bool esomock__vet_string(struct esomock_vet *v, const cJSON *item, const char *path,
-                         size_t max_len, const char **out);
+bool esomock__vet_string(struct esomock_vet *v, const cJSON *item, const char *path, size_t max_len,
+                         const char **out);
 
 /* One of @p names; on success *out is its index. */
 bool esomock__vet_enum(struct esomock_vet *v, const cJSON *item, const char *path,

@@ -21,8 +21,7 @@
 #include <esomock/scenario.h>
 
 #include "mock_test_util.h"
-#include "scenario_private.h"
-#include "server_private.h"
+#include "admin_private.h"
 
 static struct esomock_server *srv;
 

@@ -17,8 +17,7 @@
 
 #include "expect_check_private.h"
 #include "fixtures_private.h"
-#include "scenario_private.h"
-#include "scenario_step_private.h"
+#include "scenario_load_private.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
