@@ -1,5 +1,4 @@
 /* Checking scenario files without a server: `eso-mock check` and esomock_check_scenario_files(). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +6,9 @@
 #include <esomock/server.h>
 
 #include "fixtures_private.h"
+#include "problems_private.h"
 #include "scenario_load_private.h"
+#include "scenario_parse_private.h"
 
 /* scenarios/schema.json sits beside the scenarios; checking the whole folder must not fail on it.
  */
@@ -25,61 +26,56 @@ static bool is_json_schema_file(const char *path)
     return schema;
 }
 
-static enum esomock_status check_files(const char *const *paths, size_t count,
-                                       const char *fixtures_dir, FILE *report, size_t *skipped)
+enum esomock_status esomock_check_scenario_files(const char *const *paths, size_t count,
+                                                 const struct esomock_check_options *opts,
+                                                 struct esomock_problems *problems, size_t *checked)
 {
-    if (report == NULL)
-        report = stderr;
-    if (paths == NULL && count > 0)
-        return ESOMOCK_BAD_ARGUMENT;
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    static const struct esomock_check_options defaults = {0};
+    struct esomock_problems counting = ESOMOCK__PROBLEMS_COUNTING;
+    struct esomock_problems *p = problems != NULL ? problems : &counting;
     struct esomock_fixture_set *fixtures = NULL;
-    enum esomock_status first = esomock__fixtures_load(
-        fixtures_dir != NULL ? fixtures_dir : esomock_default_fixtures_dir(), &fixtures, err);
-    if (first != ESOMOCK_OK) {
-        fprintf(report, "%s\n", err);
-        return first;
+    size_t scenarios = 0;
+    enum esomock_status first = ESOMOCK_BAD_ARGUMENT;
+    if (opts == NULL)
+        opts = &defaults;
+
+    esomock__problems_begin(p, "");
+    if (paths == NULL && count > 0) {
+        esomock__problems_error(p, "", "esomock_check_scenario_files: paths is NULL");
+        goto out;
     }
+    if (esomock__sections_check(opts->sections, opts->section_count, p) != ESOMOCK_OK)
+        goto out;
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    const char *dir =
+        opts->fixtures_dir != NULL ? opts->fixtures_dir : esomock_default_fixtures_dir();
+    first = esomock__fixtures_load(dir, &fixtures, err);
+    if (first != ESOMOCK_OK) {
+        esomock__problems_error(p, "", "%s", err);
+        goto out;
+    }
+    struct esomock_load how = {
+        .fixtures = fixtures,
+        .sections = opts->sections,
+        .section_count = opts->section_count,
+    };
     for (size_t i = 0; i < count; i++) {
         if (is_json_schema_file(paths[i])) {
-            fprintf(report, "%s: skipped: a JSON Schema (of the format), not a scenario\n",
-                    paths[i]);
-            if (skipped != NULL)
-                (*skipped)++;
+            esomock__problems_begin(p, paths[i]);
+            esomock_problems_note(p, "", "skipped: a JSON Schema (of the format), not a scenario");
             continue;
         }
-        struct esomock_scenario_errors errors = {0};
+        scenarios++;
         struct esomock_scenario *scenario = NULL;
-        enum esomock_status rc =
-            esomock__scenario_load_file_with(paths[i], fixtures, &scenario, &errors);
-        if (errors.total > 0) {
-            char *text = esomock__errors_text(paths[i], &errors, rc);
-            if (text == NULL && rc == ESOMOCK_OK)
-                rc = ESOMOCK_OUT_OF_MEMORY;
-            fprintf(report, "%s\n", text != NULL ? text : "out of memory");
-            free(text);
-        }
+        enum esomock_status rc = esomock__scenario_load_file(paths[i], &how, &scenario, p);
         esomock__scenario_free(scenario);
         if (rc != ESOMOCK_OK && first == ESOMOCK_OK)
             first = rc;
     }
+out:
     esomock__fixtures_free(fixtures);
-    return first;
-}
-
-enum esomock_status esomock_check_scenario_files(const char *const *paths, size_t count,
-                                                 const char *fixtures_dir, FILE *report)
-{
-    return check_files(paths, count, fixtures_dir, report, NULL);
-}
-
-enum esomock_status esomock_check_scenario_files_counted(const char *const *paths, size_t count,
-                                                         const char *fixtures_dir, FILE *report,
-                                                         size_t *checked)
-{
-    size_t skipped = 0;
-    enum esomock_status rc = check_files(paths, count, fixtures_dir, report, &skipped);
+    esomock__problems_finish(&counting);
     if (checked != NULL)
-        *checked = count - skipped;
-    return rc;
+        *checked = scenarios;
+    return first;
 }

@@ -14,6 +14,8 @@
 
 #include <microhttpd.h>
 
+#include <esomock/scenario.h>
+
 #include "blackhole_private.h"
 #include "journal_private.h"
 #include "metrics_private.h"
@@ -61,6 +63,9 @@ struct esomock_server {
     bool listen_tuned; /* the listening socket is set up for slow_read (guarded by the lock) */
 
     struct esomock_watch watch; /* --watch */
+
+    struct esomock_section *sections; /* the options', copied (keys and notes owned) */
+    size_t section_count;
 };
 
 #endif

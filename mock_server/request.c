@@ -86,7 +86,7 @@ struct connection_state {
 };
 
 void esomock__connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode code)
+                                enum MHD_ConnectionNotificationCode code)
 {
     (void)cls;
     (void)conn;

@@ -34,7 +34,6 @@ void esomock__scenario_free(struct esomock_scenario *scenario)
         rule_clear(&scenario->rules[i]);
     free(scenario->rules);
     cJSON_Delete(scenario->settings.rate_limit.costs);
-    cJSON_Delete(scenario->expect);
     free(scenario->name);
     free(scenario->description);
     free(scenario->source);

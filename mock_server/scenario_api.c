@@ -14,63 +14,13 @@
 #include "handle_private.h"
 #include "ratelimit_private.h"
 #include "redact_private.h"
+#include "problems_private.h"
 #include "run_private.h"
 #include "scenario_api_private.h"
 #include "scenario_load_private.h"
 #include "tcp_tune_private.h"
 
 #define DEFAULT_HANG_MAX_MS 60000.0
-
-/*
- * Fit the errors into @p err (ESOMOCK_ERROR_SIZE bytes): whole lines only, then a count
- * of the lines left out. The *_ex functions give every line.
- */
-static void format_errors(const char *source, const struct esomock_scenario_errors *errors,
-                          enum esomock_status rc, char *err)
-{
-    if (err == NULL)
-        return;
-    char *all = esomock__errors_text(source, errors, rc);
-    if (all == NULL) {
-        snprintf(err, ESOMOCK_ERROR_SIZE, "%s: %s", source, esomock_strerror(rc));
-        return;
-    }
-    size_t len = strlen(all);
-    if (len < ESOMOCK_ERROR_SIZE) {
-        memcpy(err, all, len + 1);
-        free(all);
-        return;
-    }
-    size_t lines = 1;
-    for (const char *c = all; *c != '\0'; c++)
-        lines += *c == '\n';
-    /* Whole lines, leaving room for the note about the rest. */
-    size_t room = strlen(source) + 48;
-    size_t used = 0, kept = 0;
-    for (const char *line = all; kept < lines; kept++) {
-        const char *eol = strchr(line, '\n');
-        size_t n = eol != NULL ? (size_t)(eol - line) : strlen(line);
-        if (used + n + 1 + room >= ESOMOCK_ERROR_SIZE)
-            break;
-        if (used > 0)
-            err[used++] = '\n';
-        memcpy(err + used, line, n);
-        used += n;
-        line += n + 1;
-    }
-    snprintf(err + used, ESOMOCK_ERROR_SIZE - used, "%s%s: %zu more lines not shown",
-             used ? "\n" : "", source, lines - kept);
-    free(all);
-}
-
-/* Hand back @p errors as @p err (truncated) and @p full (every line) when asked. */
-static void report_errors(const char *source, const struct esomock_scenario_errors *errors,
-                          enum esomock_status rc, char *err, char **full)
-{
-    format_errors(source, errors, rc, err);
-    if (full != NULL)
-        *full = esomock__errors_text(source, errors, rc);
-}
 
 /* The settings in force under @p scenario (NULL = the options alone). The lock is held. */
 static void apply_settings(struct esomock_server *srv, const struct esomock_scenario *scenario)
@@ -117,86 +67,69 @@ static enum esomock_status install_parsed(struct esomock_server *srv,
     return ESOMOCK_OK;
 }
 
-enum esomock_status esomock__load_scenario_text(struct esomock_server *srv, const char *json,
-                                                size_t len, const char *source,
-                                                struct esomock_scenario_errors *errors)
+/* What a load on @p srv checks besides the format. */
+static struct esomock_load load_rules(const struct esomock_server *srv)
 {
-    /* The parser wants a NUL at json[len]; the caller's buffer need not have one. */
-    char *text = malloc(len + 1);
-    if (text == NULL)
-        return ESOMOCK_OUT_OF_MEMORY;
-    memcpy(text, json, len);
-    text[len] = '\0';
-    struct esomock_scenario *scenario = NULL;
-    enum esomock_status rc =
-        esomock__scenario_parse_with(text, len, source, srv->fixtures, &scenario, errors);
-    free(text);
+    return (struct esomock_load){
+        .fixtures = srv->fixtures,
+        .sections = srv->sections,
+        .section_count = srv->section_count,
+    };
+}
+
+/* Install what parsed; a failure to install goes to @p problems after the parse's. */
+static enum esomock_status install_or_say(struct esomock_server *srv, enum esomock_status rc,
+                                          struct esomock_scenario *scenario,
+                                          struct esomock_problems *problems)
+{
     if (rc == ESOMOCK_OK)
         rc = install_parsed(srv, scenario);
+    if (rc == ESOMOCK_OUT_OF_MEMORY)
+        esomock_problems_add(problems, "", "out of memory");
     return rc;
 }
 
-static enum esomock_status load_text(struct esomock_server *srv, const char *json, size_t len,
-                                     const char *source, char *err, char **full)
+enum esomock_status esomock__load_scenario_text(struct esomock_server *srv, const char *json,
+                                                size_t len, const char *source,
+                                                struct esomock_problems *problems)
 {
-    if (full != NULL)
-        *full = NULL;
-    if (srv == NULL || json == NULL) {
-        if (err != NULL)
-            snprintf(err, ESOMOCK_ERROR_SIZE, "esomock_server_load_scenario: NULL argument");
-        if (full != NULL)
-            *full = strdup("esomock_server_load_scenario: NULL argument");
-        return ESOMOCK_BAD_ARGUMENT;
-    }
-    if (source == NULL)
-        source = "<inline>";
-    struct esomock_scenario_errors errors = {0};
-    enum esomock_status rc = esomock__load_scenario_text(srv, json, len, source, &errors);
-    if (rc != ESOMOCK_OK)
-        report_errors(source, &errors, rc, err, full);
-    return rc;
+    struct esomock_load how = load_rules(srv);
+    struct esomock_scenario *scenario = NULL;
+    enum esomock_status rc = esomock__scenario_parse(json, len, source, &how, &scenario, problems);
+    return install_or_say(srv, rc, scenario, problems);
 }
 
 enum esomock_status esomock_server_load_scenario(struct esomock_server *srv, const char *json,
-                                                 size_t len, const char *source, char *err)
+                                                 size_t len, const char *source,
+                                                 struct esomock_problems *problems)
 {
-    return load_text(srv, json, len, source, err, NULL);
-}
-
-enum esomock_status esomock_server_load_scenario_ex(struct esomock_server *srv, const char *json,
-                                                    size_t len, const char *source, char **errors)
-{
-    return load_text(srv, json, len, source, NULL, errors);
-}
-
-enum esomock_status esomock__load_scenario_file(struct esomock_server *srv, const char *path,
-                                                char *err, char **full)
-{
-    if (full != NULL)
-        *full = NULL;
-    if (srv == NULL || path == NULL)
+    if (source == NULL)
+        source = "<inline>";
+    if (srv == NULL || json == NULL) {
+        if (problems != NULL) {
+            esomock__problems_begin(problems, source);
+            esomock__problems_error(problems, "", "esomock_server_load_scenario: NULL argument");
+        }
         return ESOMOCK_BAD_ARGUMENT;
-    struct esomock_scenario_errors errors = {0};
-    struct esomock_scenario *scenario = NULL;
-    enum esomock_status rc =
-        esomock__scenario_load_file_with(path, srv->fixtures, &scenario, &errors);
-    if (rc == ESOMOCK_OK)
-        rc = install_parsed(srv, scenario);
-    if (rc != ESOMOCK_OK)
-        report_errors(path, &errors, rc, err, full);
-    return rc;
+    }
+    return esomock__load_scenario_text(srv, json, len, source, problems);
 }
 
 enum esomock_status esomock_server_load_scenario_file(struct esomock_server *srv, const char *path,
-                                                      char *err)
+                                                      struct esomock_problems *problems)
 {
-    return esomock__load_scenario_file(srv, path, err, NULL);
-}
-
-enum esomock_status esomock_server_load_scenario_file_ex(struct esomock_server *srv,
-                                                         const char *path, char **errors)
-{
-    return esomock__load_scenario_file(srv, path, NULL, errors);
+    if (srv == NULL || path == NULL) {
+        if (problems != NULL) {
+            esomock__problems_begin(problems, path != NULL ? path : "");
+            esomock__problems_error(problems, "",
+                                    "esomock_server_load_scenario_file: NULL argument");
+        }
+        return ESOMOCK_BAD_ARGUMENT;
+    }
+    struct esomock_load how = load_rules(srv);
+    struct esomock_scenario *scenario = NULL;
+    enum esomock_status rc = esomock__scenario_load_file(path, &how, &scenario, problems);
+    return install_or_say(srv, rc, scenario, problems);
 }
 
 char *esomock_server_scenario_json(struct esomock_server *srv)
@@ -274,14 +207,15 @@ static void log_line(struct esomock_server *srv, const char *fmt, ...)
 void esomock__scenario_reload(void *context, const char *path, const char *text, size_t len)
 {
     struct esomock_server *srv = context;
-    struct esomock_scenario_errors errors = {0};
-    enum esomock_status rc = esomock__load_scenario_text(srv, text, len, path, &errors);
+    struct esomock_problems *problems = esomock_problems_create();
+    enum esomock_status rc = esomock__load_scenario_text(srv, text, len, path, problems);
     if (rc == ESOMOCK_OK) {
         log_line(srv, "eso-mock: reloaded %s\n", path);
-        return;
+    } else {
+        char *all = esomock_problems_text(problems);
+        log_line(srv, "eso-mock: kept the previous scenario; %s is invalid:\n%s\n", path,
+                 all != NULL && all[0] != '\0' ? all : esomock_strerror(rc));
+        free(all);
     }
-    char *all = esomock__errors_text(path, &errors, rc);
-    log_line(srv, "eso-mock: kept the previous scenario; %s is invalid:\n%s\n", path,
-             all != NULL ? all : esomock_strerror(rc));
-    free(all);
+    esomock_problems_destroy(problems);
 }

@@ -5,26 +5,17 @@
 #include <stddef.h>
 
 #include <esomock/error.h>
-
-#include "vet_private.h"
+#include <esomock/problems.h>
 
 struct esomock_server;
 
 /*
- * Validate and install scenario @p json (len bytes) named @p source; on failure @p errors
- * lists the problems and the scenario in force is unchanged.
+ * Validate and install scenario @p json (len bytes) named @p source; on failure @p problems
+ * (may be NULL) says why and the scenario in force is unchanged.
  */
 enum esomock_status esomock__load_scenario_text(struct esomock_server *srv, const char *json,
                                                 size_t len, const char *source,
-                                                struct esomock_scenario_errors *errors);
-
-/*
- * Load and install the scenario file @p path. On failure @p err (ESOMOCK_ERROR_SIZE bytes,
- * may be NULL) gets the problems cut to fit and *@p full (may be NULL) every problem, one per
- * line, malloc'd for the caller to free (NULL on success or when out of memory).
- */
-enum esomock_status esomock__load_scenario_file(struct esomock_server *srv, const char *path,
-                                                char *err, char **full);
+                                                struct esomock_problems *problems);
 
 /*
  * --watch's reload function (watch_private.h): put the file's new text in force, or keep

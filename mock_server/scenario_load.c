@@ -55,31 +55,15 @@ static bool only_whitespace(const char *s, size_t len)
     return true;
 }
 
-enum esomock_status esomock__scenario_parse(const char *text, size_t len, const char *source,
-                                            struct esomock_scenario **out,
-                                            struct esomock_scenario_errors *errors)
-{
-    return esomock__scenario_parse_with(text, len, source, NULL, out, errors);
-}
-
-enum esomock_status esomock__scenario_parse_with(const char *text, size_t len, const char *source,
-                                                 const struct esomock_fixture_set *fixtures,
-                                                 struct esomock_scenario **out,
-                                                 struct esomock_scenario_errors *errors)
+/* Parse @p text for the file @p v reads (begun); see esomock__scenario_parse(). */
+static enum esomock_status parse(struct esomock_vet *v, const char *text, size_t len,
+                                 const char *source, const struct esomock_load *how,
+                                 struct esomock_scenario **out)
 {
     enum esomock_status rc = ESOMOCK_OUT_OF_MEMORY;
-    struct esomock_scenario_errors local;
-    struct esomock_vet vet = {.errors = errors != NULL ? errors : &local, .oom = false};
-    struct esomock_vet *v = &vet;
     struct esomock_scenario *sc = NULL;
     cJSON *root = NULL;
 
-    v->errors->count = 0;
-    v->errors->total = 0;
-    if (text == NULL || out == NULL) {
-        esomock__vet_error(v, "", "no scenario text given");
-        return ESOMOCK_BAD_ARGUMENT;
-    }
     if (len > ESOMOCK_SCENARIO_MAX_BYTES) {
         esomock__vet_error(v, "", "the scenario is %zu bytes, over the limit of %u", len,
                            ESOMOCK_SCENARIO_MAX_BYTES);
@@ -121,15 +105,16 @@ enum esomock_status esomock__scenario_parse_with(const char *text, size_t len, c
                    "syntax error (or nesting deeper than 1000)", true);
         goto out;
     }
-    esomock__parse_root(v, root, sc);
+    esomock__parse_root(v, root, how != NULL ? how->sections : NULL,
+                        how != NULL ? how->section_count : 0, sc);
     if (v->oom) {
         rc = ESOMOCK_OUT_OF_MEMORY;
         goto out;
     }
     /* On what parsed, even when other parts did not: every problem is reported at once. */
-    if (fixtures != NULL)
-        esomock__scenario_check_fixtures(sc, fixtures, v->errors);
-    if (v->errors->total > 0)
+    if (how != NULL && how->fixtures != NULL)
+        esomock__scenario_check_fixtures(sc, how->fixtures, v->problems);
+    if (esomock__problems_errors(v->problems) > 0)
         goto out;
     *out = sc;
     sc = NULL;
@@ -142,54 +127,67 @@ out:
     return rc;
 }
 
-enum esomock_status esomock__scenario_load_file(const char *path, struct esomock_scenario **out,
-                                                struct esomock_scenario_errors *errors)
+enum esomock_status esomock__scenario_parse(const char *text, size_t len, const char *source,
+                                            const struct esomock_load *how,
+                                            struct esomock_scenario **out,
+                                            struct esomock_problems *problems)
 {
-    return esomock__scenario_load_file_with(path, NULL, out, errors);
+    struct esomock_problems counting = ESOMOCK__PROBLEMS_COUNTING;
+    struct esomock_vet vet = {.problems = problems != NULL ? problems : &counting};
+    enum esomock_status rc = ESOMOCK_BAD_ARGUMENT;
+    esomock__problems_begin(vet.problems, source);
+    if (text == NULL || out == NULL)
+        esomock__vet_error(&vet, "", "no scenario text given");
+    else
+        rc = parse(&vet, text, len, source, how, out);
+    esomock__problems_end(vet.problems);
+    esomock__problems_finish(&counting);
+    return rc;
 }
 
-enum esomock_status esomock__scenario_load_file_with(const char *path,
-                                                     const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario **out,
-                                                     struct esomock_scenario_errors *errors)
+enum esomock_status esomock__scenario_load_file(const char *path, const struct esomock_load *how,
+                                                struct esomock_scenario **out,
+                                                struct esomock_problems *problems)
 {
-    struct esomock_scenario_errors local;
-    struct esomock_vet vet = {.errors = errors != NULL ? errors : &local, .oom = false};
-    struct esomock_vet *v = &vet;
+    struct esomock_problems counting = ESOMOCK__PROBLEMS_COUNTING;
+    struct esomock_vet vet = {.problems = problems != NULL ? problems : &counting};
     char err[ESOMOCK_ERROR_SIZE] = "";
     char *text = NULL;
     size_t len = 0;
+    enum esomock_status rc = ESOMOCK_BAD_ARGUMENT;
 
-    v->errors->count = 0;
-    v->errors->total = 0;
+    esomock__problems_begin(vet.problems, path);
     if (path == NULL || out == NULL) {
-        esomock__vet_error(v, "", "no scenario file given");
-        return ESOMOCK_BAD_ARGUMENT;
+        esomock__vet_error(&vet, "", "no scenario file given");
+        goto out;
     }
-    enum esomock_status rc = esomock__read_file(path, ESOMOCK_SCENARIO_MAX_BYTES, &text, &len, err);
+    rc = esomock__read_file(path, ESOMOCK_SCENARIO_MAX_BYTES, &text, &len, err);
     if (rc != ESOMOCK_OK) {
-        /* The message starts with the file name, which the formatted error repeats. */
+        /* The message starts with the file name, which the problem's source repeats. */
         size_t plen = strlen(path);
         const char *msg = err;
         if (strncmp(err, path, plen) == 0 && err[plen] == ':' && err[plen + 1] == ' ')
             msg = err + plen + 2;
-        esomock__vet_error(v, "", "%s", msg);
-        return rc;
+        esomock__vet_error(&vet, "", "%s", msg);
+        goto out;
     }
-    rc = esomock__scenario_parse_with(text, len, path, fixtures, out, v->errors);
+    rc = parse(&vet, text, len, path, how, out);
     free(text);
+out:
+    esomock__problems_end(vet.problems);
+    esomock__problems_finish(&counting);
     return rc;
 }
 
 enum esomock_status esomock__scenario_check_fixtures(const struct esomock_scenario *scenario,
                                                      const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario_errors *errors)
+                                                     struct esomock_problems *problems)
 {
-    if (scenario == NULL || fixtures == NULL || errors == NULL)
+    if (scenario == NULL || fixtures == NULL || problems == NULL)
         return ESOMOCK_BAD_ARGUMENT;
-    struct esomock_vet vet = {.errors = errors, .oom = false};
+    struct esomock_vet vet = {.problems = problems};
     struct esomock_vet *v = &vet;
-    size_t before = errors->total;
+    size_t before = esomock__problems_errors(problems);
     for (size_t i = 0; i < scenario->rule_count; i++) {
         const struct esomock_rule *rule = &scenario->rules[i];
         for (size_t j = 0; j < rule->step_count; j++) {
@@ -218,5 +216,5 @@ enum esomock_status esomock__scenario_check_fixtures(const struct esomock_scenar
                                    fixtures->dir != NULL ? fixtures->dir : "the fixture set");
         }
     }
-    return errors->total > before ? ESOMOCK_SCENARIO_INVALID : ESOMOCK_OK;
+    return esomock__problems_errors(problems) > before ? ESOMOCK_SCENARIO_INVALID : ESOMOCK_OK;
 }

@@ -5,47 +5,45 @@
 #include <stddef.h>
 
 #include <esomock/error.h>
+#include <esomock/problems.h>
+#include <esomock/scenario.h>
 
 #include "scenario_private.h"
-#include "vet_private.h"
-
-/*
- * Parse and validate scenario @p text (len bytes, NUL-terminated) named @p source.
- * On success *out is a new scenario (free with esomock__scenario_free). On failure
- * returns ESOMOCK_SCENARIO_INVALID and @p errors lists what is wrong (every problem,
- * up to ESOMOCK_SCENARIO_MAX_ERRORS); unknown keys are errors.
- */
-enum esomock_status esomock__scenario_parse(const char *text, size_t len, const char *source,
-                                            struct esomock_scenario **out,
-                                            struct esomock_scenario_errors *errors);
-
-/* Read @p path and parse it; I/O problems become one error with an empty path. */
-enum esomock_status esomock__scenario_load_file(const char *path, struct esomock_scenario **out,
-                                                struct esomock_scenario_errors *errors);
 
 struct esomock_fixture_set;
 
+/* What a load checks besides the format. NULL for a load means `{0}`. */
+struct esomock_load {
+    const struct esomock_fixture_set
+        *fixtures;                          /* every fixture named must exist; NULL = unchecked */
+    const struct esomock_section *sections; /* checked by esomock__sections_check() */
+    size_t section_count;
+};
+
 /*
- * As esomock__scenario_parse(), also checking every fixture the scenario names against
- * @p fixtures (NULL: no such check), with the other problems, even when those stop the parse.
+ * Parse and validate scenario @p text (len bytes) named @p source (NULL: "<scenario>").
+ * On success *out is a new scenario (free with esomock__scenario_free). On failure returns
+ * ESOMOCK_SCENARIO_INVALID (or ESOMOCK_OUT_OF_MEMORY, ESOMOCK_BAD_ARGUMENT) and @p problems
+ * (may be NULL) has every problem, the fixture check's too, even when others stopped the
+ * parse; unknown keys are problems. Notes (sections nobody checks) may come with success.
  */
-enum esomock_status esomock__scenario_parse_with(const char *text, size_t len, const char *source,
-                                                 const struct esomock_fixture_set *fixtures,
-                                                 struct esomock_scenario **out,
-                                                 struct esomock_scenario_errors *errors);
+enum esomock_status esomock__scenario_parse(const char *text, size_t len, const char *source,
+                                            const struct esomock_load *how,
+                                            struct esomock_scenario **out,
+                                            struct esomock_problems *problems);
 
-/* As esomock__scenario_load_file(), with esomock__scenario_parse_with()'s fixture check. */
-enum esomock_status esomock__scenario_load_file_with(const char *path,
-                                                     const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario **out,
-                                                     struct esomock_scenario_errors *errors);
+/* Read @p path and parse it; I/O problems become one problem with an empty path. */
+enum esomock_status esomock__scenario_load_file(const char *path, const struct esomock_load *how,
+                                                struct esomock_scenario **out,
+                                                struct esomock_problems *problems);
 
 /*
- * Check that every fixture a scenario names exists in @p fixtures; problems are
- * appended to @p errors with their JSON path. Returns ESOMOCK_OK or ESOMOCK_SCENARIO_INVALID.
+ * Check that every fixture @p scenario names exists in @p fixtures; problems go to
+ * @p problems (the file begun) with their JSON path. Returns ESOMOCK_OK or
+ * ESOMOCK_SCENARIO_INVALID.
  */
 enum esomock_status esomock__scenario_check_fixtures(const struct esomock_scenario *scenario,
                                                      const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario_errors *errors);
+                                                     struct esomock_problems *problems);
 
 #endif

@@ -150,7 +150,6 @@ struct esomock_scenario {
     struct esomock_settings settings;
     struct esomock_rule *rules;
     size_t rule_count;
-    cJSON *expect; /* the harness's `expect` section, validated by the harness; owned */
 };
 
 /* Free a scenario; NULL is a no-op. */

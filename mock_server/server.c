@@ -26,7 +26,9 @@
 #include "fixtures_private.h"
 #include "handle_private.h"
 #include "request_private.h"
+#include "problems_private.h"
 #include "scenario_api_private.h"
+#include "scenario_parse_private.h"
 #include "server_private.h"
 #include "tcp_tune_private.h"
 #include "utf8_private.h"
@@ -739,9 +741,30 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
     return ESOMOCK_OK;
 }
 
-/* Start a server; a refused scenario's problems go to @p err (cut) and @p full (all). */
+/* Copy @p opts' sections into @p srv (keys and notes copied, contexts borrowed). */
+static bool copy_sections(struct esomock_server *srv, const struct esomock_options *opts)
+{
+    if (opts->section_count == 0)
+        return true;
+    srv->sections = calloc(opts->section_count, sizeof(*srv->sections));
+    if (srv->sections == NULL)
+        return false;
+    srv->section_count = opts->section_count;
+    for (size_t i = 0; i < opts->section_count; i++) {
+        const struct esomock_section *from = &opts->sections[i];
+        struct esomock_section *to = &srv->sections[i];
+        *to = *from;
+        to->key = strdup(from->key);
+        to->checked_by = from->checked_by != NULL ? strdup(from->checked_by) : NULL;
+        if (to->key == NULL || (from->checked_by != NULL && to->checked_by == NULL))
+            return false;
+    }
+    return true;
+}
+
+/* Start a server; what failed goes to @p err, a refused scenario's problems to @p problems. */
 static enum esomock_status start(const struct esomock_options *opts, struct esomock_server **out,
-                                 char *err, char **full)
+                                 char *err, struct esomock_problems *problems)
 {
     static const struct esomock_options defaults = {0};
     enum esomock_status rc = ESOMOCK_OUT_OF_MEMORY;
@@ -757,6 +780,8 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
         set_err(err, "time_scale must be positive (got %g)", opts->time_scale);
         return ESOMOCK_BAD_ARGUMENT;
     }
+    if (esomock__sections_check(opts->sections, opts->section_count, problems) != ESOMOCK_OK)
+        return ESOMOCK_BAD_ARGUMENT;
 
     srv = calloc(1, sizeof(*srv));
     if (srv == NULL)
@@ -788,7 +813,7 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     srv->fixtures_dir = strdup(dir);
     srv->admin_token = opts->admin_token != NULL ? strdup(opts->admin_token) : NULL;
     if (srv->host == NULL || srv->fixtures_dir == NULL ||
-        (opts->admin_token != NULL && srv->admin_token == NULL))
+        (opts->admin_token != NULL && srv->admin_token == NULL) || !copy_sections(srv, opts))
         goto fail;
     rc = esomock__fixtures_load(dir, &srv->fixtures, err);
     if (rc != ESOMOCK_OK)
@@ -814,7 +839,7 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     if (opts->scenario_file != NULL) {
         if (opts->watch_scenario)
             esomock__watch_note(&srv->watch, opts->scenario_file);
-        rc = esomock__load_scenario_file(srv, opts->scenario_file, err, full);
+        rc = esomock_server_load_scenario_file(srv, opts->scenario_file, problems);
         if (rc != ESOMOCK_OK)
             goto fail;
     }
@@ -835,23 +860,24 @@ fail:
 }
 
 enum esomock_status esomock_server_start(const struct esomock_options *opts,
-                                         struct esomock_server **out, char *err)
+                                         struct esomock_server **out,
+                                         struct esomock_problems *problems)
 {
-    return start(opts, out, err, NULL);
-}
-
-enum esomock_status esomock_server_start_ex(const struct esomock_options *opts,
-                                            struct esomock_server **out, char **errors)
-{
+    struct esomock_problems counting = ESOMOCK__PROBLEMS_COUNTING;
+    struct esomock_problems *p = problems != NULL ? problems : &counting;
     char err[ESOMOCK_ERROR_SIZE] = "";
-    char *full = NULL;
-    if (errors != NULL)
-        *errors = NULL;
-    enum esomock_status rc = start(opts, out, err, errors != NULL ? &full : NULL);
-    if (errors != NULL && rc != ESOMOCK_OK)
-        *errors = full != NULL ? full : strdup(err);
-    else
-        free(full);
+    size_t before = esomock_problems_count(problems);
+    esomock__problems_begin(p, "");
+    enum esomock_status rc = start(opts, out, err, p);
+    /* A scenario file's problems came with their file; the rest is one line of err. */
+    if (rc != ESOMOCK_OK) {
+        esomock__problems_begin(p, "");
+        if (err[0] != '\0')
+            esomock__problems_error(p, "", "%s", err);
+        else if (esomock_problems_count(problems) == before)
+            esomock__problems_error(p, "", "%s", esomock_strerror(rc));
+    }
+    esomock__problems_finish(&counting);
     return rc;
 }
 
@@ -874,6 +900,11 @@ void esomock_server_stop(struct esomock_server *srv)
     esomock__auth_destroy(srv->auth);
     esomock__fixtures_free(srv->fixtures);
     esomock__watch_finish(&srv->watch);
+    for (size_t i = 0; i < srv->section_count; i++) {
+        free((char *)srv->sections[i].key);
+        free((char *)srv->sections[i].checked_by);
+    }
+    free(srv->sections);
     pthread_mutex_destroy(&srv->scenario_lock);
     free(srv->admin_token);
     free(srv->fixtures_dir);

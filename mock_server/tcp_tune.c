@@ -45,4 +45,3 @@ void esomock__listen_tune(struct MHD_Daemon *daemon, bool *tuned, bool slow_read
     (void)setsockopt(info->listen_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     *tuned = slow_read;
 }
-

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <esomock/error.h>
-
 #include "redact_private.h"
 #include "vet_private.h"
 
@@ -23,59 +21,10 @@ _Static_assert(ESOMOCK_VET_QUOTE_SIZE == QUOTE_MAX + 16, "room for a quoted valu
 
 void esomock__vet_error(struct esomock_vet *v, const char *path, const char *fmt, ...)
 {
-    struct esomock_scenario_errors *errors = v->errors;
-    errors->total++;
-    if (errors->count >= ESOMOCK_SCENARIO_MAX_ERRORS)
-        return;
-    struct esomock_scenario_error *e = &errors->items[errors->count++];
-    snprintf(e->path, sizeof(e->path), "%s", path != NULL ? path : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    esomock__problems_vadd(v->problems, false, path, fmt, ap);
     va_end(ap);
-}
-
-void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
-                                    char *buf, size_t size)
-{
-    if (buf == NULL || size == 0)
-        return;
-    if (e == NULL) {
-        buf[0] = '\0';
-        return;
-    }
-    const char *src = source != NULL ? source : "<scenario>";
-    if (e->path[0] != '\0')
-        snprintf(buf, size, "%s: %s: %s", src, e->path, e->message);
-    else
-        snprintf(buf, size, "%s: %s", src, e->message);
-}
-
-/*
- * Every error as "SOURCE: PATH: message" lines, then a line for problems past the
- * list's cap, as `eso-mock check` prints them. Returns a malloc'd string (the caller
- * frees it), or NULL when out of memory. @p rc names the failure when no error was listed.
- */
-char *esomock__errors_text(const char *source, const struct esomock_scenario_errors *errors,
-                           enum esomock_status rc)
-{
-    size_t cap = (errors->count + 2) * (ESOMOCK_ERROR_SIZE + 1) + strlen(source);
-    char *text = malloc(cap);
-    if (text == NULL)
-        return NULL;
-    size_t used = 0;
-    text[0] = '\0';
-    for (size_t i = 0; i < errors->count; i++) {
-        char line[ESOMOCK_ERROR_SIZE];
-        esomock__scenario_error_format(source, &errors->items[i], line, sizeof(line));
-        used += (size_t)snprintf(text + used, cap - used, "%s%s", used ? "\n" : "", line);
-    }
-    if (errors->total > errors->count)
-        used += (size_t)snprintf(text + used, cap - used, "%s%s: %zu more problems not shown",
-                                 used ? "\n" : "", source, errors->total - errors->count);
-    if (used == 0)
-        snprintf(text, cap, "%s: %s", source, esomock_strerror(rc));
-    return text;
 }
 
 char *esomock__vet_strdup(struct esomock_vet *v, const char *s)
@@ -304,7 +253,7 @@ void esomock__vet_join(const char *const *names, size_t n, char *buf, size_t siz
 
 static bool errors_full(const struct esomock_vet *v)
 {
-    return v->errors->count >= ESOMOCK_SCENARIO_MAX_ERRORS;
+    return esomock__problems_full(v->problems);
 }
 
 /*

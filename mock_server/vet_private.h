@@ -15,35 +15,10 @@
 
 #include <esomock/error.h>
 
-/* At most this many problems are kept per file; the rest are only counted. */
-#define ESOMOCK_SCENARIO_MAX_ERRORS 32u
-
-/* One validation problem: where, and what was expected. */
-struct esomock_scenario_error {
-    char path[160]; /* JSON path, e.g. "rules[2].script[0].action" */
-    char message[320];
-};
-
-struct esomock_scenario_errors {
-    struct esomock_scenario_error items[ESOMOCK_SCENARIO_MAX_ERRORS];
-    size_t count;
-    size_t total; /* may exceed count when there were more */
-};
-
-/* Format one error as "SOURCE: PATH: message" (no PATH part when it is empty) into @p buf. */
-void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
-                                    char *buf, size_t size);
-
-/*
- * Every error as "SOURCE: PATH: message" lines, then a line for problems past the list's cap,
- * as `eso-mock check` prints them. Returns a malloc'd string (the caller frees it), or NULL
- * when out of memory. @p rc names the failure when no error was listed.
- */
-char *esomock__errors_text(const char *source, const struct esomock_scenario_errors *errors,
-                           enum esomock_status rc);
+#include "problems_private.h"
 
 /* Room for a JSON path (a longer one is cut and ends in "..."). */
-#define ESOMOCK_VET_PATH_SIZE sizeof(((struct esomock_scenario_error *)0)->path)
+#define ESOMOCK_VET_PATH_SIZE ESOMOCK_PROBLEM_PATH_SIZE
 /* Room for a value quoted by esomock__vet_quote(). */
 #define ESOMOCK_VET_QUOTE_SIZE (48 + 16)
 /* Two to the 53rd: the largest integer a JSON number (a double) holds exactly. */
@@ -51,7 +26,7 @@ char *esomock__errors_text(const char *source, const struct esomock_scenario_err
 
 /* Where problems go while a document is checked, and whether memory ran out meanwhile. */
 struct esomock_vet {
-    struct esomock_scenario_errors *errors;
+    struct esomock_problems *problems; /* the file being read is begun */
     bool oom;
 };
 

@@ -138,8 +138,7 @@ static void watch_look(struct esomock_watch *w, struct esomock_watch_stamp *last
     char err[ESOMOCK_ERROR_SIZE] = "";
     char *text = NULL;
     size_t len = 0;
-    if (esomock__read_file(w->path, w->max_bytes, &text, &len, err) !=
-        ESOMOCK_OK) {
+    if (esomock__read_file(w->path, w->max_bytes, &text, &len, err) != ESOMOCK_OK) {
         if (changed)
             watch_log(w, "eso-mock: kept the previous scenario; %s\n", err);
         return;
@@ -172,8 +171,7 @@ static void *watch_main(void *arg)
 }
 
 enum esomock_status esomock__watch_start(struct esomock_watch *w, const char *path,
-                                         esomock_watch_reload_fn *reload, void *context,
-                                         char *err)
+                                         esomock_watch_reload_fn *reload, void *context, char *err)
 {
     w->path = strdup(path);
     if (w->path == NULL)

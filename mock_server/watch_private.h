@@ -31,14 +31,13 @@ struct esomock_watch_stamp {
 };
 
 /* Called on the watch thread with the file's new content (@p len bytes, NUL-terminated). */
-typedef void esomock_watch_reload_fn(void *context, const char *path, const char *text,
-                                     size_t len);
+typedef void esomock_watch_reload_fn(void *context, const char *path, const char *text, size_t len);
 
 struct esomock_watch {
     char *path;
     struct esomock_watch_stamp stamp; /* the file as last loaded, so no edit slips in */
     uint64_t hash;                    /* its content's hash, for edits stat cannot see */
-    FILE *log;       /* where a file that cannot be read is reported; may be NULL */
+    FILE *log;        /* where a file that cannot be read is reported; may be NULL */
     size_t max_bytes; /* a larger file is not read */
     esomock_watch_reload_fn *reload;
     void *context;
@@ -49,7 +48,10 @@ struct esomock_watch {
     bool stop;
 };
 
-/* Set up @p w (no thread yet) for files of at most @p max_bytes; pair with esomock__watch_finish(). */
+/*
+ * Set up @p w (no thread yet) for files of at most @p max_bytes; esomock__watch_finish()
+ * undoes it.
+ */
 void esomock__watch_init(struct esomock_watch *w, FILE *log, size_t max_bytes);
 
 /* Note @p path's current state; call before loading it, so an edit made meanwhile reloads. */
@@ -60,8 +62,7 @@ void esomock__watch_note(struct esomock_watch *w, const char *path);
  * @p err (ESOMOCK_ERROR_SIZE bytes, may be NULL) says why.
  */
 enum esomock_status esomock__watch_start(struct esomock_watch *w, const char *path,
-                                         esomock_watch_reload_fn *reload, void *context,
-                                         char *err);
+                                         esomock_watch_reload_fn *reload, void *context, char *err);
 
 /* Stop the thread (when started); no reload runs after it returns. */
 void esomock__watch_stop(struct esomock_watch *w);
