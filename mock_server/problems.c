@@ -162,8 +162,7 @@ void esomock__problems_fail(struct esomock_problems *p, enum esomock_status rc)
         esomock__problems_error(p, "", "%s", esomock_strerror(rc));
 }
 
-void esomock_problems_add(struct esomock_problems *problems, const char *path, const char *fmt,
-                          ...)
+void esomock_problems_add(struct esomock_problems *problems, const char *path, const char *fmt, ...)
 {
     if (problems == NULL || fmt == NULL)
         return;
@@ -201,9 +200,9 @@ char *esomock_problems_text(const struct esomock_problems *problems)
     for (size_t i = 0; i < problems->count; i++) {
         const struct esomock_problem *e = &problems->items[i];
         const char *sep = e->source[0] != '\0' ? ": " : "";
-        used += (size_t)snprintf(text + used, cap - used, "%s%s%s%s%s%s", used ? "\n" : "",
-                                 e->source, sep, e->path, e->path[0] != '\0' ? ": " : "",
-                                 e->message);
+        used +=
+            (size_t)snprintf(text + used, cap - used, "%s%s%s%s%s%s", used ? "\n" : "", e->source,
+                             sep, e->path, e->path[0] != '\0' ? ": " : "", e->message);
     }
     if (problems->left_out > 0)
         snprintf(text + used, cap - used, "%s%zu more problems not shown", used ? "\n" : "",

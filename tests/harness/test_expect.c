@@ -128,8 +128,7 @@ Test(expect_check, every_status_is_an_outcome)
 {
     for (int s = ESO_OK; s <= ESO_PROTOCOL_ERROR; s++) {
         char doc[256];
-        snprintf(doc, sizeof(doc),
-                 "{'calls':[{'operation':'getZones','expect':{'outcome':'%s'}}]}",
+        snprintf(doc, sizeof(doc), "{'calls':[{'operation':'getZones','expect':{'outcome':'%s'}}]}",
                  eso_status_name((enum eso_status)s));
         size_t count = 0;
         char *text = check(doc, &count);
@@ -184,10 +183,10 @@ Test(expect_check, every_operation_is_callable_and_has_a_fixture)
 /* The plan puts what the check accepted where libesologs reads it. */
 Test(expect_plan, options_land_in_eso_options)
 {
-    cJSON *section = parse_quoted(
-        "{'client':{'max_attempts':4,'jitter':'equal','retry_on':['5xx','dropped'],"
-        "'breaker':{'threshold':3},'budget':false,'seed':7,'bearer_token':'t'},"
-        "'calls':[{'operation':'getZones'}],'counters':{'retries':[1,2]}}");
+    cJSON *section =
+        parse_quoted("{'client':{'max_attempts':4,'jitter':'equal','retry_on':['5xx','dropped'],"
+                     "'breaker':{'threshold':3},'budget':false,'seed':7,'bearer_token':'t'},"
+                     "'calls':[{'operation':'getZones'}],'counters':{'retries':[1,2]}}");
     struct esoh__run_plan *plan = malloc(sizeof(*plan));
     cr_assert_not_null(plan);
     char err[256];

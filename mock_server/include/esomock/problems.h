@@ -61,8 +61,8 @@ ESOMOCK_API size_t esomock_problems_count(const struct esomock_problems *problem
  * @return a pointer owned by the list, valid until it is cleared or destroyed; NULL past the
  *         last entry or for NULL.
  */
-ESOMOCK_API const struct esomock_problem *esomock_problems_get(const struct esomock_problems *problems,
-                                                               size_t index);
+ESOMOCK_API const struct esomock_problem *
+esomock_problems_get(const struct esomock_problems *problems, size_t index);
 
 /**
  * Every entry as one line, "SOURCE: PATH: message" (without "PATH: " when the path is
