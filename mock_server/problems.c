@@ -156,12 +156,6 @@ void esomock__problems_error(struct esomock_problems *p, const char *path, const
     va_end(ap);
 }
 
-void esomock__problems_fail(struct esomock_problems *p, enum esomock_status rc)
-{
-    if (p->source_errors == 0)
-        esomock__problems_error(p, "", "%s", esomock_strerror(rc));
-}
-
 void esomock_problems_add(struct esomock_problems *problems, const char *path, const char *fmt, ...)
 {
     if (problems == NULL || fmt == NULL)

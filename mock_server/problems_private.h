@@ -51,12 +51,6 @@ void esomock__problems_vadd(struct esomock_problems *p, bool note, const char *p
 void esomock__problems_error(struct esomock_problems *p, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/*
- * A function is about to return @p rc (not ESOMOCK_OK) for the file being read: when no
- * error says why, add one ("SOURCE: <esomock_strerror(rc)>").
- */
-void esomock__problems_fail(struct esomock_problems *p, enum esomock_status rc);
-
 /* Free what a stack list (ESOMOCK__PROBLEMS_COUNTING) holds. */
 void esomock__problems_finish(struct esomock_problems *p);
 

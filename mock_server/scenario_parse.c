@@ -445,7 +445,7 @@ enum esomock_status esomock__sections_check(const struct esomock_section *sectio
     }
     size_t before = esomock__problems_errors(problems);
     for (size_t i = 0; i < count; i++) {
-        char path[32];
+        char path[48];
         snprintf(path, sizeof(path), "sections[%zu].key", i);
         const char *key = sections[i].key;
         if (key == NULL || key[0] == '\0' || strlen(key) > 64) {

@@ -33,7 +33,8 @@ struct esomock_server;
  * PATH, ...), PATH starting with @p path (the section's key); each refuses the file.
  * @param section  the section's value; borrowed for the call.
  * @param context  the esomock_section's context.
- * Called on the thread that loads or checks the file.
+ * Called on the thread that loads or checks the file; a server's loads (admin API, --watch,
+ * the C API) may call it from several threads at once, so it must be thread-safe.
  */
 typedef void esomock_section_check_fn(const struct cJSON *section, const char *path,
                                       struct esomock_problems *problems, void *context);
