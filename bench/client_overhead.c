@@ -483,12 +483,16 @@ int main(int argc, char **argv)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         goto out_body;
 
-    char err[ESOMOCK_ERROR_SIZE];
     struct esomock_options mock_opts = {.threads = 2};
-    if (esomock_server_start(&mock_opts, &srv, err) != ESOMOCK_OK) {
-        fprintf(stderr, "bench-client-overhead: eso-mock: %s\n", err);
+    struct esomock_problems *problems = esomock_problems_create();
+    if (esomock_server_start(&mock_opts, &srv, problems) != ESOMOCK_OK) {
+        char *why = esomock_problems_text(problems);
+        fprintf(stderr, "bench-client-overhead: eso-mock: %s\n", why != NULL ? why : "");
+        free(why);
+        esomock_problems_destroy(problems);
         goto out_curl;
     }
+    esomock_problems_destroy(problems);
     char url[256];
     snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
 

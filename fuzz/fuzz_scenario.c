@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario_private.h"
+#include "scenario_load_private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,8 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     struct esomock_scenario *scenario = NULL;
-    struct esomock_scenario_errors errors = {0};
-    if (esomock__scenario_parse(text, size, "fuzz", &scenario, &errors) == ESOMOCK_OK) {
+    /* A checker-less section and a list of problems: both paths of the loader run. */
+    static const struct esomock_section expect = {.key = "expect", .checked_by = "fuzz"};
+    struct esomock_load how = {.sections = &expect, .section_count = 1};
+    struct esomock_problems *problems = esomock_problems_create();
+    if (esomock__scenario_parse(text, size, "fuzz", &how, &scenario, problems) == ESOMOCK_OK) {
         /* A scenario that parses must have a sane shape. */
         if (scenario->rule_count > ESOMOCK_SCENARIO_MAX_RULES)
             abort();
@@ -26,12 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
         esomock__scenario_free(scenario);
-    } else {
-        for (size_t i = 0; i < errors.count; i++) {
-            char line[ESOMOCK_ERROR_SIZE];
-            esomock__scenario_error_format("fuzz", &errors.items[i], line, sizeof(line));
-        }
+    } else if (esomock_problems_count(problems) == 0 && problems != NULL) {
+        abort(); /* a refusal always says why */
     }
+    free(esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
     free(text);
     return 0;
 }

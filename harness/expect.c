@@ -1,97 +1,550 @@
 /*
- * Turning a scenario's `expect` section into client options and a list of calls.
- * The section's shape is validated once, by eso-mock's scenario parser
- * (mock_server/expect_check.c), before the runner gets here; this file only maps
- * validated values onto libesologs' options and the runner's plan.
+ * A scenario's `expect` section: its check and its run plan, both from one table of fields.
+ * The vocabulary is libesologs' own: outcomes are eso_status_name()s, operations the
+ * registry's, jitters and breaker states their libesologs names, and option fields land
+ * in struct eso_options by offset. eso-mock's scenario loader hands the section to
+ * esoh__expect_check() (registered as esoh__expect_section), so `eso-scenario check`,
+ * `run` and the fixture validate it alike; the plan reads it only once it passed.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "expect_private.h"
 
-bool esoh__outcome_from_name(const char *name, enum eso_status *out)
+/*
+ * The last status code, until libesologs has eso_status_from_name() (the single status
+ * table): outcomes are the names of ESO_OK..LAST_STATUS.
+ */
+#define LAST_STATUS ESO_PROTOCOL_ERROR
+
+/* ---- vocabularies: a list of names, each from libesologs where it has one --------------- */
+
+struct vocab {
+    size_t (*count)(void);
+    const char *(*name)(size_t index);
+};
+
+static size_t status_count(void)
 {
-    for (int s = ESO_OK; s <= ESO_TRANSPORT; s++) {
-        if (strcmp(eso_status_name((enum eso_status)s), name) == 0) {
-            *out = (enum eso_status)s;
-            return true;
-        }
-    }
-    return false;
+    return (size_t)LAST_STATUS + 1;
 }
 
-/* ---- client options: key -> field of struct eso_options --------------------------------- */
+static const char *status_name(size_t i)
+{
+    return eso_status_name((enum eso_status)i);
+}
 
-enum opt_kind { OPT_UNSIGNED, OPT_U32, OPT_DOUBLE, OPT_BOOL, OPT_U64, OPT_STRING };
+static const struct vocab outcomes = {status_count, status_name};
 
-struct opt_field {
+static size_t jitter_count(void)
+{
+    return (size_t)ESO_JITTER_DECORRELATED; /* ESO_JITTER_NONE (1) .. DECORRELATED */
+}
+
+static const char *jitter_name(size_t i)
+{
+    return eso_jitter_name((enum eso_jitter)(i + ESO_JITTER_NONE));
+}
+
+static const struct vocab jitters = {jitter_count, jitter_name};
+
+static size_t breaker_count(void)
+{
+    return (size_t)ESO_BREAKER_STATE_HALF_OPEN + 1;
+}
+
+static const char *breaker_name(size_t i)
+{
+    return eso_breaker_state_name((enum eso_breaker_state)i);
+}
+
+static const struct vocab breaker_states = {breaker_count, breaker_name};
+
+static const struct vocab operations = {eso_operation_count, eso_operation_name};
+
+/* Retry classes as scenarios name them; libesologs has the bits, not names. */
+static const struct {
+    const char *name;
+    unsigned bits;
+} retry_classes[] = {
+    {"connect", ESO_RETRY_CONNECT},
+    {"timeout", ESO_RETRY_TIMEOUT},
+    {"dropped", ESO_RETRY_DROPPED},
+    {"429", ESO_RETRY_429},
+    {"500", ESO_RETRY_500},
+    {"502", ESO_RETRY_502},
+    {"503", ESO_RETRY_503},
+    {"504", ESO_RETRY_504},
+    {"5xx", ESO_RETRY_500 | ESO_RETRY_502 | ESO_RETRY_503 | ESO_RETRY_504 | ESO_RETRY_5XX_OTHER},
+    {"malformed", ESO_RETRY_MALFORMED},
+    {"graphql_transient", ESO_RETRY_GRAPHQL_TRANSIENT},
+    {"pool_timeout", ESO_RETRY_POOL_TIMEOUT},
+};
+
+static size_t retry_class_count(void)
+{
+    return sizeof(retry_classes) / sizeof(retry_classes[0]);
+}
+
+static const char *retry_class_name(size_t i)
+{
+    return retry_classes[i].name;
+}
+
+static const struct vocab retry_class_names = {retry_class_count, retry_class_name};
+
+/* The counters an expectation may name: struct eso_counters' fields, by name. */
+#define COUNTER(field)                                                                             \
+    {                                                                                              \
+#field, offsetof(struct eso_counters, field)                                               \
+    }
+static const struct {
+    const char *name;
+    size_t offset;
+} counters[] = {
+    COUNTER(calls),
+    COUNTER(calls_ok),
+    COUNTER(calls_failed),
+    COUNTER(attempts),
+    COUNTER(retries),
+    COUNTER(give_ups),
+    COUNTER(breaker_rejections),
+    COUNTER(breaker_opens),
+    COUNTER(budget_rejections),
+    COUNTER(deadline_exceeded),
+    COUNTER(cache_fallbacks),
+    COUNTER(cache_stores),
+    COUNTER(pacing_waits),
+    COUNTER(token_fetches),
+    COUNTER(token_invalidations),
+};
+
+static size_t counter_count(void)
+{
+    return sizeof(counters) / sizeof(counters[0]);
+}
+
+static const char *counter_name(size_t i)
+{
+    return counters[i].name;
+}
+
+static const struct vocab counter_names = {counter_count, counter_name};
+
+/* The index of @p s in @p v, or -1. */
+static long vocab_find(const struct vocab *v, const char *s)
+{
+    size_t n = v->count();
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v->name(i), s) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* "a, b, c" into @p buf. */
+static void vocab_list(const struct vocab *v, char *buf, size_t size)
+{
+    size_t used = 0, n = v->count();
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used + 1 < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", v->name(i));
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+bool esoh__outcome_from_name(const char *name, enum eso_status *out)
+{
+    long i = vocab_find(&outcomes, name);
+    if (i < 0)
+        return false;
+    *out = (enum eso_status)i;
+    return true;
+}
+
+bool esoh__counter_value(const struct eso_counters *k, const char *name, double *out)
+{
+    long i = vocab_find(&counter_names, name);
+    if (i < 0)
+        return false;
+    *out = (double)*(const uint64_t *)(const void *)((const char *)k + counters[i].offset);
+    return true;
+}
+
+/* ---- the fields: their check, and where the plan puts them ------------------------------ */
+
+enum kind {
+    K_NUMBER, /* min..max */
+    K_WHOLE,  /* integer min..max */
+    K_BOOL,
+    K_STRING, /* non-empty */
+    K_ENUM,   /* one of `names` */
+    K_RANGE,  /* number or [min, max] */
+    K_OBJECT, /* fields in `sub` */
+    K_OBJECT_OR_FALSE,
+    K_ANY_OBJECT,
+    K_LIST,     /* array of strings, of `names` when set */
+    K_COUNTERS, /* object of counter -> range */
+    K_CALLS,    /* array of call objects */
+};
+
+/* Where a client option goes in struct eso_options. */
+enum opt { OPT_NONE, OPT_UNSIGNED, OPT_U32, OPT_DOUBLE, OPT_BOOL, OPT_U64, OPT_STRING };
+
+struct field {
     const char *key;
-    enum opt_kind kind;
+    enum kind kind;
+    double min, max;
+    const struct vocab *names;
+    const struct field *sub;
+    enum opt opt; /* OPT_NONE: not a plain option (the plan reads it itself) */
     size_t offset;
 };
 
-#define FIELD(key, kind, member)                                                                   \
+#define OPTION(key, kind, min, max, opt, member)                                                   \
     {                                                                                              \
-        key, kind, offsetof(struct eso_options, member)                                            \
+        key, kind, min, max, NULL, NULL, opt, offsetof(struct eso_options, member)                 \
     }
+#define FIELD(key, kind, min, max, names, sub)                                                     \
+    {                                                                                              \
+        key, kind, min, max, names, sub, OPT_NONE, 0                                               \
+    }
+#define END FIELD(NULL, K_NUMBER, 0, 0, NULL, NULL)
 
-static const struct opt_field client_fields[] = {
-    FIELD("max_attempts", OPT_UNSIGNED, max_attempts),
-    FIELD("initial_delay_ms", OPT_U32, initial_delay_ms),
-    FIELD("multiplier", OPT_DOUBLE, multiplier),
-    FIELD("max_delay_ms", OPT_U32, max_delay_ms),
-    FIELD("timeout_ms", OPT_U32, timeout_ms),
-    FIELD("connect_timeout_ms", OPT_U32, connect_timeout_ms),
-    FIELD("read_timeout_ms", OPT_U32, read_timeout_ms),
-    FIELD("write_timeout_ms", OPT_U32, write_timeout_ms),
-    FIELD("deadline_ms", OPT_U32, deadline_ms),
-    FIELD("retry_after_max_ms", OPT_U32, retry_after_max_ms),
-    FIELD("fallback_cache", OPT_BOOL, fallback_cache),
-    FIELD("cache_max_age_ms", OPT_U32, cache_max_age_ms),
-    FIELD("min_interval_ms", OPT_U32, min_interval_ms),
-    FIELD("points_aware", OPT_BOOL, points_aware),
-    FIELD("bearer_token", OPT_STRING, bearer_token),
-    FIELD("seed", OPT_U64, seed),
-    {NULL, OPT_BOOL, 0},
+static const struct field breaker_fields[] = {
+    OPTION("threshold", K_WHOLE, 1, 1e6, OPT_UNSIGNED, breaker_threshold),
+    OPTION("failure_rate", K_WHOLE, 1, 100, OPT_UNSIGNED, breaker_failure_rate),
+    OPTION("window", K_WHOLE, 1, 1e6, OPT_UNSIGNED, breaker_window),
+    OPTION("min_calls", K_WHOLE, 1, 1e6, OPT_UNSIGNED, breaker_min_calls),
+    OPTION("cooldown_ms", K_WHOLE, 1, 1e9, OPT_U32, breaker_cooldown_ms),
+    OPTION("cooldown_multiplier", K_NUMBER, 1, 100, OPT_DOUBLE, breaker_cooldown_multiplier),
+    OPTION("cooldown_max_ms", K_WHOLE, 1, 1e9, OPT_U32, breaker_cooldown_max_ms),
+    OPTION("half_open_probes", K_WHOLE, 1, 1000, OPT_UNSIGNED, breaker_half_open_probes),
+    END,
 };
 
-static const struct opt_field breaker_fields[] = {
-    FIELD("threshold", OPT_UNSIGNED, breaker_threshold),
-    FIELD("failure_rate", OPT_UNSIGNED, breaker_failure_rate),
-    FIELD("window", OPT_UNSIGNED, breaker_window),
-    FIELD("min_calls", OPT_UNSIGNED, breaker_min_calls),
-    FIELD("cooldown_ms", OPT_U32, breaker_cooldown_ms),
-    FIELD("cooldown_multiplier", OPT_DOUBLE, breaker_cooldown_multiplier),
-    FIELD("cooldown_max_ms", OPT_U32, breaker_cooldown_max_ms),
-    FIELD("half_open_probes", OPT_UNSIGNED, breaker_half_open_probes),
-    {NULL, OPT_BOOL, 0},
+static const struct field budget_fields[] = {
+    OPTION("capacity", K_WHOLE, 1, 1e9, OPT_UNSIGNED, budget_capacity),
+    OPTION("retry_cost", K_WHOLE, 1, 1e9, OPT_UNSIGNED, budget_retry_cost),
+    OPTION("timeout_cost", K_WHOLE, 1, 1e9, OPT_UNSIGNED, budget_timeout_cost),
+    OPTION("success_refund", K_WHOLE, 1, 1e9, OPT_UNSIGNED, budget_success_refund),
+    END,
 };
 
-static const struct opt_field budget_fields[] = {
-    FIELD("capacity", OPT_UNSIGNED, budget_capacity),
-    FIELD("retry_cost", OPT_UNSIGNED, budget_retry_cost),
-    FIELD("timeout_cost", OPT_UNSIGNED, budget_timeout_cost),
-    FIELD("success_refund", OPT_UNSIGNED, budget_success_refund),
-    {NULL, OPT_BOOL, 0},
+static const struct field client_fields[] = {
+    OPTION("max_attempts", K_WHOLE, 1, 100, OPT_UNSIGNED, max_attempts),
+    OPTION("initial_delay_ms", K_WHOLE, 1, 1e9, OPT_U32, initial_delay_ms),
+    OPTION("multiplier", K_NUMBER, 1, 100, OPT_DOUBLE, multiplier),
+    OPTION("max_delay_ms", K_WHOLE, 1, 1e9, OPT_U32, max_delay_ms),
+    FIELD("jitter", K_ENUM, 0, 0, &jitters, NULL),
+    FIELD("retry_on", K_LIST, 0, 0, &retry_class_names, NULL),
+    OPTION("timeout_ms", K_WHOLE, 1, 1e9, OPT_U32, timeout_ms),
+    OPTION("connect_timeout_ms", K_WHOLE, 1, 1e9, OPT_U32, connect_timeout_ms),
+    OPTION("read_timeout_ms", K_WHOLE, 1, 1e9, OPT_U32, read_timeout_ms),
+    OPTION("write_timeout_ms", K_WHOLE, 1, 1e9, OPT_U32, write_timeout_ms),
+    OPTION("deadline_ms", K_WHOLE, 1, 1e9, OPT_U32, deadline_ms),
+    OPTION("retry_after_max_ms", K_WHOLE, 1, 1e9, OPT_U32, retry_after_max_ms),
+    FIELD("breaker", K_OBJECT_OR_FALSE, 0, 0, NULL, breaker_fields),
+    FIELD("budget", K_OBJECT_OR_FALSE, 0, 0, NULL, budget_fields),
+    OPTION("fallback_cache", K_BOOL, 0, 0, OPT_BOOL, fallback_cache),
+    OPTION("cache_max_age_ms", K_WHOLE, 1, 1e10, OPT_U32, cache_max_age_ms),
+    OPTION("min_interval_ms", K_WHOLE, 1, 1e9, OPT_U32, min_interval_ms),
+    OPTION("points_aware", K_BOOL, 0, 0, OPT_BOOL, points_aware),
+    OPTION("bearer_token", K_STRING, 0, 0, OPT_STRING, bearer_token),
+    OPTION("seed", K_WHOLE, 1, 9007199254740991.0, OPT_U64, seed),
+    END,
 };
 
-/* A validated number as an unsigned of at most @p max (the parser checked the range). */
+static const struct field call_expect_fields[] = {
+    FIELD("outcome", K_ENUM, 0, 0, &outcomes, NULL),
+    FIELD("attempts", K_RANGE, 0, 0, NULL, NULL),
+    FIELD("server_requests", K_RANGE, 0, 0, NULL, NULL),
+    FIELD("elapsed_ms", K_RANGE, 0, 0, NULL, NULL),
+    FIELD("from_cache", K_BOOL, 0, 0, NULL, NULL),
+    FIELD("faults", K_LIST, 0, 0, NULL, NULL), /* action names; the journal spells them */
+    END,
+};
+
+static const struct field call_fields[] = {
+    FIELD("name", K_STRING, 0, 0, NULL, NULL),
+    FIELD("operation", K_STRING, 0, 0, NULL, NULL),
+    FIELD("variables", K_ANY_OBJECT, 0, 0, NULL, NULL),
+    FIELD("repeat", K_WHOLE, 1, 10000, NULL, NULL),
+    FIELD("concurrency", K_WHOLE, 1, 256, NULL, NULL),
+    FIELD("wait_ms", K_NUMBER, 0, 1e9, NULL, NULL),
+    FIELD("expect", K_OBJECT, 0, 0, NULL, call_expect_fields),
+    END,
+};
+
+static const struct field expect_fields[] = {
+    FIELD("time_scale", K_NUMBER, 1e-6, 1000, NULL, NULL),
+    FIELD("client", K_OBJECT, 0, 0, NULL, client_fields),
+    FIELD("calls", K_CALLS, 0, 0, NULL, call_fields),
+    FIELD("breaker", K_LIST, 0, 0, &breaker_states, NULL),
+    FIELD("counters", K_COUNTERS, 0, 0, &counter_names, NULL),
+    END,
+};
+
+/* ---- the check -------------------------------------------------------------------------- */
+
+static void join(char *buf, size_t size, const char *parent, const char *key)
+{
+    if (snprintf(buf, size, "%s.%s", parent, key) >= (int)size)
+        buf[size - 1] = '\0';
+}
+
+static void join_index(char *buf, size_t size, const char *parent, int index)
+{
+    if (snprintf(buf, size, "%s[%d]", parent, index) >= (int)size)
+        buf[size - 1] = '\0';
+}
+
+/* A bound as messages print it: an integer in full, else the fewest digits that read back. */
+static void number_text(double v, char *buf, size_t size)
+{
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e21) {
+        snprintf(buf, size, "%.0f", v);
+        return;
+    }
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+static void check_number(const cJSON *v, const char *path, double min, double max, bool whole,
+                         struct esomock_problems *problems)
+{
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= min &&
+        v->valuedouble <= max && (!whole || v->valuedouble == floor(v->valuedouble)))
+        return;
+    char lo[32], hi[32];
+    number_text(min, lo, sizeof(lo));
+    number_text(max, hi, sizeof(hi));
+    esomock_problems_add(problems, path, "expected %s from %s to %s",
+                         whole ? "a whole number" : "a number", lo, hi);
+}
+
+static void check_range(const cJSON *v, const char *path, struct esomock_problems *problems)
+{
+    if (cJSON_IsNumber(v)) {
+        check_number(v, path, 0, 1e12, false, problems);
+        return;
+    }
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 ||
+        !cJSON_IsNumber(cJSON_GetArrayItem(v, 0)) || !cJSON_IsNumber(cJSON_GetArrayItem(v, 1)) ||
+        cJSON_GetArrayItem(v, 0)->valuedouble < 0 ||
+        cJSON_GetArrayItem(v, 0)->valuedouble > cJSON_GetArrayItem(v, 1)->valuedouble) {
+        esomock_problems_add(problems, path,
+                             "expected a number or an array [min, max] with 0 <= min <= max");
+    }
+}
+
+static void check_object(const cJSON *obj, const char *path, const struct field *fields,
+                         struct esomock_problems *problems);
+
+static void check_calls(const cJSON *v, const char *path, const struct field *f,
+                        struct esomock_problems *problems)
+{
+    char child[160];
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0 || cJSON_GetArraySize(v) > 256) {
+        esomock_problems_add(problems, path, "expected an array of 1 to 256 calls");
+        return;
+    }
+    int i = 0;
+    for (const cJSON *call = v->child; call != NULL; call = call->next, i++) {
+        join_index(child, sizeof(child), path, i);
+        check_object(call, child, f->sub, problems);
+        const cJSON *op =
+            cJSON_IsObject(call) ? cJSON_GetObjectItemCaseSensitive(call, "operation") : NULL;
+        if (cJSON_IsObject(call) && op == NULL)
+            esomock_problems_add(problems, child, "missing \"operation\"");
+        /* The client would refuse it at run time; say so now. */
+        if (cJSON_IsString(op) && op->valuestring[0] != '\0' &&
+            vocab_find(&operations, op->valuestring) < 0) {
+            char op_path[160];
+            join(op_path, sizeof(op_path), child, "operation");
+            esomock_problems_add(problems, op_path,
+                                 "unknown operation \"%.64s\"; expected one of the ESO Logs API "
+                                 "v2 operations (getZones, getGuildById, ...: a fixture in "
+                                 "scenarios/fixtures names each)",
+                                 op->valuestring);
+        }
+    }
+}
+
+static void check_value(const cJSON *v, const char *path, const struct field *f,
+                        struct esomock_problems *problems)
+{
+    char names[1024], child[160];
+    switch (f->kind) {
+    case K_NUMBER:
+        check_number(v, path, f->min, f->max, false, problems);
+        break;
+    case K_WHOLE:
+        check_number(v, path, f->min, f->max, true, problems);
+        break;
+    case K_BOOL:
+        if (!cJSON_IsBool(v))
+            esomock_problems_add(problems, path, "expected true or false");
+        break;
+    case K_STRING:
+        if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+            esomock_problems_add(problems, path, "expected a non-empty string");
+        break;
+    case K_ENUM:
+        if (!cJSON_IsString(v) || vocab_find(f->names, v->valuestring) < 0) {
+            vocab_list(f->names, names, sizeof(names));
+            esomock_problems_add(problems, path, "expected one of %s", names);
+        }
+        break;
+    case K_RANGE:
+        check_range(v, path, problems);
+        break;
+    case K_OBJECT_OR_FALSE:
+        if (cJSON_IsFalse(v))
+            break;
+        /* fall through */
+    case K_OBJECT:
+        check_object(v, path, f->sub, problems);
+        break;
+    case K_ANY_OBJECT:
+        if (!cJSON_IsObject(v))
+            esomock_problems_add(problems, path, "expected an object");
+        break;
+    case K_LIST: {
+        if (!cJSON_IsArray(v)) {
+            esomock_problems_add(problems, path, "expected an array of strings");
+            break;
+        }
+        int i = 0;
+        for (const cJSON *item = v->child; item != NULL; item = item->next, i++) {
+            join_index(child, sizeof(child), path, i);
+            if (f->names == NULL && !cJSON_IsString(item)) {
+                esomock_problems_add(problems, child, "expected a string");
+            } else if (f->names != NULL &&
+                       (!cJSON_IsString(item) || vocab_find(f->names, item->valuestring) < 0)) {
+                vocab_list(f->names, names, sizeof(names));
+                esomock_problems_add(problems, child, "expected one of %s", names);
+            }
+        }
+        break;
+    }
+    case K_COUNTERS:
+        if (!cJSON_IsObject(v)) {
+            esomock_problems_add(problems, path,
+                                 "expected an object of counter name -> number or [min, max]");
+            break;
+        }
+        for (const cJSON *item = v->child; item != NULL; item = item->next) {
+            join(child, sizeof(child), path, item->string);
+            if (vocab_find(f->names, item->string) < 0) {
+                vocab_list(f->names, names, sizeof(names));
+                esomock_problems_add(problems, child, "unknown counter; expected one of %s", names);
+            } else {
+                check_range(item, child, problems);
+            }
+        }
+        break;
+    case K_CALLS:
+        check_calls(v, path, f, problems);
+        break;
+    }
+}
+
+static void check_object(const cJSON *obj, const char *path, const struct field *fields,
+                         struct esomock_problems *problems)
+{
+    if (!cJSON_IsObject(obj)) {
+        esomock_problems_add(problems, path, "expected an object");
+        return;
+    }
+    for (const cJSON *item = obj->child; item != NULL; item = item->next) {
+        char child[160];
+        join(child, sizeof(child), path, item->string);
+        const struct field *f = fields;
+        while (f->key != NULL && strcmp(f->key, item->string) != 0)
+            f++;
+        if (f->key == NULL) {
+            char keys[512] = "";
+            size_t used = 0;
+            for (const struct field *k = fields; k->key != NULL && used + 1 < sizeof(keys); k++) {
+                int n =
+                    snprintf(keys + used, sizeof(keys) - used, "%s%s", used ? ", " : "", k->key);
+                if (n < 0)
+                    break;
+                used += (size_t)n;
+            }
+            esomock_problems_add(problems, child, "unknown key; expected one of %s", keys);
+            continue;
+        }
+        check_value(item, child, f, problems);
+    }
+}
+
+/* What a value is, for "got ..." when the section is not an object at all. */
+static const char *kind_of(const cJSON *v)
+{
+    return cJSON_IsArray(v)    ? "an array"
+           : cJSON_IsString(v) ? "a string"
+           : cJSON_IsNumber(v) ? "a number"
+           : cJSON_IsTrue(v)   ? "true"
+           : cJSON_IsFalse(v)  ? "false"
+                               : "null";
+}
+
+void esoh__expect_check(const struct cJSON *section, const char *path,
+                        struct esomock_problems *problems, void *context)
+{
+    (void)context;
+    if (!cJSON_IsObject(section)) {
+        esomock_problems_add(problems, path, "expected an object; got %s", kind_of(section));
+        return;
+    }
+    check_object(section, path, expect_fields, problems);
+    if (cJSON_GetObjectItemCaseSensitive(section, "calls") == NULL) {
+        char calls[160];
+        join(calls, sizeof(calls), path, "calls");
+        esomock_problems_add(problems, calls, "missing; expected the calls the client makes");
+    }
+}
+
+const struct esomock_section esoh__expect_section = {
+    .key = "expect",
+    .check = esoh__expect_check,
+};
+
+/* ---- the plan (of a section that passed the check) -------------------------------------- */
+
+/* A checked number as a value of at most @p max. */
 static double bounded(const cJSON *item, double max)
 {
     double v = cJSON_IsNumber(item) && isfinite(item->valuedouble) ? item->valuedouble : 0;
     return v < 0 ? 0 : v > max ? max : v;
 }
 
-/* Set the field of @p o that @p item names; false when @p fields has no such key. */
-static bool set_field(const struct opt_field *fields, const cJSON *item, struct eso_options *o)
+/* Set the options @p obj gives for @p fields (the OPTION rows). */
+static void set_options(const struct field *fields, const cJSON *obj, struct eso_options *o)
 {
-    for (const struct opt_field *f = fields; f->key != NULL; f++) {
-        if (strcmp(f->key, item->string) != 0)
+    for (const cJSON *item = cJSON_IsObject(obj) ? obj->child : NULL; item != NULL;
+         item = item->next) {
+        const struct field *f = fields;
+        while (f->key != NULL && strcmp(f->key, item->string) != 0)
+            f++;
+        if (f->key == NULL || f->opt == OPT_NONE)
             continue;
         char *field = (char *)o + f->offset;
-        switch (f->kind) {
+        switch (f->opt) {
+        case OPT_NONE:
+            break;
         case OPT_UNSIGNED:
             *(unsigned *)(void *)field = (unsigned)bounded(item, 4294967295.0);
             break;
@@ -111,71 +564,29 @@ static bool set_field(const struct opt_field *fields, const cJSON *item, struct 
             *(const char **)(void *)field = cJSON_IsString(item) ? item->valuestring : NULL;
             break;
         }
-        return true;
     }
-    return false;
 }
-
-static void set_fields(const struct opt_field *fields, const cJSON *obj, struct eso_options *o)
-{
-    for (const cJSON *item = cJSON_IsObject(obj) ? obj->child : NULL; item != NULL;
-         item = item->next)
-        set_field(fields, item, o);
-}
-
-static const struct {
-    const char *name;
-    unsigned bits;
-} retry_classes[] = {
-    {"connect", ESO_RETRY_CONNECT},
-    {"timeout", ESO_RETRY_TIMEOUT},
-    {"dropped", ESO_RETRY_DROPPED},
-    {"429", ESO_RETRY_429},
-    {"500", ESO_RETRY_500},
-    {"502", ESO_RETRY_502},
-    {"503", ESO_RETRY_503},
-    {"504", ESO_RETRY_504},
-    {"5xx", ESO_RETRY_500 | ESO_RETRY_502 | ESO_RETRY_503 | ESO_RETRY_504 | ESO_RETRY_5XX_OTHER},
-    {"malformed", ESO_RETRY_MALFORMED},
-    {"graphql_transient", ESO_RETRY_GRAPHQL_TRANSIENT},
-    {"pool_timeout", ESO_RETRY_POOL_TIMEOUT},
-};
-
-static const struct {
-    const char *name;
-    enum eso_jitter value;
-} jitters[] = {
-    {"none", ESO_JITTER_NONE},
-    {"full", ESO_JITTER_FULL},
-    {"equal", ESO_JITTER_EQUAL},
-    {"decorrelated", ESO_JITTER_DECORRELATED},
-};
 
 static void client_options(const cJSON *obj, struct eso_options *o)
 {
-    set_fields(client_fields, obj, o);
+    set_options(client_fields, obj, o);
     const cJSON *jitter = cJSON_GetObjectItemCaseSensitive(obj, "jitter");
-    for (size_t i = 0; cJSON_IsString(jitter) && i < sizeof(jitters) / sizeof(jitters[0]); i++) {
-        if (strcmp(jitter->valuestring, jitters[i].name) == 0)
-            o->jitter = jitters[i].value;
-    }
+    enum eso_jitter j;
+    if (cJSON_IsString(jitter) && eso_jitter_from_name(jitter->valuestring, &j) == ESO_OK)
+        o->jitter = j;
     const cJSON *classes = cJSON_GetObjectItemCaseSensitive(obj, "retry_on");
     for (const cJSON *c = cJSON_IsArray(classes) ? classes->child : NULL; c != NULL; c = c->next) {
-        for (size_t i = 0;
-             cJSON_IsString(c) && i < sizeof(retry_classes) / sizeof(retry_classes[0]); i++) {
-            if (strcmp(c->valuestring, retry_classes[i].name) == 0)
-                o->retry_on |= retry_classes[i].bits;
-        }
+        long i = cJSON_IsString(c) ? vocab_find(&retry_class_names, c->valuestring) : -1;
+        if (i >= 0)
+            o->retry_on |= retry_classes[i].bits;
     }
     const cJSON *breaker = cJSON_GetObjectItemCaseSensitive(obj, "breaker");
     o->breaker_disabled = cJSON_IsFalse(breaker);
-    set_fields(breaker_fields, breaker, o);
+    set_options(breaker_fields, breaker, o);
     const cJSON *budget = cJSON_GetObjectItemCaseSensitive(obj, "budget");
     o->budget_disabled = cJSON_IsFalse(budget);
-    set_fields(budget_fields, budget, o);
+    set_options(budget_fields, budget, o);
 }
-
-/* ---- calls and expectations ------------------------------------------------------------- */
 
 /* 3 or [2, 4]; unset when absent. */
 static struct esoh__range range(const cJSON *item)
@@ -234,52 +645,6 @@ static void call_plan(const cJSON *obj, size_t index, struct esoh__call_plan *ca
     string_list(faults, call->faults, &call->fault_count);
 }
 
-static const char *const counter_names[] = {
-    "calls",
-    "calls_ok",
-    "calls_failed",
-    "attempts",
-    "retries",
-    "give_ups",
-    "breaker_rejections",
-    "breaker_opens",
-    "budget_rejections",
-    "deadline_exceeded",
-    "cache_fallbacks",
-    "cache_stores",
-    "pacing_waits",
-    "token_fetches",
-    "token_invalidations",
-};
-
-bool esoh__counter_value(const struct eso_counters *k, const char *name, double *out)
-{
-    const uint64_t values[] = {
-        k->calls,
-        k->calls_ok,
-        k->calls_failed,
-        k->attempts,
-        k->retries,
-        k->give_ups,
-        k->breaker_rejections,
-        k->breaker_opens,
-        k->budget_rejections,
-        k->deadline_exceeded,
-        k->cache_fallbacks,
-        k->cache_stores,
-        k->pacing_waits,
-        k->token_fetches,
-        k->token_invalidations,
-    };
-    for (size_t i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++) {
-        if (strcmp(counter_names[i], name) == 0) {
-            *out = (double)values[i];
-            return true;
-        }
-    }
-    return false;
-}
-
 int esoh__expect_plan(const cJSON *expect, struct esoh__run_plan *plan, char *err, size_t err_size)
 {
     memset(plan, 0, sizeof(*plan));
@@ -300,8 +665,8 @@ int esoh__expect_plan(const cJSON *expect, struct esoh__run_plan *plan, char *er
     const cJSON *breaker = cJSON_GetObjectItemCaseSensitive(expect, "breaker");
     plan->breaker_set = cJSON_IsArray(breaker);
     string_list(breaker, plan->breaker, &plan->breaker_count);
-    const cJSON *counters = cJSON_GetObjectItemCaseSensitive(expect, "counters");
-    for (const cJSON *c = cJSON_IsObject(counters) ? counters->child : NULL;
+    const cJSON *counter_ranges = cJSON_GetObjectItemCaseSensitive(expect, "counters");
+    for (const cJSON *c = cJSON_IsObject(counter_ranges) ? counter_ranges->child : NULL;
          c != NULL && plan->counter_count < ESOH__EXPECT_MAX_LIST; c = c->next) {
         plan->counters[plan->counter_count].name = c->string;
         plan->counters[plan->counter_count].range = range(c);

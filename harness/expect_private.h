@@ -1,4 +1,4 @@
-/* The `expect` section of a scenario, turned into a run plan for the runner. */
+/* The `expect` section of a scenario: its check (for eso-mock's loader) and its run plan. */
 #ifndef ESOHARNESS_EXPECT_PRIVATE_H
 #define ESOHARNESS_EXPECT_PRIVATE_H
 
@@ -7,7 +7,9 @@
 
 #include <cjson/cJSON.h>
 
-#include <esologs/client.h>
+#include <esologs/esologs.h>
+#include <esomock/problems.h>
+#include <esomock/scenario.h>
 
 #define ESOH__EXPECT_MAX_CALLS 256
 #define ESOH__EXPECT_MAX_LIST 64
@@ -55,9 +57,20 @@ struct esoh__run_plan {
 };
 
 /*
- * Build @p plan from @p expect (borrowed: it must outlive the plan), which eso-mock's
- * scenario parser has validated. Returns -1 with the reason in @p err when the section is
- * absent or has no calls (valid for eso-mock, useless to the runner).
+ * Check the `expect` section @p section at JSON path @p path (an esomock_section_check_fn):
+ * every mistake goes to @p problems with its path, in libesologs' vocabulary (status names,
+ * operations, jitters, breaker states, counters). @p context is unused.
+ */
+void esoh__expect_check(const struct cJSON *section, const char *path,
+                        struct esomock_problems *problems, void *context);
+
+/* The `expect` section, for esomock_options.sections and esomock_check_options.sections. */
+extern const struct esomock_section esoh__expect_section;
+
+/*
+ * Build @p plan from @p expect (borrowed: it must outlive the plan), which passed
+ * esoh__expect_check(). Returns -1 with the reason in @p err when the section is absent
+ * or has no calls (a scenario eso-mock plays, but not one the runner can).
  */
 int esoh__expect_plan(const cJSON *expect, struct esoh__run_plan *plan, char *err, size_t err_size);
 

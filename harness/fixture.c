@@ -11,6 +11,11 @@
 #include <time.h>
 
 #include <esoharness/fixture.h>
+#include <esomock/problems.h>
+#include <esomock/scenario.h>
+#include <esomock/server.h>
+
+#include "expect_private.h"
 
 /* Bounded so a runaway test cannot eat the machine; later events are counted, not kept. */
 #define MAX_EVENTS 100000
@@ -85,6 +90,16 @@ static void record_event(const struct eso_event *ev, void *userdata)
         fx->user_on_event(ev, fx->user_event_userdata);
 }
 
+/* Fit @p problems into @p err (ESOMOCK_ERROR_SIZE bytes, may be NULL): its first lines. */
+static void problems_to_err(const struct esomock_problems *problems, char *err)
+{
+    if (err == NULL)
+        return;
+    char *text = esomock_problems_text(problems);
+    snprintf(err, ESOMOCK_ERROR_SIZE, "%s", text != NULL ? text : "out of memory");
+    free(text);
+}
+
 static int start_server(struct esoh_fixture *fx, const struct esoh_fixture_options *opts, char *err)
 {
     struct esomock_options server_opts = {0};
@@ -94,14 +109,21 @@ static int start_server(struct esoh_fixture *fx, const struct esoh_fixture_optio
     server_opts.blackhole = server_opts.blackhole || opts->blackhole;
     if (server_opts.log == NULL && getenv("ESO_FIXTURE_LOG") != NULL)
         server_opts.log = stderr;
-    if (esomock_server_start(&server_opts, &fx->server, err) != ESOMOCK_OK)
-        return -1;
-    enum esomock_status rc = ESOMOCK_OK;
-    if (opts->scenario_file != NULL)
-        rc = esomock_server_load_scenario_file(fx->server, opts->scenario_file, err);
-    else if (opts->scenario_json != NULL)
+    /* Scenario files carry the harness's `expect` section: the server checks it as run does. */
+    if (server_opts.section_count == 0) {
+        server_opts.sections = &esoh__expect_section;
+        server_opts.section_count = 1;
+    }
+    struct esomock_problems *problems = esomock_problems_create();
+    enum esomock_status rc = esomock_server_start(&server_opts, &fx->server, problems);
+    if (rc == ESOMOCK_OK && opts->scenario_file != NULL)
+        rc = esomock_server_load_scenario_file(fx->server, opts->scenario_file, problems);
+    else if (rc == ESOMOCK_OK && opts->scenario_json != NULL)
         rc = esomock_server_load_scenario(fx->server, opts->scenario_json,
-                                          strlen(opts->scenario_json), "<inline>", err);
+                                          strlen(opts->scenario_json), "<inline>", problems);
+    if (rc != ESOMOCK_OK)
+        problems_to_err(problems, err);
+    esomock_problems_destroy(problems);
     return rc == ESOMOCK_OK ? 0 : -1;
 }
 

@@ -317,27 +317,27 @@ static int load(const char *path, const char *fixtures_dir, struct loaded *out,
     if (cJSON_IsString(d))
         out->description = d->valuestring;
     /* Validate the whole file, expect section included, before trusting any of it. */
-    char *problems = NULL;
-    size_t problems_len = 0;
-    FILE *report = open_memstream(&problems, &problems_len);
-    enum esomock_status valid = report != NULL
-                                    ? esomock_check_scenario_files(&path, 1, fixtures_dir, report)
+    struct esomock_check_options check = {
+        .fixtures_dir = fixtures_dir,
+        .sections = &esoh__expect_section,
+        .section_count = 1,
+    };
+    struct esomock_problems *problems = esomock_problems_create();
+    enum esomock_status valid = problems != NULL
+                                    ? esomock_check_scenario_files(&path, 1, &check, problems, NULL)
                                     : ESOMOCK_OUT_OF_MEMORY;
-    if (report != NULL)
-        fclose(report);
     if (valid != ESOMOCK_OK) {
         /* eso-mock's lines already start with the path. */
-        if (problems != NULL && problems[0] != '\0') {
-            size_t len = strlen(problems);
-            while (len > 0 && problems[len - 1] == '\n')
-                len--;
-            snprintf(error, size, "%.*s", (int)len, problems);
-        } else
+        char *text = esomock_problems_text(problems);
+        if (text != NULL && text[0] != '\0')
+            snprintf(error, size, "%s", text);
+        else
             snprintf(error, size, "%s: %s", path, esomock_strerror(valid));
-        free(problems);
+        free(text);
+        esomock_problems_destroy(problems);
         return -1;
     }
-    free(problems);
+    esomock_problems_destroy(problems);
     if (!cJSON_IsObject(out->json)) { /* eso-mock accepted it, so it changed under us */
         snprintf(error, size, "%s: no longer a JSON object", path);
         return -1;

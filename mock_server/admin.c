@@ -12,7 +12,14 @@
 
 #include <esomock/scenario.h>
 
-#include "server_private.h"
+#include "admin_private.h"
+#include "handle_private.h"
+#include "journal_private.h"
+#include "metrics_private.h"
+#include "observe_private.h"
+#include "reply_private.h"
+#include "request_private.h"
+#include "scenario_api_private.h"
 
 static bool is_loopback(const struct sockaddr *sa)
 {
@@ -169,31 +176,36 @@ static void reply_scenario(struct esomock_server *srv, struct esomock_request *r
 
 static void load_scenario(struct esomock_server *srv, struct esomock_request *req)
 {
-    struct esomock_scenario_errors problems = {0};
+    struct esomock_problems *problems = esomock_problems_create();
     enum esomock_status rc = esomock__load_scenario_text(srv, req->body != NULL ? req->body : "",
-                                                         req->body_len, "<admin>", &problems);
+                                                         req->body_len, "<admin>", problems);
     if (rc == ESOMOCK_OK) {
         esomock__reply_borrowed(&req->reply, 200, "{\"loaded\":true}", 15);
+        esomock_problems_destroy(problems);
         return;
     }
     /* One GraphQL-style error per problem, every one, as `eso-mock check` prints them. */
     cJSON *root = cJSON_CreateObject();
     cJSON *errors = cJSON_AddArrayToObject(root, "errors");
-    for (size_t i = 0; i < problems.count; i++) {
+    size_t listed = 0;
+    for (size_t i = 0; i < esomock_problems_count(problems); i++) {
+        const struct esomock_problem *p = esomock_problems_get(problems, i);
+        if (p->note)
+            continue;
         char line[ESOMOCK_ERROR_SIZE];
-        esomock__scenario_error_format("<admin>", &problems.items[i], line, sizeof(line));
+        if (p->path[0] != '\0')
+            snprintf(line, sizeof(line), "%s: %s: %s", p->source, p->path, p->message);
+        else
+            snprintf(line, sizeof(line), "%s: %s", p->source, p->message);
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "message", line);
-        cJSON_AddStringToObject(e, "path", problems.items[i].path);
+        cJSON_AddStringToObject(e, "path", p->path);
         cJSON_AddItemToArray(errors, e);
+        listed++;
     }
-    if (problems.total > problems.count || problems.count == 0) {
+    if (listed == 0) { /* out of memory for the list itself */
         char line[128];
-        if (problems.count == 0)
-            snprintf(line, sizeof(line), "<admin>: %s", esomock_strerror(rc));
-        else
-            snprintf(line, sizeof(line), "<admin>: %zu more problems not shown",
-                     problems.total - problems.count);
+        snprintf(line, sizeof(line), "<admin>: %s", esomock_strerror(rc));
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "message", line);
         cJSON_AddItemToArray(errors, e);
@@ -201,6 +213,7 @@ static void load_scenario(struct esomock_server *srv, struct esomock_request *re
     cJSON_AddBoolToObject(root, "loaded", false);
     esomock__reply_json(&req->reply, rc == ESOMOCK_SCENARIO_INVALID ? 400 : 500, root);
     cJSON_Delete(root);
+    esomock_problems_destroy(problems);
 }
 
 struct admin_route {
@@ -236,7 +249,7 @@ static void clear_scenario(struct esomock_server *srv, struct esomock_request *r
 
 static void metrics(struct esomock_server *srv, struct esomock_request *req)
 {
-    char *text = esomock_server_metrics(srv);
+    char *text = esomock__metrics_page(srv);
     if (text == NULL) {
         esomock__reply_error(&req->reply, 500, "INTERNAL", "out of memory");
         return;

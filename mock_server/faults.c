@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 
 #include "clock_private.h"
-#include "server_private.h"
+#include "faults_private.h"
+#include "handle_private.h"
+#include "request_private.h"
 
 int esomock__connection_fd(struct MHD_Connection *connection)
 {

@@ -14,6 +14,15 @@
 #include <esomock/server.h>
 #include <esomock/version.h>
 
+/*
+ * Sections of scenario files that other programs own. eso-mock does not know their
+ * vocabulary, so it plays the fault script and says the section went unchecked.
+ */
+static const struct esomock_section foreign_sections[] = {
+    {.key = "expect", .checked_by = "eso-scenario check validates it"},
+};
+#define FOREIGN_SECTION_COUNT (sizeof(foreign_sections) / sizeof(foreign_sections[0]))
+
 static void usage(FILE *to)
 {
     fprintf(
@@ -54,11 +63,25 @@ static void usage(FILE *to)
         "'eso-mock check' validates scenario files without serving: one line per problem\n"
         "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
         "Fixture names are checked against --fixtures DIR (before or after the files).\n"
+        "An `expect` section is eso-scenario's: eso-mock plays the fault script and says\n"
+        "the section was not checked ('eso-scenario check' validates it).\n"
         "\n"
         "The first line on stdout is 'eso-mock listening on http://HOST:PORT'.\n"
         "SIGINT or SIGTERM stops the server cleanly. Exit status: 0 after a clean stop,\n"
         "1 when the server cannot start, 2 on a usage error.\n",
         esomock_default_fixtures_dir());
+}
+
+/* One line per entry of @p problems: notes to @p notes (NULL = left out), the rest to stderr. */
+static void print_problems(const struct esomock_problems *problems, FILE *notes)
+{
+    for (size_t i = 0; i < esomock_problems_count(problems); i++) {
+        const struct esomock_problem *p = esomock_problems_get(problems, i);
+        FILE *to = p->note ? notes : stderr;
+        if (to != NULL)
+            fprintf(to, "%s%s%s%s%s\n", p->source, p->source[0] != '\0' ? ": " : "", p->path,
+                    p->path[0] != '\0' ? ": " : "", p->message);
+    }
 }
 
 /* A usage error, GNU style: one line saying what is wrong, one pointing at --help; exit 2. */
@@ -82,7 +105,9 @@ static void check_usage(FILE *to)
     fprintf(to,
             "Usage: eso-mock check [--fixtures DIR] SCENARIO.json...\n"
             "Validate scenario files without serving: one line per problem on stderr\n"
-            "(FILE: JSON.PATH: what was expected), then 'N scenario files valid' on stdout.\n"
+            "(FILE: JSON.PATH: what was expected), then on stdout a line per part not\n"
+            "checked here (FILE: expect: not checked here; eso-scenario check validates it,\n"
+            "FILE: skipped: a JSON Schema...) and 'N scenario files valid'.\n"
             "\n"
             "  --fixtures DIR   check fixture names against DIR (default: %s);\n"
             "                   before, between or after the files\n"
@@ -175,8 +200,21 @@ static int check_command(int argc, char **argv)
         goto out;
     }
     size_t checked = 0;
-    enum esomock_status rc =
-        esomock_check_scenario_files_counted(files, count, fixtures, stderr, &checked);
+    struct esomock_check_options opts = {
+        .fixtures_dir = fixtures,
+        .sections = foreign_sections,
+        .section_count = FOREIGN_SECTION_COUNT,
+    };
+    struct esomock_problems *problems = esomock_problems_create();
+    if (problems == NULL) {
+        fputs("eso-mock: out of memory\n", stderr);
+        status = 1;
+        goto out;
+    }
+    enum esomock_status rc = esomock_check_scenario_files(files, count, &opts, problems, &checked);
+    /* Problems on stderr; notes (what was not checked) with the verdict on stdout. */
+    print_problems(problems, stdout);
+    esomock_problems_destroy(problems);
     if (rc == ESOMOCK_OK)
         printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
     status = rc == ESOMOCK_OK ? 0 : 1;
@@ -255,7 +293,11 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct esomock_options opts = {.port = 8080};
+    struct esomock_options opts = {
+        .port = 8080,
+        .sections = foreign_sections,
+        .section_count = FOREIGN_SECTION_COUNT,
+    };
     const char *port_file = NULL, *log_path = "-", *journal_path = NULL;
     unsigned long n;
     int c;
@@ -344,7 +386,7 @@ int main(int argc, char **argv)
             log_path = optarg;
             break;
         case OPT_VERSION:
-            printf("eso-mock %s\n", ESOMOCK_VERSION_STR);
+            printf("eso-mock %s\n", esomock_version_string());
             return 0;
         case 'h':
             usage(stdout);
@@ -390,15 +432,18 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     int status = 1;
-    char *errors = NULL;
     struct esomock_server *server = NULL;
-    enum esomock_status rc = esomock_server_start_ex(&opts, &server, &errors);
+    struct esomock_problems *problems = esomock_problems_create();
+    enum esomock_status rc = esomock_server_start(&opts, &server, problems);
     if (rc != ESOMOCK_OK) {
-        fprintf(stderr, "eso-mock: %s:\n%s\n", esomock_strerror(rc),
-                errors != NULL ? errors : "(out of memory)");
-        free(errors);
+        fprintf(stderr, "eso-mock: %s:\n", esomock_strerror(rc));
+        if (problems == NULL)
+            fputs("(out of memory)\n", stderr);
+        print_problems(problems, NULL);
+        esomock_problems_destroy(problems);
         goto out;
     }
+    esomock_problems_destroy(problems);
     printf("eso-mock listening on %s\n", esomock_server_url(server));
     if (opts.blackhole)
         printf("eso-mock blackhole on %s\n", esomock_server_blackhole_url(server));

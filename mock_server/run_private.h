@@ -34,6 +34,13 @@ struct esomock_run {
     bool has_header_rules; /* some rule must be decided when headers arrive */
 };
 
+/* Settings in force: the server's options, overridden by the scenario's where it sets them. */
+struct esomock_effective {
+    double time_scale;  /* real ms per scenario ms */
+    double hang_max_ms; /* scenario ms */
+    unsigned max_requests_per_connection;
+};
+
 /* What the server will do with one request. */
 struct esomock_plan {
     const struct esomock_rule *rule; /* NULL: no rule applied, the normal answer */

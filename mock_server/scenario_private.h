@@ -18,7 +18,6 @@
 #define ESOMOCK_SCENARIO_MAX_BYTES (4u * 1024u * 1024u)
 #define ESOMOCK_SCENARIO_MAX_RULES 1024u
 #define ESOMOCK_SCENARIO_MAX_STEPS 256u
-#define ESOMOCK_SCENARIO_MAX_ERRORS 32u
 /* Headers per step (respond/truncate/drip) and per rule match. */
 #define ESOMOCK_SCENARIO_MAX_HEADERS 8u
 /*
@@ -151,94 +150,19 @@ struct esomock_scenario {
     struct esomock_settings settings;
     struct esomock_rule *rules;
     size_t rule_count;
-    cJSON *expect; /* the harness's `expect` section, validated by the harness; owned */
 };
-
-/* One validation problem: where, and what was expected. */
-struct esomock_scenario_error {
-    char path[160]; /* JSON path, e.g. "rules[2].script[0].action" */
-    char message[320];
-};
-
-struct esomock_scenario_errors {
-    struct esomock_scenario_error items[ESOMOCK_SCENARIO_MAX_ERRORS];
-    size_t count;
-    size_t total; /* may exceed count when there were more */
-};
-
-/*
- * Parse and validate scenario @p text (len bytes, NUL-terminated) named @p source.
- * On success *out is a new scenario (free with esomock__scenario_free). On failure
- * returns ESOMOCK_SCENARIO_INVALID and @p errors lists what is wrong (every problem,
- * up to ESOMOCK_SCENARIO_MAX_ERRORS); unknown keys are errors.
- */
-enum esomock_status esomock__scenario_parse(const char *text, size_t len, const char *source,
-                                            struct esomock_scenario **out,
-                                            struct esomock_scenario_errors *errors);
-
-/* Read @p path and parse it; I/O problems become one error with an empty path. */
-enum esomock_status esomock__scenario_load_file(const char *path, struct esomock_scenario **out,
-                                                struct esomock_scenario_errors *errors);
-
-struct esomock_fixture_set;
-
-/*
- * As esomock__scenario_parse(), also checking every fixture the scenario names against
- * @p fixtures (NULL: no such check), with the other problems, even when those stop the parse.
- */
-enum esomock_status esomock__scenario_parse_with(const char *text, size_t len, const char *source,
-                                                 const struct esomock_fixture_set *fixtures,
-                                                 struct esomock_scenario **out,
-                                                 struct esomock_scenario_errors *errors);
-
-/* As esomock__scenario_load_file(), with esomock__scenario_parse_with()'s fixture check. */
-enum esomock_status esomock__scenario_load_file_with(const char *path,
-                                                     const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario **out,
-                                                     struct esomock_scenario_errors *errors);
 
 /* Free a scenario; NULL is a no-op. */
 void esomock__scenario_free(struct esomock_scenario *scenario);
-
-/*
- * A number as messages print it: an integer in full (9007199254740994, not 9.00719925474099e+15),
- * anything else in the fewest digits that read back as the same double (0.1, 1e+300).
- */
-void esomock__format_number(double v, char *buf, size_t size);
-
-/* Format one error as "SOURCE: PATH: message" (no PATH part when it is empty) into @p buf. */
-void esomock__scenario_error_format(const char *source, const struct esomock_scenario_error *e,
-                                    char *buf, size_t size);
-
-/*
- * Check that every fixture a scenario names exists in @p fixtures; problems are
- * appended to @p errors with their JSON path. Returns ESOMOCK_OK or ESOMOCK_SCENARIO_INVALID.
- */
-enum esomock_status esomock__scenario_check_fixtures(const struct esomock_scenario *scenario,
-                                                     const struct esomock_fixture_set *fixtures,
-                                                     struct esomock_scenario_errors *errors);
-
-/* What replaces a secret's value where a scenario is shown. */
-#define ESOMOCK_REDACTED "[redacted]"
-
-/*
- * True for a key whose string value may be a secret: Authorization, Cookie, X-Api-Key,
- * bearer_token... (any name containing auth, token, secret, password, cookie, session, api key).
- */
-bool esomock__is_secret_key(const char *key);
-
-/* Replace every secret-keyed string in @p json (recursively) with ESOMOCK_REDACTED;
- * false when out of memory (@p json may then still hold secrets: do not show it). */
-bool esomock__redact_secrets(cJSON *json);
-
-/* The action's name as scenario files spell it. */
-const char *esomock__action_name(enum esomock_action action);
 
 /* A `delay` step is a pass with a delay: journaled, logged and counted as "delay". */
 static inline bool esomock__step_is_delay(const struct esomock_step *step)
 {
     return step->action == ESOMOCK_ACTION_PASS && step->delay.kind != ESOMOCK_DELAY_NONE;
 }
+
+/* The action's name as scenario files spell it. */
+const char *esomock__action_name(enum esomock_action action);
 
 /* The step's action as its file spelled it: "delay" for a pass with a delay, else as above. */
 const char *esomock__step_action_name(const struct esomock_step *step);

@@ -17,10 +17,22 @@
 #include <sys/stat.h>
 
 #include <esomock/scenario.h>
+#include <esomock/server.h>
 
+#include "admin_private.h"
+#include "auth_private.h"
 #include "clock_private.h"
+#include "faults_private.h"
+#include "fixtures_private.h"
+#include "handle_private.h"
+#include "request_private.h"
+#include "problems_private.h"
+#include "scenario_api_private.h"
+#include "scenario_parse_private.h"
 #include "server_private.h"
+#include "tcp_tune_private.h"
 #include "utf8_private.h"
+#include "watch_private.h"
 
 #define DEFAULT_MAX_BODY (1024u * 1024u)
 #define DEFAULT_THREADS 2u
@@ -29,20 +41,6 @@
 #define DEFAULT_HANG_MAX_MS 60000.0
 /* Idle connections are closed after this long, so abandoned sockets do not pile up. */
 #define DEFAULT_IDLE_TIMEOUT_S 120u
-/*
- * slow_read must make a client's writes stall, yet on loopback the kernel would take a
- * whole MiB-sized body off the client: a 64 KiB MSS lets the client's send buffer grow
- * to 4 MiB, and the server's receive buffer holds hundreds of KB more. While a scenario
- * with slow_read is in force the listening socket offers an Ethernet-sized MSS and a tiny
- * receive buffer (Linux doubles the value), which new connections inherit; an older
- * keep-alive connection gets the small buffer when slow_read picks it. Measured on
- * Linux 6.18: a client's send stalls after about 45-60 KB of body (docs/mock.md).
- */
-#define SLOW_READ_MSS 1460
-#define SLOW_READ_RCVBUF 2048
-/* Afterwards: Linux caps it at net.core.rmem_max (then doubles it), ample for loopback. */
-#define RESTORED_RCVBUF (4 * 1024 * 1024)
-
 static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char *err, const char *fmt, ...)
 {
@@ -104,22 +102,6 @@ static void resolve_route(struct esomock_request *req, const char *url, const ch
 }
 
 /* ---- request state ---------------------------------------------------------------------- */
-
-const char *esomock__request_header(void *request, const char *name)
-{
-    struct esomock_request *req = request;
-    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
-}
-
-double esomock__request_scenario_ms(const struct esomock_request *req)
-{
-    double epoch;
-    struct esomock_server *srv = req->server;
-    pthread_mutex_lock(&srv->scenario_lock);
-    epoch = srv->epoch_ms;
-    pthread_mutex_unlock(&srv->scenario_lock);
-    return (esomock__now_ms() - epoch) / req->effective.time_scale;
-}
 
 static void journal_arrival(struct esomock_server *srv, struct esomock_request *req,
                             double epoch_ms)
@@ -276,56 +258,6 @@ static const char *action_label(const struct esomock_request *req, const char *f
     return req->outcome != NULL ? req->outcome : fallback;
 }
 
-/* ---- closing on purpose ----------------------------------------------------------------- */
-
-/*
- * Why this thread just made libmicrohttpd close a connection on purpose. libmicrohttpd logs
- * such a close right away, on the same thread ("Application reported internal error, closing
- * connection."); mhd_logger says this instead. on_completed, which follows, clears it.
- */
-static _Thread_local struct {
-    bool set;
-    uint64_t seq;
-    char why[160];
-} closing;
-
-void esomock__close_on_purpose(const struct esomock_request *req, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(closing.why, sizeof(closing.why), fmt, ap);
-    va_end(ap);
-    closing.seq = req->seq;
-    closing.set = true;
-}
-
-const char *esomock__wake_reason_text(const struct esomock_request *req)
-{
-    switch (req->wait.reason) {
-    case ESOMOCK_WAKE_DEADLINE:
-        return "its time came";
-    case ESOMOCK_WAKE_PEER_GONE:
-        return "the client went away; connection released";
-    case ESOMOCK_WAKE_SHUTDOWN:
-        return "the server is stopping; connection released";
-    }
-    return "connection released";
-}
-
-/* True (and the reason logged) when @p msg is libmicrohttpd's note of a close we asked for. */
-static bool log_purposeful_close(struct esomock_server *srv, const char *msg)
-{
-    if (!closing.set || (strncmp(msg, "Application reported internal error", 35) != 0 &&
-                         strncmp(msg, "Closing connection (application", 31) != 0))
-        return false;
-    closing.set = false;
-    if (srv->log != NULL) {
-        fprintf(srv->log, "eso-mock: #%llu %s\n", (unsigned long long)closing.seq, closing.why);
-        fflush(srv->log);
-    }
-    return true;
-}
-
 /* ---- the pipeline ----------------------------------------------------------------------- */
 
 /* Note the plan in the request's journal entry and hand the journal the change. */
@@ -413,38 +345,6 @@ static enum MHD_Result read_slowly(struct esomock_server *srv, struct esomock_re
     return MHD_YES;
 }
 
-/*
- * slow_read: shrink the socket's receive buffer, so the kernel cannot take in the whole
- * body on the server's behalf (by default it holds hundreds of KB) and the client's
- * writes really stall. Best effort: the answer is the same without it.
- */
-static void shrink_receive_buffer(struct MHD_Connection *conn)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (info == NULL)
-        return;
-    int size = SLOW_READ_RCVBUF;
-    (void)setsockopt(info->connect_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-}
-
-void esomock__listen_tune(struct esomock_server *srv, bool slow_read)
-{
-    if (srv->daemon == NULL || (!slow_read && !srv->listen_tuned))
-        return;
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_LISTEN_FD);
-    if (info == NULL)
-        return;
-    /* Accepted sockets inherit both, from the handshake on: before libmicrohttpd (maybe late
-     * under load) has accepted the connection, let alone read a header. MSS 0 restores the
-     * route's; SO_RCVBUF cannot go back to autotuning, so it becomes a generous fixed size. */
-    int mss = slow_read ? SLOW_READ_MSS : 0;
-    int rcvbuf = slow_read ? SLOW_READ_RCVBUF : RESTORED_RCVBUF;
-    (void)setsockopt(info->listen_fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
-    (void)setsockopt(info->listen_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-    srv->listen_tuned = slow_read;
-}
-
 static void decide_header_phase(struct esomock_request *req)
 {
     if (req->run == NULL)
@@ -463,7 +363,7 @@ static void decide_header_phase(struct esomock_request *req)
     req->plan = plan;
     if (plan.action == ESOMOCK_ACTION_SLOW_READ) {
         req->slow_read = plan.step;
-        shrink_receive_buffer(req->connection);
+        esomock__connection_shrink_receive_buffer(req->connection);
     }
     /* Journal the decision now: a client may give up before the body is ever complete. */
     record_plan(req);
@@ -662,7 +562,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
     struct esomock_server *srv = cls;
     struct esomock_request *req = *req_cls;
-    closing.set = false; /* libmicrohttpd logged its close (if any) before calling this */
+    esomock__close_on_purpose_done(); /* libmicrohttpd logged its close (if any) before this */
     if (req == NULL)
         return;
     *req_cls = NULL;
@@ -701,37 +601,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     request_free(req);
 }
 
-/* Per-connection state: how many requests a keep-alive connection has carried. */
-struct connection_state {
-    unsigned requests;
-};
-
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode code)
-{
-    (void)cls;
-    (void)conn;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        *socket_context = calloc(1, sizeof(struct connection_state));
-    } else {
-        free(*socket_context);
-        *socket_context = NULL;
-    }
-}
-
-/* Count a request on its connection; true when the answer must close it. */
-bool esomock__connection_count_request(struct esomock_request *req)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    struct connection_state *state = info != NULL ? info->socket_context : NULL;
-    if (state == NULL)
-        return false;
-    state->requests++;
-    unsigned max = req->effective.max_requests_per_connection;
-    return max > 0 && state->requests >= max;
-}
-
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* How libmicrohttpd 0.9.75 announces an answer of its own (its text is not translated). */
@@ -746,7 +615,7 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
         va_copy(copy, ap);
         const char *msg = va_arg(copy, const char *);
         va_end(copy);
-        if (msg != NULL && log_purposeful_close(srv, msg))
+        if (msg != NULL && esomock__closed_on_purpose(srv->log, msg))
             return;
     }
     if (strcmp(fmt, library_error_format) == 0) {
@@ -846,8 +715,8 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
         /* The logger goes first so that messages about later options reach it too. */
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_NOTIFY_CONNECTION, esomock__connection_notify, srv, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
         opts->idle_timeout_s ? opts->idle_timeout_s : DEFAULT_IDLE_TIMEOUT_S,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (srv->daemon == NULL) {
@@ -859,7 +728,8 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
     srv->port = info != NULL ? info->port : opts->port;
     /* A scenario given at start was installed before there was a socket to tune. */
     pthread_mutex_lock(&srv->scenario_lock);
-    esomock__listen_tune(srv, srv->run != NULL && srv->run->has_header_rules);
+    esomock__listen_tune(srv->daemon, &srv->listen_tuned,
+                         srv->run != NULL && srv->run->has_header_rules);
     pthread_mutex_unlock(&srv->scenario_lock);
     format_url(srv->url, sizeof(srv->url), host, ipv6, srv->port);
     if (opts->blackhole) {
@@ -871,9 +741,30 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
     return ESOMOCK_OK;
 }
 
-/* Start a server; a refused scenario's problems go to @p err (cut) and @p full (all). */
+/* Copy @p opts' sections into @p srv (keys and notes copied, contexts borrowed). */
+static bool copy_sections(struct esomock_server *srv, const struct esomock_options *opts)
+{
+    if (opts->section_count == 0)
+        return true;
+    srv->sections = calloc(opts->section_count, sizeof(*srv->sections));
+    if (srv->sections == NULL)
+        return false;
+    srv->section_count = opts->section_count;
+    for (size_t i = 0; i < opts->section_count; i++) {
+        const struct esomock_section *from = &opts->sections[i];
+        struct esomock_section *to = &srv->sections[i];
+        *to = *from;
+        to->key = strdup(from->key);
+        to->checked_by = from->checked_by != NULL ? strdup(from->checked_by) : NULL;
+        if (to->key == NULL || (from->checked_by != NULL && to->checked_by == NULL))
+            return false;
+    }
+    return true;
+}
+
+/* Start a server; what failed goes to @p err, a refused scenario's problems to @p problems. */
 static enum esomock_status start(const struct esomock_options *opts, struct esomock_server **out,
-                                 char *err, char **full)
+                                 char *err, struct esomock_problems *problems)
 {
     static const struct esomock_options defaults = {0};
     enum esomock_status rc = ESOMOCK_OUT_OF_MEMORY;
@@ -889,6 +780,8 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
         set_err(err, "time_scale must be positive (got %g)", opts->time_scale);
         return ESOMOCK_BAD_ARGUMENT;
     }
+    if (esomock__sections_check(opts->sections, opts->section_count, problems) != ESOMOCK_OK)
+        return ESOMOCK_BAD_ARGUMENT;
 
     srv = calloc(1, sizeof(*srv));
     if (srv == NULL)
@@ -896,12 +789,7 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     /* Before anything can fail: stop() closes these, and 0 is a valid descriptor. */
     esomock__blackhole_init(&srv->blackhole);
     pthread_mutex_init(&srv->scenario_lock, NULL);
-    pthread_mutex_init(&srv->watch_lock, NULL);
-    pthread_condattr_t cond_attr;
-    pthread_condattr_init(&cond_attr);
-    pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC); /* deadlines come from clock.c */
-    pthread_cond_init(&srv->watch_cond, &cond_attr);
-    pthread_condattr_destroy(&cond_attr);
+    esomock__watch_init(&srv->watch, opts->log, ESOMOCK_SCENARIO_MAX_BYTES);
     srv->started_ms = esomock__now_ms();
     srv->epoch_ms = srv->started_ms;
     srv->max_body_bytes = opts->max_body_bytes ? opts->max_body_bytes : DEFAULT_MAX_BODY;
@@ -925,7 +813,7 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     srv->fixtures_dir = strdup(dir);
     srv->admin_token = opts->admin_token != NULL ? strdup(opts->admin_token) : NULL;
     if (srv->host == NULL || srv->fixtures_dir == NULL ||
-        (opts->admin_token != NULL && srv->admin_token == NULL))
+        (opts->admin_token != NULL && srv->admin_token == NULL) || !copy_sections(srv, opts))
         goto fail;
     rc = esomock__fixtures_load(dir, &srv->fixtures, err);
     if (rc != ESOMOCK_OK)
@@ -950,8 +838,8 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     }
     if (opts->scenario_file != NULL) {
         if (opts->watch_scenario)
-            esomock__watch_note(srv, opts->scenario_file);
-        rc = esomock__load_scenario_file(srv, opts->scenario_file, err, full);
+            esomock__watch_note(&srv->watch, opts->scenario_file);
+        rc = esomock_server_load_scenario_file(srv, opts->scenario_file, problems);
         if (rc != ESOMOCK_OK)
             goto fail;
     }
@@ -959,7 +847,8 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     if (rc != ESOMOCK_OK)
         goto fail;
     if (opts->watch_scenario && opts->scenario_file != NULL) {
-        rc = esomock__watch_start(srv, opts->scenario_file, err);
+        rc = esomock__watch_start(&srv->watch, opts->scenario_file, esomock__scenario_reload, srv,
+                                  err);
         if (rc != ESOMOCK_OK)
             goto fail;
     }
@@ -971,23 +860,24 @@ fail:
 }
 
 enum esomock_status esomock_server_start(const struct esomock_options *opts,
-                                         struct esomock_server **out, char *err)
+                                         struct esomock_server **out,
+                                         struct esomock_problems *problems)
 {
-    return start(opts, out, err, NULL);
-}
-
-enum esomock_status esomock_server_start_ex(const struct esomock_options *opts,
-                                            struct esomock_server **out, char **errors)
-{
+    struct esomock_problems counting = ESOMOCK__PROBLEMS_COUNTING;
+    struct esomock_problems *p = problems != NULL ? problems : &counting;
     char err[ESOMOCK_ERROR_SIZE] = "";
-    char *full = NULL;
-    if (errors != NULL)
-        *errors = NULL;
-    enum esomock_status rc = start(opts, out, err, errors != NULL ? &full : NULL);
-    if (errors != NULL && rc != ESOMOCK_OK)
-        *errors = full != NULL ? full : strdup(err);
-    else
-        free(full);
+    size_t before = esomock_problems_count(problems);
+    esomock__problems_begin(p, "");
+    enum esomock_status rc = start(opts, out, err, p);
+    /* A scenario file's problems came with their file; the rest is one line of err. */
+    if (rc != ESOMOCK_OK) {
+        esomock__problems_begin(p, "");
+        if (err[0] != '\0')
+            esomock__problems_error(p, "", "%s", err);
+        else if (esomock_problems_count(problems) == before)
+            esomock__problems_error(p, "", "%s", esomock_strerror(rc));
+    }
+    esomock__problems_finish(&counting);
     return rc;
 }
 
@@ -995,7 +885,7 @@ void esomock_server_stop(struct esomock_server *srv)
 {
     if (srv == NULL)
         return;
-    esomock__watch_stop(srv);
+    esomock__watch_stop(&srv->watch);
     /* libmicrohttpd cannot stop while connections are suspended: release them first. */
     esomock__timer_shutdown(srv->timer);
     if (srv->daemon != NULL)
@@ -1009,8 +899,12 @@ void esomock_server_stop(struct esomock_server *srv)
     esomock__metrics_finish(&srv->metrics);
     esomock__auth_destroy(srv->auth);
     esomock__fixtures_free(srv->fixtures);
-    pthread_cond_destroy(&srv->watch_cond);
-    pthread_mutex_destroy(&srv->watch_lock);
+    esomock__watch_finish(&srv->watch);
+    for (size_t i = 0; i < srv->section_count; i++) {
+        free((char *)srv->sections[i].key);
+        free((char *)srv->sections[i].checked_by);
+    }
+    free(srv->sections);
     pthread_mutex_destroy(&srv->scenario_lock);
     free(srv->admin_token);
     free(srv->fixtures_dir);
@@ -1036,52 +930,4 @@ const char *esomock_server_blackhole_url(const struct esomock_server *srv)
 const char *esomock_server_fixtures_dir(const struct esomock_server *srv)
 {
     return srv != NULL ? srv->fixtures_dir : "";
-}
-
-/* ---- journal and metrics ---------------------------------------------------------------- */
-
-enum esomock_status esomock_server_journal(struct esomock_server *srv,
-                                           const struct esomock_journal_filter *filter,
-                                           struct esomock_journal_entry **out, size_t *count)
-{
-    if (srv == NULL || out == NULL || count == NULL)
-        return ESOMOCK_BAD_ARGUMENT;
-    if (esomock__journal_copy(&srv->journal, filter, out, count) != 0)
-        return ESOMOCK_OUT_OF_MEMORY;
-    return ESOMOCK_OK;
-}
-
-size_t esomock_server_wait_for_requests(struct esomock_server *srv,
-                                        const struct esomock_journal_filter *filter, size_t count,
-                                        bool completed, unsigned timeout_ms)
-{
-    if (srv == NULL)
-        return 0;
-    return esomock__journal_wait(&srv->journal, filter, count, completed, timeout_ms);
-}
-
-void esomock_server_journal_clear(struct esomock_server *srv)
-{
-    if (srv != NULL)
-        esomock__journal_clear(&srv->journal);
-}
-
-uint64_t esomock_server_journal_dropped(struct esomock_server *srv)
-{
-    return srv != NULL ? esomock__journal_dropped(&srv->journal, NULL) : 0;
-}
-
-char *esomock_server_metrics(struct esomock_server *srv)
-{
-    if (srv == NULL)
-        return NULL;
-    struct esomock_budget b = esomock__ratelimit_snapshot(&srv->ratelimit);
-    struct esomock_gauges g = {
-        .in_flight = atomic_load(&srv->in_flight),
-        .waiting = esomock__timer_waiting(srv->timer),
-        .points_remaining = b.limit_per_hour - b.spent,
-        .points_limit = b.limit_per_hour,
-        .journal_dropped = esomock__journal_dropped(&srv->journal, NULL),
-    };
-    return esomock__metrics_render(&srv->metrics, &g);
 }

@@ -79,3 +79,16 @@ size_t esomock__utf8_printable(char *dst, size_t size, const char *src)
 {
     return copy(dst, size, src, strlen(src), true);
 }
+
+const char *esomock__utf8_invalid(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t n = sequence_length(u + i, len - i);
+        if (n == 0)
+            return s + i;
+        i += n;
+    }
+    return NULL;
+}

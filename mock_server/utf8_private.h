@@ -21,4 +21,7 @@ size_t esomock__utf8_copy(char *dst, size_t size, const char *src, size_t len);
  */
 size_t esomock__utf8_printable(char *dst, size_t size, const char *src);
 
+/* The first byte of @p s (@p len bytes) that does not begin a well-formed sequence, or NULL. */
+const char *esomock__utf8_invalid(const char *s, size_t len);
+
 #endif

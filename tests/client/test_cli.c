@@ -31,11 +31,13 @@ static char *err_text;
 static void setup(void)
 {
     struct esomock_options mo = {0};
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *problems = esomock_problems_create();
     /* Under memcheck every duration is 5 times longer. */
     bool slow = getenv("ESO_UNDER_VALGRIND") != NULL;
     mo.time_scale = slow ? 0.1 : 0.02;
-    cr_assert_eq(esomock_server_start(&mo, &srv, err), ESOMOCK_OK, "eso-mock: %s", err);
+    cr_assert_eq(esomock_server_start(&mo, &srv, problems), ESOMOCK_OK, "eso-mock: %s",
+                 esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
     snprintf(api_url, sizeof api_url, "%s/api/v2/client", esomock_server_url(srv));
     snprintf(token_url, sizeof token_url, "%s/oauth/token", esomock_server_url(srv));
     setenv("ESOLOGS_ID", "cli-id", 1);
@@ -129,9 +131,10 @@ static uint16_t closed_port(void)
 
 static void scenario(const char *json)
 {
-    char err[ESOMOCK_ERROR_SIZE] = "";
-    cr_assert_eq(esomock_server_load_scenario(srv, json, strlen(json), "<cli>", err), ESOMOCK_OK,
-                 "scenario: %s", err);
+    struct esomock_problems *problems = esomock_problems_create();
+    cr_assert_eq(esomock_server_load_scenario(srv, json, strlen(json), "<cli>", problems),
+                 ESOMOCK_OK, "scenario: %s", esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
 }
 
 TestSuite(cli, .init = setup, .fini = teardown, .timeout = 30);

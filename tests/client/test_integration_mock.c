@@ -41,15 +41,19 @@ static bool under_valgrind(void)
 
 static void start_server_with(bool strict, size_t max_body)
 {
-    struct esomock_options mo = {0};
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    /* Library scenarios carry eso-scenario's expect: taken unchecked, as eso-mock takes it. */
+    static const struct esomock_section expect = {.key = "expect"};
+    struct esomock_options mo = {.sections = &expect, .section_count = 1};
+    struct esomock_problems *problems = esomock_problems_create();
     mo.max_body_bytes = max_body;
     mo.time_scale = SCALE;
     mo.strict_auth = strict;
     mo.client_id = "it-id";
     mo.client_secret = "it-secret";
     mo.blackhole = true;
-    cr_assert_eq(esomock_server_start(&mo, &srv, err), ESOMOCK_OK, "eso-mock: %s", err);
+    cr_assert_eq(esomock_server_start(&mo, &srv, problems), ESOMOCK_OK, "eso-mock: %s",
+                 esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
     snprintf(api_url, sizeof api_url, "%s/api/v2/client", esomock_server_url(srv));
     snprintf(token_url, sizeof token_url, "%s/oauth/token", esomock_server_url(srv));
     memset(&opts, 0, sizeof opts);
@@ -105,9 +109,10 @@ static void create(void)
 
 static void scenario(const char *json)
 {
-    char err[ESOMOCK_ERROR_SIZE] = "";
-    cr_assert_eq(esomock_server_load_scenario(srv, json, strlen(json), "<test>", err), ESOMOCK_OK,
-                 "scenario: %s", err);
+    struct esomock_problems *problems = esomock_problems_create();
+    cr_assert_eq(esomock_server_load_scenario(srv, json, strlen(json), "<test>", problems),
+                 ESOMOCK_OK, "scenario: %s", esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
 }
 
 /* A scenario with one rule on getGuildById whose script is @p steps. */
@@ -990,8 +995,10 @@ Test(mock, graphql_errors_scenario_is_permanent)
     const char *dir = getenv("ESO_SCENARIOS_DIR");
     char path[512];
     snprintf(path, sizeof path, "%s/graphql-errors.json", dir != NULL ? dir : SCENARIOS_FALLBACK);
-    char err[ESOMOCK_ERROR_SIZE] = "";
-    cr_assert_eq(esomock_server_load_scenario_file(srv, path, err), ESOMOCK_OK, "%s", err);
+    struct esomock_problems *problems = esomock_problems_create();
+    cr_assert_eq(esomock_server_load_scenario_file(srv, path, problems), ESOMOCK_OK, "%s",
+                 esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
     opts.bearer_token = "t";
     create();
     cr_assert_eq(guild(), ESO_GRAPHQL_ERROR, "complexity error: %s", res.detail);

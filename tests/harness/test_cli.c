@@ -304,6 +304,36 @@ Test(eso_scenario_cli, check_accepts_what_run_plays_and_nothing_else)
     free(out);
 }
 
+/*
+ * The expect section is checked in libesologs' own vocabulary: every status it has is an
+ * outcome (protocol_error was missing from eso-mock's copy of the names, so check refused
+ * it), and a mistake is named with its path, by check and run alike.
+ */
+Test(eso_scenario_cli, expect_is_checked_in_libesologs_vocabulary)
+{
+    char output[512], errors[512], path[512];
+    in_dir("output.txt", output, sizeof(output));
+    in_dir("errors.txt", errors, sizeof(errors));
+    in_dir("protocol.json", path, sizeof(path));
+    write_file(path, "{\"name\":\"p\",\"rules\":[],\"expect\":{\"calls\":[{\"operation\":"
+                     "\"getZones\",\"expect\":{\"outcome\":\"protocol_error\"}}]}}");
+    int rc = run_eso_scenario_split((const char *const[]){"check", path, NULL}, output, errors);
+    char *out = read_text_file(output), *err = read_text_file(errors);
+    cr_assert_eq(rc, 0, "protocol_error is an outcome: %s%s", out, err);
+    free(out);
+    free(err);
+
+    in_dir("badop.json", path, sizeof(path));
+    write_file(path, "{\"name\":\"b\",\"rules\":[],\"expect\":{\"calls\":[{\"operation\":"
+                     "\"getZone\"}]}}");
+    rc = run_eso_scenario_split((const char *const[]){"check", path, NULL}, output, errors);
+    err = read_text_file(errors);
+    cr_assert_eq(rc, 1, "an unknown operation is refused");
+    cr_assert_not_null(strstr(err, "expect.calls[0].operation: unknown operation \"getZone\""),
+                       "%s", err);
+    free(err);
+}
+
 /* GNU habits: --help and -h on stdout with exit 0, --version, and a usage error is exit 2
  * with one line saying what is wrong and one saying where help is. */
 Test(eso_scenario_cli, help_version_and_usage_errors)

@@ -254,10 +254,11 @@ Test(targeted, fallback_cache_serves_through_an_outage)
     static const char outage[] =
         "{\"name\":\"outage\",\"rules\":[{\"match\":{\"operation\":\"*\"},\"script\":[{\"action\":"
         "\"respond\",\"status\":503}]}]}";
-    char err[ESOMOCK_ERROR_SIZE];
-    cr_assert_eq(
-        esomock_server_load_scenario(esoh_fixture_server(fx), outage, strlen(outage), NULL, err),
-        ESOMOCK_OK, "%s", err);
+    struct esomock_problems *problems = esomock_problems_create();
+    cr_assert_eq(esomock_server_load_scenario(esoh_fixture_server(fx), outage, strlen(outage), NULL,
+                                              problems),
+                 ESOMOCK_OK, "%s", esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
 
     cr_assert_eq(eso_query(esoh_fixture_client(fx), "getGuildById", NULL, vars, &res), ESO_OK, "%s",
                  res.detail);

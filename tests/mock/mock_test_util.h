@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <esomock/problems.h>
+#include <esomock/scenario.h>
 #include <esomock/server.h>
 
 #include "http_helper.h"
@@ -23,13 +25,52 @@ static inline bool under_valgrind(void)
     return getenv("ESO_UNDER_VALGRIND") != NULL;
 }
 
+/*
+ * A problem list for a call under test, and its text. Both stay reachable until the test's
+ * process ends (Criterion runs each test in its own), so a test need not free them.
+ */
+static inline struct esomock_problems *test_problems(void)
+{
+    static struct esomock_problems *kept[64];
+    static size_t count;
+    if (count == sizeof(kept) / sizeof(kept[0])) {
+        for (size_t i = 0; i < count; i++)
+            esomock_problems_destroy(kept[i]);
+        count = 0;
+    }
+    struct esomock_problems *p = esomock_problems_create();
+    cr_assert_not_null(p);
+    kept[count++] = p;
+    return p;
+}
+
+static inline const char *problems_text(const struct esomock_problems *p)
+{
+    static char *kept[64];
+    static size_t count;
+    if (count == sizeof(kept) / sizeof(kept[0])) {
+        for (size_t i = 0; i < count; i++)
+            free(kept[i]);
+        count = 0;
+    }
+    char *text = esomock_problems_text(p);
+    cr_assert_not_null(text);
+    kept[count++] = text;
+    return text;
+}
+
+/* eso-scenario's `expect` section, accepted unchecked as eso-mock accepts it. */
+static const struct esomock_section expect_unchecked = {
+    .key = "expect", .checked_by = "eso-scenario check validates it"};
+
 /* Start a server with @p opts (NULL = defaults) or fail the test with the server's message. */
 static inline struct esomock_server *start_server(const struct esomock_options *opts)
 {
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *problems = test_problems();
     struct esomock_server *srv = NULL;
-    enum esomock_status rc = esomock_server_start(opts, &srv, err);
-    cr_assert_eq(rc, ESOMOCK_OK, "server did not start: %s: %s", esomock_strerror(rc), err);
+    enum esomock_status rc = esomock_server_start(opts, &srv, problems);
+    cr_assert_eq(rc, ESOMOCK_OK, "server did not start: %s: %s", esomock_strerror(rc),
+                 problems_text(problems));
     return srv;
 }
 

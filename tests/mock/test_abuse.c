@@ -21,8 +21,7 @@
 #include <esomock/scenario.h>
 
 #include "mock_test_util.h"
-#include "scenario_private.h"
-#include "server_private.h"
+#include "admin_private.h"
 
 static struct esomock_server *srv;
 
@@ -413,10 +412,10 @@ Test(abuse, scenario_with_100000_rules_is_refused_with_bounded_work)
     text[len - 1] = ']';
     text[len++] = '}';
     text[len] = '\0';
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *err = test_problems();
     cr_assert_eq(esomock_server_load_scenario(srv, text, len, "huge", err),
                  ESOMOCK_SCENARIO_INVALID);
-    cr_assert(strstr(err, "rules") != NULL, "%s", err);
+    cr_assert(strstr(problems_text(err), "rules") != NULL, "%s", problems_text(err));
     free(text);
     checker_stop(&c, "a scenario of 100000 rules", 1);
     assert_journal_whole(&c, "a scenario of 100000 rules");
@@ -430,9 +429,9 @@ Test(abuse, scenario_file_of_100_mb_is_refused_before_reading)
     cr_assert_geq(fd, 0);
     cr_assert_eq(ftruncate(fd, 100L * 1024 * 1024), 0, "a sparse 100 MB file");
     close(fd);
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *err = test_problems();
     cr_assert_neq(esomock_server_load_scenario_file(srv, path, err), ESOMOCK_OK);
-    cr_assert(strstr(err, "over the limit") != NULL, "%s", err);
+    cr_assert(strstr(problems_text(err), "over the limit") != NULL, "%s", problems_text(err));
     remove(path);
 }
 

@@ -292,12 +292,12 @@ static cJSON *rate_limit_data(void)
 Test(admin, points_budget_answers_429_and_rate_limit_data_tells_the_truth)
 {
     srv = start_server(NULL);
-    char err[ESOMOCK_ERROR_SIZE];
+    struct esomock_problems *err = test_problems();
     const char *scenario =
         "{\"name\":\"budget\",\"settings\":{\"rate_limit\":{\"points_per_hour\":3,"
         "\"costs\":{\"getReportEvents\":5}}},\"rules\":[]}";
     cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, err),
-                 ESOMOCK_OK, "%s", err);
+                 ESOMOCK_OK, "%s", problems_text(err));
     cr_assert_eq(graphql_status("getReportEvents"), 429, "costs 5 of 3");
     for (int i = 0; i < 3; i++)
         cr_assert_eq(graphql_status("getZones"), 200, "call %d", i);
@@ -324,11 +324,11 @@ Test(admin, points_budget_answers_429_and_rate_limit_data_tells_the_truth)
 Test(admin, retry_after_fixed_or_absent)
 {
     srv = start_server(NULL);
-    char err[ESOMOCK_ERROR_SIZE];
+    struct esomock_problems *err = test_problems();
     const char *fixed = "{\"name\":\"b\",\"settings\":{\"rate_limit\":{\"points_per_hour\":1,"
                         "\"retry_after\":7}},\"rules\":[]}";
     cr_assert_eq(esomock_server_load_scenario(srv, fixed, strlen(fixed), NULL, err), ESOMOCK_OK,
-                 "%s", err);
+                 "%s", problems_text(err));
     graphql_status("getZones");
     struct http_result res;
     cr_assert_eq(graphql("getZones", NULL, &res), 429);
@@ -361,7 +361,7 @@ Test(admin, budget_is_tracked_but_not_enforced_without_a_scenario)
 Test(admin, metrics_count_requests_and_faults)
 {
     srv = start_server(NULL);
-    char err[ESOMOCK_ERROR_SIZE];
+    struct esomock_problems *err = test_problems();
     const char *scenario = "{\"name\":\"m\",\"rules\":[{\"match\":{\"operation\":\"getZones\"},"
                            "\"script\":[{\"action\":\"respond\",\"status\":503}]}]}";
     cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, err),
@@ -395,10 +395,12 @@ Test(admin, scenario_file_at_start_and_errors_name_the_file)
     cr_assert_eq(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
     close(fd);
     struct esomock_options opts = {.scenario_file = path};
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *err = test_problems();
     struct esomock_server *s = NULL;
     cr_assert_eq(esomock_server_start(&opts, &s, err), ESOMOCK_SCENARIO_INVALID);
-    cr_assert(strstr(err, path) != NULL && strstr(err, "rules[0].script[0]") != NULL, "%s", err);
+    cr_assert(strstr(problems_text(err), path) != NULL &&
+                  strstr(problems_text(err), "rules[0].script[0]") != NULL,
+              "%s", problems_text(err));
     remove(path);
 }
 
@@ -413,18 +415,18 @@ Test(admin, check_reports_every_file)
     cr_assert_eq(write(b, bad_text, strlen(bad_text)), (ssize_t)strlen(bad_text));
     close(g);
     close(b);
-    char *report_text = NULL;
-    size_t report_len = 0;
-    FILE *report = open_memstream(&report_text, &report_len);
+    struct esomock_problems *report = test_problems();
     const char *both[] = {good, bad};
-    cr_assert_eq(esomock_check_scenario_files(both, 2, NULL, report), ESOMOCK_SCENARIO_INVALID);
-    fclose(report);
+    size_t checked = 0;
+    cr_assert_eq(esomock_check_scenario_files(both, 2, NULL, report, &checked),
+                 ESOMOCK_SCENARIO_INVALID);
+    cr_assert_eq(checked, 2);
+    const char *report_text = problems_text(report);
     cr_assert(strstr(report_text, bad) != NULL, "%s", report_text);
     cr_assert(strstr(report_text, "noSuchFixture") != NULL, "%s", report_text);
-    cr_assert_null(strstr(report_text, good), "a valid file prints nothing: %s", report_text);
-    free(report_text);
+    cr_assert_null(strstr(report_text, good), "a valid file says nothing: %s", report_text);
     const char *one[] = {good};
-    cr_assert_eq(esomock_check_scenario_files(one, 1, NULL, stderr), ESOMOCK_OK);
+    cr_assert_eq(esomock_check_scenario_files(one, 1, NULL, NULL, NULL), ESOMOCK_OK);
     remove(good);
     remove(bad);
 }
@@ -446,18 +448,14 @@ Test(admin, refused_scenarios_report_every_error_everywhere)
     cJSON_Delete(json);
     http_result_free(&res);
 
-    /* The C API: every line with the _ex form; whole lines and a count with the buffer. */
-    char *all = NULL;
-    cr_assert_eq(esomock_server_load_scenario_ex(srv, bad, strlen(bad), "t", &all),
-                 ESOMOCK_SCENARIO_INVALID);
-    cr_assert_not_null(all);
-    assert_names_every_error(all, N);
-    free(all);
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    /* The C API: one entry per problem, each with its path. */
+    struct esomock_problems *err = test_problems();
     cr_assert_eq(esomock_server_load_scenario(srv, bad, strlen(bad), "t", err),
                  ESOMOCK_SCENARIO_INVALID);
-    cr_assert(strstr(err, "more lines not shown") != NULL, "the cut is said: %s", err);
-    cr_assert_lt(strlen(err), (size_t)ESOMOCK_ERROR_SIZE);
+    cr_assert_eq(esomock_problems_count(err), N, "%s", problems_text(err));
+    assert_names_every_error(problems_text(err), N);
+    cr_assert_str_eq(esomock_problems_get(err, 3)->path, "rules[3].script[0].action");
+    cr_assert_str_eq(esomock_problems_get(err, 3)->source, "t");
 
     /* At start-up. */
     char path[] = "/tmp/esomock-many-XXXXXX";
@@ -467,16 +465,14 @@ Test(admin, refused_scenarios_report_every_error_everywhere)
     close(fd);
     struct esomock_options opts = {.scenario_file = path};
     struct esomock_server *s = NULL;
-    all = NULL;
-    cr_assert_eq(esomock_server_start_ex(&opts, &s, &all), ESOMOCK_SCENARIO_INVALID);
+    struct esomock_problems *at_start = test_problems();
+    cr_assert_eq(esomock_server_start(&opts, &s, at_start), ESOMOCK_SCENARIO_INVALID);
     cr_assert_null(s);
-    cr_assert_not_null(all);
-    assert_names_every_error(all, N);
-    free(all);
-    all = NULL;
-    cr_assert_eq(esomock_server_load_scenario_file_ex(srv, path, &all), ESOMOCK_SCENARIO_INVALID);
-    assert_names_every_error(all, N);
-    free(all);
+    assert_names_every_error(problems_text(at_start), N);
+    cr_assert_str_eq(esomock_problems_get(at_start, 0)->source, path, "the file is named");
+    struct esomock_problems *from_file = test_problems();
+    cr_assert_eq(esomock_server_load_scenario_file(srv, path, from_file), ESOMOCK_SCENARIO_INVALID);
+    assert_names_every_error(problems_text(from_file), N);
     remove(path);
     free(bad);
 }
@@ -487,7 +483,7 @@ Test(admin, delay_steps_are_recorded_as_delay_and_token_faults_are_counted)
     FILE *log = tmpfile();
     cr_assert_not_null(log);
     srv = start_server(&(struct esomock_options){.log = log});
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *err = test_problems();
     const char *scenario =
         "{\"name\":\"d\",\"rules\":["
         "{\"match\":{\"operation\":\"getZones\"},\"script\":[{\"action\":\"delay\","
@@ -495,7 +491,7 @@ Test(admin, delay_steps_are_recorded_as_delay_and_token_faults_are_counted)
         "{\"match\":{\"path\":\"/oauth/token\"},\"script\":[{\"action\":\"respond\","
         "\"status\":503}]}]}";
     cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, err),
-                 ESOMOCK_OK, "%s", err);
+                 ESOMOCK_OK, "%s", problems_text(err));
     cr_assert_eq(graphql_status("getZones"), 200);
     char url[256];
     url_for("/oauth/token", url, sizeof(url));
@@ -543,7 +539,9 @@ Test(admin, delay_steps_are_recorded_as_delay_and_token_faults_are_counted)
 /* The C twin of GET /__admin/scenario, with secrets redacted in both. */
 Test(admin, scenario_json_api_matches_the_admin_route_and_hides_secrets)
 {
-    srv = start_server(NULL);
+    /* The scenario carries eso-scenario's expect (with a bearer token), as eso-mock takes it. */
+    srv =
+        start_server(&(struct esomock_options){.sections = &expect_unchecked, .section_count = 1});
     cr_assert_null(esomock_server_scenario_json(NULL));
     char *text = esomock_server_scenario_json(srv);
     cr_assert_str_eq(text, "{\"scenario\":null}");
@@ -556,9 +554,9 @@ Test(admin, scenario_json_api_matches_the_admin_route_and_hides_secrets)
         "\"sid=cookie-value\"}}]}],"
         "\"expect\":{\"client\":{\"bearer_token\":\"tok-value\"},\"calls\":[{\"operation\":"
         "\"getZones\"}]}}";
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *err = test_problems();
     cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), "unit", err),
-                 ESOMOCK_OK, "%s", err);
+                 ESOMOCK_OK, "%s", problems_text(err));
     struct http_result res;
     graphql("getZones", NULL, &res); /* its Authorization differs: no match */
     http_result_free(&res);
@@ -596,10 +594,10 @@ Test(admin, scenario_json_api_matches_the_admin_route_and_hides_secrets)
     /* A refused header value is not repeated in the error either. */
     const char *bad = "{\"name\":\"b\",\"rules\":[{\"match\":{\"headers\":{\"Authorization\":"
                       "\"Bearer sekrit\\u0001\"}},\"script\":[{\"action\":\"pass\"}]}]}";
-    char *errors = NULL;
-    cr_assert_eq(esomock_server_load_scenario_ex(srv, bad, strlen(bad), "b", &errors),
+    struct esomock_problems *refused = test_problems();
+    cr_assert_eq(esomock_server_load_scenario(srv, bad, strlen(bad), "b", refused),
                  ESOMOCK_SCENARIO_INVALID);
+    const char *errors = problems_text(refused);
     cr_assert(strstr(errors, "rules[0].match.headers.Authorization") != NULL, "%s", errors);
     cr_assert_null(strstr(errors, "sekrit"), "%s", errors);
-    free(errors);
 }

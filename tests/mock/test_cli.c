@@ -252,6 +252,54 @@ Test(cli, check_validates_scenarios_without_serving, .timeout = 20)
     remove(bad);
 }
 
+/*
+ * eso-mock cannot check eso-scenario's `expect` section: it plays the fault script and says,
+ * on stdout beside the verdict, that the section went unchecked (it used to pass in silence).
+ */
+Test(cli, check_says_what_it_did_not_check, .timeout = 20)
+{
+    char path[] = "/tmp/eso-mock-check-expect-XXXXXX";
+    close(mkstemp(path));
+    write_file(path, "{\"name\":\"e\",\"rules\":[],\"expect\":{\"calls\":[{\"operation\":"
+                     "\"noSuchOperation\"}]}}");
+    struct child c = spawn_mock((char *[]){"check", path, NULL});
+    char out[2048];
+    size_t n = fread(out, 1, sizeof(out) - 1, c.out);
+    out[n] = '\0';
+    char err[2048];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "the fault script is valid: %s", err);
+    char note[512];
+    snprintf(note, sizeof(note), "%s: expect: not checked here; eso-scenario check validates it\n",
+             path);
+    cr_assert(strstr(out, note) != NULL, "stdout says expect was not checked: %s", out);
+    cr_assert(strstr(out, "1 scenario file valid") != NULL, "%s", out);
+    cr_assert_str_eq(err, "", "nothing on stderr");
+
+    /* A key nobody knows stays an error. */
+    write_file(path, "{\"name\":\"e\",\"rules\":[],\"expekt\":{}}");
+    c = spawn_mock((char *[]){"check", path, NULL});
+    cr_assert_eq(finish(&c, err, sizeof(err)), 1);
+    cr_assert(strstr(err, "expekt: unknown key; did you mean \"expect\"?") != NULL, "%s", err);
+    remove(path);
+}
+
+/* A library scenario, expect section and all, is served (the section is eso-scenario's). */
+Test(cli, serves_a_scenario_with_an_expect_section, .timeout = 30)
+{
+    char path[] = "/tmp/eso-mock-serve-expect-XXXXXX";
+    close(mkstemp(path));
+    write_file(path, "{\"name\":\"e\",\"rules\":[],\"expect\":{\"calls\":[]}}");
+    struct child c =
+        spawn_mock((char *[]){"--port", "0", "--scenario", path, "--log", "none", NULL});
+    char line[256] = "";
+    cr_assert_not_null(fgets(line, sizeof(line), c.out), "no first line on stdout");
+    cr_assert(strncmp(line, "eso-mock listening on", 21) == 0, "%s", line);
+    kill(c.pid, SIGTERM);
+    char err[512];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 0, "%s", err);
+    remove(path);
+}
+
 Test(cli, blackhole_url_is_the_second_line, .timeout = 20)
 {
     struct child c = spawn_mock((char *[]){"--port", "0", "--blackhole", "--log", "none", NULL});

@@ -22,10 +22,10 @@ static void start_with(const char *scenario_json, const struct esomock_options *
     srv = start_server(opts);
     snprintf(graphql_url, sizeof(graphql_url), "%s/api/v2/client", esomock_server_url(srv));
     if (scenario_json != NULL) {
-        char err[ESOMOCK_ERROR_SIZE] = "";
+        struct esomock_problems *err = test_problems();
         enum esomock_status rc =
             esomock_server_load_scenario(srv, scenario_json, strlen(scenario_json), "test", err);
-        cr_assert_eq(rc, ESOMOCK_OK, "scenario refused: %s", err);
+        cr_assert_eq(rc, ESOMOCK_OK, "scenario refused: %s", problems_text(err));
     }
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <esomock/journal.h>
+#include <esomock/version.h>
 
 #include "mock_test_util.h"
 
@@ -474,16 +475,17 @@ Test(configured, two_servers_at_once, .timeout = 30)
 
 Test(configured, start_failures_say_why, .timeout = 30)
 {
-    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_problems *err = test_problems();
     struct esomock_server *s = NULL;
     struct esomock_options opts = {.fixtures_dir = "/nonexistent"};
     cr_assert_eq(esomock_server_start(&opts, &s, err), ESOMOCK_IO);
     cr_assert_null(s);
-    cr_assert(strstr(err, "/nonexistent") != NULL, "%s", err);
+    cr_assert(strstr(problems_text(err), "/nonexistent") != NULL, "%s", problems_text(err));
 
     struct esomock_options bad_host = {.host = "not-an-address.invalid"};
     cr_assert_eq(esomock_server_start(&bad_host, &s, err), ESOMOCK_BIND_FAILED);
-    cr_assert(strstr(err, "not-an-address.invalid") != NULL, "%s", err);
+    cr_assert(strstr(problems_text(err), "not-an-address.invalid") != NULL, "%s",
+              problems_text(err));
 
     struct esomock_server *first = start_server(NULL);
     struct esomock_options same_port = {.port = esomock_server_port(first)};
@@ -503,6 +505,14 @@ Test(configured, strerror_covers_every_code)
         cr_assert(text != NULL && strcmp(text, "unknown status") != 0, "code %d", code);
     }
     cr_assert_str_eq(esomock_strerror((enum esomock_status)999), "unknown status");
+}
+
+/* The library says its version at run time, and it is the headers' (one build). */
+Test(configured, version_at_run_time)
+{
+    cr_assert_eq(esomock_version(), (unsigned)ESOMOCK_VERSION_NUM);
+    cr_assert_str_eq(esomock_version_string(), ESOMOCK_VERSION_STR);
+    cr_assert(ESOMOCK_VERSION_AT_LEAST(0, 1, 0));
 }
 
 /* Send @p request on a new connection; the answer (until the server closes, or 5 s). */

@@ -24,8 +24,8 @@ enum esomock_status {
     ESOMOCK_UNSUPPORTED = 9,      /* the feature is not available in this build */
 };
 
-/* Size of the buffers that receive an error message; messages are cut to fit (the *_ex
- * functions of scenario.h and server.h hand back whole ones). */
+/* Room for one line of esomock_problems_text() (source, path and message); a caller that
+ * keeps a line in a fixed buffer (eso-scenario's fixture does) cuts it to fit. */
 #define ESOMOCK_ERROR_SIZE 512
 
 /**

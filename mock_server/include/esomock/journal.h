@@ -54,7 +54,7 @@ struct esomock_journal_filter {
 
 /**
  * Copy the journal entries that pass @p filter, oldest first.
- * @param filter  NULL = every non-admin entry.
+ * @param filter  NULL = every non-admin entry; borrowed for the call.
  * @param out     receives a malloc'd array the caller frees with free(); NULL when count is 0.
  * @param count   receives the number of entries.
  * @return ESOMOCK_OK, ESOMOCK_BAD_ARGUMENT or ESOMOCK_OUT_OF_MEMORY.
@@ -67,7 +67,8 @@ ESOMOCK_API enum esomock_status esomock_server_journal(struct esomock_server *se
 /**
  * Block until the journal holds at least @p count entries passing @p filter
  * (completed ones only, when @p completed), or @p timeout_ms passes. Lets a test
- * wait for "the server has seen the request" without sleeping.
+ * wait for "the server has seen the request" without sleeping. @p filter as
+ * esomock_server_journal()'s (NULL = every non-admin entry; borrowed for the call).
  * @return the number of matching entries when it returned (>= count unless it timed out).
  */
 ESOMOCK_API size_t esomock_server_wait_for_requests(struct esomock_server *server,

@@ -15,18 +15,21 @@
 
 #include <esomock/error.h>
 #include <esomock/export.h>
+#include <esomock/problems.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 struct esomock_server;
+struct esomock_section;
 
 /*
  * Server configuration. `struct esomock_options opts = {0};` is a valid,
  * sensible configuration: loopback, ephemeral port, default fixtures.
  * Read once by esomock_server_start(); the caller keeps ownership of every
- * pointer and may free them after the call returns.
+ * pointer and may free them after the call returns, but for the sections' contexts
+ * (borrowed until esomock_server_stop()) and the FILE streams (used, never closed).
  */
 struct esomock_options {
     const char *host;         /* address to bind; NULL = "127.0.0.1" */
@@ -58,27 +61,27 @@ struct esomock_options {
     bool blackhole;            /* also open a port that never accepts (connect timeouts) */
     const char *scenario_file; /* scenario in force at start; NULL = none (normal answers) */
     bool watch_scenario;       /* reload scenario_file when it changes (a bad edit is refused) */
+
+    /* Top-level scenario sections other programs own (esomock/scenario.h), checked by their
+     * checkers whenever this server loads a scenario (start, --watch, admin API, C API);
+     * at most ESOMOCK_MAX_SECTIONS. Copied at start; each context is borrowed until stop. */
+    const struct esomock_section *sections;
+    size_t section_count;
 };
 
 /**
  * Load the fixtures and start serving.
- * @param opts  configuration; NULL means all defaults. Borrowed for the call.
- * @param out   receives the new server; set only on ESOMOCK_OK. Free with esomock_server_stop().
- * @param err   optional buffer of ESOMOCK_ERROR_SIZE bytes for a message naming what failed
- *              (file, JSON position, address); may be NULL.
+ * @param opts      configuration; NULL means all defaults. Borrowed for the call.
+ * @param out       receives the new server; set only on ESOMOCK_OK. Free with
+ *                  esomock_server_stop().
+ * @param problems  optional (the caller's); receives what failed: the file and JSON position
+ *                  of a bad fixture, the address that could not be bound, every problem of a
+ *                  refused opts->scenario_file, each on its own entry.
  * @return ESOMOCK_OK, or the reason the server did not start (nothing is left running).
  */
 ESOMOCK_API enum esomock_status esomock_server_start(const struct esomock_options *opts,
-                                                     struct esomock_server **out, char *err);
-
-/**
- * As esomock_server_start(), but the message is not cut to ESOMOCK_ERROR_SIZE: when
- * opts->scenario_file is refused it lists every problem, one per line.
- * @param errors  optional; on failure receives a malloc'd message the caller frees with
- *                free() (NULL when out of memory); set to NULL on success.
- */
-ESOMOCK_API enum esomock_status esomock_server_start_ex(const struct esomock_options *opts,
-                                                        struct esomock_server **out, char **errors);
+                                                     struct esomock_server **out,
+                                                     struct esomock_problems *problems);
 
 /**
  * Stop serving, release every connection (hung ones included) and free the server.

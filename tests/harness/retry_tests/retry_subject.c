@@ -53,11 +53,13 @@ static char cleanup_log[256];
 
 static void start_server(const char *scenario)
 {
-    char err[ESOMOCK_ERROR_SIZE] = "";
-    cr_assert_eq(esomock_server_start(NULL, &server, err), ESOMOCK_OK, "eso-mock did not start: %s",
-                 err);
-    cr_assert_eq(esomock_server_load_scenario(server, scenario, strlen(scenario), "<inline>", err),
-                 ESOMOCK_OK, "scenario refused: %s", err);
+    struct esomock_problems *problems = esomock_problems_create();
+    cr_assert_eq(esomock_server_start(NULL, &server, problems), ESOMOCK_OK,
+                 "eso-mock did not start: %s", esomock_problems_text(problems));
+    cr_assert_eq(
+        esomock_server_load_scenario(server, scenario, strlen(scenario), "<inline>", problems),
+        ESOMOCK_OK, "scenario refused: %s", esomock_problems_text(problems));
+    esomock_problems_destroy(problems);
     snprintf(api_url, sizeof(api_url), "%s/api/v2/client", esomock_server_url(server));
 }
 
