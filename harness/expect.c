@@ -16,11 +16,10 @@
 
 #include "expect_private.h"
 
-/*
- * The last status code, until libesologs has eso_status_from_name() (the single status
- * table): outcomes are the names of ESO_OK..LAST_STATUS.
- */
-#define LAST_STATUS ESO_PROTOCOL_ERROR
+/* Outcomes are libesologs' status names, in the order of its one status table. */
+#define STATUS_CODE(suffix, value, name, text, transient, exit) ESO_##suffix,
+static const enum eso_status all_statuses[] = {ESO_STATUS_MAP(STATUS_CODE)};
+#undef STATUS_CODE
 
 /* ---- vocabularies: a list of names, each from libesologs where it has one --------------- */
 
@@ -31,12 +30,12 @@ struct vocab {
 
 static size_t status_count(void)
 {
-    return (size_t)LAST_STATUS + 1;
+    return sizeof(all_statuses) / sizeof(all_statuses[0]);
 }
 
 static const char *status_name(size_t i)
 {
-    return eso_status_name((enum eso_status)i);
+    return eso_status_name(all_statuses[i]);
 }
 
 static const struct vocab outcomes = {status_count, status_name};
@@ -162,11 +161,7 @@ static void vocab_list(const struct vocab *v, char *buf, size_t size)
 
 bool esoh__outcome_from_name(const char *name, enum eso_status *out)
 {
-    long i = vocab_find(&outcomes, name);
-    if (i < 0)
-        return false;
-    *out = (enum eso_status)i;
-    return true;
+    return eso_status_from_name(name, out) == ESO_OK;
 }
 
 bool esoh__counter_value(const struct eso_counters *k, const char *name, double *out)
