@@ -7,6 +7,7 @@ token fetched once and never refreshed, httpx's default 5 s timeout. Standard li
     eso-scenario conform --client-cmd 'python3 examples/python/naive.py'
 """
 import base64
+import http.client
 import json
 import os
 import sys
@@ -56,7 +57,7 @@ def post(token, call):
         timed_out = isinstance(e, TimeoutError) or isinstance(getattr(e, "reason", None),
                                                               TimeoutError)
         raise CallError("timeout" if timed_out else "connection", str(e)) from e
-    except (ConnectionError, OSError) as e:  # dropped or reset; a cut body (IncompleteRead)
+    except (OSError, http.client.HTTPException) as e:  # dropped, reset, a body cut short
         raise CallError("connection", repr(e)) from e
     except ValueError as e:
         raise CallError("malformed", str(e)) from e

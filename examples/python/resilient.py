@@ -10,6 +10,7 @@ The guide says nothing of Retry-After, jitter, deadlines or token refresh: neith
     eso-scenario conform --client-cmd 'python3 examples/python/resilient.py'
 """
 import base64
+import http.client
 import json
 import os
 import sys
@@ -99,7 +100,7 @@ def post(token, call):
         timed_out = isinstance(e, TimeoutError) or isinstance(getattr(e, "reason", None),
                                                               TimeoutError)
         raise CallError("timeout" if timed_out else "connection", str(e)) from e
-    except (ConnectionError, OSError) as e:
+    except (OSError, http.client.HTTPException) as e:  # dropped, reset, a body cut short
         raise CallError("connection", repr(e)) from e
     except ValueError as e:
         raise CallError("malformed", str(e)) from e

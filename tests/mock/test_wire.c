@@ -572,3 +572,60 @@ Test(wire_judge, calls_run_together_without_ids_are_judged_as_one)
               v[1].observed);
     free(v);
 }
+
+/* The schema and the parser agree: every key the schema's wire definitions list is one the
+ * section's check knows (a value of the wrong type is fine here: not an unknown key). */
+Test(wire_check, schema_and_parser_agree)
+{
+    const char *dir = getenv("ESO_SCENARIOS_DIR");
+    if (dir == NULL)
+        cr_skip_test("ESO_SCENARIOS_DIR is not set");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/schema.json", dir);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    cJSON *schema = cJSON_Parse(text);
+    cJSON *defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
+    static const struct {
+        const char *def;
+        const char *doc; /* %s: "KEY":null */
+        const char *prefix;
+    } places[] = {
+        {"wire", "{\"name\":\"t\",\"rules\":[],\"wire\":{%s}}", "wire."},
+        {"wire_expectation", "{\"name\":\"t\",\"rules\":[],\"wire\":{\"expect\":[{%s}]}}",
+         "wire.expect[0]."},
+        {"wire_breaker", "{\"name\":\"t\",\"rules\":[],\"wire\":{\"expect\":[{\"breaker\":{%s}}]}}",
+         "wire.expect[0].breaker."},
+        {"wire_bounds", "{\"name\":\"t\",\"rules\":[],\"wire\":{\"expect\":[{\"attempts\":{%s}}]}}",
+         "wire.expect[0].attempts."},
+    };
+    size_t keys = 0;
+    for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+        const cJSON *def = cJSON_GetObjectItemCaseSensitive(defs, places[i].def);
+        cr_assert_not_null(def, "$defs.%s", places[i].def);
+        cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(def, "additionalProperties")),
+                  "%s: additionalProperties is false", places[i].def);
+        const cJSON *p;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(def, "properties"))
+        {
+            char member[96], doc[512], unknown[160];
+            snprintf(member, sizeof(member), "\"%s\":null", p->string);
+            snprintf(doc, sizeof(doc), places[i].doc, member);
+            snprintf(unknown, sizeof(unknown), "%s%s: unknown key", places[i].prefix, p->string);
+            const char *problems = check_text(doc);
+            cr_expect(strstr(problems, unknown) == NULL, "%s is in the schema: %s", unknown,
+                      problems);
+            keys++;
+        }
+    }
+    cr_expect_geq(keys, 3 + 18 + 4 + 2, "every definition was read");
+    /* And the parser's kinds are the schema's. */
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(defs, "wire_expectation"), "properties");
+    cr_expect_eq(cJSON_GetArraySize(props), 18, "behaviour, hint, calls and 15 kinds");
+    cJSON_Delete(schema);
+}
