@@ -455,7 +455,9 @@ static void judge_attempts(struct judge *j, size_t index, const struct unit *uni
     struct esomock_wire_verdict *v = verdict(j, index, ESOMOCK_WK_ATTEMPTS);
     if (v == NULL)
         return;
-    bounds_text(&x->attempts, " per call", v->expected, sizeof(v->expected));
+    bool one = x->attempts.has_min && x->attempts.has_max && x->attempts.max == 1;
+    bounds_text(&x->attempts, one ? " request per call" : " requests per call", v->expected,
+                sizeof(v->expected));
     double *values = calloc(n + 1, sizeof(*values));
     if (values == NULL)
         return;
@@ -479,6 +481,9 @@ static void judge_attempts(struct judge *j, size_t index, const struct unit *uni
     if (v->passed) {
         set_text(v->observed, sizeof(v->observed), "%s", "");
         list_values(values, n, v->observed, sizeof(v->observed));
+        size_t used = strlen(v->observed);
+        snprintf(v->observed + used, sizeof(v->observed) - used, " request%s",
+                 n == 1 && values[0] == 1 ? "" : "s");
         if (n == 0)
             set_text(v->observed, sizeof(v->observed), "no call selected");
     }
@@ -745,8 +750,8 @@ static void judge_retry_after(struct judge *j, size_t index, const struct unit *
                  "no attempt followed an answer with Retry-After (nothing to judge)");
     else
         set_text(v->observed, sizeof(v->observed),
-                 "%zu retr%s after Retry-After, the earliest %.2f s after it ended", judged,
-                 judged == 1 ? "y" : "ies", shortest / 1000.0);
+                 "%zu retr%s after Retry-After, none early (the closest %.2f s after it ended)",
+                 judged, judged == 1 ? "y" : "ies", shortest / 1000.0);
 }
 
 /* Whether answer @p r is one the expectation says ends a call (401 aside). */
@@ -877,16 +882,18 @@ static void judge_deadline(struct judge *j, size_t index, const struct unit *uni
 /* ---- run kinds (over the selection) ----------------------------------------------------- */
 
 static void judge_count(struct judge *j, size_t index, enum esomock_wire_kind kind,
-                        const struct esomock_wire_bounds *b, double value, const char *what,
-                        const char *hint_low, const char *hint_high)
+                        const struct esomock_wire_bounds *b, double value, const char *one,
+                        const char *many, const char *hint_low, const char *hint_high)
 {
     struct esomock_wire_verdict *v = verdict(j, index, kind);
     if (v == NULL)
         return;
     bounds_text(b, "", v->expected, sizeof(v->expected));
     size_t n = strlen(v->expected);
-    snprintf(v->expected + n, sizeof(v->expected) - n, " %s", what);
-    set_text(v->observed, sizeof(v->observed), "%g %s", round(value * 100) / 100, what);
+    bool single = b->has_min && b->has_max && b->min == 1 && b->max == 1;
+    snprintf(v->expected + n, sizeof(v->expected) - n, " %s", single ? one : many);
+    value = round(value * 100) / 100;
+    set_text(v->observed, sizeof(v->observed), "%g %s", value, value == 1 ? one : many);
     if (!within(b, value))
         fail(j, v, b->has_min && value < b->min ? hint_low : hint_high);
 }
@@ -1099,14 +1106,14 @@ static void judge_expectation(struct judge *j, size_t index)
             judge_deadline(j, index, units, n);
             break;
         case ESOMOCK_WK_REQUESTS:
-            judge_count(j, index, ESOMOCK_WK_REQUESTS, &x->requests, (double)sel_count, "requests",
-                        "retry transient failures",
+            judge_count(j, index, ESOMOCK_WK_REQUESTS, &x->requests, (double)sel_count, "request",
+                        "requests", "retry transient failures",
                         "send fewer requests: bound retries with a budget or a breaker");
             break;
         case ESOMOCK_WK_REQUESTS_PER_CALL:
             judge_count(j, index, ESOMOCK_WK_REQUESTS_PER_CALL, &x->requests_per_call,
-                        calls ? (double)sel_count / (double)calls : 0, "requests per call",
-                        "retry transient failures",
+                        calls ? (double)sel_count / (double)calls : 0, "request per call",
+                        "requests per call", "retry transient failures",
                         "bound retries during an outage (a retry budget or a breaker)");
             break;
         case ESOMOCK_WK_BREAKER:
@@ -1114,18 +1121,18 @@ static void judge_expectation(struct judge *j, size_t index)
             break;
         case ESOMOCK_WK_TOKEN_REQUESTS:
             judge_count(j, index, ESOMOCK_WK_TOKEN_REQUESTS, &x->token_requests, (double)tokens,
-                        "token requests",
+                        "token request", "token requests",
                         "fetch a new token when the old one expires (expires_in) or after a 401",
                         "cache the access token until it expires: not one per call");
             break;
         case ESOMOCK_WK_UNAUTHORIZED:
             judge_count(j, index, ESOMOCK_WK_UNAUTHORIZED, &x->unauthorized, (double)unauthorized,
-                        "401 answers", "send the token the API expects",
+                        "401 answer", "401 answers", "send the token the API expects",
                         "refresh the token before it expires, or once after a 401");
             break;
         case ESOMOCK_WK_RATE_LIMITED:
             judge_count(j, index, ESOMOCK_WK_RATE_LIMITED, &x->rate_limited, (double)limited,
-                        "429 answers", "(the scenario) spend the points budget",
+                        "429 answer", "429 answers", "(the scenario) spend the points budget",
                         "pace requests by the points budget (rateLimitData) and honour "
                         "Retry-After");
             break;

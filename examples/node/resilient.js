@@ -137,8 +137,10 @@ let closed = false;
 const lines = readline.createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const msg = JSON.parse(line);
-  if (msg.type === 'hello') {
-    process.stdout.write(`${JSON.stringify({ type: 'ready', protocol: 'eso-adapter/1', client: 'node-seed-guide' })}\n`);
+  if (msg.type === 'hello') { // the token at start, as esologs-python does; again on a call if it failed
+    tokenPromise = fetchToken().catch(() => { tokenPromise = null; });
+    tokenPromise.finally(() => process.stdout.write(`${JSON.stringify({ type: 'ready',
+      protocol: 'eso-adapter/1', client: 'node-seed-guide' })}\n`));
   } else if (msg.type === 'call') {
     pending++;
     run(msg).finally(() => { if (--pending === 0 && closed) process.exit(0); });

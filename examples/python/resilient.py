@@ -125,6 +125,10 @@ def main():
     for line in sys.stdin:
         msg = json.loads(line)
         if msg["type"] == "hello":
+            try:  # at start, as esologs-python's client does; again on a call if it failed
+                token = fetch_token()
+            except Exception:
+                token = None
             out.write(json.dumps({"type": "ready", "protocol": "eso-adapter/1",
                                   "client": "python-seed-guide"}) + "\n")
         elif msg["type"] == "call":
