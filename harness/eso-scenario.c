@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <esoharness/runner.h>
 #include <esoharness/version.h>
@@ -161,6 +162,17 @@ static int close_outputs(struct outputs *o, int rc)
     return rc;
 }
 
+/* @p path relative to the working directory when it lies under it (reports name files as a
+ * reader of the tree would), else as it is. */
+static const char *relative(const char *path)
+{
+    static char cwd[4096];
+    if (cwd[0] == '\0' && getcwd(cwd, sizeof(cwd)) == NULL)
+        return path;
+    size_t n = strlen(cwd);
+    return strncmp(path, cwd, n) == 0 && path[n] == '/' ? path + n + 1 : path;
+}
+
 /* The scenario files of @p args: files as given, directories' *.json in name order. */
 static int scenario_paths(const char *const *args, size_t count, char ***out, size_t *n)
 {
@@ -173,15 +185,16 @@ static int scenario_paths(const char *const *args, size_t count, char ***out, si
         struct stat st;
         if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             struct dirent **names = NULL;
+            const char *dir = relative(args[i]);
             int k = scandir(args[i], &names, NULL, alphasort);
             for (int j = 0; j < k; j++) {
                 size_t len = strlen(names[j]->d_name);
                 if (len > 5 && strcmp(names[j]->d_name + len - 5, ".json") == 0 &&
                     strcmp(names[j]->d_name, "schema.json") != 0 && *n + 1 < cap) {
-                    size_t size = strlen(args[i]) + len + 2;
+                    size_t size = strlen(dir) + len + 2;
                     paths[*n] = malloc(size);
                     if (paths[*n] != NULL)
-                        snprintf(paths[(*n)++], size, "%s/%s", args[i], names[j]->d_name);
+                        snprintf(paths[(*n)++], size, "%s/%s", dir, names[j]->d_name);
                 }
                 free(names[j]);
             }

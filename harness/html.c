@@ -205,8 +205,9 @@ static void axis(FILE *out, const struct scale *s, double y, double height)
         double x = x_of(s, t);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, y, x,
                 y + height);
+        /* + 0.0: a tick at -0 reads 0. */
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>", x, y - 3,
-                round(t * 1000) / 1000);
+                round(t * 1000) / 1000 + 0.0);
     }
     fputs("</g>\n", out);
 }
