@@ -29,7 +29,7 @@ struct wire_case {
 static const struct wire_case cases[] = {
     {"retry_meets",
      "wire-retry",
-     "--attempts 3 --wait 1 --growth 2 --jitter 0.8",
+     "--attempts 3 --wait 1 --growth 2 --jitter 0.4",
      {{"three attempts", "attempts", true},
       {"ends ok", "last_answer", true},
       {"waits", "wait_s", true},
@@ -42,10 +42,12 @@ static const struct wire_case cases[] = {
       {"ends ok", "last_answer", false},
       {"grows", "growth", false},
       {"jittered", "jitter", false}}},
-    /* Short, fixed waits; and no X-Request-Id: calls are told apart by time alone. */
+    /* Waits that shrink (0.6 s, then 0.15 s): a client's latency on a loaded machine only
+     * lengthens a wait, so neither the short one nor the shrinking can pass by accident. And
+     * no X-Request-Id: calls are told apart by time alone. */
     {"retry_breaks_waits",
      "wire-retry",
-     "--attempts 3 --wait 0.1 --no-request-id",
+     "--attempts 3 --wait 0.6 --growth 0.25 --no-request-id",
      {{"three attempts", "attempts", true},
       {"ends ok", "last_answer", true},
       {"waits", "wait_s", false},
@@ -53,7 +55,7 @@ static const struct wire_case cases[] = {
       {"jittered", "jitter", false}}},
     {"wait_too_long",
      "wire-retry",
-     "--attempts 3 --wait 9",
+     "--attempts 3 --wait 5",
      {{"waits", "wait_s", false}, {"three attempts", "attempts", true}}},
     {"retry_after_meets",
      "wire-retry-after",
