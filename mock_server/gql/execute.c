@@ -992,6 +992,19 @@ static void compute_roots(struct gql_prepared *p)
             if (fields.items[i].nodes[k]->sel != NULL)
                 gql_collect_fields(&p->arena, p->schema, p->doc, p->vars, t,
                                    fields.items[i].nodes[k]->sel, &sub, true, &msg, &off);
+        /* An object of plain leaves (rateLimitData) is fetched whole: its path is its own. */
+        for (j = 0; j < sub.n && !any; j++) {
+            const struct gql_field *sdef =
+                gql_field_def(p->schema, t, sub.items[j].nodes[0]->name.value);
+
+            any = sdef != NULL && sdef != &p->schema->typename_field &&
+                  (sdef->nargs > 0 || !gql_is_leaf(gql_ref_named(sdef->type)));
+        }
+        if (!any) {
+            add_root(p, def->name, field_args(p, def, node), &cap);
+            continue;
+        }
+        any = false;
         for (j = 0; j < sub.n; j++) {
             const struct gql_ast_selection *sn = sub.items[j].nodes[0];
             const struct gql_field *sdef = gql_field_def(p->schema, t, sn->name.value);
