@@ -92,19 +92,11 @@ int esomock__gql_request_parse(const char *body, size_t len, struct esomock_gql_
         snprintf(why, why_size, "\"variables\" must be an object or null");
         goto fail;
     }
-    const char *wanted =
-        cJSON_IsString(name) && name->valuestring[0] != '\0' ? name->valuestring : NULL;
-    char detail[256] = "";
-    enum esomock_gql_find found =
-        esomock__gql_choose_operation(query->valuestring, strlen(query->valuestring), wanted,
-                                      req->operation, detail, sizeof(detail));
-    if (found != ESOMOCK_GQL_FOUND) {
-        snprintf(why, why_size, "%s%s", found == ESOMOCK_GQL_SYNTAX ? "Syntax Error: " : "",
-                 detail);
-        goto fail;
-    }
     req->root = root;
     req->query = query->valuestring;
+    req->query_len = strlen(query->valuestring);
+    req->operation_name =
+        cJSON_IsString(name) && name->valuestring[0] != '\0' ? name->valuestring : NULL;
     req->variables = cJSON_IsObject(vars) ? vars : NULL;
     return 0;
 fail:

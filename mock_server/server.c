@@ -29,6 +29,9 @@
 #define DEFAULT_HANG_MAX_MS 60000.0
 /* Idle connections are closed after this long, so abandoned sockets do not pile up. */
 #define DEFAULT_IDLE_TIMEOUT_S 120u
+/* Distinct documents kept parsed and validated, and their text's total size. */
+#define ESOMOCK_DOCUMENT_CACHE_ENTRIES 256u
+#define ESOMOCK_DOCUMENT_CACHE_BYTES (8u * 1024u * 1024u)
 /*
  * slow_read must make a client's writes stall, yet on loopback the kernel would take a
  * whole MiB-sized body off the client: a 64 KiB MSS lets the client's send buffer grow
@@ -69,6 +72,47 @@ const char *esomock_default_fixtures_dir(void)
     if (is_directory(ESOMOCK_SOURCE_FIXTURES))
         return ESOMOCK_SOURCE_FIXTURES;
     return ESOMOCK_INSTALLED_FIXTURES;
+}
+
+/* The API's schema: $ESOMOCK_SCHEMA, else the source tree's, else the installed copy. */
+static const char *schema_file(void)
+{
+    const char *env = getenv("ESOMOCK_SCHEMA");
+    if (env != NULL && env[0] != '\0')
+        return env;
+    struct stat st;
+    if (stat(ESOMOCK_SOURCE_SCHEMA, &st) == 0 && S_ISREG(st.st_mode))
+        return ESOMOCK_SOURCE_SCHEMA;
+    return ESOMOCK_INSTALLED_SCHEMA;
+}
+
+/* Load the schema, check the fixtures' field keys against it, set up the GraphQL path. */
+static enum esomock_status load_schema(struct esomock_server *srv, char *err)
+{
+    char why[GQL_ERROR_SIZE];
+    enum gql_status rc = gql_schema_load(schema_file(), &srv->schema, why, sizeof(why));
+    if (rc != GQL_OK) {
+        set_err(err, "cannot load the API schema: %s", why);
+        return rc == GQL_NO_MEMORY ? ESOMOCK_OUT_OF_MEMORY : ESOMOCK_IO;
+    }
+    enum esomock_status status = esomock__fixtures_check_schema(srv->fixtures, srv->schema, err);
+    if (status != ESOMOCK_OK)
+        return status;
+    srv->gql_cache = gql_cache_create(ESOMOCK_DOCUMENT_CACHE_ENTRIES, ESOMOCK_DOCUMENT_CACHE_BYTES);
+    if (srv->gql_cache == NULL) {
+        set_err(err, "out of memory while starting");
+        return ESOMOCK_OUT_OF_MEMORY;
+    }
+    srv->graphql = (struct esomock_graphql){
+        .fixtures = srv->fixtures,
+        .schema = srv->schema,
+        .cache = srv->gql_cache,
+        .auth = srv->auth,
+        .ratelimit = &srv->ratelimit,
+        .metrics = &srv->metrics,
+        .strict_fixtures = srv->strict_fixtures,
+    };
+    return ESOMOCK_OK;
 }
 
 /* ---- routing ---------------------------------------------------------------------------- */
@@ -236,7 +280,7 @@ static void journal_library_answer(struct esomock_server *srv, const char *path,
 static void request_free(struct esomock_request *req)
 {
     esomock__run_unref(req->run);
-    esomock__gql_request_clear(&req->gql);
+    esomock__graphql_call_clear(&req->gql);
     esomock__reply_clear(&req->reply);
     free(req->body);
     free(req);
@@ -333,12 +377,14 @@ static void record_plan(struct esomock_request *req)
 {
     struct esomock_journal_entry *e = &req->entry;
     snprintf(e->operation, sizeof(e->operation), "%s", req->gql.operation);
-    if (req->gql.variables != NULL) {
-        char *vars = cJSON_PrintUnformatted(req->gql.variables);
+    if (req->gql.body.variables != NULL) {
+        char *vars = cJSON_PrintUnformatted(req->gql.body.variables);
         if (vars != NULL) /* cJSON passes raw bytes through; a cut may split a character */
             esomock__utf8_copy(e->variables, sizeof(e->variables), vars, strlen(vars));
         free(vars);
     }
+    if (req->gql.fields != NULL) /* a cut may split a character */
+        esomock__utf8_copy(e->fields, sizeof(e->fields), req->gql.fields, strlen(req->gql.fields));
     if (req->plan.rule != NULL) {
         snprintf(e->rule, sizeof(e->rule), "%s", req->plan.rule->name);
         e->step = req->plan.step_index;
@@ -371,7 +417,22 @@ static void prepare(struct esomock_server *srv, struct esomock_request *req)
     } else if (req->route == ESOMOCK_ROUTE_ADMIN) {
         esomock__admin_handle(srv, req);
     } else {
-        esomock__graphql_prepare(srv, req);
+        struct esomock_graphql_view view = {
+            .path = req->path,
+            .graphql = req->route == ESOMOCK_ROUTE_GRAPHQL,
+            .body = req->body,
+            .body_len = req->body_len,
+            .header = esomock__request_header,
+            .header_ctx = req,
+            .run = req->run,
+            .planned = req->planned,
+            .first_rule = req->first_rule,
+            .scenario_ms = req->run != NULL ? esomock__request_scenario_ms(req) : 0,
+        };
+        esomock__graphql_prepare(&srv->graphql, &view, &req->gql, &req->plan, &req->reply,
+                                 &req->outcome);
+        if (esomock__connection_count_request(req))
+            esomock__reply_header(&req->reply, MHD_HTTP_HEADER_CONNECTION, "close");
     }
     record_plan(req);
 }
@@ -911,6 +972,7 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     srv->opts_token_ttl_s = opts->token_ttl_s ? opts->token_ttl_s : 3600;
     srv->opts_has_seed = opts->seed != 0;
     srv->opts_seed = opts->seed;
+    srv->strict_fixtures = opts->strict_fixtures;
     srv->effective.time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     srv->effective.hang_max_ms = DEFAULT_HANG_MAX_MS;
     atomic_init(&srv->next_seq, 0);
@@ -948,6 +1010,9 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
         set_err(err, "out of memory or threads while starting");
         goto fail;
     }
+    rc = load_schema(srv, err);
+    if (rc != ESOMOCK_OK)
+        goto fail;
     if (opts->scenario_file != NULL) {
         if (opts->watch_scenario)
             esomock__watch_note(srv, opts->scenario_file);
@@ -1009,6 +1074,8 @@ void esomock_server_stop(struct esomock_server *srv)
     esomock__metrics_finish(&srv->metrics);
     esomock__auth_destroy(srv->auth);
     esomock__fixtures_free(srv->fixtures);
+    gql_cache_destroy(srv->gql_cache);
+    gql_schema_destroy(srv->schema);
     pthread_cond_destroy(&srv->watch_cond);
     pthread_mutex_destroy(&srv->watch_lock);
     pthread_mutex_destroy(&srv->scenario_lock);

@@ -19,7 +19,7 @@
 #include "auth_private.h"
 #include "blackhole_private.h"
 #include "fixtures_private.h"
-#include "graphql_request_private.h"
+#include "graphql_private.h"
 #include "journal_private.h"
 #include "metrics_private.h"
 #include "ratelimit_private.h"
@@ -65,6 +65,10 @@ struct esomock_server {
     char *fixtures_dir;
     char *admin_token;
     struct esomock_fixture_set *fixtures;
+    struct gql_schema *schema;      /* the API's schema, loaded at start */
+    struct gql_cache *gql_cache;    /* parsed and validated documents */
+    struct esomock_graphql graphql; /* what the API routes use of the above */
+    bool strict_fixtures;
     struct esomock_auth *auth;
     struct esomock_timer *timer;
     struct esomock_journal journal;
@@ -135,7 +139,7 @@ struct esomock_request {
     size_t body_cap;
     bool body_too_large;
 
-    struct esomock_gql_request gql;
+    struct esomock_graphql_call gql; /* the GraphQL request, as graphql.c parsed it */
     struct esomock_reply reply;
     struct esomock_journal_entry entry; /* this request's journal entry; the rings hold copies */
     const char *outcome; /* journal action for answers no script chose: auth, error... */
@@ -146,9 +150,6 @@ struct esomock_request {
     uint64_t bytes_sent;
     bool streamed;
 };
-
-/* The normal answer and the plan for a GraphQL request whose body is complete (graphql.c). */
-void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request *req);
 
 /* Carry out req->plan on the connection (faults.c); the return value goes back to libmicrohttpd. */
 enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_request *req);

@@ -40,15 +40,14 @@ TestSuite(faults, .fini = stop, .timeout = 60);
 /* POST operation @p op (with optional variables JSON) and capture what curl saw. */
 static void call_op(const char *op, const char *variables, long timeout_ms, struct http_result *res)
 {
-    char body[512];
-    snprintf(body, sizeof(body), "{\"query\":\"query %s { x }\",\"operationName\":\"%s\"%s%s}", op,
-             op, variables != NULL ? ",\"variables\":" : "", variables != NULL ? variables : "");
+    char *body = operation_body(op, variables);
     static const char *const headers[] = {"Content-Type: application/json",
                                           "Authorization: Bearer test", NULL};
     http_perform(
         &(struct http_request){
             .url = graphql_url, .body = body, .headers = headers, .timeout_ms = timeout_ms},
         res);
+    free(body);
 }
 
 static struct esomock_journal_entry *journal(size_t *count)
@@ -205,7 +204,8 @@ Test(faults, hangs_do_not_hold_workers)
     for (int i = 0; i < HUNG; i++) {
         handles[i] = curl_easy_init();
         curl_easy_setopt(handles[i], CURLOPT_URL, graphql_url);
-        curl_easy_setopt(handles[i], CURLOPT_POSTFIELDS, "{\"query\":\"query getZones { x }\"}");
+        curl_easy_setopt(handles[i], CURLOPT_POSTFIELDS,
+                         "{\"query\":\"query getZones { worldData { zones { id name } } }\"}");
         curl_easy_setopt(handles[i], CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(handles[i], CURLOPT_TIMEOUT_MS, 30000L);
         curl_easy_setopt(handles[i], CURLOPT_NOSIGNAL, 1L);
@@ -405,15 +405,18 @@ Test(faults, matching_by_variables_path_and_headers)
 
     char user_url[128];
     snprintf(user_url, sizeof(user_url), "%s/api/v2/user", esomock_server_url(srv));
-    http_post_graphql(user_url, "{\"query\":\"query getZones { x }\"}", &res);
+    http_post_graphql(user_url,
+                      "{\"query\":\"query getZones { worldData { zones { id name } } }\"}", &res);
     cr_assert_eq(res.status, 418);
     http_result_free(&res);
 
     static const char *const chaos[] = {"Authorization: Bearer t", "X-Chaos: 1", NULL};
-    http_perform(&(struct http_request){.url = graphql_url,
-                                        .body = "{\"query\":\"query getZones { x }\"}",
-                                        .headers = chaos},
-                 &res);
+    http_perform(
+        &(struct http_request){
+            .url = graphql_url,
+            .body = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+            .headers = chaos},
+        &res);
     cr_assert_eq(res.status, 599);
     http_result_free(&res);
 }
@@ -440,7 +443,8 @@ Test(faults, connection_close_and_keepalive_limits)
     CURL *curl = curl_easy_init();
     struct curl_slist *headers = curl_slist_append(NULL, "Authorization: Bearer t");
     curl_easy_setopt(curl, CURLOPT_URL, graphql_url);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "{\"query\":\"query getZones { x }\"}");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+                     "{\"query\":\"query getZones { worldData { zones { id name } } }\"}");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, fwrite);
@@ -513,7 +517,9 @@ Test(faults, blackhole_port_times_out_connects)
 static void post_256_byte_get_zones(struct http_result *res)
 {
     char body[300];
-    int n = snprintf(body, sizeof(body), "{\"query\":\"query getZones { x }\",\"pad\":\"");
+    int n =
+        snprintf(body, sizeof(body),
+                 "{\"query\":\"query getZones { worldData { zones { id name } } }\",\"pad\":\"");
     memset(body + n, 'x', 256 - (size_t)n - 2);
     memcpy(body + 254, "\"}", 3);
     static const char *const headers[] = {"Authorization: Bearer t", NULL};
@@ -605,7 +611,9 @@ Test(faults, slow_read_stalls_a_client_upload_well_under_max_body)
     size_t len = 384u * 1024u;
     char *body = malloc(len + 1);
     cr_assert_not_null(body);
-    int n = snprintf(body, len + 1, "{\"query\":\"query getZones { x }\",\"pad\":\"");
+    int n =
+        snprintf(body, len + 1,
+                 "{\"query\":\"query getZones { worldData { zones { id name } } }\",\"pad\":\"");
     memset(body + n, 'x', len - (size_t)n - 2);
     memcpy(body + len - 2, "\"}", 3);
 
@@ -699,7 +707,8 @@ Test(faults, clients_leaving_a_delay_or_a_drip_pause_free_their_connections)
                "{\"match\":{\"headers\":{\"X-Fault\":\"drip\"}},"
                "\"script\":[{\"action\":\"drip\",\"chunk_bytes\":1,\"interval_ms\":600000}]}]}",
                &opts);
-    static const char zones[] = "{\"query\":\"query getZones { x }\"}";
+    static const char zones[] =
+        "{\"query\":\"query getZones { worldData { zones { id name } } }\"}";
     int fds[2 * EACH];
     for (int i = 0; i < 2 * EACH; i++) {
         fds[i] = connect_loopback(esomock_server_port(srv));
@@ -765,10 +774,12 @@ Test(faults, scripted_closes_are_logged_as_what_they_are)
         snprintf(fault, sizeof(fault), "X-Fault: %s", faults[i]);
         const char *const headers[] = {"Authorization: Bearer t", fault, NULL};
         struct http_result res;
-        http_perform(&(struct http_request){.url = graphql_url,
-                                            .body = "{\"query\":\"query getZones { x }\"}",
-                                            .headers = headers},
-                     &res);
+        http_perform(
+            &(struct http_request){
+                .url = graphql_url,
+                .body = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+                .headers = headers},
+            &res);
         cr_assert_neq(res.curl_code, CURLE_OK, "%s fails the call", faults[i]);
         http_result_free(&res);
     }

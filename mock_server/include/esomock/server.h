@@ -58,6 +58,8 @@ struct esomock_options {
     bool blackhole;            /* also open a port that never accepts (connect timeouts) */
     const char *scenario_file; /* scenario in force at start; NULL = none (normal answers) */
     bool watch_scenario;       /* reload scenario_file when it changes (a bad edit is refused) */
+    bool strict_fixtures;      /* a selected field no fixture gives is a GraphQL error naming the
+                                  fixture and the path; false: such fields are generated */
 };
 
 /**
