@@ -440,6 +440,33 @@ static bool same_arguments(const cJSON *a, const cJSON *b)
     return cJSON_Compare(a, b, 1);
 }
 
+/* The value at @p rel (".name" and "[i]" steps, as merge_into writes them) below @p v. */
+static const cJSON *value_at_steps(const cJSON *v, const char *rel)
+{
+    char name[ESOMOCK_FIELD_PATH_MAX + 1];
+    while (v != NULL && *rel != '\0') {
+        if (*rel == '[') {
+            char *end = NULL;
+            unsigned long i = strtoul(rel + 1, &end, 10);
+            if (end == NULL || *end != ']')
+                return NULL;
+            v = cJSON_GetArrayItem(v, (int)i);
+            rel = end + 1;
+        } else if (*rel == '.') {
+            size_t n = strcspn(rel + 1, ".[");
+            if (n >= sizeof(name))
+                return NULL;
+            memcpy(name, rel + 1, n);
+            name[n] = '\0';
+            v = cJSON_GetObjectItemCaseSensitive(v, name);
+            rel += n + 1;
+        } else {
+            return NULL;
+        }
+    }
+    return v;
+}
+
 /* Short JSON of a value for messages. */
 static void json_excerpt(const cJSON *v, char *out, size_t size)
 {
@@ -525,8 +552,8 @@ static enum esomock_status add_to_entries(struct esomock_fixture_set *set,
                 return ESOMOCK_OUT_OF_MEMORY;
             char args[80], mine[80], theirs[80];
             json_excerpt(fx->arguments, args, sizeof(args));
-            json_excerpt(value_at(e->data, where), theirs, sizeof(theirs));
-            json_excerpt(value_at(fx->data, where), mine, sizeof(mine));
+            json_excerpt(value_at_steps(e->data, where + strlen(path)), theirs, sizeof(theirs));
+            json_excerpt(value_at_steps(data, where + strlen(path)), mine, sizeof(mine));
             set_err(err,
                     "%s: answers %s %s as %s does, but differs at %s: %s there, %s here "
                     "(fixtures of one field and arguments are one answer: make them agree)",

@@ -34,8 +34,8 @@ struct esomock_graphql {
 /* What graphql.c sees of a request (server.c fills it). */
 struct esomock_graphql_view {
     const char *path;
-    bool graphql;       /* a GraphQL route; else POST /oauth/token */
-    const char *body;   /* NUL-terminated at body[body_len]; may be NULL when empty */
+    bool graphql;     /* a GraphQL route; else POST /oauth/token */
+    const char *body; /* NUL-terminated at body[body_len]; may be NULL when empty */
     size_t body_len;
     const char *(*header)(void *ctx, const char *name); /* NULL when the header is absent */
     void *header_ctx;
@@ -47,12 +47,12 @@ struct esomock_graphql_view {
 
 /* A GraphQL request as graphql.c leaves it: for the journal, the metrics and the log. */
 struct esomock_graphql_call {
-    struct esomock_gql_request body; /* the parsed body (empty when it was refused) */
-    struct gql_prepared *prepared;   /* the operation, or NULL (body refused, or errors) */
+    struct esomock_gql_request body;        /* the parsed body (empty when it was refused) */
+    struct gql_prepared *prepared;          /* the operation, or NULL (body refused, or errors) */
     char operation[ESOMOCK_OPNAME_MAX + 1]; /* the operation's name, else the body's
                                                operationName; "" when none */
-    char *fields; /* the fields it fetches as JSON for the journal
-                     ([{"field":"guildData.guild","arguments":{"id":3468}}]), or NULL */
+    char *fields;                           /* the fields it fetches as JSON for the journal
+                                               ([{"field":"guildData.guild","arguments":{"id":3468}}]), or NULL */
 };
 
 /* Free what @p call owns and zero it. */

@@ -18,9 +18,9 @@ enum node_kind {
 struct node {
     struct esomock_handle head; /* owner NULL */
     enum node_kind kind;
-    const char *name;          /* NODE_NAMESPACE: the root field's name */
-    const cJSON *envelope;     /* the envelope's data at this node, or NULL */
-    const cJSON *entry;        /* a fixture keyed by the namespace itself, or NULL */
+    const char *name;      /* NODE_NAMESPACE: the root field's name */
+    const cJSON *envelope; /* the envelope's data at this node, or NULL */
+    const cJSON *entry;    /* a fixture keyed by the namespace itself, or NULL */
     const char *entry_origin;
 };
 
@@ -133,8 +133,8 @@ static void resolve_root(struct esomock_answer *a, const struct gql_field_info *
                            ? cJSON_GetObjectItemCaseSensitive(a->envelope->data, info->field_name)
                            : NULL;
     if (!is_namespace(info->field)) {
-        struct node root = {.kind = NODE_ROOT, .envelope = a->envelope != NULL ? a->envelope->data
-                                                                               : NULL};
+        struct node root = {.kind = NODE_ROOT,
+                            .envelope = a->envelope != NULL ? a->envelope->data : NULL};
         fetch(a, &root, info, out);
         return;
     }
