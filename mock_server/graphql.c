@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include "graphql_private.h"
+#include "memo_private.h"
 #include "resolver_private.h"
 #include "scenario_private.h"
 #include "utf8_private.h"
@@ -19,11 +20,52 @@
 static const char malformed_body[] =
     "{\"data\": {\"guildData\": {\"guild\": {\"id\": 3468, \"name\": \"Tr";
 
+/*
+ * What a request body became: the parse, the engine's verdict and, when it reads nothing
+ * live, the normal answer. Immutable once made, and shared through the memo by every
+ * request with the same body: fixtures, schema and generation are fixed for a server's
+ * life, so the same body always gets the same answer (rateLimitData is live: executed anew).
+ */
+struct esomock_parsed {
+    struct esomock_memo_item item; /* keyed by the body */
+    char *body;
+    int status;  /* 400: the body is not a GraphQL request */
+    char *why;   /* its reason */
+    bool failed; /* the engine ran out of memory */
+    struct esomock_gql_request gql;
+    struct gql_prepared *prepared; /* NULL: refused */
+    char *errors;                  /* the engine's error answer (syntax, validation, variables) */
+    size_t errors_len;
+    char operation[ESOMOCK_OPNAME_MAX + 1];
+    char *variables; /* compact JSON, for the journal */
+    char *fields;    /* for the journal */
+    /* the normal answer */
+    bool live;                              /* executed for each request (rateLimitData) */
+    const struct esomock_fixture *envelope; /* its status and headers, or NULL */
+    int answer_status;
+    const char *answer; /* owned_answer, or a canned fixture's body */
+    size_t answer_len;
+    char *owned_answer;
+};
+
+static void parsed_destroy(struct esomock_memo_item *item)
+{
+    struct esomock_parsed *p = (struct esomock_parsed *)item;
+    free(p->body);
+    free(p->why);
+    esomock__gql_request_clear(&p->gql);
+    gql_prepared_destroy(p->prepared);
+    free(p->errors);
+    free(p->variables);
+    free(p->fields);
+    free(p->owned_answer);
+    free(p);
+}
+
 void esomock__graphql_call_clear(struct esomock_graphql_call *call)
 {
-    esomock__gql_request_clear(&call->body);
-    gql_prepared_destroy(call->prepared);
-    free(call->fields);
+    if (call->parsed != NULL)
+        esomock__memo_unref(&call->parsed->item);
     memset(call, 0, sizeof(*call));
 }
 
@@ -49,15 +91,6 @@ static bool answers_normally(enum esomock_action action)
     }
     return true;
 }
-
-/* The parse of a GraphQL request: the body's 400, or the engine's answer to a bad document. */
-struct parsed {
-    int status;            /* 400: the body is not a GraphQL request */
-    char why[512];         /* its reason */
-    struct gql_buf errors; /* the engine's error answer (syntax, validation, variables) */
-    bool has_errors;
-    bool failed; /* the engine ran out of memory */
-};
 
 /* The fields the operation fetches as JSON, for the journal (secret-named arguments hidden). */
 static char *fields_json(const struct gql_prepared *prepared)
@@ -95,93 +128,180 @@ static char *fields_json(const struct gql_prepared *prepared)
     return b.data; /* the caller frees it */
 }
 
-/* Body, then document: call->prepared on success, else @p p says what to answer. */
-static void parse_graphql(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
-                          struct esomock_graphql_call *call, struct parsed *p)
+/*
+ * Execute the operation against the fixtures into @p out, with the envelope chosen for it.
+ * @return gql_execute's status; *@p live tells whether the answer read live state.
+ */
+static enum gql_status run_document(const struct esomock_graphql *g, const struct esomock_parsed *p,
+                                    struct gql_buf *out, bool *live)
 {
-    p->status = esomock__gql_request_parse(view->body != NULL ? view->body : "", view->body_len,
-                                           &call->body, p->why, sizeof(p->why));
-    if (p->status != 0)
-        return;
-    struct gql_request request = {
-        .query = call->body.query,
-        .query_len = call->body.query_len,
-        .operation_name = call->body.operation_name,
-        .variables = call->body.variables,
+    struct esomock_answer answer = {
+        .fixtures = g->fixtures,
+        .envelope = p->envelope,
+        .ratelimit = g->ratelimit,
+        .strict = g->strict_fixtures,
     };
-    enum gql_status rc = gql_prepare(g->schema, g->cache, &request, &call->prepared, &p->errors);
-    const char *name = call->body.operation_name;
-    if (rc == GQL_OK) {
-        name = gql_prepared_operation_name(call->prepared);
-        call->fields = fields_json(call->prepared);
-    } else if (rc == GQL_ERRORS) {
-        p->has_errors = true;
-    } else {
-        p->failed = true;
-    }
-    if (name != NULL) /* names are ASCII; a longer one is cut for the journal and metrics */
-        esomock__utf8_copy(call->operation, sizeof(call->operation), name, strlen(name));
+    gql_buf_init(out, 0);
+    enum gql_status rc = esomock__answer_execute(&answer, p->prepared, out);
+    *live = answer.live;
+    return rc;
 }
 
-/* Execute the operation against the fixtures into @p reply (the status of an envelope). */
-static void execute(const struct esomock_graphql *g, struct esomock_graphql_call *call,
+/* The normal answer, made once: a canned envelope, or the document executed (unless live). */
+static bool make_answer(const struct esomock_graphql *g, struct esomock_parsed *p)
+{
+    p->envelope = esomock__answer_envelope(g->fixtures, p->prepared,
+                                           p->operation[0] ? p->operation : NULL, p->gql.variables);
+    p->answer_status = p->envelope != NULL ? p->envelope->status : 200;
+    if (p->envelope != NULL && p->envelope->data == NULL) {
+        /* A canned answer (errors, extensions): sent as is, whatever the document. */
+        p->answer = p->envelope->body;
+        p->answer_len = p->envelope->body_len;
+        return true;
+    }
+    struct gql_buf out;
+    enum gql_status rc = run_document(g, p, &out, &p->live);
+    if (rc != GQL_OK || p->live) {
+        gql_buf_finish(&out);
+        /* A live answer is made for each request; a failure is answered as it comes. */
+        return rc != GQL_NO_MEMORY;
+    }
+    p->owned_answer = out.data != NULL ? out.data : strdup("");
+    p->answer = p->owned_answer;
+    p->answer_len = out.len;
+    return p->owned_answer != NULL;
+}
+
+/* Parse a body into a new parsed request: the HTTP part, then the engine's. */
+static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const char *body,
+                                         size_t len, uint64_t hash, bool *cacheable)
+{
+    struct esomock_parsed *p = calloc(1, sizeof(*p));
+    if (p == NULL)
+        return NULL;
+    esomock__memo_item_init(&p->item);
+    p->item.destroy = parsed_destroy;
+    p->item.hash = hash;
+    p->body = malloc(len + 1);
+    if (p->body == NULL) {
+        free(p);
+        return NULL;
+    }
+    memcpy(p->body, body, len);
+    p->body[len] = '\0';
+    p->item.key = p->body;
+    p->item.key_len = len;
+    *cacheable = true;
+
+    char why[512] = "";
+    p->status = esomock__gql_request_parse(p->body, len, &p->gql, why, sizeof(why));
+    if (p->status != 0) {
+        p->why = strdup(why);
+        *cacheable = p->why != NULL;
+        p->item.bytes = sizeof(*p) + len;
+        return p;
+    }
+    struct gql_request request = {
+        .query = p->gql.query,
+        .query_len = p->gql.query_len,
+        .operation_name = p->gql.operation_name,
+        .variables = p->gql.variables,
+    };
+    struct gql_buf errors;
+    gql_buf_init(&errors, 0);
+    enum gql_status rc = gql_prepare(g->schema, g->cache, &request, &p->prepared, &errors);
+    const char *name = p->gql.operation_name;
+    if (rc == GQL_OK) {
+        name = gql_prepared_operation_name(p->prepared);
+        p->fields = fields_json(p->prepared); /* also computes the fields once, before sharing */
+    } else if (rc == GQL_ERRORS) {
+        p->errors = errors.data;
+        p->errors_len = errors.len;
+        memset(&errors, 0, sizeof(errors));
+    } else {
+        p->failed = true;
+        *cacheable = false;
+    }
+    gql_buf_finish(&errors);
+    if (name != NULL) /* names are ASCII; a longer one is cut for the journal and metrics */
+        esomock__utf8_copy(p->operation, sizeof(p->operation), name, strlen(name));
+    if (p->gql.variables != NULL)
+        p->variables = cJSON_PrintUnformatted(p->gql.variables);
+    if (p->prepared != NULL && !make_answer(g, p))
+        *cacheable = false;
+    p->item.bytes = sizeof(*p) + 2 * len + p->errors_len + (p->owned_answer ? p->answer_len : 0);
+    return p;
+}
+
+/* The body's parsed request: the memo's when the same body came before, else a new one. */
+static void parse_graphql(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
+                          struct esomock_graphql_call *call)
+{
+    const char *body = view->body != NULL ? view->body : "";
+    uint64_t hash = esomock__memo_hash(body, view->body_len);
+    struct esomock_memo_item *item =
+        g->requests != NULL ? esomock__memo_get(g->requests, body, view->body_len, hash) : NULL;
+    struct esomock_parsed *p = (struct esomock_parsed *)item;
+    if (p == NULL) {
+        bool cacheable = false;
+        p = parse_body(g, body, view->body_len, hash, &cacheable);
+        if (p == NULL)
+            return;
+        if (cacheable && g->requests != NULL)
+            esomock__memo_put(g->requests, &p->item);
+    }
+    call->parsed = p;
+    memcpy(call->operation, p->operation, sizeof(call->operation));
+    call->variables = p->variables;
+    call->fields = p->fields;
+}
+
+/* The normal answer into @p reply: made once, or executed now when it is live. */
+static void execute(const struct esomock_graphql *g, const struct esomock_parsed *p,
                     struct esomock_reply *reply)
 {
-    const struct esomock_fixture *fx =
-        esomock__answer_envelope(g->fixtures, call->prepared,
-                                 call->operation[0] ? call->operation : NULL, call->body.variables);
-    if (fx != NULL && fx->data == NULL) {
-        /* A canned answer (errors, extensions): sent as is, whatever the document. */
-        esomock__reply_borrowed(reply, fx->status, fx->body, fx->body_len);
+    if (p->answer != NULL) {
+        esomock__reply_borrowed(reply, p->answer_status, p->answer, p->answer_len);
     } else {
-        struct esomock_answer answer = {
-            .fixtures = g->fixtures,
-            .envelope = fx,
-            .ratelimit = g->ratelimit,
-            .strict = g->strict_fixtures,
-        };
         struct gql_buf out;
-        gql_buf_init(&out, 0);
-        enum gql_status rc = esomock__answer_execute(&answer, call->prepared, &out);
+        bool live = false;
+        enum gql_status rc = run_document(g, p, &out, &live);
         if (rc != GQL_OK) {
             gql_buf_finish(&out);
             esomock__reply_error(reply, 500, "INTERNAL_SERVER_ERROR",
-                                 "The answer could not be "
-                                 "built: %s",
-                                 gql_strerror(rc));
+                                 "The answer could not be built: %s", gql_strerror(rc));
             return;
         }
-        esomock__reply_owned(reply, fx != NULL ? fx->status : 200, out.data, out.len);
+        esomock__reply_owned(reply, p->answer_status, out.data, out.len);
     }
-    if (fx != NULL && fx->headers != NULL) {
-        for (const cJSON *h = fx->headers->child; h != NULL; h = h->next)
+    if (p->envelope != NULL && p->envelope->headers != NULL) {
+        for (const cJSON *h = p->envelope->headers->child; h != NULL; h = h->next)
             esomock__reply_header(reply, h->string, h->valuestring);
     }
 }
 
-/* The engine's answer to a document it refused: HTTP 200, errors, no data. */
-static bool answer_parse_problem(struct parsed *p, struct esomock_reply *reply)
+/* A body that is not a GraphQL request (400), or a document the engine refused (200). */
+static bool answer_parse_problem(const struct esomock_parsed *p, struct esomock_reply *reply)
 {
+    if (p == NULL || p->failed) {
+        esomock__reply_error(reply, 500, "INTERNAL_SERVER_ERROR",
+                             "Out of memory while reading the request");
+        return true;
+    }
     if (p->status != 0) {
         esomock__reply_error(reply, p->status, "BAD_REQUEST", "%s", p->why);
         return true;
     }
-    if (p->failed) {
-        esomock__reply_error(reply, 500, "INTERNAL_SERVER_ERROR",
-                             "Out of memory while reading the document");
-        return true;
-    }
-    if (p->has_errors) {
-        esomock__reply_owned(reply, 200, p->errors.data, p->errors.len);
-        memset(&p->errors, 0, sizeof(p->errors)); /* the reply owns the bytes now */
+    if (p->errors != NULL) {
+        esomock__reply_borrowed(reply, 200, p->errors, p->errors_len);
         return true;
     }
     return false;
 }
 
 static void graphql_answer(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
-                           struct esomock_graphql_call *call, struct parsed *p,
-                           struct esomock_reply *reply, const char **outcome)
+                           struct esomock_graphql_call *call, struct esomock_reply *reply,
+                           const char **outcome)
 {
     const char *authorization =
         view->header != NULL ? view->header(view->header_ctx, MHD_HTTP_HEADER_AUTHORIZATION) : NULL;
@@ -193,7 +313,7 @@ static void graphql_answer(const struct esomock_graphql *g, const struct esomock
         *outcome = "auth";
         return;
     }
-    if (answer_parse_problem(p, reply)) {
+    if (answer_parse_problem(call->parsed, reply)) {
         *outcome = "error";
         return;
     }
@@ -213,15 +333,15 @@ static void graphql_answer(const struct esomock_graphql *g, const struct esomock
         *outcome = "rate_limit";
         return;
     }
-    execute(g, call, reply);
+    execute(g, call->parsed, reply);
 }
 
 /* The normal answer's body for a step that keeps it (a respond without a body of its own). */
 static void normal_body(const struct esomock_graphql *g, struct esomock_graphql_call *call,
-                        struct parsed *p, struct esomock_reply *reply)
+                        struct esomock_reply *reply)
 {
-    if (!answer_parse_problem(p, reply))
-        execute(g, call, reply);
+    if (!answer_parse_problem(call->parsed, reply))
+        execute(g, call->parsed, reply);
 }
 
 /*
@@ -263,8 +383,8 @@ static void error_body_for_status(bool graphql, struct esomock_reply *reply, int
 /* The step's own status, headers and body replace the normal answer's. */
 static void apply_step_overrides(const struct esomock_graphql *g,
                                  const struct esomock_graphql_view *view,
-                                 struct esomock_graphql_call *call, struct parsed *p,
-                                 const struct esomock_plan *plan, struct esomock_reply *reply)
+                                 struct esomock_graphql_call *call, const struct esomock_plan *plan,
+                                 struct esomock_reply *reply)
 {
     const struct esomock_step *step = plan->step;
     if (step == NULL)
@@ -301,7 +421,7 @@ static void apply_step_overrides(const struct esomock_graphql *g,
         } else {
             /* No body of its own: the normal answer, with the step's status. */
             if (reply->body == NULL && view->graphql)
-                normal_body(g, call, p, reply);
+                normal_body(g, call, reply);
             if (step->status != 0)
                 reply->status = step->status;
         }
@@ -327,16 +447,14 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
                               struct esomock_graphql_call *call, struct esomock_plan *plan,
                               struct esomock_reply *reply, const char **outcome)
 {
-    struct parsed p;
-    memset(&p, 0, sizeof(p));
     if (view->graphql)
-        parse_graphql(g, view, call, &p);
+        parse_graphql(g, view, call);
 
     if (view->run != NULL && !view->planned) {
         struct esomock_request_view match = {
             .path = view->path,
             .operation = call->operation[0] ? call->operation : NULL,
-            .variables = call->body.variables,
+            .variables = call->parsed != NULL ? call->parsed->gql.variables : NULL,
             .header = view->header,
             .header_ctx = view->header_ctx,
             .scenario_ms = view->scenario_ms,
@@ -347,7 +465,7 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
 
     if (answers_normally(plan->action)) {
         if (view->graphql)
-            graphql_answer(g, view, call, &p, reply, outcome);
+            graphql_answer(g, view, call, reply, outcome);
         else
             esomock__auth_token_request(
                 g->auth,
@@ -358,6 +476,5 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
         reply->status = 200;
         reply->content_type = "application/json";
     }
-    apply_step_overrides(g, view, call, &p, plan, reply);
-    gql_buf_finish(&p.errors);
+    apply_step_overrides(g, view, call, plan, reply);
 }

@@ -15,6 +15,7 @@
 #include "fixtures_private.h"
 #include "gql.h"
 #include "graphql_request_private.h"
+#include "memo_private.h"
 #include "metrics_private.h"
 #include "ratelimit_private.h"
 #include "reply_private.h"
@@ -24,7 +25,9 @@
 struct esomock_graphql {
     const struct esomock_fixture_set *fixtures;
     const struct gql_schema *schema;
-    struct gql_cache *cache; /* parsed and validated documents, keyed by their text */
+    struct gql_cache *cache;       /* parsed and validated documents, keyed by their text */
+    struct esomock_memo *requests; /* what was made of each request body: parse, verdict,
+                                      answer (NULL: none kept) */
     struct esomock_auth *auth;
     struct esomock_ratelimit *ratelimit;
     struct esomock_metrics *metrics;
@@ -45,14 +48,17 @@ struct esomock_graphql_view {
     double scenario_ms;      /* scenario ms since the scenario started (with a run) */
 };
 
+/* What graphql.c made of a request body (opaque; shared by identical bodies). */
+struct esomock_parsed;
+
 /* A GraphQL request as graphql.c leaves it: for the journal, the metrics and the log. */
 struct esomock_graphql_call {
-    struct esomock_gql_request body;        /* the parsed body (empty when it was refused) */
-    struct gql_prepared *prepared;          /* the operation, or NULL (body refused, or errors) */
+    struct esomock_parsed *parsed;          /* a reference, or NULL (not a GraphQL route) */
     char operation[ESOMOCK_OPNAME_MAX + 1]; /* the operation's name, else the body's
                                                operationName; "" when none */
-    char *fields;                           /* the fields it fetches as JSON for the journal
-                                               ([{"field":"guildData.guild","arguments":{"id":3468}}]), or NULL */
+    const char *variables; /* the variables as compact JSON, or NULL (owned by parsed) */
+    const char *fields;    /* the fields it fetches as JSON for the journal
+                              ([{"field":"guildData.guild","arguments":{"id":3468}}]), or NULL */
 };
 
 /* Free what @p call owns and zero it. */

@@ -32,6 +32,9 @@
 /* Distinct documents kept parsed and validated, and their text's total size. */
 #define ESOMOCK_DOCUMENT_CACHE_ENTRIES 256u
 #define ESOMOCK_DOCUMENT_CACHE_BYTES (8u * 1024u * 1024u)
+/* Request bodies kept with their answers (opts.request_cache), and their total size. */
+#define ESOMOCK_REQUEST_MEMO_ENTRIES 512u
+#define ESOMOCK_REQUEST_MEMO_BYTES (16u * 1024u * 1024u)
 /*
  * slow_read must make a client's writes stall, yet on loopback the kernel would take a
  * whole MiB-sized body off the client: a 64 KiB MSS lets the client's send buffer grow
@@ -99,7 +102,10 @@ static enum esomock_status load_schema(struct esomock_server *srv, char *err)
     if (status != ESOMOCK_OK)
         return status;
     srv->gql_cache = gql_cache_create(ESOMOCK_DOCUMENT_CACHE_ENTRIES, ESOMOCK_DOCUMENT_CACHE_BYTES);
-    if (srv->gql_cache == NULL) {
+    if (srv->request_memo_entries > 0)
+        srv->request_memo =
+            esomock__memo_create(srv->request_memo_entries, ESOMOCK_REQUEST_MEMO_BYTES);
+    if (srv->gql_cache == NULL || (srv->request_memo_entries > 0 && srv->request_memo == NULL)) {
         set_err(err, "out of memory while starting");
         return ESOMOCK_OUT_OF_MEMORY;
     }
@@ -107,12 +113,21 @@ static enum esomock_status load_schema(struct esomock_server *srv, char *err)
         .fixtures = srv->fixtures,
         .schema = srv->schema,
         .cache = srv->gql_cache,
+        .requests = srv->request_memo,
         .auth = srv->auth,
         .ratelimit = &srv->ratelimit,
         .metrics = &srv->metrics,
         .strict_fixtures = srv->strict_fixtures,
     };
     return ESOMOCK_OK;
+}
+
+/* Copy the string @p src into dst[size], cut to fit (snprintf "%s" without its cost). */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 /* ---- routing ---------------------------------------------------------------------------- */
@@ -176,8 +191,8 @@ static void journal_arrival(struct esomock_server *srv, struct esomock_request *
         .step = -1,
         .admin = req->route == ESOMOCK_ROUTE_ADMIN,
     };
-    snprintf(e->method, sizeof(e->method), "%s", req->method);
-    snprintf(e->path, sizeof(e->path), "%s", req->path);
+    copy_text(e->method, sizeof(e->method), req->method);
+    copy_text(e->path, sizeof(e->path), req->path);
     const char *id = esomock__request_header(req, "X-Request-Id");
     if (id != NULL) /* cut at a character, raw bytes replaced: the journal is UTF-8 JSON */
         esomock__utf8_copy(e->request_id, sizeof(e->request_id), id, strlen(id));
@@ -186,7 +201,7 @@ static void journal_arrival(struct esomock_server *srv, struct esomock_request *
         long n = strtol(attempt, NULL, 10);
         e->attempt = n > 0 && n < 1000000 ? (int)n : 0;
     }
-    snprintf(e->action, sizeof(e->action), "%s", e->admin ? "admin" : "pass");
+    copy_text(e->action, sizeof(e->action), e->admin ? "admin" : "pass");
     esomock__journal_add(&srv->journal, e);
 }
 
@@ -376,21 +391,18 @@ static bool log_purposeful_close(struct esomock_server *srv, const char *msg)
 static void record_plan(struct esomock_request *req)
 {
     struct esomock_journal_entry *e = &req->entry;
-    snprintf(e->operation, sizeof(e->operation), "%s", req->gql.operation);
-    if (req->gql.body.variables != NULL) {
-        char *vars = cJSON_PrintUnformatted(req->gql.body.variables);
-        if (vars != NULL) /* cJSON passes raw bytes through; a cut may split a character */
-            esomock__utf8_copy(e->variables, sizeof(e->variables), vars, strlen(vars));
-        free(vars);
-    }
+    copy_text(e->operation, sizeof(e->operation), req->gql.operation);
+    if (req->gql.variables != NULL) /* cJSON passes raw bytes through; a cut may split one */
+        esomock__utf8_copy(e->variables, sizeof(e->variables), req->gql.variables,
+                           strlen(req->gql.variables));
     if (req->gql.fields != NULL) /* a cut may split a character */
         esomock__utf8_copy(e->fields, sizeof(e->fields), req->gql.fields, strlen(req->gql.fields));
     if (req->plan.rule != NULL) {
-        snprintf(e->rule, sizeof(e->rule), "%s", req->plan.rule->name);
+        copy_text(e->rule, sizeof(e->rule), req->plan.rule->name);
         e->step = req->plan.step_index;
     }
-    snprintf(e->action, sizeof(e->action), "%s",
-             action_label(req, esomock__action_name(req->plan.action)));
+    copy_text(e->action, sizeof(e->action),
+              action_label(req, esomock__action_name(req->plan.action)));
     e->delay_ms = req->plan.delay_ms;
     esomock__journal_update(&req->server->journal, e, false);
 }
@@ -973,6 +985,9 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     srv->opts_has_seed = opts->seed != 0;
     srv->opts_seed = opts->seed;
     srv->strict_fixtures = opts->strict_fixtures;
+    srv->request_memo_entries = opts->request_cache < 0    ? 0
+                                : opts->request_cache == 0 ? ESOMOCK_REQUEST_MEMO_ENTRIES
+                                                           : (size_t)opts->request_cache;
     srv->effective.time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     srv->effective.hang_max_ms = DEFAULT_HANG_MAX_MS;
     atomic_init(&srv->next_seq, 0);
@@ -1074,6 +1089,7 @@ void esomock_server_stop(struct esomock_server *srv)
     esomock__metrics_finish(&srv->metrics);
     esomock__auth_destroy(srv->auth);
     esomock__fixtures_free(srv->fixtures);
+    esomock__memo_destroy(srv->request_memo);
     gql_cache_destroy(srv->gql_cache);
     gql_schema_destroy(srv->schema);
     pthread_cond_destroy(&srv->watch_cond);

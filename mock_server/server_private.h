@@ -65,8 +65,10 @@ struct esomock_server {
     char *fixtures_dir;
     char *admin_token;
     struct esomock_fixture_set *fixtures;
-    struct gql_schema *schema;      /* the API's schema, loaded at start */
-    struct gql_cache *gql_cache;    /* parsed and validated documents */
+    struct gql_schema *schema;         /* the API's schema, loaded at start */
+    struct gql_cache *gql_cache;       /* parsed and validated documents */
+    struct esomock_memo *request_memo; /* request bodies seen, with their answers, or NULL */
+    size_t request_memo_entries;
     struct esomock_graphql graphql; /* what the API routes use of the above */
     bool strict_fixtures;
     struct esomock_auth *auth;

@@ -60,6 +60,9 @@ struct esomock_options {
     bool watch_scenario;       /* reload scenario_file when it changes (a bad edit is refused) */
     bool strict_fixtures;      /* a selected field no fixture gives is a GraphQL error naming the
                                   fixture and the path; false: such fields are generated */
+    int request_cache;         /* request bodies whose parse and answer are kept, so the same
+                                  body again is answered without parsing or executing: 0 = 512,
+                                  < 0 = none (every request is parsed and executed) */
 };
 
 /**
