@@ -129,7 +129,8 @@ Test(graphql, unknown_ids_answer_null_like_the_real_api)
 {
     expect_answer("{ guildData { guild(id: 99) { name } } reportData { report(code: \"nope\") { "
                   "code } } }",
-                  NULL, "{\"data\":{\"guildData\":{\"guild\":null},\"reportData\":{\"report\":null}}}");
+                  NULL,
+                  "{\"data\":{\"guildData\":{\"guild\":null},\"reportData\":{\"report\":null}}}");
 }
 
 /*
@@ -202,21 +203,51 @@ Test(graphql, rate_limit_data_comes_from_the_points_model_in_any_selection)
     char *got = ask("{ guildData { guild(id: 2290) { id } } r: rateLimitData { spent: "
                     "pointsSpentThisHour limitPerHour } }",
                     NULL, NULL);
-    cr_assert_str_eq(got, "{\"data\":{\"guildData\":{\"guild\":{\"id\":2290}},\"r\":{\"spent\":3,"
-                          "\"limitPerHour\":18000}}}",
+    cr_assert_str_eq(got,
+                     "{\"data\":{\"guildData\":{\"guild\":{\"id\":2290}},\"r\":{\"spent\":3,"
+                     "\"limitPerHour\":18000}}}",
                      "three calls of cost 1 so far");
     free(got);
 }
 
+/*
+ * The same body again is answered from the request memo, except what is live: the points
+ * spent grow with each identical getRateLimitData request.
+ */
+Test(graphql, identical_requests_get_identical_answers_but_live_data_stays_live)
+{
+    char *first = ask("{ guildData { guild(id: 3468) { name } } }", NULL, NULL);
+    char *second = ask("{ guildData { guild(id: 3468) { name } } }", NULL, NULL);
+    cr_assert_str_eq(first, second);
+    free(first);
+    free(second);
+    for (int i = 1; i <= 3; i++) {
+        /* Two guild calls so far; getRateLimitData costs nothing, the anonymous one 1. */
+        char *got = ask("query getRateLimitData { rateLimitData { pointsSpentThisHour } }",
+                        "getRateLimitData", NULL);
+        char want[128];
+        snprintf(want, sizeof(want), "{\"data\":{\"rateLimitData\":{\"pointsSpentThisHour\":%d}}}",
+                 i + 1);
+        cr_assert_str_eq(got, want, "getRateLimitData, call %d", i);
+        free(got);
+        got = ask("{ rateLimitData { pointsSpentThisHour } }", NULL, NULL);
+        snprintf(want, sizeof(want), "{\"data\":{\"rateLimitData\":{\"pointsSpentThisHour\":%d}}}",
+                 i + 2);
+        cr_assert_str_eq(got, want, "the same body, call %d", i);
+        free(got);
+    }
+}
+
 Test(graphql, several_root_fields_and_the_anonymous_operation)
 {
-    expect_answer("{ __typename worldData { regions { slug } } factions: gameData { factions { "
-                  "name } } }",
-                  NULL,
-                  "{\"data\":{\"__typename\":\"Query\",\"worldData\":{\"regions\":[{\"slug\":\"na\"},"
-                  "{\"slug\":\"eu\"}]},\"factions\":{\"factions\":[{\"name\":\"Aldmeri "
-                  "Dominion\"},{\"name\":\"Ebonheart Pact\"},{\"name\":\"Daggerfall "
-                  "Covenant\"}]}}}");
+    expect_answer(
+        "{ __typename worldData { regions { slug } } factions: gameData { factions { "
+        "name } } }",
+        NULL,
+        "{\"data\":{\"__typename\":\"Query\",\"worldData\":{\"regions\":[{\"slug\":\"na\"},"
+        "{\"slug\":\"eu\"}]},\"factions\":{\"factions\":[{\"name\":\"Aldmeri "
+        "Dominion\"},{\"name\":\"Ebonheart Pact\"},{\"name\":\"Daggerfall "
+        "Covenant\"}]}}}");
 }
 
 /* The errors of the issue: the wording graphql-js gives, HTTP 200, no data. */
@@ -227,7 +258,8 @@ Test(graphql, invalid_documents_get_graphql_js_errors_and_no_data)
         const char *variables;
         const char *message;
     } cases[] = {
-        {"query q($guildId: Int!) { guildData { guild(id: $guildId) { nmae } } }", "{\"guildId\":1}",
+        {"query q($guildId: Int!) { guildData { guild(id: $guildId) { nmae } } }",
+         "{\"guildId\":1}",
          "Cannot query field \\\"nmae\\\" on type \\\"Guild\\\". Did you mean \\\"name\\\"?"},
         {"query q($guildId: Int!) { guildData { guild(id: $guildId) { name } } }",
          "{\"guildId\":\"3468\"}",
@@ -285,8 +317,8 @@ Test(graphql, the_introspection_query_is_answered_from_the_schema)
     cr_assert_eq(shape_problems(schema, introspection_query, "IntrospectionQuery", NULL, got), 0);
     cJSON *json = cJSON_Parse(got);
     cJSON *s = cJSON_GetObjectItem(cJSON_GetObjectItem(json, "data"), "__schema");
-    cr_assert_str_eq(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(s, "queryType"), "name")->valuestring, "Query");
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "queryType"), "name")->valuestring,
+                     "Query");
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(s, "mutationType")));
     cr_assert_eq((size_t)cJSON_GetArraySize(cJSON_GetObjectItem(s, "types")),
                  gql_schema_type_count(schema));
@@ -326,9 +358,8 @@ Test(graphql, the_journal_records_the_fields_fetched_with_their_arguments)
     cr_assert_eq(cJSON_GetArraySize(fields), 3);
     cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 2), "field")->valuestring,
                      "guildData.guild");
-    cr_assert(cJSON_IsNull(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(json, "requests"), 1),
-                            "fields")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(json, "requests"), 1), "fields")));
     cJSON_Delete(json);
     http_result_free(&res);
 }
@@ -428,8 +459,9 @@ static void own_fixtures(bool strict)
                        "\"Five\"}}}}}");
     put("canned.json", "{\"operation\":\"getBroken\",\"status\":502,\"headers\":{\"X-Why\":\"no\"},"
                        "\"response\":{\"errors\":[{\"message\":\"upstream\"}],\"data\":null}}");
-    put("env.json", "{\"operation\":\"getOld\",\"variables\":{\"id\":6},"
-                    "\"response\":{\"data\":{\"guildData\":{\"guild\":{\"id\":6,\"name\":\"Six\"}}}}}");
+    put("env.json",
+        "{\"operation\":\"getOld\",\"variables\":{\"id\":6},"
+        "\"response\":{\"data\":{\"guildData\":{\"guild\":{\"id\":6,\"name\":\"Six\"}}}}}");
     start_with(&(struct esomock_options){.fixtures_dir = fixture_dir, .strict_fixtures = strict});
 }
 
@@ -475,6 +507,19 @@ Test(graphql_own, strict_fixtures_name_the_fixture_and_the_path)
                           "guildData.guild with {\\\"id\\\":7})") != NULL,
               "%s", got);
     free(got);
+}
+
+/* Without the request memo (--request-cache 0) every request is parsed and executed. */
+Test(graphql_own, answers_are_the_same_without_the_request_memo)
+{
+    start_with(&(struct esomock_options){.request_cache = -1});
+    for (int i = 0; i < 2; i++) {
+        expect_answer("{ guildData { a: guild(id: 3468) { name } } }", NULL,
+                      "{\"data\":{\"guildData\":{\"a\":{\"name\":\"The Shadow Court\"}}}}");
+        char *got = ask("{ guildData { guild(id: 3468) { nmae } } }", NULL, NULL);
+        cr_assert(strstr(got, "Did you mean \\\"name\\\"?") != NULL, "%s", got);
+        free(got);
+    }
 }
 
 /* Without strict fixtures the same fields are generated. */
