@@ -16,30 +16,34 @@ struct esomock_memo {
     uint64_t hits, misses, evictions;
 };
 
+static inline uint64_t lane(uint64_t h, const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 29);
+}
+
 /* Four independent lanes of 8 bytes, so a body hashes at several bytes a cycle. */
 uint64_t esomock__memo_hash(const void *key, size_t len)
 {
     const unsigned char *p = key;
-    const uint64_t k = 0xbf58476d1ce4e5b9ull;
-    uint64_t h[4] = {0x9e3779b97f4a7c15ull ^ len, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
-                     0x85ebca77c2b2ae63ull};
+    uint64_t h0 = 0x9e3779b97f4a7c15ull ^ len, h1 = 0xc2b2ae3d27d4eb4full;
+    uint64_t h2 = 0x165667b19e3779f9ull, h3 = 0x85ebca77c2b2ae63ull;
     while (len >= 32) {
-        for (int i = 0; i < 4; i++) {
-            uint64_t v;
-            memcpy(&v, p + 8 * i, 8);
-            h[i] = (h[i] ^ v) * k;
-            h[i] ^= h[i] >> 29;
-        }
+        h0 = lane(h0, p);
+        h1 = lane(h1, p + 8);
+        h2 = lane(h2, p + 16);
+        h3 = lane(h3, p + 24);
         p += 32;
         len -= 32;
     }
-    uint64_t out = h[0] ^ (h[1] * 31) ^ (h[2] * 961) ^ (h[3] * 29791);
+    uint64_t out = h0 ^ (h1 * 31) ^ (h2 * 961) ^ (h3 * 29791);
     while (len > 0) {
-        uint64_t v = 0;
+        unsigned char tail[8] = {0};
         size_t n = len < 8 ? len : 8;
-        memcpy(&v, p, n);
-        out = (out ^ v) * k;
-        out ^= out >> 31;
+        memcpy(tail, p, n);
+        out = lane(out, tail);
         p += n;
         len -= n;
     }

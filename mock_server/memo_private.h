@@ -18,10 +18,10 @@ struct esomock_memo_item {
     uint64_t hash;
     const char *key; /* owned by the value */
     size_t key_len;
-    size_t bytes;                                      /* the value's size, for the bound */
+    size_t bytes;                                    /* the value's size, for the bound */
     void (*destroy)(struct esomock_memo_item *item); /* frees the whole value */
-    struct esomock_memo_item *prev, *next;          /* recency (the memo's) */
-    struct esomock_memo_item *chain;                /* hash bucket (the memo's) */
+    struct esomock_memo_item *prev, *next;           /* recency (the memo's) */
+    struct esomock_memo_item *chain;                 /* hash bucket (the memo's) */
     bool held;                                       /* in a memo */
 };
 
@@ -48,8 +48,8 @@ uint64_t esomock__memo_hash(const void *key, size_t len);
 void esomock__memo_item_init(struct esomock_memo_item *item);
 
 /* The value stored under @p key, with a reference for the caller, or NULL. */
-struct esomock_memo_item *esomock__memo_get(struct esomock_memo *memo, const void *key,
-                                            size_t len, uint64_t hash);
+struct esomock_memo_item *esomock__memo_get(struct esomock_memo *memo, const void *key, size_t len,
+                                            uint64_t hash);
 
 /*
  * Keep @p item (the memo takes a reference of its own), evicting the least recently used
