@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api_private.h"
 #include "fixtures_private.h"
 #include "match_private.h"
 
@@ -839,102 +840,6 @@ bool esomock__fixture_answers_field(const struct esomock_fixture *fx, const char
 
 /* ---- the field keys against the schema --------------------------------------------------- */
 
-/* ' Did you mean "a" or "b"?' for @p name among @p count names got by @p name_at. */
-static void did_you_mean(const char *name, size_t count,
-                         const char *(*name_at)(const void *owner, size_t i), const void *owner,
-                         char *out, size_t size)
-{
-    const char *options[512];
-    const char *best[5];
-    size_t n = count < 512 ? count : 512;
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        options[i] = name_at(owner, i);
-    size_t found = gql_suggestion_list(name, options, n, best, 5);
-    if (found == 0)
-        return;
-    size_t len = (size_t)snprintf(out, size, " Did you mean ");
-    for (size_t i = 0; i < found && len < size; i++)
-        len += (size_t)snprintf(out + len, size - len, "%s\"%s\"",
-                                i == 0           ? ""
-                                : found == 2     ? " or "
-                                : i + 1 == found ? ", or "
-                                                 : ", ",
-                                best[i]);
-    if (len < size)
-        snprintf(out + len, size - len, "?");
-}
-
-static const char *field_name_at(const void *type, size_t i)
-{
-    return gql_field_name(gql_type_field_at(type, i));
-}
-
-static const char *arg_name_at(const void *field, size_t i)
-{
-    return gql_input_value_name(gql_field_arg_at(field, i));
-}
-
-const struct gql_field *esomock__schema_field_path(const struct gql_schema *schema,
-                                                   const char *path, char *why, size_t why_size)
-{
-    const struct gql_type *type = gql_schema_query_type(schema);
-    const struct gql_field *field = NULL;
-    char name[ESOMOCK_FIELD_PATH_MAX + 1];
-    const char *p = path;
-    unsigned depth = 0;
-    while (*p != '\0') {
-        const char *dot = strchr(p, '.');
-        size_t n = dot != NULL ? (size_t)(dot - p) : strlen(p);
-        if (n >= sizeof(name) || n == 0) {
-            snprintf(why, why_size, "\"%.200s\" is not a field path", path);
-            return NULL;
-        }
-        memcpy(name, p, n);
-        name[n] = '\0';
-        if (depth == 2 || type == NULL || !gql_type_is_composite(type) ||
-            gql_type_kind(type) == GQL_UNION) {
-            snprintf(why, why_size,
-                     "\"%.200s\" goes too deep: a fixture or a rule names a root field "
-                     "(\"rateLimitData\") or a field of one (\"guildData.guild\")",
-                     path);
-            return NULL;
-        }
-        if (depth == 1 && gql_field_arg_count(field) > 0) {
-            snprintf(why, why_size, "\"%.200s\" goes below %s, which takes arguments itself", path,
-                     gql_field_name(field));
-            return NULL;
-        }
-        field = gql_type_field(type, name);
-        if (field == NULL) {
-            char hint[160];
-            did_you_mean(name, gql_type_field_count(type), field_name_at, type, hint, sizeof(hint));
-            snprintf(why, why_size, "Cannot query field \"%s\" on type \"%s\".%s", name,
-                     gql_type_name(type), hint);
-            return NULL;
-        }
-        type = gql_type_ref_named(gql_field_type(field));
-        p += n + (dot != NULL);
-        depth++;
-    }
-    return field;
-}
-
-bool esomock__schema_field_arguments(const struct gql_field *field, const cJSON *args, char *why,
-                                     size_t why_size)
-{
-    for (const cJSON *a = args != NULL ? args->child : NULL; a != NULL; a = a->next) {
-        if (gql_field_arg(field, a->string) != NULL)
-            continue;
-        char hint[160];
-        did_you_mean(a->string, gql_field_arg_count(field), arg_name_at, field, hint, sizeof(hint));
-        snprintf(why, why_size, "Unknown argument \"%.100s\" on field \"%s\".%s", a->string,
-                 gql_field_name(field), hint);
-        return false;
-    }
-    return true;
-}
-
 enum esomock_status esomock__fixtures_check_schema(const struct esomock_fixture_set *set,
                                                    const struct gql_schema *schema, char *err)
 {
@@ -943,12 +848,12 @@ enum esomock_status esomock__fixtures_check_schema(const struct esomock_fixture_
         for (size_t f = 0; f < fx->field_count; f++) {
             char why[400];
             const struct gql_field *field =
-                esomock__schema_field_path(schema, fx->fields[f], why, sizeof(why));
+                esomock__api_field_path(schema, fx->fields[f], why, sizeof(why));
             if (field == NULL) {
                 set_err(err, "%s: $.field: %s", fx->path, why);
                 return ESOMOCK_FIXTURE_INVALID;
             }
-            if (!esomock__schema_field_arguments(field, fx->arguments, why, sizeof(why))) {
+            if (!esomock__api_field_arguments(field, fx->arguments, why, sizeof(why))) {
                 set_err(err, "%s: $.arguments: %s", fx->path, why);
                 return ESOMOCK_FIXTURE_INVALID;
             }

@@ -75,19 +75,6 @@ enum esomock_status esomock__fixtures_load(const char *dir, struct esomock_fixtu
 enum esomock_status esomock__fixtures_check_schema(const struct esomock_fixture_set *set,
                                                    const struct gql_schema *schema, char *err);
 
-/*
- * The field @p path names: a root field ("rateLimitData") or a field of a root field's type
- * ("guildData.guild"). NULL when there is none, with graphql-js's message and its "Did you
- * mean" in @p why.
- */
-const struct gql_field *esomock__schema_field_path(const struct gql_schema *schema,
-                                                   const char *path, char *why, size_t why_size);
-
-/* True when every key of @p args (an object, may be NULL) is an argument of @p field; else
- * @p why says which is not, with a "Did you mean". */
-bool esomock__schema_field_arguments(const struct gql_field *field, const cJSON *args, char *why,
-                                     size_t why_size);
-
 /* Free a set; NULL is a no-op. */
 void esomock__fixtures_free(struct esomock_fixture_set *set);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api_private.h"
 #include "expect_check_private.h"
 #include "fixtures_private.h"
 #include "scenario_private.h"
@@ -1017,7 +1018,8 @@ static void parse_step(struct parser *p, const cJSON *obj, const char *path, siz
 /* ---- rules ------------------------------------------------------------------------------ */
 
 static const char *const rule_keys[] = {"name", "match", "window", "script"};
-static const char *const match_keys[] = {"operation", "variables", "path", "headers"};
+static const char *const match_keys[] = {"operation", "variables", "field",
+                                         "arguments", "path",      "headers"};
 static const char *const window_keys[] = {"from_ms", "until_ms"};
 
 static void parse_match_headers(struct parser *p, const cJSON *obj, const char *path,
@@ -1065,28 +1067,90 @@ static void parse_match_headers(struct parser *p, const cJSON *obj, const char *
     }
 }
 
+/* "field" (a root field or a field of one, from the schema) and its "arguments". */
+static void parse_match_field(struct parser *p, const cJSON *obj, const char *path,
+                              struct esomock_rule *rule)
+{
+    char child[PATH_SIZE];
+    const cJSON *field = get(obj, "field");
+    const cJSON *args = get(obj, "arguments");
+    const struct gql_field *def = NULL;
+    if (field != NULL) {
+        path_key(child, sizeof(child), path, "field");
+        char err[ESOMOCK_ERROR_SIZE] = "";
+        const struct gql_schema *schema = esomock__api_schema(err);
+        char why[512];
+        if (!cJSON_IsString(field) || field->valuestring[0] == '\0' ||
+            strlen(field->valuestring) > 255) {
+            expected(p, child,
+                     "a field path: a root field (\"rateLimitData\") or a field of one "
+                     "(\"guildData.guild\")",
+                     field);
+        } else if (schema == NULL) {
+            add_error(p, child, "cannot check the field: %s", err);
+        } else if ((def = esomock__api_field_path(schema, field->valuestring, why, sizeof(why))) ==
+                   NULL) {
+            add_error(p, child, "%s", why);
+        } else {
+            rule->field = dup_string(p, field->valuestring);
+        }
+    }
+    if (args == NULL)
+        return;
+    path_key(child, sizeof(child), path, "arguments");
+    if (field == NULL) {
+        add_error(p, child,
+                  "\"arguments\" applies only with \"field\" (the field they are "
+                  "arguments of)");
+    } else if (!cJSON_IsObject(args)) {
+        expected(p, child, "an object (arguments the field must be fetched with)", args);
+    } else if (def != NULL) {
+        char why[512];
+        if (!esomock__api_field_arguments(def, args, why, sizeof(why))) {
+            add_error(p, child, "%s", why);
+        } else {
+            rule->arguments = cJSON_Duplicate(args, 1);
+            if (rule->arguments == NULL)
+                p->oom = true;
+        }
+    }
+}
+
 static void parse_match(struct parser *p, const cJSON *obj, const char *path,
                         struct esomock_rule *rule)
 {
     char child[PATH_SIZE];
     if (!cJSON_IsObject(obj)) {
-        expected(p, path, "an object with operation, variables, path or headers", obj);
+        expected(p, path, "an object with operation, variables, field, arguments, path or headers",
+                 obj);
         return;
     }
-    check_keys(p, obj, path, match_keys, 4);
+    check_keys(p, obj, path, match_keys, 6);
 
     const cJSON *item = get(obj, "operation");
     if (item != NULL) {
         path_key(child, sizeof(child), path, "operation");
         if (!cJSON_IsString(item) ||
             (strcmp(item->valuestring, "*") != 0 &&
-             (!is_graphql_name(item->valuestring) || strlen(item->valuestring) > 128)))
+             (!is_graphql_name(item->valuestring) || strlen(item->valuestring) > 128))) {
             expected(p, child, "an operation name ([_A-Za-z][_0-9A-Za-z]*) or \"*\"", item);
-        else if (strcmp(item->valuestring, "*") != 0)
-            rule->operation = dup_string(p, item->valuestring);
-        else
+        } else if (strcmp(item->valuestring, "*") == 0) {
             rule->any_operation = true;
+        } else if (!esomock__api_is_operation(item->valuestring)) {
+            /* A typo would silently never match: the API's 39 operations only (a client
+             * with names of its own matches on "field"). */
+            char hint[256];
+            esomock__api_operation_hint(item->valuestring, hint, sizeof(hint));
+            add_error(p, child,
+                      "unknown operation \"%s\": not one of the ESO Logs API's 39 operations "
+                      "(match a client's own operation names with \"field\").%s",
+                      item->valuestring, hint);
+        } else {
+            rule->operation = dup_string(p, item->valuestring);
+        }
     }
+
+    parse_match_field(p, obj, path, rule);
 
     item = get(obj, "variables");
     if (item != NULL) {
@@ -1222,12 +1286,13 @@ static void parse_rule(struct parser *p, const cJSON *obj, size_t index, struct 
         const cJSON *op = get(match, "operation");
         bool on_operation =
             op != NULL && !(cJSON_IsString(op) && strcmp(op->valuestring, "*") == 0);
-        if (on_operation || get(match, "variables") != NULL) {
+        if (on_operation || get(match, "variables") != NULL || get(match, "field") != NULL ||
+            get(match, "arguments") != NULL) {
             path_key(child, sizeof(child), path, "match");
             add_error(p, child,
-                      "a rule with a slow_read step (script[%zu]) cannot match on operation or "
-                      "variables: the request body is not read yet when the rule is chosen; "
-                      "match on path or headers",
+                      "a rule with a slow_read step (script[%zu]) cannot match on operation, "
+                      "variables, field or arguments: the request body is not read yet when the "
+                      "rule is chosen; match on path or headers",
                       slow_read_step);
         }
     }
@@ -1298,6 +1363,16 @@ static void parse_rate_limit(struct parser *p, const cJSON *obj, const char *pat
                 path_key(cost_path, sizeof(cost_path), child, c->string);
                 if (!is_graphql_name(c->string)) {
                     add_error(p, cost_path, "expected an operation name as the key");
+                    ok = false;
+                    continue;
+                }
+                if (!esomock__api_is_operation(c->string)) {
+                    char hint[256];
+                    esomock__api_operation_hint(c->string, hint, sizeof(hint));
+                    add_error(p, cost_path,
+                              "unknown operation \"%s\": not one of the ESO Logs API's 39 "
+                              "operations.%s",
+                              c->string, hint);
                     ok = false;
                     continue;
                 }
@@ -1694,6 +1769,8 @@ static void rule_clear(struct esomock_rule *rule)
     free(rule->name);
     free(rule->operation);
     cJSON_Delete(rule->variables);
+    free(rule->field);
+    cJSON_Delete(rule->arguments);
     free(rule->path);
     for (size_t i = 0; i < rule->header_count; i++) {
         free(rule->headers[i].name);

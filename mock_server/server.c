@@ -18,6 +18,7 @@
 
 #include <esomock/scenario.h>
 
+#include "api_private.h"
 #include "clock_private.h"
 #include "server_private.h"
 #include "utf8_private.h"
@@ -77,27 +78,12 @@ const char *esomock_default_fixtures_dir(void)
     return ESOMOCK_INSTALLED_FIXTURES;
 }
 
-/* The API's schema: $ESOMOCK_SCHEMA, else the source tree's, else the installed copy. */
-static const char *schema_file(void)
-{
-    const char *env = getenv("ESOMOCK_SCHEMA");
-    if (env != NULL && env[0] != '\0')
-        return env;
-    struct stat st;
-    if (stat(ESOMOCK_SOURCE_SCHEMA, &st) == 0 && S_ISREG(st.st_mode))
-        return ESOMOCK_SOURCE_SCHEMA;
-    return ESOMOCK_INSTALLED_SCHEMA;
-}
-
 /* Load the schema, check the fixtures' field keys against it, set up the GraphQL path. */
 static enum esomock_status load_schema(struct esomock_server *srv, char *err)
 {
-    char why[GQL_ERROR_SIZE];
-    enum gql_status rc = gql_schema_load(schema_file(), &srv->schema, why, sizeof(why));
-    if (rc != GQL_OK) {
-        set_err(err, "cannot load the API schema: %s", why);
-        return rc == GQL_NO_MEMORY ? ESOMOCK_OUT_OF_MEMORY : ESOMOCK_IO;
-    }
+    srv->schema = esomock__api_schema(err);
+    if (srv->schema == NULL)
+        return ESOMOCK_IO;
     enum esomock_status status = esomock__fixtures_check_schema(srv->fixtures, srv->schema, err);
     if (status != ESOMOCK_OK)
         return status;
@@ -1091,7 +1077,6 @@ void esomock_server_stop(struct esomock_server *srv)
     esomock__fixtures_free(srv->fixtures);
     esomock__memo_destroy(srv->request_memo);
     gql_cache_destroy(srv->gql_cache);
-    gql_schema_destroy(srv->schema);
     pthread_cond_destroy(&srv->watch_cond);
     pthread_mutex_destroy(&srv->watch_lock);
     pthread_mutex_destroy(&srv->scenario_lock);

@@ -65,7 +65,7 @@ struct esomock_server {
     char *fixtures_dir;
     char *admin_token;
     struct esomock_fixture_set *fixtures;
-    struct gql_schema *schema;         /* the API's schema, loaded at start */
+    const struct gql_schema *schema;   /* the API's schema (api.c's, shared) */
     struct gql_cache *gql_cache;       /* parsed and validated documents */
     struct esomock_memo *request_memo; /* request bodies seen, with their answers, or NULL */
     size_t request_memo_entries;

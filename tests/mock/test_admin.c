@@ -249,6 +249,17 @@ Test(admin, scenario_load_get_reset_and_refuse_bad_ones)
     cr_assert(strstr(res.body, "admin-test") != NULL, "old scenario kept");
     http_result_free(&res);
 
+    /* A typo in match is refused here as by check, with graphql-js's "Did you mean". */
+    admin_call("POST", "/__admin/scenario",
+               "{\"name\":\"typo\",\"rules\":[{\"match\":{\"field\":\"reportData.reprot\"},"
+               "\"script\":[{\"action\":\"drop\"}]}]}",
+               &res);
+    cr_assert_eq(res.status, 400);
+    cr_assert(strstr(res.body, "Cannot query field \\\"reprot\\\" on type \\\"ReportData\\\". "
+                               "Did you mean \\\"report\\\"") != NULL,
+              "%s", res.body);
+    http_result_free(&res);
+
     /* Reset rewinds the script: the 503 comes back once. */
     admin_call("POST", "/__admin/reset", NULL, &res);
     cr_assert_eq(res.status, 200);

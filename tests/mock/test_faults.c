@@ -421,6 +421,56 @@ Test(faults, matching_by_variables_path_and_headers)
     http_result_free(&res);
 }
 
+/* POST @p query (anonymous, or named by the document) with @p variables; the status. */
+static long post_document(const char *query, const char *variables)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "query", query);
+    if (variables != NULL)
+        cJSON_AddItemToObject(body, "variables", cJSON_Parse(variables));
+    char *text = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    struct http_result res;
+    http_post_graphql(graphql_url, text, &res);
+    free(text);
+    long status = res.status;
+    http_result_free(&res);
+    return status;
+}
+
+/*
+ * A client with its own operation names (or none) is scripted by the field it fetches and
+ * its arguments, written inline or passed as variables of any name.
+ */
+Test(faults, matching_by_field_and_arguments_whatever_the_operation_is_named)
+{
+    start_with("{\"name\":\"t\",\"rules\":["
+               "{\"match\":{\"field\":\"guildData.guild\",\"arguments\":{\"id\":7}},"
+               "\"script\":[{\"action\":\"respond\",\"status\":500}]},"
+               "{\"match\":{\"field\":\"reportData\"},\"script\":[{\"action\":\"respond\","
+               "\"status\":502}]},"
+               "{\"match\":{\"field\":\"rateLimitData\"},\"script\":[{\"action\":\"respond\","
+               "\"status\":503}]},"
+               "{\"match\":{\"operation\":\"*\",\"path\":\"/api/v2/client\"},"
+               "\"script\":[{\"action\":\"respond\",\"status\":418}]}]}",
+               NULL);
+    cr_assert_eq(post_document("query MyGuild($g: Int!) { guildData { guild(id: $g) { name } } }",
+                               "{\"g\":7}"),
+                 500);
+    cr_assert_eq(post_document("{ guildData { guild(id: 7) { name } } }", NULL), 500,
+                 "an inline argument, an anonymous operation");
+    cr_assert_eq(
+        post_document("{ guildData { a: guild(id: 1) { id } b: guild(id: 7) { id } } }", NULL), 500,
+        "any of the fields it fetches");
+    cr_assert_eq(post_document("{ reportData { report(code: \"x\") { code } } }", NULL), 502,
+                 "a root namespace takes every field below it");
+    cr_assert_eq(post_document("{ rateLimitData { limitPerHour } }", NULL), 503);
+    cr_assert_eq(post_document("{ guildData { guild(id: 8) { name } } }", NULL), 418,
+                 "another guild: the next rule, \"*\", takes the anonymous operation");
+    cr_assert_eq(post_document("{ nmae }", NULL), 200,
+                 "a refused document naming no operation is no operation: its errors, 200");
+}
+
 Test(faults, non_repeating_script_stops_applying)
 {
     start_with("{\"name\":\"t\",\"rules\":[{\"script\":[{\"action\":\"respond\",\"status\":503,"

@@ -38,7 +38,8 @@ static struct value *make(const char *key, size_t bytes, int *destroyed)
 
 static struct value *get(struct esomock_memo *m, const char *key)
 {
-    return (struct value *)esomock__memo_get(m, key, strlen(key), esomock__memo_hash(key, strlen(key)));
+    return (struct value *)esomock__memo_get(m, key, strlen(key),
+                                             esomock__memo_hash(key, strlen(key)));
 }
 
 Test(memo, finds_by_every_byte_and_counts)
