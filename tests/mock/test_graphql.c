@@ -39,7 +39,7 @@ static void teardown(void)
     }
 }
 
-TestSuite(graphql, .init = setup_default, .fini = teardown, .timeout = 60);
+TestSuite(graphql, .init = setup_default, .fini = teardown, .timeout = 120);
 TestSuite(graphql_own, .fini = teardown, .timeout = 30);
 
 /* POST {"query": @p query, "operationName"?, "variables"?} and return the answer's text. */
@@ -369,7 +369,7 @@ Test(graphql, the_journal_records_the_fields_fetched_with_their_arguments)
  * document gets exactly the engine's errors (the engine's are graphql-js's, ci/conformance);
  * a valid one gets data of exactly its selection (no key missing or extra, type-correct).
  */
-Test(graphql, the_conformance_corpus_through_http, .timeout = 120)
+Test(graphql, the_conformance_corpus_through_http)
 {
     const char *root = getenv("ESO_SOURCE_ROOT");
     char path[1024];
@@ -431,7 +431,7 @@ Test(graphql, the_conformance_corpus_through_http, .timeout = 120)
         free(vars_text);
         free(query);
     }
-    cr_log_info("%zu valid and %zu invalid documents through HTTP", valid, invalid);
+    /* (counts: ci/conformance reports the corpus; here only the floor is asserted) */
     cr_assert_geq(valid, 100);
     cr_assert_geq(invalid, 60);
     cJSON_Delete(corpus);
