@@ -145,8 +145,8 @@ static const char *arg_name_at(const void *field, size_t i)
     return gql_input_value_name(gql_field_arg_at(field, i));
 }
 
-const struct gql_field *esomock__api_field_path(const struct gql_schema *schema,
-                                                   const char *path, char *why, size_t why_size)
+const struct gql_field *esomock__api_field_path(const struct gql_schema *schema, const char *path,
+                                                char *why, size_t why_size)
 {
     const struct gql_type *type = gql_schema_query_type(schema);
     const struct gql_field *field = NULL;
@@ -178,7 +178,8 @@ const struct gql_field *esomock__api_field_path(const struct gql_schema *schema,
         field = gql_type_field(type, name);
         if (field == NULL) {
             char hint[160];
-            esomock__api_did_you_mean(name, gql_type_field_count(type), field_name_at, type, hint, sizeof(hint));
+            esomock__api_did_you_mean(name, gql_type_field_count(type), field_name_at, type, hint,
+                                      sizeof(hint));
             snprintf(why, why_size, "Cannot query field \"%s\" on type \"%s\".%s", name,
                      gql_type_name(type), hint);
             return NULL;
@@ -200,17 +201,17 @@ const struct gql_field *esomock__api_field_path(const struct gql_schema *schema,
 }
 
 bool esomock__api_field_arguments(const struct gql_field *field, const cJSON *args, char *why,
-                                     size_t why_size)
+                                  size_t why_size)
 {
     for (const cJSON *a = args != NULL ? args->child : NULL; a != NULL; a = a->next) {
         if (gql_field_arg(field, a->string) != NULL)
             continue;
         char hint[160];
-        esomock__api_did_you_mean(a->string, gql_field_arg_count(field), arg_name_at, field, hint, sizeof(hint));
+        esomock__api_did_you_mean(a->string, gql_field_arg_count(field), arg_name_at, field, hint,
+                                  sizeof(hint));
         snprintf(why, why_size, "Unknown argument \"%.100s\" on field \"%s\".%s", a->string,
                  gql_field_name(field), hint);
         return false;
     }
     return true;
 }
-
