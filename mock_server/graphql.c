@@ -138,6 +138,7 @@ static enum gql_status run_document(const struct esomock_graphql *g, const struc
     struct esomock_answer answer = {
         .fixtures = g->fixtures,
         .envelope = p->envelope,
+        .world = g->world,
         .ratelimit = g->ratelimit,
         .strict = g->strict_fixtures,
     };

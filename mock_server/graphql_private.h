@@ -19,6 +19,7 @@
 #include "metrics_private.h"
 #include "ratelimit_private.h"
 #include "reply_private.h"
+#include "resolver_private.h"
 #include "run_private.h"
 
 /* The server's parts the API routes use; server.c sets them up at start. */
@@ -32,6 +33,10 @@ struct esomock_graphql {
     struct esomock_ratelimit *ratelimit;
     struct esomock_metrics *metrics;
     bool strict_fixtures; /* a selected field no fixture gives is an error, not generated */
+    /* What answers a fetched field no fixture answers (the data world plugs in here); NULL:
+     * nothing, the engine generates it. Its answers are memoised with the request body: it
+     * must be deterministic (resolver_private.h). */
+    const struct esomock_data_source *world;
 };
 
 /* What graphql.c sees of a request (server.c fills it). */

@@ -31,9 +31,12 @@ struct esomock_handle {
 };
 
 /*
- * A source of data behind the fixtures: the data world (issue 11) plugs in here. Its
- * functions run on request threads, concurrently: it must be thread-safe and deterministic
- * (the same key gives the same bytes), or answers must not be memoised.
+ * A source of data behind the fixtures: the data world (issue 11) plugs in here, through
+ * struct esomock_graphql's world (graphql_private.h). Its functions run on request threads,
+ * concurrently: it must be thread-safe and deterministic (the same key gives the same
+ * bytes), because graphql.c keeps a request body's answer for the next identical body
+ * (memo.c; only answers reading rateLimitData, which set struct esomock_answer.live, are
+ * made anew each time).
  */
 struct esomock_data_source {
     /*
