@@ -11,6 +11,9 @@ Sections (--only NAME, repeatable or comma-separated):
   hung         N hanging connections held open while wrk runs: p99 and RSS per held connection
   suite        wall time of `meson test` and of the scenario library (with and without scaling)
   client       libesologs overhead against bare libcurl (needs bench-client-overhead)
+  graphql      issue 10 item 9: eso-mock answering through the GraphQL engine against the
+               ceiling, in interleaved rounds (with and without the request memo), first-seen
+               documents (bench-gql) and idle RSS
 
 Python standard library only. Every server started here is killed on exit; every load loop
 is bounded in time and count; all traffic goes to 127.0.0.1.
@@ -43,7 +46,7 @@ BENCH = os.path.join(ROOT, "bench")
 PEERS = os.path.join(BENCH, ".peers")
 NODE_MODULES = os.path.join(PEERS, "node_modules")
 
-SECTIONS = ["throughput", "fidelity", "ratelimit", "hung", "suite", "client"]
+SECTIONS = ["throughput", "fidelity", "ratelimit", "hung", "suite", "client", "graphql"]
 
 # The request every server answers: the client's real getReportEvents document.
 OPERATION = "getReportEvents"
@@ -57,11 +60,13 @@ FULL = {
     "wrk_s": 10, "wrk_runs": 3, "warmup_round_s": 5, "warmup_max_s": 150, "warmup_s": 3,
     "fidelity": [(0, 300), (100, 300), (1000, 300)], "concurrency": 50,
     "ratelimit_runs": 10, "hung": [0, 100, 1000, 4000, 16000], "hung_wrk_s": 10,
+    "gql_rounds": 5, "gql_iterations": 2000,
 }
 QUICK = {
     "wrk_s": 3, "wrk_runs": 1, "warmup_round_s": 1, "warmup_max_s": 3, "warmup_s": 1,
     "fidelity": [(0, 100), (100, 100), (1000, 50)], "concurrency": 50,
     "ratelimit_runs": 2, "hung": [0, 100, 1000], "hung_wrk_s": 3,
+    "gql_rounds": 1, "gql_iterations": 200,
 }
 WRK_THREADS = 2
 WRK_CONNECTIONS = 64
@@ -218,6 +223,7 @@ class Context:
         self.baseline = os.path.join(self.build, "bench", "bench-baseline-server")
         self.latency = os.path.join(self.build, "bench", "bench-latency")
         self.client_overhead = os.path.join(self.build, "bench", "bench-client-overhead")
+        self.gql_bench = os.path.join(self.build, "bench", "bench-gql")
         self.request_path = os.path.join(self.out, "request.json")
         self.answer_path = os.path.join(self.out, "answer.json")
         self.hang_request_path = os.path.join(self.out, "hang-request.json")
@@ -437,20 +443,21 @@ class Server:
 class EsoMock(Server):
     name = "eso-mock"
 
-    def __init__(self, threads=2, scenario=None, extra=()):
+    def __init__(self, threads=2, scenario=None, extra=(), binary=None, variant=None):
         super().__init__()
         self.threads = threads
-        self.variant = f"t{threads}"
-        self.config = f"--log none --threads {threads}"
+        self.variant = variant or f"t{threads}"
+        self.config = " ".join([f"--log none --threads {threads}"] + list(extra))
         self.scenario = scenario
         self.extra = list(extra)
+        self.binary = binary
 
     def start(self):
         port_file = os.path.join(CTX.out, f"eso-mock-{os.getpid()}.port")
         if os.path.exists(port_file):
             os.unlink(port_file)
-        cmd = [CTX.eso_mock, "--port", "0", "--port-file", port_file, "--log", "none",
-               "--threads", str(self.threads)] + self.extra
+        cmd = [self.binary or CTX.eso_mock, "--port", "0", "--port-file", port_file, "--log",
+               "none", "--threads", str(self.threads)] + self.extra
         if self.scenario:
             cmd += ["--scenario", self.scenario]
         self.proc = start_process(pin(cmd, CTX.server_cpus), log_path=self.log_path())
@@ -1066,6 +1073,90 @@ def bench_client():
     return result
 
 
+# ---- 6. GraphQL through the engine (issue 10, item 9) ---------------------------------------
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def bench_graphql():
+    """
+    eso-mock answering the bench request through the GraphQL engine (with its request memo,
+    and without: every request parsed and executed), against the baseline, in interleaved
+    rounds: each round runs every server once, so a busy spell of the shared machine hits
+    them alike; the ratio is taken per round and its median reported, with the load average
+    before each run. BENCH_BEFORE=PATH adds an older eso-mock binary (e.g. main's) as "before".
+    Then bench-gql (first-seen documents) and eso-mock's RSS, idle and after the rounds.
+    """
+    cfg = CTX.cfg
+    servers = [Baseline(2), EsoMock(2),
+               EsoMock(2, extra=["--request-cache", "0"], variant="t2, no memo")]
+    before = os.environ.get("BENCH_BEFORE")
+    if before:
+        servers.append(EsoMock(2, binary=before, variant="t2, before"))
+    rows = {s.label(): {"server": s.name, "variant": s.variant, "config": s.config,
+                        "runs": []} for s in servers}
+    notes = []
+    rss = {}
+    try:
+        for srv in servers:
+            srv.start()
+            if srv.name == "eso-mock" and srv.variant == "t2":
+                rss["idle_kib"] = rss_kib(srv.pid)
+            srv.check_answer()
+            run_wrk(srv.url, cfg["warmup_round_s"])
+        for rnd in range(cfg["gql_rounds"]):
+            for srv in servers:
+                load = loadavg()
+                r = run_wrk(srv.url, cfg["wrk_s"], server_pid=srv.pid)
+                r["loadavg"] = load
+                r["round"] = rnd
+                rows[srv.label()]["runs"].append(r)
+                log(f"  round {rnd + 1} {srv.label()}: {r['rps']:.0f} req/s (load {load:.2f})")
+        for srv in servers:
+            if srv.name == "eso-mock" and srv.variant == "t2":
+                rss["after_kib"] = rss_kib(srv.pid)
+    finally:
+        for srv in servers:
+            srv.stop()
+    base = rows[servers[0].label()]["runs"]
+    for label, row in rows.items():
+        runs = row["runs"]
+        rps = sorted(r["rps"] for r in runs)
+        row["rps_median"] = rps[len(rps) // 2] if rps else None
+        row["p99_ms_median"] = sorted(r["p99_ms"] for r in runs)[len(runs) // 2] if runs else None
+        ratios = sorted(r["rps"] / b["rps"] for r, b in zip(runs, base) if b["rps"] > 0)
+        row["vs_baseline"] = ratios
+        row["vs_baseline_median"] = ratios[len(ratios) // 2] if ratios else None
+        row["errors"] = sum(r["error_total"] for r in runs)
+        row["loadavg"] = [r["loadavg"] for r in runs]
+    gql = {}
+    if os.access(CTX.gql_bench, os.X_OK):
+        r = subprocess.run(pin([CTX.gql_bench, os.path.join(ROOT, "mock_server", "schema",
+                                                             "esologs.graphql"), ROOT,
+                                os.path.join(ROOT, "tests", "conformance", "corpus.json"),
+                                str(cfg["gql_iterations"]),
+                                os.path.join(ROOT, "scenarios", "fixtures")], CTX.server_cpus),
+                           capture_output=True, text=True, timeout=600)
+        m = re.search(r"^all documents \(us\)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)",
+                      r.stdout, re.M)
+        if r.returncode == 0 and m:
+            v = [float(x) for x in m.groups()]
+            gql = {"generated_p50": v[0], "generated_p99": v[1], "warm_p50": v[2],
+                   "warm_p99": v[3], "fixtures_p50": v[4], "fixtures_p99": v[5],
+                   "loadavg": loadavg(), "iterations": cfg["gql_iterations"]}
+        else:
+            notes.append(f"bench-gql failed ({r.returncode}): {r.stderr.strip()[-200:]}")
+    else:
+        notes.append("bench-gql is not built")
+    return {"rows": list(rows.values()), "gql": gql, "rss": rss, "notes": notes,
+            "wrk": {"threads": WRK_THREADS, "connections": WRK_CONNECTIONS,
+                    "duration_s": cfg["wrk_s"], "rounds": cfg["gql_rounds"]},
+            "request_bytes": os.path.getsize(CTX.request_path), "answer_bytes": len(CTX.answer)}
+
+
 # ---- machine, output ---------------------------------------------------------------------
 
 
@@ -1278,6 +1369,47 @@ def render(results):
             out.append(table(["command", "wall s", "exit", "results"], rows))
         out += [f"\n- {n}" for n in su.get("notes", [])]
         out.append("")
+    g = s.get("graphql")
+    if g:
+        w = g["wrk"]
+        out.append(f"### 6. GraphQL through the engine (issue 10, item 9; {g['mode']} run"
+                   f"{measured(g)})\n")
+        out.append(f"wrk, {w['threads']} threads, {w['connections']} connections, "
+                   f"{w['rounds']} interleaved rounds of {w['duration_s']} s (each round runs "
+                   f"every server once, in the order below); the {g['request_bytes']}-byte "
+                   f"getReportEvents POST and its {g['answer_bytes']}-byte answer. "
+                   f"\"× baseline\" is the median of the per-round ratios; the machine is "
+                   f"shared, so the load average before each run is given.\n")
+        rows = []
+        for r in g["rows"]:
+            name = r["server"] + (f" ({r['variant']})" if r.get("variant") else "")
+            rows.append([name, r["config"], fmt(r.get("rps_median"), 0),
+                         ", ".join(f"{x['rps'] / 1000:.1f}k" for x in r["runs"]),
+                         fmt(r.get("vs_baseline_median")),
+                         ", ".join(f"{x:.2f}" for x in r.get("vs_baseline", [])),
+                         fmt(r.get("p99_ms_median")), fmt(r.get("errors")),
+                         ", ".join(f"{x:.1f}" for x in r.get("loadavg", []))])
+        out.append(table(["server", "configuration", "req/s (median)", "per round",
+                          "× baseline", "per round", "p99 ms", "errors", "load average"],
+                         rows))
+        gq = g.get("gql") or {}
+        if gq:
+            out.append(f"\n- bench-gql, the 39 query documents first seen (parse, validate, "
+                       f"coerce, execute; {gq['iterations']} times each, load average "
+                       f"{gq['loadavg']:.1f}): p50 {gq['generated_p50']:.1f} µs, p99 "
+                       f"**{gq['generated_p99']:.1f} µs** with generated data; through the "
+                       f"fixture resolver as eso-mock answers them p50 {gq['fixtures_p50']:.1f} "
+                       f"µs, p99 **{gq['fixtures_p99']:.1f} µs** (target: 100 µs p99); with the "
+                       f"document cache warm p50 {gq['warm_p50']:.1f} µs, p99 "
+                       f"{gq['warm_p99']:.1f} µs.")
+        rs = g.get("rss") or {}
+        if rs:
+            out.append(f"- eso-mock's RSS with the schema and fixtures loaded: "
+                       f"**{rs.get('idle_kib', 0) / 1024:.1f} MiB** idle, "
+                       f"{rs.get('after_kib', 0) / 1024:.1f} MiB after the rounds (the journal's "
+                       f"ring full: 10000 entries) (target: under 32 MiB).")
+        out += [f"- {n}" for n in g.get("notes", [])]
+        out.append("")
     for name in ("ratelimit", "suite", "client"):
         sec = s.get(name)
         if sec and (sec.get("busy_before") or 0) > 0.15:
@@ -1350,7 +1482,7 @@ def main():
     prepare()
     wanted = args.only or SECTIONS
     funcs = {"ratelimit": bench_ratelimit, "hung": bench_hung, "suite": bench_suite,
-             "client": bench_client}
+             "client": bench_client, "graphql": bench_graphql}
     mode = "quick" if args.quick else "full"
     # results.json is the latest run, quick or full; results.MODE.json keeps each mode's
     # sections so that --only and --servers add to the last run of their own mode.

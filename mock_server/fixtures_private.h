@@ -1,4 +1,7 @@
-/* The fixture set: canned answers per operation, chosen by request variables. */
+/*
+ * The fixture set: canned answers, chosen by operation name and variables (the envelope
+ * key) or by the field a document fetches and its arguments (the field key).
+ */
 #ifndef ESOMOCK_FIXTURES_PRIVATE_H
 #define ESOMOCK_FIXTURES_PRIVATE_H
 
@@ -9,24 +12,50 @@
 
 #include <esomock/error.h>
 
+#include "gql.h"
+
 /* A fixture file larger than this is refused at load time. */
 #define ESOMOCK_FIXTURE_MAX_BYTES (8u * 1024u * 1024u)
+/* Most fields one fixture may answer ("field": [...]). */
+#define ESOMOCK_FIXTURE_MAX_FIELDS 16u
+/* Longest field path ("guildData.guild"). */
+#define ESOMOCK_FIELD_PATH_MAX 255u
 
 struct esomock_fixture {
-    char *name; /* file stem, e.g. "getGuildById.3468" */
-    char *path; /* the file it came from */
-    char *operation;
+    char *name;       /* file stem, e.g. "getGuildById.3468" */
+    char *path;       /* the file it came from */
+    char *operation;  /* the operationName it answers, or NULL (field key only) */
     cJSON *variables; /* object to match as a subset; NULL for the operation's default */
-    int status;       /* HTTP status to send */
-    cJSON *headers;   /* object of string values, or NULL */
-    char *body;       /* the response body, serialised once at load */
+    char **fields;    /* field paths it answers ("guildData.guild"); field_count of them */
+    size_t field_count;
+    cJSON *arguments;  /* object: the fields' arguments to match as a subset; NULL for none */
+    int status;        /* HTTP status to send */
+    cJSON *headers;    /* object of string values, or NULL */
+    cJSON *response;   /* the response as parsed */
+    const cJSON *data; /* response.data when the response is {"data": {...}} alone: the
+                          source documents are executed against; NULL otherwise (the
+                          response is then sent as is) */
+    char *body;        /* the response serialised once at load */
     size_t body_len;
+    char *origin; /* "fixture <name>", for messages */
+};
+
+/* One field key and the data of every fixture that has it (merged when several do). */
+struct esomock_fixture_entry {
+    const char *path;       /* borrowed from a fixture */
+    const cJSON *arguments; /* borrowed; NULL for none */
+    size_t arg_count;
+    const cJSON *data; /* the value at path */
+    cJSON *merged;     /* owned when several fixtures share the key; data points here */
+    char *origin;      /* "fixture a" or "fixtures a, b" */
 };
 
 struct esomock_fixture_set {
     char *dir;
     struct esomock_fixture *items; /* sorted by file name */
     size_t count;
+    struct esomock_fixture_entry *entries; /* sorted by path, most arguments first */
+    size_t entry_count;
 };
 
 /*
@@ -36,6 +65,15 @@ struct esomock_fixture_set {
  */
 enum esomock_status esomock__fixtures_load(const char *dir, struct esomock_fixture_set **out,
                                            char *err);
+
+/*
+ * Check the field keys against @p schema: every path names a field (a root field, or a
+ * field of a root field's type), every argument one of its arguments; a typo gets a
+ * "Did you mean". ESOMOCK_FIXTURE_INVALID with @p err (ESOMOCK_ERROR_SIZE bytes) naming the
+ * file otherwise.
+ */
+enum esomock_status esomock__fixtures_check_schema(const struct esomock_fixture_set *set,
+                                                   const struct gql_schema *schema, char *err);
 
 /* Free a set; NULL is a no-op. */
 void esomock__fixtures_free(struct esomock_fixture_set *set);
@@ -49,6 +87,25 @@ void esomock__fixtures_free(struct esomock_fixture_set *set);
 const struct esomock_fixture *esomock__fixtures_match(const struct esomock_fixture_set *set,
                                                       const char *operation,
                                                       const cJSON *variables);
+
+/*
+ * The entry answering field @p path with coerced arguments @p args (an object value, may be
+ * NULL for none): the one whose arguments are a subset of @p args with the most keys. NULL
+ * when none. Owned by the set.
+ */
+const struct esomock_fixture_entry *esomock__fixtures_lookup(const struct esomock_fixture_set *set,
+                                                             const char *path,
+                                                             const struct gql_value *args);
+
+/* True when @p fx answers field @p path and its arguments are a subset of @p args. */
+bool esomock__fixture_answers_field(const struct esomock_fixture *fx, const char *path,
+                                    const struct gql_value *args);
+
+/* True when @p fx names field @p path in its field key. */
+bool esomock__fixture_has_field(const struct esomock_fixture *fx, const char *path);
+
+/* True when the JSON @p want equals the coerced value @p have (numbers by value). */
+bool esomock__json_equals_value(const cJSON *want, const struct gql_value *have);
 
 /* The fixture whose file stem is @p name, or NULL. Owned by the set. */
 const struct esomock_fixture *esomock__fixtures_by_name(const struct esomock_fixture_set *set,

@@ -1,18 +1,74 @@
 /*
- * What a request gets: parse, plan (which scripted step applies), then the
- * answer the real API would give (auth, validation, points budget, fixture),
- * then the step's changes to that answer. faults.c carries the plan out.
+ * What a request gets: parse (the body, then the document through the engine), plan (which
+ * scripted step applies), then the answer the real API would give (auth, GraphQL errors,
+ * points budget, the document executed against the fixtures), then the step's changes to
+ * that answer. faults.c carries the plan out.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock_private.h"
-#include "server_private.h"
+#include <microhttpd.h>
+
+#include "graphql_private.h"
+#include "memo_private.h"
+#include "redact_private.h"
+#include "resolver_private.h"
+#include "scenario_private.h"
+#include "utf8_private.h"
 
 static const char malformed_body[] =
     "{\"data\": {\"guildData\": {\"guild\": {\"id\": 3468, \"name\": \"Tr";
+
+/*
+ * What a request body became: the parse, the engine's verdict and, when it reads nothing
+ * live, the normal answer. Immutable once made, and shared through the memo by every
+ * request with the same body: fixtures, schema and generation are fixed for a server's
+ * life, so the same body always gets the same answer (rateLimitData is live: executed anew).
+ */
+struct esomock_parsed {
+    struct esomock_memo_item item; /* keyed by the body */
+    char *body;
+    int status;  /* 400: the body is not a GraphQL request */
+    char *why;   /* its reason */
+    bool failed; /* the engine ran out of memory */
+    struct esomock_gql_request gql;
+    struct gql_prepared *prepared; /* NULL: refused */
+    char *errors;                  /* the engine's error answer (syntax, validation, variables) */
+    size_t errors_len;
+    char operation[ESOMOCK_OPNAME_MAX + 1];
+    char *variables; /* compact JSON, for the journal */
+    char *fields;    /* for the journal */
+    /* the normal answer */
+    bool live;                              /* executed for each request (rateLimitData) */
+    const struct esomock_fixture *envelope; /* its status and headers, or NULL */
+    int answer_status;
+    const char *answer; /* owned_answer, or a canned fixture's body */
+    size_t answer_len;
+    char *owned_answer;
+};
+
+static void parsed_destroy(struct esomock_memo_item *item)
+{
+    struct esomock_parsed *p = (struct esomock_parsed *)item;
+    free(p->body);
+    free(p->why);
+    esomock__gql_request_clear(&p->gql);
+    gql_prepared_destroy(p->prepared);
+    free(p->errors);
+    free(p->variables);
+    free(p->fields);
+    free(p->owned_answer);
+    free(p);
+}
+
+void esomock__graphql_call_clear(struct esomock_graphql_call *call)
+{
+    if (call->parsed != NULL)
+        esomock__memo_unref(&call->parsed->item);
+    memset(call, 0, sizeof(*call));
+}
 
 /*
  * True for plans that send the API's own answer (so it needs a token and costs points).
@@ -37,85 +93,257 @@ static bool answers_normally(enum esomock_action action)
     return true;
 }
 
-/* getRateLimitData answers from the points model, keeping the fixture's shape and selection. */
-static void patch_rate_limit_data(struct esomock_server *srv, struct esomock_reply *reply)
+/* The fields the operation fetches as JSON, for the journal (secret-named arguments hidden). */
+static char *fields_json(const struct gql_prepared *prepared)
 {
-    cJSON *root = cJSON_ParseWithLength(reply->body, reply->body_len);
-    cJSON *rld = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "data"),
-                                                  "rateLimitData");
-    if (!cJSON_IsObject(rld)) {
-        cJSON_Delete(root);
-        return;
+    size_t n = gql_prepared_root_field_count(prepared);
+    struct gql_buf b;
+    gql_buf_init(&b, 64 * 1024);
+    gql_buf_puts(&b, "[");
+    for (size_t i = 0; i < n; i++) {
+        const char *path = gql_prepared_root_field_path(prepared, i);
+        const struct gql_value *args = gql_prepared_root_field_args(prepared, i);
+        if (i > 0)
+            gql_buf_puts(&b, ",");
+        gql_buf_puts(&b, "{\"field\":");
+        gql_buf_json_string(&b, path, strlen(path));
+        gql_buf_puts(&b, ",\"arguments\":{");
+        for (size_t k = 0; k < gql_value_count(args); k++) {
+            const char *key = gql_value_key_at(args, k);
+            if (k > 0)
+                gql_buf_puts(&b, ",");
+            gql_buf_json_string(&b, key, strlen(key));
+            gql_buf_puts(&b, ":");
+            if (esomock__is_secret_key(key))
+                gql_buf_json_string(&b, ESOMOCK_REDACTED, strlen(ESOMOCK_REDACTED));
+            else
+                gql_value_write_json(gql_value_at(args, k), &b);
+        }
+        gql_buf_puts(&b, "}}");
     }
-    struct esomock_budget b = esomock__ratelimit_snapshot(&srv->ratelimit);
-    cJSON *item;
-    if ((item = cJSON_GetObjectItemCaseSensitive(rld, "limitPerHour")) != NULL)
-        cJSON_SetNumberValue(item, floor(b.limit_per_hour));
-    if ((item = cJSON_GetObjectItemCaseSensitive(rld, "pointsSpentThisHour")) != NULL)
-        cJSON_SetNumberValue(item, b.spent);
-    if ((item = cJSON_GetObjectItemCaseSensitive(rld, "pointsResetIn")) != NULL)
-        cJSON_SetNumberValue(item, ceil(b.reset_in_s));
-    int status = reply->status;
-    esomock__reply_json(reply, status, root);
-    cJSON_Delete(root);
+    gql_buf_puts(&b, "]");
+    if (b.failed) {
+        gql_buf_finish(&b);
+        return NULL;
+    }
+    return b.data; /* the caller frees it */
 }
 
-static void use_fixture(struct esomock_reply *reply, const struct esomock_fixture *fx, int status)
+/*
+ * Execute the operation against the fixtures into @p out, with the envelope chosen for it.
+ * @return gql_execute's status; *@p live tells whether the answer read live state.
+ */
+static enum gql_status run_document(const struct esomock_graphql *g, const struct esomock_parsed *p,
+                                    struct gql_buf *out, bool *live)
 {
-    esomock__reply_borrowed(reply, status != 0 ? status : fx->status, fx->body, fx->body_len);
-    if (fx->headers != NULL) {
-        for (const cJSON *h = fx->headers->child; h != NULL; h = h->next)
+    struct esomock_answer answer = {
+        .fixtures = g->fixtures,
+        .envelope = p->envelope,
+        .world = g->world,
+        .ratelimit = g->ratelimit,
+        .strict = g->strict_fixtures,
+    };
+    gql_buf_init(out, 0);
+    enum gql_status rc = esomock__answer_execute(&answer, p->prepared, out);
+    *live = answer.live;
+    return rc;
+}
+
+/* The normal answer, made once: a canned envelope, or the document executed (unless live). */
+static bool make_answer(const struct esomock_graphql *g, struct esomock_parsed *p)
+{
+    p->envelope = esomock__answer_envelope(g->fixtures, p->prepared,
+                                           p->operation[0] ? p->operation : NULL, p->gql.variables);
+    p->answer_status = p->envelope != NULL ? p->envelope->status : 200;
+    if (p->envelope != NULL && p->envelope->data == NULL) {
+        /* A canned answer (errors, extensions): sent as is, whatever the document. */
+        p->answer = p->envelope->body;
+        p->answer_len = p->envelope->body_len;
+        return true;
+    }
+    struct gql_buf out;
+    enum gql_status rc = run_document(g, p, &out, &p->live);
+    if (rc != GQL_OK || p->live) {
+        gql_buf_finish(&out);
+        /* A live answer is made for each request; a failure is answered as it comes. */
+        return rc != GQL_NO_MEMORY;
+    }
+    p->owned_answer = out.data != NULL ? out.data : strdup("");
+    p->answer = p->owned_answer;
+    p->answer_len = out.len;
+    return p->owned_answer != NULL;
+}
+
+/* Parse a body into a new parsed request: the HTTP part, then the engine's. */
+static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const char *body,
+                                         size_t len, uint64_t hash, bool *cacheable)
+{
+    struct esomock_parsed *p = calloc(1, sizeof(*p));
+    if (p == NULL)
+        return NULL;
+    esomock__memo_item_init(&p->item);
+    p->item.destroy = parsed_destroy;
+    p->item.hash = hash;
+    p->body = malloc(len + 1);
+    if (p->body == NULL) {
+        free(p);
+        return NULL;
+    }
+    memcpy(p->body, body, len);
+    p->body[len] = '\0';
+    p->item.key = p->body;
+    p->item.key_len = len;
+    *cacheable = true;
+
+    char why[512] = "";
+    p->status = esomock__gql_request_parse(p->body, len, &p->gql, why, sizeof(why));
+    if (p->status != 0) {
+        p->why = strdup(why);
+        *cacheable = p->why != NULL;
+        p->item.bytes = sizeof(*p) + len;
+        return p;
+    }
+    struct gql_request request = {
+        .query = p->gql.query,
+        .query_len = p->gql.query_len,
+        .operation_name = p->gql.operation_name,
+        .variables = p->gql.variables,
+    };
+    struct gql_buf errors;
+    gql_buf_init(&errors, 0);
+    enum gql_status rc = gql_prepare(g->schema, g->cache, &request, &p->prepared, &errors);
+    const char *name = p->gql.operation_name;
+    if (rc == GQL_OK) {
+        name = gql_prepared_operation_name(p->prepared);
+        p->fields = fields_json(p->prepared); /* also computes the fields once, before sharing */
+    } else if (rc == GQL_ERRORS) {
+        p->errors = errors.data;
+        p->errors_len = errors.len;
+        memset(&errors, 0, sizeof(errors));
+    } else {
+        p->failed = true;
+        *cacheable = false;
+    }
+    gql_buf_finish(&errors);
+    if (name != NULL) /* names are ASCII; a longer one is cut for the journal and metrics */
+        esomock__utf8_copy(p->operation, sizeof(p->operation), name, strlen(name));
+    if (p->gql.variables != NULL)
+        p->variables = cJSON_PrintUnformatted(p->gql.variables);
+    if (p->prepared != NULL && !make_answer(g, p))
+        *cacheable = false;
+    p->item.bytes = sizeof(*p) + 2 * len + p->errors_len + (p->owned_answer ? p->answer_len : 0);
+    return p;
+}
+
+/* The body's parsed request: the memo's when the same body came before, else a new one. */
+static void parse_graphql(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
+                          struct esomock_graphql_call *call)
+{
+    const char *body = view->body != NULL ? view->body : "";
+    uint64_t hash = esomock__memo_hash(body, view->body_len);
+    struct esomock_memo_item *item =
+        g->requests != NULL ? esomock__memo_get(g->requests, body, view->body_len, hash) : NULL;
+    struct esomock_parsed *p = (struct esomock_parsed *)item;
+    if (p == NULL) {
+        bool cacheable = false;
+        p = parse_body(g, body, view->body_len, hash, &cacheable);
+        if (p == NULL)
+            return;
+        if (cacheable && g->requests != NULL)
+            esomock__memo_put(g->requests, &p->item);
+    }
+    call->parsed = p;
+    memcpy(call->operation, p->operation, sizeof(call->operation));
+    call->variables = p->variables;
+    call->fields = p->fields;
+}
+
+/* The normal answer into @p reply: made once, or executed now when it is live. */
+static void execute(const struct esomock_graphql *g, const struct esomock_parsed *p,
+                    struct esomock_reply *reply)
+{
+    if (p->answer != NULL) {
+        esomock__reply_borrowed(reply, p->answer_status, p->answer, p->answer_len);
+    } else {
+        struct gql_buf out;
+        bool live = false;
+        enum gql_status rc = run_document(g, p, &out, &live);
+        if (rc != GQL_OK) {
+            gql_buf_finish(&out);
+            esomock__reply_error(reply, 500, "INTERNAL_SERVER_ERROR",
+                                 "The answer could not be built: %s", gql_strerror(rc));
+            return;
+        }
+        esomock__reply_owned(reply, p->answer_status, out.data, out.len);
+    }
+    if (p->envelope != NULL && p->envelope->headers != NULL) {
+        for (const cJSON *h = p->envelope->headers->child; h != NULL; h = h->next)
             esomock__reply_header(reply, h->string, h->valuestring);
     }
 }
 
-static void graphql_answer(struct esomock_server *srv, struct esomock_request *req,
-                           int parse_status, const char *parse_error)
+/* A body that is not a GraphQL request (400), or a document the engine refused (200). */
+static bool answer_parse_problem(const struct esomock_parsed *p, struct esomock_reply *reply)
 {
-    const char *authorization = esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-    enum esomock_bearer bearer = esomock__auth_check(srv->auth, authorization);
+    if (p == NULL || p->failed) {
+        esomock__reply_error(reply, 500, "INTERNAL_SERVER_ERROR",
+                             "Out of memory while reading the request");
+        return true;
+    }
+    if (p->status != 0) {
+        esomock__reply_error(reply, p->status, "BAD_REQUEST", "%s", p->why);
+        return true;
+    }
+    if (p->errors != NULL) {
+        esomock__reply_borrowed(reply, 200, p->errors, p->errors_len);
+        return true;
+    }
+    return false;
+}
+
+static void graphql_answer(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
+                           struct esomock_graphql_call *call, struct esomock_reply *reply,
+                           const char **outcome)
+{
+    const char *authorization =
+        view->header != NULL ? view->header(view->header_ctx, MHD_HTTP_HEADER_AUTHORIZATION) : NULL;
+    enum esomock_bearer bearer = esomock__auth_check(g->auth, authorization);
     if (bearer != ESOMOCK_BEARER_OK) {
-        esomock__reply_error(&req->reply, 401, "UNAUTHENTICATED", "%s",
-                             esomock__bearer_message(bearer));
-        esomock__reply_header(&req->reply, "WWW-Authenticate", "Bearer realm=\"esologs\"");
-        esomock__metrics_count_unauthorized(&srv->metrics);
-        req->outcome = "auth";
+        esomock__reply_error(reply, 401, "UNAUTHENTICATED", "%s", esomock__bearer_message(bearer));
+        esomock__reply_header(reply, "WWW-Authenticate", "Bearer realm=\"esologs\"");
+        esomock__metrics_count_unauthorized(g->metrics);
+        *outcome = "auth";
         return;
     }
-    if (parse_status != 0) {
-        esomock__reply_error(&req->reply, parse_status, "BAD_REQUEST", "%s", parse_error);
-        req->outcome = "error";
+    if (answer_parse_problem(call->parsed, reply)) {
+        *outcome = "error";
         return;
     }
-    struct esomock_charge charge = esomock__ratelimit_charge(&srv->ratelimit, req->gql.operation);
+    struct esomock_charge charge = esomock__ratelimit_charge(g->ratelimit, call->operation);
     if (!charge.allowed) {
-        struct esomock_budget b = esomock__ratelimit_snapshot(&srv->ratelimit);
-        esomock__reply_error(&req->reply, 429, "RATE_LIMITED",
+        struct esomock_budget b = esomock__ratelimit_snapshot(g->ratelimit);
+        esomock__reply_error(reply, 429, "RATE_LIMITED",
                              "Too many requests: the budget of %.0f points per hour is spent "
                              "(%.0f used, this query costs %g); it resets in %.0f seconds",
                              b.limit_per_hour, b.spent, charge.cost, ceil(b.reset_in_s));
         if (charge.retry_after_s >= 0) {
             char value[32];
             snprintf(value, sizeof(value), "%.0f", ceil(charge.retry_after_s));
-            esomock__reply_header(&req->reply, "Retry-After", value);
+            esomock__reply_header(reply, "Retry-After", value);
         }
-        esomock__metrics_count_rate_limited(&srv->metrics);
-        req->outcome = "rate_limit";
+        esomock__metrics_count_rate_limited(g->metrics);
+        *outcome = "rate_limit";
         return;
     }
-    const struct esomock_fixture *fx =
-        esomock__fixtures_match(srv->fixtures, req->gql.operation, req->gql.variables);
-    if (fx == NULL) {
-        /* GraphQL servers answer unknown operations in the body, not with a 404 page. */
-        esomock__reply_error(&req->reply, 200, "UNKNOWN_OPERATION",
-                             "Unknown operation \"%s\": no fixture answers it in %s",
-                             req->gql.operation, srv->fixtures->dir);
-        req->outcome = "error";
-        return;
-    }
-    use_fixture(&req->reply, fx, 0);
-    if (strcmp(req->gql.operation, "getRateLimitData") == 0)
-        patch_rate_limit_data(srv, &req->reply);
+    execute(g, call->parsed, reply);
+}
+
+/* The normal answer's body for a step that keeps it (a respond without a body of its own). */
+static void normal_body(const struct esomock_graphql *g, struct esomock_graphql_call *call,
+                        struct esomock_reply *reply)
+{
+    if (!answer_parse_problem(call->parsed, reply))
+        execute(g, call->parsed, reply);
 }
 
 /*
@@ -124,12 +352,12 @@ static void graphql_answer(struct esomock_server *srv, struct esomock_request *r
  * checks the status must not see a success). GraphQL routes get a GraphQL-style error with
  * no data; the token endpoint an OAuth error (RFC 6749 5.2).
  */
-static void error_body_for_status(struct esomock_request *req, int status)
+static void error_body_for_status(bool graphql, struct esomock_reply *reply, int status)
 {
     const char *phrase = MHD_get_reason_phrase_for((unsigned)status);
     if (phrase == NULL || phrase[0] == '\0')
         phrase = "Error";
-    if (req->route == ESOMOCK_ROUTE_TOKEN) {
+    if (!graphql) {
         const char *error = status == 401                    ? "invalid_client"
                             : status == 403                  ? "unauthorized_client"
                             : status == 429 || status == 503 ? "temporarily_unavailable"
@@ -138,7 +366,7 @@ static void error_body_for_status(struct esomock_request *req, int status)
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "error", error);
         cJSON_AddStringToObject(root, "error_description", phrase);
-        esomock__reply_json(&req->reply, status, root);
+        esomock__reply_json(reply, status, root);
         cJSON_Delete(root);
         return;
     }
@@ -151,49 +379,57 @@ static void error_body_for_status(struct esomock_request *req, int status)
             code[n++] = '_';
     }
     code[n] = '\0';
-    esomock__reply_error(&req->reply, status, code, "%s", phrase);
+    esomock__reply_error(reply, status, code, "%s", phrase);
 }
 
 /* The step's own status, headers and body replace the normal answer's. */
-static void apply_step_overrides(struct esomock_server *srv, struct esomock_request *req)
+static void apply_step_overrides(const struct esomock_graphql *g,
+                                 const struct esomock_graphql_view *view,
+                                 struct esomock_graphql_call *call, const struct esomock_plan *plan,
+                                 struct esomock_reply *reply)
 {
-    const struct esomock_step *step = req->plan.step;
+    const struct esomock_step *step = plan->step;
     if (step == NULL)
         return;
     switch (step->action) {
     case ESOMOCK_ACTION_MALFORMED:
         if (step->body != NULL)
-            esomock__reply_borrowed(&req->reply, 200, step->body, step->body_len);
+            esomock__reply_borrowed(reply, 200, step->body, step->body_len);
         else
-            esomock__reply_borrowed(&req->reply, 200, malformed_body, sizeof(malformed_body) - 1);
+            esomock__reply_borrowed(reply, 200, malformed_body, sizeof(malformed_body) - 1);
         break;
     case ESOMOCK_ACTION_EMPTY:
-        esomock__reply_borrowed(&req->reply, 200, "", 0);
+        esomock__reply_borrowed(reply, 200, "", 0);
         break;
     case ESOMOCK_ACTION_RESPOND:
     case ESOMOCK_ACTION_TRUNCATE:
     case ESOMOCK_ACTION_DRIP: {
         const struct esomock_fixture *fx =
-            step->fixture != NULL ? esomock__fixtures_by_name(srv->fixtures, step->fixture) : NULL;
+            step->fixture != NULL ? esomock__fixtures_by_name(g->fixtures, step->fixture) : NULL;
         bool own_body = fx != NULL || step->body != NULL;
         if (!own_body && step->status >= 400) {
             /* An error status with no body of its own: the API's error body, never the data. */
-            error_body_for_status(req, step->status);
+            error_body_for_status(view->graphql, reply, step->status);
+        } else if (fx != NULL) {
+            esomock__reply_borrowed(reply, step->status != 0 ? step->status : fx->status, fx->body,
+                                    fx->body_len);
+            if (fx->headers != NULL) {
+                for (const cJSON *h = fx->headers->child; h != NULL; h = h->next)
+                    esomock__reply_header(reply, h->string, h->valuestring);
+            }
+        } else if (step->body != NULL) {
+            esomock__reply_borrowed(reply, step->status != 0 ? step->status : 200, step->body,
+                                    step->body_len);
         } else {
-            /* A respond step with no body of its own sends the normal fixture with its status. */
-            if (!own_body && req->reply.body == NULL)
-                fx = esomock__fixtures_match(srv->fixtures, req->gql.operation, req->gql.variables);
-            if (fx != NULL)
-                use_fixture(&req->reply, fx, step->status);
-            else if (step->body != NULL)
-                esomock__reply_borrowed(&req->reply, step->status != 0 ? step->status : 200,
-                                        step->body, step->body_len);
-            else if (step->status != 0)
-                req->reply.status = step->status;
+            /* No body of its own: the normal answer, with the step's status. */
+            if (reply->body == NULL && view->graphql)
+                normal_body(g, call, reply);
+            if (step->status != 0)
+                reply->status = step->status;
         }
         if (step->headers != NULL) {
             for (const cJSON *h = step->headers->child; h != NULL; h = h->next)
-                esomock__reply_header(&req->reply, h->string, h->valuestring);
+                esomock__reply_header(reply, h->string, h->valuestring);
         }
         break;
     }
@@ -205,41 +441,43 @@ static void apply_step_overrides(struct esomock_server *srv, struct esomock_requ
         break;
     }
     if (step->close_connection)
-        esomock__reply_header(&req->reply, MHD_HTTP_HEADER_CONNECTION, "close");
+        esomock__reply_header(reply, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
-void esomock__graphql_prepare(struct esomock_server *srv, struct esomock_request *req)
+void esomock__graphql_prepare(const struct esomock_graphql *g,
+                              const struct esomock_graphql_view *view,
+                              struct esomock_graphql_call *call, struct esomock_plan *plan,
+                              struct esomock_reply *reply, const char **outcome)
 {
-    char parse_error[512] = "";
-    int parse_status = 0;
-    if (req->route == ESOMOCK_ROUTE_GRAPHQL)
-        parse_status = esomock__gql_request_parse(req->body != NULL ? req->body : "", req->body_len,
-                                                  &req->gql, parse_error, sizeof(parse_error));
+    if (view->graphql)
+        parse_graphql(g, view, call);
 
-    if (req->run != NULL && !req->planned) {
-        struct esomock_request_view view = {
-            .path = req->path,
-            .operation = parse_status == 0 && req->gql.operation[0] ? req->gql.operation : NULL,
-            .variables = req->gql.variables,
-            .header = esomock__request_header,
-            .header_ctx = req,
-            .scenario_ms = esomock__request_scenario_ms(req),
+    if (view->run != NULL && !view->planned) {
+        struct esomock_request_view match = {
+            .path = view->path,
+            .operation = call->operation[0] ? call->operation : NULL,
+            .variables = call->parsed != NULL ? call->parsed->gql.variables : NULL,
+            .prepared = call->parsed != NULL ? call->parsed->prepared : NULL,
+            .header = view->header,
+            .header_ctx = view->header_ctx,
+            .scenario_ms = view->scenario_ms,
+            .graphql_route = view->graphql,
         };
-        esomock__run_decide(req->run, &view, req->first_rule, &req->plan);
+        esomock__run_decide(view->run, &match, view->first_rule, plan);
     }
 
-    if (answers_normally(req->plan.action)) {
-        if (req->route == ESOMOCK_ROUTE_GRAPHQL)
-            graphql_answer(srv, req, parse_status, parse_error);
+    if (answers_normally(plan->action)) {
+        if (view->graphql)
+            graphql_answer(g, view, call, reply, outcome);
         else
             esomock__auth_token_request(
-                srv->auth, esomock__request_header(req, MHD_HTTP_HEADER_AUTHORIZATION),
-                req->body != NULL ? req->body : "", req->body_len, &req->reply);
+                g->auth,
+                view->header != NULL ? view->header(view->header_ctx, MHD_HTTP_HEADER_AUTHORIZATION)
+                                     : NULL,
+                view->body != NULL ? view->body : "", view->body_len, reply);
     } else {
-        req->reply.status = 200;
-        req->reply.content_type = "application/json";
+        reply->status = 200;
+        reply->content_type = "application/json";
     }
-    apply_step_overrides(srv, req);
-    if (esomock__connection_count_request(req))
-        esomock__reply_header(&req->reply, MHD_HTTP_HEADER_CONNECTION, "close");
+    apply_step_overrides(g, view, call, plan, reply);
 }

@@ -17,6 +17,7 @@
 #include <esomock/scenario.h>
 
 #include "blackhole_private.h"
+#include "graphql_private.h"
 #include "journal_private.h"
 #include "metrics_private.h"
 #include "ratelimit_private.h"
@@ -36,6 +37,12 @@ struct esomock_server {
     char *fixtures_dir;
     char *admin_token;
     struct esomock_fixture_set *fixtures;
+    const struct gql_schema *schema;   /* the API's schema (api.c's, shared) */
+    struct gql_cache *gql_cache;       /* parsed and validated documents */
+    struct esomock_memo *request_memo; /* request bodies seen, with their answers, or NULL */
+    size_t request_memo_entries;
+    struct esomock_graphql graphql; /* what the API routes use of the above */
+    bool strict_fixtures;
     struct esomock_auth *auth;
     struct esomock_timer *timer;
     struct esomock_journal journal;

@@ -296,6 +296,13 @@ cJSON *esomock__journal_entry_json(const struct esomock_journal_entry *e)
         cJSON_AddStringToObject(o, "variables", e->variables); /* cut to fit: kept as text */
     else
         cJSON_AddNullToObject(o, "variables");
+    cJSON *fields = e->fields[0] != '\0' ? cJSON_Parse(e->fields) : NULL;
+    if (fields != NULL)
+        cJSON_AddItemToObject(o, "fields", fields);
+    else if (e->fields[0] != '\0')
+        cJSON_AddStringToObject(o, "fields", e->fields); /* cut to fit: kept as text */
+    else
+        cJSON_AddNullToObject(o, "fields");
     if (e->request_id[0] != '\0')
         cJSON_AddStringToObject(o, "request_id", e->request_id);
     else

@@ -48,6 +48,10 @@ static void usage(FILE *to)
         "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
         "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
         "                       (every live token is kept, up to 100000 at once)\n"
+        "  --strict-fixtures    a selected field no fixture gives is a GraphQL error naming\n"
+        "                       the fixture and the path (default: generated values)\n"
+        "  --request-cache N    request bodies kept with their answers, so the same body\n"
+        "                       again is answered at once (default 512; 0: none)\n"
         "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
         "  --client-id ID       require this OAuth client id (default: any)\n"
         "  --client-secret S    require this OAuth client secret (default: any)\n"
@@ -266,6 +270,8 @@ int main(int argc, char **argv)
         OPT_ADMIN_TOKEN,
         OPT_IDLE_TIMEOUT,
         OPT_MAX_CONNECTIONS,
+        OPT_STRICT_FIXTURES,
+        OPT_REQUEST_CACHE,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -276,6 +282,8 @@ int main(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"time-scale", required_argument, NULL, OPT_TIME_SCALE},
         {"strict-auth", no_argument, NULL, OPT_STRICT},
+        {"strict-fixtures", no_argument, NULL, OPT_STRICT_FIXTURES},
+        {"request-cache", required_argument, NULL, OPT_REQUEST_CACHE},
         {"token-ttl", required_argument, NULL, OPT_TTL},
         {"client-id", required_argument, NULL, OPT_CLIENT_ID},
         {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
@@ -350,6 +358,14 @@ int main(int argc, char **argv)
             break;
         case OPT_STRICT:
             opts.strict_auth = true;
+            break;
+        case OPT_STRICT_FIXTURES:
+            opts.strict_fixtures = true;
+            break;
+        case OPT_REQUEST_CACHE:
+            if (!parse_ulong(optarg, 1000000, &n))
+                return usage_error("--request-cache wants 0 to 1000000 bodies, got '%s'", optarg);
+            opts.request_cache = n == 0 ? -1 : (int)n;
             break;
         case OPT_TTL:
             if (!parse_ulong(optarg, 10u * 365 * 24 * 3600, &n) || n == 0)

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "fixtures_private.h"
 #include "match_private.h"
 
 bool esomock__json_subset(const cJSON *vars, const cJSON *subset)
@@ -40,7 +41,35 @@ static bool head_matches(const struct esomock_rule *rule, const struct esomock_r
 
 static bool rule_needs_body(const struct esomock_rule *rule)
 {
-    return rule->operation != NULL || rule->any_operation || rule->variables != NULL;
+    return rule->operation != NULL || rule->any_operation || rule->variables != NULL ||
+           rule->field != NULL;
+}
+
+/*
+ * Does the operation fetch the rule's field (with its arguments)? A field it fetches is the
+ * rule's field, or lies below it ("guildData" takes guildData.guild and guildData.guilds);
+ * arguments apply to the rule's field itself.
+ */
+static bool fetches_field(const struct esomock_rule *rule, const struct gql_prepared *prepared)
+{
+    size_t len = strlen(rule->field);
+    size_t n = gql_prepared_root_field_count(prepared);
+    for (size_t i = 0; i < n; i++) {
+        const char *path = gql_prepared_root_field_path(prepared, i);
+        if (strcmp(path, rule->field) == 0) {
+            const struct gql_value *args = gql_prepared_root_field_args(prepared, i);
+            bool all = true;
+            for (const cJSON *a = rule->arguments != NULL ? rule->arguments->child : NULL;
+                 a != NULL && all; a = a->next)
+                all = esomock__json_equals_value(a, gql_value_get(args, a->string));
+            if (all)
+                return true;
+        } else if (rule->arguments == NULL && strncmp(path, rule->field, len) == 0 &&
+                   path[len] == '.') {
+            return true;
+        }
+    }
+    return false;
 }
 
 enum esomock_head_match esomock__rule_matches_head(const struct esomock_rule *rule,
@@ -58,10 +87,13 @@ bool esomock__rule_matches(const struct esomock_rule *rule, const struct esomock
 {
     if (!head_matches(rule, view))
         return false;
-    if (rule->any_operation && view->operation == NULL)
+    /* "*": any GraphQL operation, the anonymous one included. */
+    if (rule->any_operation && view->operation == NULL && view->prepared == NULL)
         return false;
     if (rule->operation != NULL &&
         (view->operation == NULL || strcmp(rule->operation, view->operation) != 0))
+        return false;
+    if (rule->field != NULL && (view->prepared == NULL || !fetches_field(rule, view->prepared)))
         return false;
     return rule->variables == NULL || esomock__json_subset(view->variables, rule->variables);
 }

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "gql.h"
 #include "scenario_private.h"
 
 /* What the matcher may look at. Fields unknown yet (before the body is read) are NULL. */
@@ -13,6 +14,8 @@ struct esomock_request_view {
     const char *path;
     const char *operation;  /* NULL before the body is parsed, or for non-GraphQL routes */
     const cJSON *variables; /* NULL when absent */
+    const struct gql_prepared *prepared; /* the operation, for the fields it fetches; NULL
+                                            before the body, or when it was refused */
     const char *(*header)(void *ctx, const char *name); /* NULL when the header is absent */
     void *header_ctx;
     double scenario_ms; /* time since the scenario started, scenario ms */

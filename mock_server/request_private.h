@@ -15,7 +15,7 @@
 
 #include <esomock/journal.h>
 
-#include "graphql_request_private.h"
+#include "graphql_private.h"
 #include "reply_private.h"
 #include "run_private.h"
 #include "timer_private.h"
@@ -61,7 +61,7 @@ struct esomock_request {
     size_t body_cap;
     bool body_too_large;
 
-    struct esomock_gql_request gql;
+    struct esomock_graphql_call gql; /* the GraphQL request, as graphql.c parsed it */
     struct esomock_reply reply;
     struct esomock_journal_entry entry; /* this request's journal entry; the rings hold copies */
     const char *outcome; /* journal action for answers no script chose: auth, error... */

@@ -14,6 +14,8 @@ static void rule_clear(struct esomock_rule *rule)
 {
     free(rule->name);
     free(rule->operation);
+    free(rule->field);
+    cJSON_Delete(rule->arguments);
     cJSON_Delete(rule->variables);
     free(rule->path);
     for (size_t i = 0; i < rule->header_count; i++) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api_private.h"
 #include "scenario_parse_private.h"
 #include "scenario_step_private.h"
 #include "wire_private.h"
@@ -31,7 +32,8 @@ static const struct esomock_vet_range range_cost = {false, 0, false, 1e15, false
 /* ---- rules ------------------------------------------------------------------------------ */
 
 static const char *const rule_keys[] = {"name", "match", "window", "script"};
-static const char *const match_keys[] = {"operation", "variables", "path", "headers"};
+static const char *const match_keys[] = {"operation", "variables", "field",
+                                         "arguments", "path",      "headers"};
 static const char *const window_keys[] = {"from_ms", "until_ms"};
 
 static void parse_match_headers(struct esomock_vet *v, const cJSON *obj, const char *path,
@@ -83,29 +85,94 @@ static void parse_match_headers(struct esomock_vet *v, const cJSON *obj, const c
     }
 }
 
+/* "field" (a root field or a field of one, from the schema) and its "arguments". */
+static void parse_match_field(struct esomock_vet *v, const cJSON *obj, const char *path,
+                              struct esomock_rule *rule)
+{
+    char child[ESOMOCK_VET_PATH_SIZE];
+    const cJSON *field = esomock__vet_get(obj, "field");
+    const cJSON *args = esomock__vet_get(obj, "arguments");
+    const struct gql_field *def = NULL;
+    if (field != NULL) {
+        esomock__vet_path_key(child, sizeof(child), path, "field");
+        char err[ESOMOCK_ERROR_SIZE] = "";
+        const struct gql_schema *schema = esomock__api_schema(err);
+        char why[512];
+        if (!cJSON_IsString(field) || field->valuestring[0] == '\0' ||
+            strlen(field->valuestring) > 255) {
+            esomock__vet_expected(v, child,
+                                  "a field path: a root field (\"rateLimitData\") or a field of "
+                                  "one (\"guildData.guild\")",
+                                  field);
+        } else if (schema == NULL) {
+            esomock__vet_error(v, child, "cannot check the field: %s", err);
+        } else {
+            def = esomock__api_field_path(schema, field->valuestring, why, sizeof(why));
+            if (def == NULL)
+                esomock__vet_error(v, child, "%s", why);
+            else
+                rule->field = esomock__vet_strdup(v, field->valuestring);
+        }
+    }
+    if (args == NULL)
+        return;
+    esomock__vet_path_key(child, sizeof(child), path, "arguments");
+    if (field == NULL) {
+        esomock__vet_error(v, child,
+                           "\"arguments\" applies only with \"field\" (the field they are "
+                           "arguments of)");
+    } else if (!cJSON_IsObject(args)) {
+        esomock__vet_expected(v, child, "an object (arguments the field must be fetched with)",
+                              args);
+    } else if (def != NULL) {
+        char why[512];
+        if (!esomock__api_field_arguments(def, args, why, sizeof(why))) {
+            esomock__vet_error(v, child, "%s", why);
+        } else {
+            rule->arguments = cJSON_Duplicate(args, 1);
+            if (rule->arguments == NULL)
+                v->oom = true;
+        }
+    }
+}
+
 static void parse_match(struct esomock_vet *v, const cJSON *obj, const char *path,
                         struct esomock_rule *rule)
 {
     char child[ESOMOCK_VET_PATH_SIZE];
     if (!cJSON_IsObject(obj)) {
-        esomock__vet_expected(v, path, "an object with operation, variables, path or headers", obj);
+        esomock__vet_expected(
+            v, path, "an object with operation, variables, field, arguments, path or headers", obj);
         return;
     }
-    esomock__vet_keys(v, obj, path, match_keys, 4);
+    esomock__vet_keys(v, obj, path, match_keys, 6);
 
     const cJSON *item = esomock__vet_get(obj, "operation");
     if (item != NULL) {
         esomock__vet_path_key(child, sizeof(child), path, "operation");
-        if (!cJSON_IsString(item) ||
-            (strcmp(item->valuestring, "*") != 0 &&
-             (!esomock__vet_is_graphql_name(item->valuestring) || strlen(item->valuestring) > 128)))
+        if (!cJSON_IsString(item) || (strcmp(item->valuestring, "*") != 0 &&
+                                      (!esomock__vet_is_graphql_name(item->valuestring) ||
+                                       strlen(item->valuestring) > 128))) {
             esomock__vet_expected(v, child, "an operation name ([_A-Za-z][_0-9A-Za-z]*) or \"*\"",
                                   item);
-        else if (strcmp(item->valuestring, "*") != 0)
-            rule->operation = esomock__vet_strdup(v, item->valuestring);
-        else
+        } else if (strcmp(item->valuestring, "*") == 0) {
             rule->any_operation = true;
+        } else if (!esomock__api_is_operation(item->valuestring)) {
+            /* A typo would silently never match: the API's 39 operations only (a client
+             * with names of its own matches on "field"). */
+            char hint[256];
+            esomock__api_operation_hint(item->valuestring, hint, sizeof(hint));
+            esomock__vet_error(v, child,
+                               "unknown operation \"%s\": not one of the ESO Logs API's 39 "
+                               "operations (match a client's own operation names with "
+                               "\"field\").%s",
+                               item->valuestring, hint);
+        } else {
+            rule->operation = esomock__vet_strdup(v, item->valuestring);
+        }
     }
+
+    parse_match_field(v, obj, path, rule);
 
     item = esomock__vet_get(obj, "variables");
     if (item != NULL) {
@@ -244,13 +311,15 @@ static void parse_rule(struct esomock_vet *v, const cJSON *obj, size_t index,
         const cJSON *op = esomock__vet_get(match, "operation");
         bool on_operation =
             op != NULL && !(cJSON_IsString(op) && strcmp(op->valuestring, "*") == 0);
-        if (on_operation || esomock__vet_get(match, "variables") != NULL) {
+        if (on_operation || esomock__vet_get(match, "variables") != NULL ||
+            esomock__vet_get(match, "field") != NULL ||
+            esomock__vet_get(match, "arguments") != NULL) {
             esomock__vet_path_key(child, sizeof(child), path, "match");
             esomock__vet_error(
                 v, child,
-                "a rule with a slow_read step (script[%zu]) cannot match on operation or "
-                "variables: the request body is not read yet when the rule is chosen; "
-                "match on path or headers",
+                "a rule with a slow_read step (script[%zu]) cannot match on operation, "
+                "variables, field or arguments: the request body is not read yet when the rule "
+                "is chosen; match on path or headers",
                 slow_read_step);
         }
     }
@@ -332,6 +401,16 @@ static void parse_rate_limit(struct esomock_vet *v, const cJSON *obj, const char
                 esomock__vet_path_key(cost_path, sizeof(cost_path), child, c->string);
                 if (!esomock__vet_is_graphql_name(c->string)) {
                     esomock__vet_error(v, cost_path, "expected an operation name as the key");
+                    ok = false;
+                    continue;
+                }
+                if (!esomock__api_is_operation(c->string)) {
+                    char hint[256];
+                    esomock__api_operation_hint(c->string, hint, sizeof(hint));
+                    esomock__vet_error(v, cost_path,
+                                       "unknown operation \"%s\": not one of the ESO Logs "
+                                       "API's 39 operations.%s",
+                                       c->string, hint);
                     ok = false;
                     continue;
                 }

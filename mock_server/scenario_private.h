@@ -112,6 +112,8 @@ struct esomock_rule {
     char *operation;    /* NULL = any */
     bool any_operation; /* "operation": "*": any GraphQL operation (not token requests) */
     cJSON *variables;   /* subset to match, or NULL; owned */
+    char *field;        /* a field the document must fetch ("guildData.guild"), or NULL */
+    cJSON *arguments;   /* with field: a subset of its coerced arguments, or NULL; owned */
     char *path;         /* NULL = any */
     struct esomock_header_match *headers;
     size_t header_count;

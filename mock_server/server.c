@@ -20,6 +20,7 @@
 #include <esomock/server.h>
 
 #include "admin_private.h"
+#include "api_private.h"
 #include "auth_private.h"
 #include "clock_private.h"
 #include "faults_private.h"
@@ -29,7 +30,12 @@
 #include "problems_private.h"
 #include "scenario_api_private.h"
 #include "scenario_parse_private.h"
-#include "server_private.h"
+#include "graphql_private.h"
+#include "journal_private.h"
+#include "metrics_private.h"
+#include "ratelimit_private.h"
+#include "reply_private.h"
+#include "run_private.h"
 #include "tcp_tune_private.h"
 #include "utf8_private.h"
 #include "watch_private.h"
@@ -41,6 +47,12 @@
 #define DEFAULT_HANG_MAX_MS 60000.0
 /* Idle connections are closed after this long, so abandoned sockets do not pile up. */
 #define DEFAULT_IDLE_TIMEOUT_S 120u
+/* Distinct documents kept parsed and validated, and their text's total size. */
+#define ESOMOCK_DOCUMENT_CACHE_ENTRIES 256u
+#define ESOMOCK_DOCUMENT_CACHE_BYTES (8u * 1024u * 1024u)
+/* Request bodies kept with their answers (opts.request_cache), and their total size. */
+#define ESOMOCK_REQUEST_MEMO_ENTRIES 512u
+#define ESOMOCK_REQUEST_MEMO_BYTES (16u * 1024u * 1024u)
 static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char *err, const char *fmt, ...)
 {
@@ -67,6 +79,44 @@ const char *esomock_default_fixtures_dir(void)
     if (is_directory(ESOMOCK_SOURCE_FIXTURES))
         return ESOMOCK_SOURCE_FIXTURES;
     return ESOMOCK_INSTALLED_FIXTURES;
+}
+
+/* Load the schema, check the fixtures' field keys against it, set up the GraphQL path. */
+static enum esomock_status load_schema(struct esomock_server *srv, char *err)
+{
+    srv->schema = esomock__api_schema(err);
+    if (srv->schema == NULL)
+        return ESOMOCK_IO;
+    enum esomock_status status = esomock__fixtures_check_schema(srv->fixtures, srv->schema, err);
+    if (status != ESOMOCK_OK)
+        return status;
+    srv->gql_cache = gql_cache_create(ESOMOCK_DOCUMENT_CACHE_ENTRIES, ESOMOCK_DOCUMENT_CACHE_BYTES);
+    if (srv->request_memo_entries > 0)
+        srv->request_memo =
+            esomock__memo_create(srv->request_memo_entries, ESOMOCK_REQUEST_MEMO_BYTES);
+    if (srv->gql_cache == NULL || (srv->request_memo_entries > 0 && srv->request_memo == NULL)) {
+        set_err(err, "out of memory while starting");
+        return ESOMOCK_OUT_OF_MEMORY;
+    }
+    srv->graphql = (struct esomock_graphql){
+        .fixtures = srv->fixtures,
+        .schema = srv->schema,
+        .cache = srv->gql_cache,
+        .requests = srv->request_memo,
+        .auth = srv->auth,
+        .ratelimit = &srv->ratelimit,
+        .metrics = &srv->metrics,
+        .strict_fixtures = srv->strict_fixtures,
+    };
+    return ESOMOCK_OK;
+}
+
+/* Copy the string @p src into dst[size], cut to fit (snprintf "%s" without its cost). */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 /* ---- routing ---------------------------------------------------------------------------- */
@@ -114,8 +164,8 @@ static void journal_arrival(struct esomock_server *srv, struct esomock_request *
         .step = -1,
         .admin = req->route == ESOMOCK_ROUTE_ADMIN,
     };
-    snprintf(e->method, sizeof(e->method), "%s", req->method);
-    snprintf(e->path, sizeof(e->path), "%s", req->path);
+    copy_text(e->method, sizeof(e->method), req->method);
+    copy_text(e->path, sizeof(e->path), req->path);
     const char *id = esomock__request_header(req, "X-Request-Id");
     if (id != NULL) /* cut at a character, raw bytes replaced: the journal is UTF-8 JSON */
         esomock__utf8_copy(e->request_id, sizeof(e->request_id), id, strlen(id));
@@ -124,7 +174,7 @@ static void journal_arrival(struct esomock_server *srv, struct esomock_request *
         long n = strtol(attempt, NULL, 10);
         e->attempt = n > 0 && n < 1000000 ? (int)n : 0;
     }
-    snprintf(e->action, sizeof(e->action), "%s", e->admin ? "admin" : "pass");
+    copy_text(e->action, sizeof(e->action), e->admin ? "admin" : "pass");
     esomock__journal_add(&srv->journal, e);
 }
 
@@ -218,7 +268,7 @@ static void journal_library_answer(struct esomock_server *srv, const char *path,
 static void request_free(struct esomock_request *req)
 {
     esomock__run_unref(req->run);
-    esomock__gql_request_clear(&req->gql);
+    esomock__graphql_call_clear(&req->gql);
     esomock__reply_clear(&req->reply);
     free(req->body);
     free(req);
@@ -264,19 +314,18 @@ static const char *action_label(const struct esomock_request *req, const char *f
 static void record_plan(struct esomock_request *req)
 {
     struct esomock_journal_entry *e = &req->entry;
-    snprintf(e->operation, sizeof(e->operation), "%s", req->gql.operation);
-    if (req->gql.variables != NULL) {
-        char *vars = cJSON_PrintUnformatted(req->gql.variables);
-        if (vars != NULL) /* cJSON passes raw bytes through; a cut may split a character */
-            esomock__utf8_copy(e->variables, sizeof(e->variables), vars, strlen(vars));
-        free(vars);
-    }
+    copy_text(e->operation, sizeof(e->operation), req->gql.operation);
+    if (req->gql.variables != NULL) /* cJSON passes raw bytes through; a cut may split one */
+        esomock__utf8_copy(e->variables, sizeof(e->variables), req->gql.variables,
+                           strlen(req->gql.variables));
+    if (req->gql.fields != NULL) /* a cut may split a character */
+        esomock__utf8_copy(e->fields, sizeof(e->fields), req->gql.fields, strlen(req->gql.fields));
     if (req->plan.rule != NULL) {
-        snprintf(e->rule, sizeof(e->rule), "%s", req->plan.rule->name);
+        copy_text(e->rule, sizeof(e->rule), req->plan.rule->name);
         e->step = req->plan.step_index;
     }
-    snprintf(e->action, sizeof(e->action), "%s",
-             action_label(req, esomock__action_name(req->plan.action)));
+    copy_text(e->action, sizeof(e->action),
+              action_label(req, esomock__action_name(req->plan.action)));
     e->delay_ms = req->plan.delay_ms;
     esomock__journal_update(&req->server->journal, e, false);
 }
@@ -303,7 +352,22 @@ static void prepare(struct esomock_server *srv, struct esomock_request *req)
     } else if (req->route == ESOMOCK_ROUTE_ADMIN) {
         esomock__admin_handle(srv, req);
     } else {
-        esomock__graphql_prepare(srv, req);
+        struct esomock_graphql_view view = {
+            .path = req->path,
+            .graphql = req->route == ESOMOCK_ROUTE_GRAPHQL,
+            .body = req->body,
+            .body_len = req->body_len,
+            .header = esomock__request_header,
+            .header_ctx = req,
+            .run = req->run,
+            .planned = req->planned,
+            .first_rule = req->first_rule,
+            .scenario_ms = req->run != NULL ? esomock__request_scenario_ms(req) : 0,
+        };
+        esomock__graphql_prepare(&srv->graphql, &view, &req->gql, &req->plan, &req->reply,
+                                 &req->outcome);
+        if (esomock__connection_count_request(req))
+            esomock__reply_header(&req->reply, MHD_HTTP_HEADER_CONNECTION, "close");
     }
     record_plan(req);
 }
@@ -803,6 +867,10 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     srv->opts_token_ttl_s = opts->token_ttl_s ? opts->token_ttl_s : 3600;
     srv->opts_has_seed = opts->seed != 0;
     srv->opts_seed = opts->seed;
+    srv->strict_fixtures = opts->strict_fixtures;
+    srv->request_memo_entries = opts->request_cache < 0    ? 0
+                                : opts->request_cache == 0 ? ESOMOCK_REQUEST_MEMO_ENTRIES
+                                                           : (size_t)opts->request_cache;
     srv->effective.time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     srv->effective.hang_max_ms = DEFAULT_HANG_MAX_MS;
     atomic_init(&srv->next_seq, 0);
@@ -840,6 +908,9 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
         set_err(err, "out of memory or threads while starting");
         goto fail;
     }
+    rc = load_schema(srv, err);
+    if (rc != ESOMOCK_OK)
+        goto fail;
     if (opts->scenario_file != NULL) {
         if (opts->watch_scenario)
             esomock__watch_note(&srv->watch, opts->scenario_file);
@@ -909,6 +980,8 @@ void esomock_server_stop(struct esomock_server *srv)
         free((char *)srv->sections[i].checked_by);
     }
     free(srv->sections);
+    esomock__memo_destroy(srv->request_memo);
+    gql_cache_destroy(srv->gql_cache);
     pthread_mutex_destroy(&srv->scenario_lock);
     free(srv->admin_token);
     free(srv->fixtures_dir);

@@ -41,6 +41,12 @@ static size_t sequence_length(const unsigned char *s, size_t left)
     return n;
 }
 
+/* True for a byte copied as is: ASCII but NUL (and, printable, but a control byte). */
+static bool plain(unsigned char c, bool printable)
+{
+    return c != 0 && c < 0x80 && !(printable && (c < 0x20 || c == 0x7f));
+}
+
 static size_t copy(char *dst, size_t size, const char *src, size_t len, bool printable)
 {
     size_t o = 0, i = 0;
@@ -48,6 +54,21 @@ static size_t copy(char *dst, size_t size, const char *src, size_t len, bool pri
         return 0;
     const unsigned char *s = (const unsigned char *)src;
     while (i < len && s[i] != '\0') {
+        /* A run of plain ASCII goes in one copy: most text is that. */
+        size_t run = 0;
+        while (i + run < len && plain(s[i + run], printable))
+            run++;
+        if (run > 0) {
+            bool cut = o + run + 1 > size;
+            if (cut)
+                run = size - 1 - o;
+            memcpy(dst + o, s + i, run);
+            o += run;
+            i += run;
+            if (cut)
+                break;
+            continue;
+        }
         size_t n = sequence_length(s + i, len - i);
         const char *piece = (const char *)s + i;
         size_t piece_len = n;
@@ -56,7 +77,7 @@ static size_t copy(char *dst, size_t size, const char *src, size_t len, bool pri
             piece = replacement;
             piece_len = sizeof(replacement) - 1;
             n = 1;
-        } else if (printable && n == 1 && (s[i] < 0x20 || s[i] == 0x7f)) {
+        } else if (printable && n == 1) {
             piece_len = (size_t)snprintf(escaped, sizeof(escaped), "\\x%02x", s[i]);
             piece = escaped;
         }

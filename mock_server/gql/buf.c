@@ -56,6 +56,14 @@ static bool reserve(struct gql_buf *buf, size_t extra)
 
 bool gql_buf_append(struct gql_buf *buf, const void *data, size_t len)
 {
+    /* The common case (room left, under the max) without reserve's checks. */
+    if (!buf->failed && buf->len + len < buf->cap &&
+        buf->len + len <= (buf->max != 0 ? buf->max : GQL_MAX_ANSWER)) {
+        memcpy(buf->data + buf->len, data, len);
+        buf->len += len;
+        buf->data[buf->len] = '\0';
+        return true;
+    }
     if (!reserve(buf, len))
         return false;
     if (len > 0)

@@ -814,7 +814,7 @@ const struct gql_value *gql_argument_values(struct gql_arena *arena,
         bool is_null;
 
         for (x = args; x != NULL; x = x->next)
-            if (strcmp(x->name.value, d->name) == 0)
+            if (x->name.value[0] == d->name[0] && strcmp(x->name.value, d->name) == 0)
                 a = x; /* keyMap: the last one of a name */
         gql_buf_init(&b, 1u << 20);
         if (a == NULL) {

@@ -37,6 +37,26 @@ static void *grow(struct gql_arena *arena, void *old, size_t n, size_t *cap, siz
 
 enum include { INCLUDE, EXCLUDE, UNKNOWN, FAILED };
 
+/* What each collected field needs, the same for every object completed with the plan. */
+struct gql_plan_field {
+    const struct gql_field *def;  /* NULL: not a field of the type (left out) */
+    const struct gql_value *args; /* coerced arguments; NULL with arg_msg on an error */
+    const char *arg_msg;
+    uint32_t arg_off;
+    const char *args_json; /* the arguments as JSON, mixed into generation hashes */
+    size_t args_json_len;
+};
+
+/* CollectFields of a field's selection for one runtime type, with its fields' needs. */
+struct gql_plan {
+    const void *cf; /* the field whose selection it is (NULL: the operation's) */
+    const struct gql_type *type;
+    struct gql_cfields fields;
+    struct gql_plan_field *pf;
+    const char *msg; /* a directive's argument error while collecting, or NULL */
+    uint32_t off;
+};
+
 /* shouldIncludeNode: @skip(if:) then @include(if:). */
 static enum include should_include(struct gql_arena *arena, const struct gql_schema *schema,
                                    const struct gql_value *vars,
@@ -517,10 +537,13 @@ static bool source_is_null(const struct gql_source *s)
            (s->kind == GQL_SOURCE_JSON && s->json != NULL && cJSON_IsNull(s->json));
 }
 
-static enum crc execute_fields(struct gql_exec *ex, const struct gql_type *type,
-                               const struct gql_cfields *fields, const struct gql_source *src,
-                               const struct gql_path *path, uint64_t h,
-                               const struct gql_value *fetch, const char *origin, unsigned depth);
+static enum crc execute_fields(struct gql_exec *ex, const struct gql_plan *plan,
+                               const struct gql_source *src, const struct gql_path *path,
+                               uint64_t h, const struct gql_value *fetch, const char *origin,
+                               unsigned depth);
+static struct gql_plan *plan_for(struct gql_exec *ex, const struct gql_cfield *cf,
+                                 const struct gql_type *type,
+                                 const struct gql_ast_selection_set *set);
 
 /* The concrete object type of a value of an abstract type. */
 static const struct gql_type *runtime_type(struct gql_exec *ex, const struct gql_type *abstract,
@@ -695,10 +718,7 @@ static enum crc complete(struct gql_exec *ex, const struct gql_type_ref *ref,
     /* An object, interface or union. */
     {
         const struct gql_type *rt = t;
-        struct gql_cfields fields;
-        const char *msg = NULL;
-        uint32_t off = 0;
-        size_t i;
+        const struct gql_plan *plan;
 
         if (depth > GQL_MAX_DEPTH * 3) {
             field_error(ex, fr, "Result nested too deeply.", path, NULL);
@@ -712,28 +732,121 @@ static enum crc complete(struct gql_exec *ex, const struct gql_type_ref *ref,
                 return C_ERR;
             }
         }
-        memset(&fields, 0, sizeof(fields));
-        for (i = 0; i < fr->cf->n; i++) {
-            if (fr->cf->nodes[i]->sel == NULL)
-                continue;
-            if (!gql_collect_fields(&ex->arena, ex->schema, ex->prep->doc, ex->prep->vars, rt,
-                                    fr->cf->nodes[i]->sel, &fields, false, &msg, &off)) {
-                if (msg != NULL)
-                    add_error(ex, msg, &off, 1, path, NULL);
-                else
-                    ex->oom = true;
-                return C_ERR;
-            }
+        plan = plan_for(ex, fr->cf, rt, NULL);
+        if (plan == NULL) {
+            ex->oom = true;
+            return C_ERR;
+        }
+        if (plan->msg != NULL) {
+            add_error(ex, plan->msg, &plan->off, 1, path, NULL);
+            return C_ERR;
         }
         {
             struct gql_source parent = *src;
 
             if (parent.origin == NULL)
                 parent.origin = fr->origin;
-            return execute_fields(ex, rt, &fields, &parent, path, h, fr->args, parent.origin,
-                                  depth + 1);
+            return execute_fields(ex, plan, &parent, path, h, fr->args, parent.origin, depth + 1);
         }
     }
+}
+
+/* The plan of cf's selection (or of set, for the operation) for type: made once. */
+static struct gql_plan *plan_for(struct gql_exec *ex, const struct gql_cfield *cf,
+                                 const struct gql_type *type,
+                                 const struct gql_ast_selection_set *set)
+{
+    size_t slot;
+    size_t i;
+    struct gql_plan *plan;
+
+    if (ex->plans_cap > 0) {
+        uintptr_t k = (uintptr_t)cf * 31u + (uintptr_t)type;
+
+        for (slot = (size_t)(k >> 4) & (ex->plans_cap - 1); ex->plans[slot] != NULL;
+             slot = (slot + 1) & (ex->plans_cap - 1))
+            if (ex->plans[slot]->cf == cf && ex->plans[slot]->type == type)
+                return ex->plans[slot];
+    }
+    if (2 * (ex->nplans + 1) > ex->plans_cap) {
+        size_t ncap = ex->plans_cap ? ex->plans_cap * 2 : 64;
+        struct gql_plan **grown = gql_arena_alloc(&ex->arena, ncap * sizeof(*grown));
+
+        if (grown == NULL)
+            return NULL;
+        memset(grown, 0, ncap * sizeof(*grown));
+        for (i = 0; i < ex->plans_cap; i++) {
+            struct gql_plan *q = ex->plans[i];
+            uintptr_t k;
+
+            if (q == NULL)
+                continue;
+            k = (uintptr_t)q->cf * 31u + (uintptr_t)q->type;
+            for (slot = (size_t)(k >> 4) & (ncap - 1); grown[slot] != NULL;
+                 slot = (slot + 1) & (ncap - 1))
+                ;
+            grown[slot] = q;
+        }
+        ex->plans = grown;
+        ex->plans_cap = ncap;
+    }
+    plan = gql_arena_alloc(&ex->arena, sizeof(*plan));
+    if (plan == NULL)
+        return NULL;
+    memset(plan, 0, sizeof(*plan));
+    plan->cf = cf;
+    plan->type = type;
+    if (cf == NULL) {
+        if (!gql_collect_fields(&ex->arena, ex->schema, ex->prep->doc, ex->prep->vars, type, set,
+                                &plan->fields, false, &plan->msg, &plan->off) &&
+            plan->msg == NULL)
+            return NULL;
+    } else {
+        for (i = 0; i < cf->n && plan->msg == NULL; i++) {
+            if (cf->nodes[i]->sel == NULL)
+                continue;
+            if (!gql_collect_fields(&ex->arena, ex->schema, ex->prep->doc, ex->prep->vars, type,
+                                    cf->nodes[i]->sel, &plan->fields, false, &plan->msg,
+                                    &plan->off) &&
+                plan->msg == NULL)
+                return NULL;
+        }
+    }
+    if (plan->fields.n > 0) {
+        plan->pf = gql_arena_alloc(&ex->arena, plan->fields.n * sizeof(*plan->pf));
+        if (plan->pf == NULL)
+            return NULL;
+    }
+    for (i = 0; i < plan->fields.n; i++) {
+        const struct gql_ast_selection *node = plan->fields.items[i].nodes[0];
+        struct gql_plan_field *f = &plan->pf[i];
+
+        memset(f, 0, sizeof(*f));
+        f->def = gql_field_def(ex->schema, type, node->name.value);
+        if (f->def == NULL)
+            continue;
+        f->args = gql_argument_values(&ex->arena, f->def->args, f->def->nargs, node->args,
+                                      node->off, ex->prep->vars, &f->arg_msg, &f->arg_off);
+        if (f->args == NULL && f->arg_msg == NULL)
+            return NULL;
+        if (f->args != NULL && f->args->count > 0) {
+            struct gql_buf ab;
+
+            gql_buf_init(&ab, 1u << 20);
+            gql_value_write_json(f->args, &ab);
+            f->args_json = gql_arena_strndup(&ex->arena, ab.data != NULL ? ab.data : "", ab.len);
+            f->args_json_len = ab.len;
+            gql_buf_finish(&ab);
+            if (f->args_json == NULL)
+                return NULL;
+        }
+    }
+    for (slot = ((size_t)(((uintptr_t)cf * 31u + (uintptr_t)type) >> 4)) & (ex->plans_cap - 1);
+         ex->plans[slot] != NULL; slot = (slot + 1) & (ex->plans_cap - 1))
+        ;
+    ex->plans[slot] = plan;
+    ex->nplans++;
+    return plan;
 }
 
 /* Resolve one field of src into out. */
@@ -755,27 +868,26 @@ static void resolve_field(struct gql_exec *ex, const struct gql_type *type,
     }
 }
 
-static enum crc execute_fields(struct gql_exec *ex, const struct gql_type *type,
-                               const struct gql_cfields *fields, const struct gql_source *src,
-                               const struct gql_path *path, uint64_t h,
-                               const struct gql_value *fetch, const char *origin, unsigned depth)
+static enum crc execute_fields(struct gql_exec *ex, const struct gql_plan *plan,
+                               const struct gql_source *src, const struct gql_path *path,
+                               uint64_t h, const struct gql_value *fetch, const char *origin,
+                               unsigned depth)
 {
+    const struct gql_type *type = plan->type;
     size_t start = ex->out->len;
     size_t i;
     bool first = true;
 
     gql_buf_puts(ex->out, "{");
-    for (i = 0; i < fields->n; i++) {
-        const struct gql_cfield *cf = &fields->items[i];
+    for (i = 0; i < plan->fields.n; i++) {
+        const struct gql_cfield *cf = &plan->fields.items[i];
+        const struct gql_plan_field *pf = &plan->pf[i];
         const struct gql_ast_selection *node = cf->nodes[0];
-        const struct gql_field *def = gql_field_def(ex->schema, type, node->name.value);
+        const struct gql_field *def = pf->def;
         struct gql_path fp = {path, cf->key, node->name.value, 0};
         struct gql_field_info info;
         struct gql_source out;
         struct frame fr;
-        const struct gql_value *args;
-        const char *msg = NULL;
-        uint32_t off = 0;
         size_t mark;
         enum crc rc;
         uint64_t fh;
@@ -799,27 +911,17 @@ static enum crc execute_fields(struct gql_exec *ex, const struct gql_type *type,
         info.field_name = def->name;
         info.path = &fp;
         info.exec = ex;
-        args = gql_argument_values(&ex->arena, def->args, def->nargs, node->args, node->off,
-                                   ex->prep->vars, &msg, &off);
         fh = gql_hash_mix(h, def->name, strlen(def->name));
-        if (args == NULL) {
-            if (msg == NULL) {
-                ex->oom = true;
-                return C_ERR;
-            }
-            add_error(ex, msg, &off, 1, &fp, NULL);
+        if (pf->args == NULL) {
+            uint32_t off = pf->arg_off;
+
+            add_error(ex, pf->arg_msg, &off, 1, &fp, NULL);
             rc = C_ERR;
         } else {
-            if (args->count > 0) {
-                struct gql_buf ab;
-
-                gql_buf_init(&ab, 1u << 20);
-                gql_value_write_json(args, &ab);
-                fh = gql_hash_mix(fh, ab.data != NULL ? ab.data : "", ab.len);
-                gql_buf_finish(&ab);
-            }
-            info.args = args;
-            fr.args = args;
+            if (pf->args_json != NULL)
+                fh = gql_hash_mix(fh, pf->args_json, pf->args_json_len);
+            info.args = pf->args;
+            fr.args = pf->args;
             resolve_field(ex, type, def, &info, src, &out);
             if (out.origin == NULL)
                 out.origin = origin;
@@ -869,24 +971,20 @@ enum gql_status gql_execute(const struct gql_prepared *prepared,
         add_error(&ex, message, &prepared->op->off, 1, NULL, NULL);
         have_data = false;
     } else {
-        struct gql_cfields fields;
-        const char *msg = NULL;
-        uint32_t off = 0;
+        const struct gql_plan *plan = plan_for(&ex, NULL, root, prepared->op->sel);
 
-        memset(&fields, 0, sizeof(fields));
-        if (!gql_collect_fields(&ex.arena, ex.schema, prepared->doc, prepared->vars, root,
-                                prepared->op->sel, &fields, false, &msg, &off)) {
-            if (msg != NULL)
-                add_error(&ex, msg, &off, 1, NULL, NULL);
-            else
-                ex.oom = true;
+        if (plan == NULL) {
+            ex.oom = true;
+            have_data = false;
+        } else if (plan->msg != NULL) {
+            add_error(&ex, plan->msg, &plan->off, 1, NULL, NULL);
             have_data = false;
         } else {
             struct gql_source src = ex.opts->root;
             uint64_t h =
                 gql_hash_mix(1469598103934665603ull, &ex.opts->seed, sizeof(ex.opts->seed));
 
-            if (execute_fields(&ex, root, &fields, &src, NULL, h, NULL, src.origin, 0) != C_OK)
+            if (execute_fields(&ex, plan, &src, NULL, h, NULL, src.origin, 0) != C_OK)
                 have_data = false;
         }
     }
@@ -992,6 +1090,19 @@ static void compute_roots(struct gql_prepared *p)
             if (fields.items[i].nodes[k]->sel != NULL)
                 gql_collect_fields(&p->arena, p->schema, p->doc, p->vars, t,
                                    fields.items[i].nodes[k]->sel, &sub, true, &msg, &off);
+        /* An object of plain leaves (rateLimitData) is fetched whole: its path is its own. */
+        for (j = 0; j < sub.n && !any; j++) {
+            const struct gql_field *sdef =
+                gql_field_def(p->schema, t, sub.items[j].nodes[0]->name.value);
+
+            any = sdef != NULL && sdef != &p->schema->typename_field &&
+                  (sdef->nargs > 0 || !gql_is_leaf(gql_ref_named(sdef->type)));
+        }
+        if (!any) {
+            add_root(p, def->name, field_args(p, def, node), &cap);
+            continue;
+        }
+        any = false;
         for (j = 0; j < sub.n; j++) {
             const struct gql_ast_selection *sn = sub.items[j].nodes[0];
             const struct gql_field *sdef = gql_field_def(p->schema, t, sn->name.value);

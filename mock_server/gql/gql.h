@@ -201,6 +201,14 @@ const struct gql_type *gql_type_ref_named(const struct gql_type_ref *ref);
 /** Write the reference as GraphQL spells it ("[Int!]!") into out[size]; @return out. */
 const char *gql_type_ref_print(const struct gql_type_ref *ref, char *out, size_t size);
 
+/**
+ * graphql-js's suggestionList: the options close enough to input by lexical
+ * distance, closest first; writes at most max pointers (into options) to out.
+ * @return how many were written.
+ */
+size_t gql_suggestion_list(const char *input, const char *const *options, size_t noptions,
+                           const char **out, size_t max);
+
 /* ------------------------------------------------------------------------ */
 /* Values: coerced arguments and variables                                  */
 /* ------------------------------------------------------------------------ */
@@ -304,10 +312,12 @@ const char *gql_prepared_operation_type(const struct gql_prepared *prepared);
 const struct gql_value *gql_prepared_variables(const struct gql_prepared *prepared);
 
 /*
- * The root fields an operation selects, following fragments, after @skip and
- * @include, one entry per selected field below each root field too (to the
- * first field with arguments or a leaf): e.g. "guildData.guild" with {id: 3468}.
- * Scenario matching and the journal use these.
+ * The fields an operation fetches, following fragments, after @skip and
+ * @include: a root field with arguments, or that is not an object, or whose
+ * selected fields are all leaves without arguments (rateLimitData), is one
+ * entry; any other root field (a namespace such as guildData) gives one entry
+ * per field selected below it: e.g. "guildData.guild" with {id: 3468}.
+ * Scenario matching, fixture choice and the journal use these.
  */
 size_t gql_prepared_root_field_count(const struct gql_prepared *prepared);
 /** @return the dotted path of field names ("guildData.guild"), or NULL past the end. */

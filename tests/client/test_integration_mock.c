@@ -682,7 +682,7 @@ Test(mock, a_token_fetch_does_not_hold_up_a_batch)
     opts.deadline_ms = 1000000;    /* 20 s */
     create();
     enum { N = 64 };
-    cJSON *vars = cJSON_Parse("{\"id\":2290}");
+    cJSON *vars = cJSON_Parse("{\"guildId\":2290}");
     struct eso_batch_item items[N];
     memset(items, 0, sizeof items);
     for (int i = 0; i < N; i++) {

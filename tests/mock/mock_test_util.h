@@ -74,6 +74,37 @@ static inline struct esomock_server *start_server(const struct esomock_options *
     return srv;
 }
 
+/*
+ * The body of a request for operation @p op as a real client sends it: the client's own
+ * document (client/queries/<op>.graphql), operationName and @p variables (JSON text, or NULL
+ * for none). The caller frees it with free().
+ */
+static inline char *operation_body(const char *op, const char *variables)
+{
+    const char *root = getenv("ESO_SOURCE_ROOT");
+    cr_assert_not_null(root, "ESO_SOURCE_ROOT is set by meson (or tests/support's defaults)");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/client/queries/%s.graphql", root, op);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "no document %s", path);
+    char doc[16384];
+    size_t n = fread(doc, 1, sizeof(doc) - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "query", doc);
+    cJSON_AddStringToObject(body, "operationName", op);
+    if (variables != NULL) {
+        cJSON *vars = cJSON_Parse(variables);
+        cr_assert_not_null(vars, "variables are not JSON: %s", variables);
+        cJSON_AddItemToObject(body, "variables", vars);
+    }
+    char *text = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    cr_assert_not_null(text);
+    return text;
+}
+
 /* Parse a response body as JSON or fail the test; the caller frees with cJSON_Delete. */
 static inline cJSON *parse_body(const struct http_result *res)
 {

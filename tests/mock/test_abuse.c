@@ -72,11 +72,13 @@ static void assert_still_serving(const char *when)
     snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
     struct http_result res;
     static const char *const headers[] = {"Authorization: Bearer t", NULL};
-    http_perform(&(struct http_request){.url = url,
-                                        .body = "{\"query\":\"query getZones { x }\"}",
-                                        .headers = headers,
-                                        .timeout_ms = 5000},
-                 &res);
+    http_perform(
+        &(struct http_request){
+            .url = url,
+            .body = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+            .headers = headers,
+            .timeout_ms = 5000},
+        &res);
     cr_assert_eq(res.curl_code, CURLE_OK, "%s: %s", when, res.curl_error);
     cr_assert_eq(res.status, 200, "%s", when);
     http_result_free(&res);
@@ -113,11 +115,13 @@ static void *checker_main(void *arg)
         snprintf(id, sizeof(id), "X-Request-Id: check-%u", n);
         const char *const headers[] = {"Authorization: Bearer t", id, NULL};
         struct http_result res;
-        http_perform(&(struct http_request){.url = url,
-                                            .body = "{\"query\":\"query getZones { x }\"}",
-                                            .headers = headers,
-                                            .timeout_ms = (long)answer_bound_ms() * 2},
-                     &res);
+        http_perform(
+            &(struct http_request){
+                .url = url,
+                .body = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+                .headers = headers,
+                .timeout_ms = (long)answer_bound_ms() * 2},
+            &res);
         pthread_mutex_lock(&c->lock);
         bool good =
             res.curl_code == CURLE_OK && res.status == 200 && res.elapsed_ms <= answer_bound_ms();
@@ -343,8 +347,9 @@ Test(abuse, deeply_nested_json_is_refused_not_recursed)
     struct checker c;
     checker_start(&c);
     size_t depth = 200000;
-    char *body = malloc(depth * 2 + 64);
-    size_t len = (size_t)sprintf(body, "{\"query\":\"query getZones { x }\",\"variables\":");
+    char *body = malloc(depth * 2 + 128);
+    size_t len = (size_t)sprintf(
+        body, "{\"query\":\"query getZones { worldData { zones { id name } } }\",\"variables\":");
     memset(body + len, '[', depth);
     len += depth;
     memset(body + len, ']', depth);
@@ -373,8 +378,10 @@ Test(abuse, non_utf8_bytes_are_answered_and_journaled_as_valid_json)
     srv = start_server(NULL);
     struct checker c;
     checker_start(&c);
-    static const char body[] = "{\"query\":\"query getGuildByName { x }\",\"variables\":"
-                               "{\"name\":\"\xff\xfe\xc3\x28\",\"serverSlug\":\"\x80\"}}";
+    static const char body[] =
+        "{\"query\":\"query getGuildByName($name: String, $serverSlug: String) { guildData { "
+        "guild(name: $name, serverSlug: $serverSlug) { id name } } }\",\"variables\":"
+        "{\"name\":\"\xff\xfe\xc3\x28\",\"serverSlug\":\"\x80\"}}";
     char url[128];
     snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
     struct http_result res;
@@ -540,7 +547,8 @@ Test(abuse, admin_refused_from_a_non_loopback_address_without_the_token)
     snprintf(url, sizeof(url), "http://%s:%u/api/v2/client", local,
              (unsigned)esomock_server_port(srv));
     struct http_result res;
-    http_post_graphql(url, "{\"query\":\"query getZones { x }\"}", &res);
+    http_post_graphql(url, "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+                      &res);
     cr_assert_eq(res.status, 200, "GraphQL from %s: %ld %s", local, res.status, res.curl_error);
     http_result_free(&res);
 }

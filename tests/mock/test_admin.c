@@ -35,13 +35,13 @@ static void admin_call(const char *method, const char *path, const char *body,
 
 static long graphql(const char *op, const char *variables, struct http_result *res)
 {
-    char url[256], body[512];
+    char url[256];
     url_for("/api/v2/client", url, sizeof(url));
-    snprintf(body, sizeof(body), "{\"query\":\"query %s { x }\"%s%s}", op,
-             variables ? ",\"variables\":" : "", variables ? variables : "");
+    char *body = operation_body(op, variables);
     static const char *const headers[] = {"Authorization: Bearer secret-bearer-value",
                                           "X-Request-Id: req-1", "X-Attempt: 2", NULL};
     http_perform(&(struct http_request){.url = url, .body = body, .headers = headers}, res);
+    free(body);
     return res->status;
 }
 
@@ -249,6 +249,17 @@ Test(admin, scenario_load_get_reset_and_refuse_bad_ones)
     cr_assert(strstr(res.body, "admin-test") != NULL, "old scenario kept");
     http_result_free(&res);
 
+    /* A typo in match is refused here as by check, with graphql-js's "Did you mean". */
+    admin_call("POST", "/__admin/scenario",
+               "{\"name\":\"typo\",\"rules\":[{\"match\":{\"field\":\"reportData.reprot\"},"
+               "\"script\":[{\"action\":\"drop\"}]}]}",
+               &res);
+    cr_assert_eq(res.status, 400);
+    cr_assert(strstr(res.body, "Cannot query field \\\"reprot\\\" on type \\\"ReportData\\\". "
+                               "Did you mean \\\"report\\\"") != NULL,
+              "%s", res.body);
+    http_result_free(&res);
+
     /* Reset rewinds the script: the 503 comes back once. */
     admin_call("POST", "/__admin/reset", NULL, &res);
     cr_assert_eq(res.status, 200);
@@ -298,10 +309,12 @@ Test(admin, points_budget_answers_429_and_rate_limit_data_tells_the_truth)
         "\"costs\":{\"getReportEvents\":5}}},\"rules\":[]}";
     cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, err),
                  ESOMOCK_OK, "%s", problems_text(err));
-    cr_assert_eq(graphql_status("getReportEvents"), 429, "costs 5 of 3");
+    struct http_result res;
+    cr_assert_eq(graphql("getReportEvents", "{\"code\":\"a1B2c3D4e5F6g7H8\"}", &res), 429,
+                 "costs 5 of 3");
+    http_result_free(&res);
     for (int i = 0; i < 3; i++)
         cr_assert_eq(graphql_status("getZones"), 200, "call %d", i);
-    struct http_result res;
     cr_assert_eq(graphql("getZones", NULL, &res), 429);
     char retry_after[16] = "";
     cr_assert_eq(http_result_header(&res, "Retry-After", retry_after, sizeof(retry_after)), 0);
@@ -564,10 +577,12 @@ Test(admin, scenario_json_api_matches_the_admin_route_and_hides_secrets)
     url_for("/api/v2/client", url, sizeof(url));
     static const char *const authed[] = {"Authorization: Bearer sekrit", "X-Request-Id: visible-id",
                                          NULL};
-    http_perform(&(struct http_request){.url = url,
-                                        .body = "{\"query\":\"query getZones { x }\"}",
-                                        .headers = authed},
-                 &res);
+    http_perform(
+        &(struct http_request){
+            .url = url,
+            .body = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+            .headers = authed},
+        &res);
     cr_assert_eq(res.status, 503, "the rule matched: %s", res.body);
     http_result_free(&res);
 

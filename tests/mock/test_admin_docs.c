@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "admin_private.h"
+#include "journal_private.h"
 #include "mock_test_util.h"
 
 static char *page;
@@ -110,4 +111,39 @@ Test(admin_docs, every_documented_route_exists_and_answers)
     cr_assert_eq(documented, routes, "%zu routes documented, %zu in the server", documented,
                  routes);
     esomock_server_stop(srv);
+}
+
+/* Every member of a journal entry has its row in "## The journal entry", and nothing more. */
+Test(admin_docs, every_journal_field_is_documented)
+{
+    const char *start = strstr(page, "\n## The journal entry\n");
+    cr_assert_not_null(start, "docs/admin-api.md has no \"## The journal entry\" section");
+    const char *end = strstr(start + 1, "\n## ");
+    size_t len = end != NULL ? (size_t)(end - start) : strlen(start);
+    char *text = strndup(start, len);
+    struct esomock_journal_entry e = {.seq = 1};
+    cJSON *json = esomock__journal_entry_json(&e);
+    size_t members = 0;
+    for (cJSON *m = json->child; m != NULL; m = m->next, members++) {
+        char row[96], among[96];
+        snprintf(row, sizeof(row), "\n| `%s` |", m->string);
+        snprintf(among, sizeof(among), "`%s`, `", m->string);
+        char tail[96];
+        snprintf(tail, sizeof(tail), ", `%s` |", m->string);
+        cr_assert(strstr(text, row) != NULL || strstr(text, among) != NULL ||
+                      strstr(text, tail) != NULL,
+                  "journal field %s has no row in the table", m->string);
+    }
+    size_t rows = 0;
+    for (const char *r = strstr(text, "\n| `"); r != NULL; r = strstr(r + 1, "\n| `")) {
+        for (const char *c = r + 3; *c != '\n' && *c != '\0'; c++) {
+            if (*c == '|')
+                break;
+            if (*c == '`' && c[1] != ',' && c[1] != ' ' && c[1] != '|')
+                rows++; /* an opening backquote: one documented name */
+        }
+    }
+    cr_assert_eq(rows, members, "%zu names in the table, %zu members in an entry", rows, members);
+    cJSON_Delete(json);
+    free(text);
 }

@@ -300,6 +300,32 @@ Test(cli, serves_a_scenario_with_an_expect_section, .timeout = 30)
     remove(path);
 }
 
+/* A typo in match fails check: an operation the API lacks, a field the schema lacks. */
+Test(cli, check_fails_a_typo_in_match_with_a_did_you_mean, .timeout = 20)
+{
+    char file[] = "/tmp/eso-mock-check-typo-XXXXXX";
+    close(mkstemp(file));
+    write_file(file, "{\"name\":\"typo\",\"rules\":["
+                     "{\"match\":{\"operation\":\"getZone\"},\"script\":[{\"action\":\"drop\"}]},"
+                     "{\"match\":{\"field\":\"guildData.gulid\",\"arguments\":{\"id\":1}},"
+                     "\"script\":[{\"action\":\"drop\"}]},"
+                     "{\"match\":{\"field\":\"guildData.guild\",\"arguments\":{\"idd\":1}},"
+                     "\"script\":[{\"action\":\"drop\"}]}]}");
+    struct child c = spawn_mock((char *[]){"check", file, NULL});
+    char err[4096];
+    cr_assert_eq(finish(&c, err, sizeof(err)), 1, "%s", err);
+    cr_assert(strstr(err, "rules[0].match.operation: unknown operation \"getZone\"") != NULL &&
+                  strstr(err, "Did you mean \"getZones\"") != NULL,
+              "%s", err);
+    cr_assert(strstr(err, "rules[1].match.field: Cannot query field \"gulid\" on type "
+                          "\"GuildData\". Did you mean \"guild\" or \"guilds\"?") != NULL,
+              "%s", err);
+    cr_assert(strstr(err, "rules[2].match.arguments: Unknown argument \"idd\" on field \"guild\". "
+                          "Did you mean \"id\"?") != NULL,
+              "%s", err);
+    remove(file);
+}
+
 Test(cli, blackhole_url_is_the_second_line, .timeout = 20)
 {
     struct child c = spawn_mock((char *[]){"--port", "0", "--blackhole", "--log", "none", NULL});

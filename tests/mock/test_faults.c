@@ -40,15 +40,14 @@ TestSuite(faults, .fini = stop, .timeout = 60);
 /* POST operation @p op (with optional variables JSON) and capture what curl saw. */
 static void call_op(const char *op, const char *variables, long timeout_ms, struct http_result *res)
 {
-    char body[512];
-    snprintf(body, sizeof(body), "{\"query\":\"query %s { x }\",\"operationName\":\"%s\"%s%s}", op,
-             op, variables != NULL ? ",\"variables\":" : "", variables != NULL ? variables : "");
+    char *body = operation_body(op, variables);
     static const char *const headers[] = {"Content-Type: application/json",
                                           "Authorization: Bearer test", NULL};
     http_perform(
         &(struct http_request){
             .url = graphql_url, .body = body, .headers = headers, .timeout_ms = timeout_ms},
         res);
+    free(body);
 }
 
 static struct esomock_journal_entry *journal(size_t *count)
@@ -205,7 +204,8 @@ Test(faults, hangs_do_not_hold_workers)
     for (int i = 0; i < HUNG; i++) {
         handles[i] = curl_easy_init();
         curl_easy_setopt(handles[i], CURLOPT_URL, graphql_url);
-        curl_easy_setopt(handles[i], CURLOPT_POSTFIELDS, "{\"query\":\"query getZones { x }\"}");
+        curl_easy_setopt(handles[i], CURLOPT_POSTFIELDS,
+                         "{\"query\":\"query getZones { worldData { zones { id name } } }\"}");
         curl_easy_setopt(handles[i], CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(handles[i], CURLOPT_TIMEOUT_MS, 30000L);
         curl_easy_setopt(handles[i], CURLOPT_NOSIGNAL, 1L);
@@ -405,17 +405,70 @@ Test(faults, matching_by_variables_path_and_headers)
 
     char user_url[128];
     snprintf(user_url, sizeof(user_url), "%s/api/v2/user", esomock_server_url(srv));
-    http_post_graphql(user_url, "{\"query\":\"query getZones { x }\"}", &res);
+    http_post_graphql(user_url,
+                      "{\"query\":\"query getZones { worldData { zones { id name } } }\"}", &res);
     cr_assert_eq(res.status, 418);
     http_result_free(&res);
 
     static const char *const chaos[] = {"Authorization: Bearer t", "X-Chaos: 1", NULL};
-    http_perform(&(struct http_request){.url = graphql_url,
-                                        .body = "{\"query\":\"query getZones { x }\"}",
-                                        .headers = chaos},
-                 &res);
+    http_perform(
+        &(struct http_request){
+            .url = graphql_url,
+            .body = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+            .headers = chaos},
+        &res);
     cr_assert_eq(res.status, 599);
     http_result_free(&res);
+}
+
+/* POST @p query (anonymous, or named by the document) with @p variables; the status. */
+static long post_document(const char *query, const char *variables)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "query", query);
+    if (variables != NULL)
+        cJSON_AddItemToObject(body, "variables", cJSON_Parse(variables));
+    char *text = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    struct http_result res;
+    http_post_graphql(graphql_url, text, &res);
+    free(text);
+    long status = res.status;
+    http_result_free(&res);
+    return status;
+}
+
+/*
+ * A client with its own operation names (or none) is scripted by the field it fetches and
+ * its arguments, written inline or passed as variables of any name.
+ */
+Test(faults, matching_by_field_and_arguments_whatever_the_operation_is_named)
+{
+    start_with("{\"name\":\"t\",\"rules\":["
+               "{\"match\":{\"field\":\"guildData.guild\",\"arguments\":{\"id\":7}},"
+               "\"script\":[{\"action\":\"respond\",\"status\":500}]},"
+               "{\"match\":{\"field\":\"reportData\"},\"script\":[{\"action\":\"respond\","
+               "\"status\":502}]},"
+               "{\"match\":{\"field\":\"rateLimitData\"},\"script\":[{\"action\":\"respond\","
+               "\"status\":503}]},"
+               "{\"match\":{\"operation\":\"*\",\"path\":\"/api/v2/client\"},"
+               "\"script\":[{\"action\":\"respond\",\"status\":418}]}]}",
+               NULL);
+    cr_assert_eq(post_document("query MyGuild($g: Int!) { guildData { guild(id: $g) { name } } }",
+                               "{\"g\":7}"),
+                 500);
+    cr_assert_eq(post_document("{ guildData { guild(id: 7) { name } } }", NULL), 500,
+                 "an inline argument, an anonymous operation");
+    cr_assert_eq(
+        post_document("{ guildData { a: guild(id: 1) { id } b: guild(id: 7) { id } } }", NULL), 500,
+        "any of the fields it fetches");
+    cr_assert_eq(post_document("{ reportData { report(code: \"x\") { code } } }", NULL), 502,
+                 "a root namespace takes every field below it");
+    cr_assert_eq(post_document("{ rateLimitData { limitPerHour } }", NULL), 503);
+    cr_assert_eq(post_document("{ guildData { guild(id: 8) { name } } }", NULL), 418,
+                 "another guild: the next rule, \"*\", takes the anonymous operation");
+    cr_assert_eq(post_document("{ nmae }", NULL), 200,
+                 "a refused document naming no operation is no operation: its errors, 200");
 }
 
 Test(faults, non_repeating_script_stops_applying)
@@ -440,7 +493,8 @@ Test(faults, connection_close_and_keepalive_limits)
     CURL *curl = curl_easy_init();
     struct curl_slist *headers = curl_slist_append(NULL, "Authorization: Bearer t");
     curl_easy_setopt(curl, CURLOPT_URL, graphql_url);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "{\"query\":\"query getZones { x }\"}");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+                     "{\"query\":\"query getZones { worldData { zones { id name } } }\"}");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, fwrite);
@@ -513,7 +567,9 @@ Test(faults, blackhole_port_times_out_connects)
 static void post_256_byte_get_zones(struct http_result *res)
 {
     char body[300];
-    int n = snprintf(body, sizeof(body), "{\"query\":\"query getZones { x }\",\"pad\":\"");
+    int n =
+        snprintf(body, sizeof(body),
+                 "{\"query\":\"query getZones { worldData { zones { id name } } }\",\"pad\":\"");
     memset(body + n, 'x', 256 - (size_t)n - 2);
     memcpy(body + 254, "\"}", 3);
     static const char *const headers[] = {"Authorization: Bearer t", NULL};
@@ -605,7 +661,9 @@ Test(faults, slow_read_stalls_a_client_upload_well_under_max_body)
     size_t len = 384u * 1024u;
     char *body = malloc(len + 1);
     cr_assert_not_null(body);
-    int n = snprintf(body, len + 1, "{\"query\":\"query getZones { x }\",\"pad\":\"");
+    int n =
+        snprintf(body, len + 1,
+                 "{\"query\":\"query getZones { worldData { zones { id name } } }\",\"pad\":\"");
     memset(body + n, 'x', len - (size_t)n - 2);
     memcpy(body + len - 2, "\"}", 3);
 
@@ -699,7 +757,8 @@ Test(faults, clients_leaving_a_delay_or_a_drip_pause_free_their_connections)
                "{\"match\":{\"headers\":{\"X-Fault\":\"drip\"}},"
                "\"script\":[{\"action\":\"drip\",\"chunk_bytes\":1,\"interval_ms\":600000}]}]}",
                &opts);
-    static const char zones[] = "{\"query\":\"query getZones { x }\"}";
+    static const char zones[] =
+        "{\"query\":\"query getZones { worldData { zones { id name } } }\"}";
     int fds[2 * EACH];
     for (int i = 0; i < 2 * EACH; i++) {
         fds[i] = connect_loopback(esomock_server_port(srv));
@@ -765,10 +824,12 @@ Test(faults, scripted_closes_are_logged_as_what_they_are)
         snprintf(fault, sizeof(fault), "X-Fault: %s", faults[i]);
         const char *const headers[] = {"Authorization: Bearer t", fault, NULL};
         struct http_result res;
-        http_perform(&(struct http_request){.url = graphql_url,
-                                            .body = "{\"query\":\"query getZones { x }\"}",
-                                            .headers = headers},
-                     &res);
+        http_perform(
+            &(struct http_request){
+                .url = graphql_url,
+                .body = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}",
+                .headers = headers},
+            &res);
         cr_assert_neq(res.curl_code, CURLE_OK, "%s fails the call", faults[i]);
         http_result_free(&res);
     }

@@ -196,3 +196,143 @@ Test(fixtures_load, oversized_file_is_refused)
     fclose(f);
     load_fails(ESOMOCK_IO, "big.json", "over the limit");
 }
+
+/* ---- field keys -------------------------------------------------------------------------- */
+
+static struct gql_schema *schema(void)
+{
+    const char *path = getenv("ESO_SCHEMA_FILE");
+    cr_assert_not_null(path);
+    struct gql_schema *s = NULL;
+    char err[GQL_ERROR_SIZE];
+    cr_assert_eq(gql_schema_load(path, &s, err, sizeof(err)), GQL_OK, "%s", err);
+    return s;
+}
+
+/* The entry the first field @p query fetches gets, with its coerced arguments. */
+static const struct esomock_fixture_entry *lookup(const struct esomock_fixture_set *set,
+                                                  const struct gql_schema *s, const char *query)
+{
+    struct gql_request req = {.query = query, .query_len = strlen(query)};
+    struct gql_prepared *p = NULL;
+    cr_assert_eq(gql_prepare(s, NULL, &req, &p, NULL), GQL_OK, "%s", query);
+    const struct esomock_fixture_entry *e = esomock__fixtures_lookup(
+        set, gql_prepared_root_field_path(p, 0), gql_prepared_root_field_args(p, 0));
+    gql_prepared_destroy(p);
+    return e;
+}
+
+Test(fixtures_load, fields_are_chosen_by_a_subset_of_their_arguments_with_the_most_keys)
+{
+    put("d.json", "{\"field\":\"reportData.reports\",\"response\":{\"data\":{\"reportData\":"
+                  "{\"reports\":{\"total\":0}}}}}");
+    put("g.json", "{\"field\":\"reportData.reports\",\"arguments\":{\"guildID\":1},"
+                  "\"response\":{\"data\":{\"reportData\":{\"reports\":{\"total\":1}}}}}");
+    put("gz.json", "{\"field\":\"reportData.reports\",\"arguments\":{\"guildID\":1,\"zoneID\":2},"
+                   "\"response\":{\"data\":{\"reportData\":{\"reports\":{\"total\":2}}}}}");
+    put("w.json", "{\"field\":[\"worldData.regions\",\"worldData.zones\"],"
+                  "\"response\":{\"data\":{\"worldData\":{\"regions\":[],\"zones\":[]}}}}");
+    struct esomock_fixture_set *set = load_ok();
+    struct gql_schema *s = schema();
+    cr_assert_eq(esomock__fixtures_check_schema(set, s, NULL), ESOMOCK_OK);
+    const struct esomock_fixture_entry *e =
+        lookup(set, s, "{ reportData { reports(guildID: 1, zoneID: 2, limit: 3) { total } } }");
+    cr_assert_str_eq(e->origin, "fixture gz");
+    e = lookup(set, s, "{ reportData { reports(zoneID: 2, guildID: 1) { total } } }");
+    cr_assert_str_eq(e->origin, "fixture gz", "argument order does not matter");
+    e = lookup(set, s, "{ reportData { reports(guildID: 1, zoneID: 3) { total } } }");
+    cr_assert_str_eq(e->origin, "fixture g");
+    e = lookup(set, s, "{ reportData { reports(zoneID: 2) { total } } }");
+    cr_assert_str_eq(e->origin, "fixture d", "no arguments: the field's default");
+    e = lookup(set, s, "{ worldData { zones { id } } }");
+    cr_assert_str_eq(e->origin, "fixture w");
+    cr_assert_null(lookup(set, s, "{ worldData { expansions { id } } }"));
+    gql_schema_destroy(s);
+    esomock__fixtures_free(set);
+}
+
+Test(fixtures_load, fixtures_of_one_field_and_arguments_are_merged)
+{
+    put("a.json", "{\"field\":\"guildData.guild\",\"arguments\":{\"id\":1},\"response\":{\"data\":"
+                  "{\"guildData\":{\"guild\":{\"id\":1,\"tags\":[{\"id\":7}]}}}}}");
+    put("b.json", "{\"field\":\"guildData.guild\",\"arguments\":{\"id\":1},\"response\":{\"data\":"
+                  "{\"guildData\":{\"guild\":{\"name\":\"x\",\"tags\":[{\"name\":\"t\"}]}}}}}");
+    struct esomock_fixture_set *set = load_ok();
+    cr_assert_eq(set->entry_count, 1);
+    char *merged = cJSON_PrintUnformatted(set->entries[0].data);
+    cr_assert_str_eq(merged, "{\"id\":1,\"tags\":[{\"id\":7,\"name\":\"t\"}],\"name\":\"x\"}");
+    cr_assert_str_eq(set->entries[0].origin, "fixtures a, b");
+    free(merged);
+    esomock__fixtures_free(set);
+}
+
+Test(fixtures_load, fixtures_of_one_key_that_differ_are_refused)
+{
+    put("a.json", "{\"field\":\"guildData.guild\",\"arguments\":{\"id\":1},\"response\":{\"data\":"
+                  "{\"guildData\":{\"guild\":{\"id\":1,\"tags\":[{\"id\":7}]}}}}}");
+    put("b.json", "{\"field\":\"guildData.guild\",\"arguments\":{\"id\":1},\"response\":{\"data\":"
+                  "{\"guildData\":{\"guild\":{\"id\":1,\"tags\":[{\"id\":8}]}}}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "differs at guildData.guild.tags[0].id: 7 there, 8 here",
+               "b.json");
+}
+
+Test(fixtures_load, fields_one_request_could_match_twice_are_refused)
+{
+    put("a.json", "{\"field\":\"reportData.reports\",\"arguments\":{\"guildID\":1},"
+                  "\"response\":{\"data\":{\"reportData\":{\"reports\":null}}}}");
+    put("b.json", "{\"field\":\"reportData.reports\",\"arguments\":{\"zoneID\":1},"
+                  "\"response\":{\"data\":{\"reportData\":{\"reports\":null}}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "could both answer one request", "fixture b");
+}
+
+Test(fixtures_load, field_keys_are_checked)
+{
+    put("a.json", "{\"field\":\"guildData.guild\",\"response\":{\"data\":{}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.field: response.data has no \"guildData.guild\"", NULL);
+    put("a.json", "{\"field\":\"guildData..guild\",\"response\":{\"data\":{}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.field: expected a field path", NULL);
+    put("a.json", "{\"field\":[],\"response\":{\"data\":{}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.field: expected a field path", "non-empty array");
+    put("a.json", "{\"field\":\"x\",\"arguments\":[1],\"response\":{\"data\":{\"x\":1}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.arguments: expected an object", NULL);
+    put("a.json", "{\"operation\":\"x\",\"arguments\":{},\"response\":{\"data\":{\"x\":1}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.arguments: apply only with \"field\"", NULL);
+    put("a.json", "{\"field\":\"x\",\"variables\":{},\"response\":{\"data\":{\"x\":1}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.variables: apply only with \"operation\"", NULL);
+    put("a.json", "{\"field\":\"x\",\"status\":500,\"response\":{\"data\":{\"x\":1}}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.status: applies only with \"operation\"", NULL);
+    put("a.json", "{\"field\":\"x\",\"response\":{\"data\":{\"x\":1},\"errors\":[]}}");
+    load_fails(ESOMOCK_FIXTURE_INVALID, "$.response: a fixture with \"field\" must be", NULL);
+}
+
+Test(fixtures_load, field_keys_are_checked_against_the_schema_with_did_you_mean)
+{
+    struct gql_schema *s = schema();
+    struct {
+        const char *fixture;
+        const char *message;
+    } cases[] = {
+        {"{\"field\":\"guildData.gulid\",\"response\":{\"data\":{\"guildData\":{\"gulid\":null}}}}",
+         "$.field: Cannot query field \"gulid\" on type \"GuildData\". Did you mean \"guild\" or "
+         "\"guilds\"?"},
+        {"{\"field\":\"gildData\",\"response\":{\"data\":{\"gildData\":null}}}",
+         "$.field: Cannot query field \"gildData\" on type \"Query\". Did you mean "
+         "\"guildData\", \"gameData\""},
+        {"{\"field\":\"guildData.guild.name\",\"response\":{\"data\":{\"guildData\":{\"guild\":"
+         "{\"name\":\"x\"}}}}}",
+         "goes too deep"},
+        {"{\"field\":\"guildData.guild\",\"arguments\":{\"idd\":1},\"response\":{\"data\":"
+         "{\"guildData\":{\"guild\":null}}}}",
+         "$.arguments: Unknown argument \"idd\" on field \"guild\". Did you mean \"id\"?"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        put("a.json", cases[i].fixture);
+        struct esomock_fixture_set *set = load_ok();
+        char err[ESOMOCK_ERROR_SIZE] = "";
+        cr_assert_eq(esomock__fixtures_check_schema(set, s, err), ESOMOCK_FIXTURE_INVALID);
+        cr_assert(strstr(err, cases[i].message) != NULL && strstr(err, "a.json") != NULL,
+                  "'%s' not in: %s", cases[i].message, err);
+        esomock__fixtures_free(set);
+    }
+    gql_schema_destroy(s);
+}

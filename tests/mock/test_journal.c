@@ -43,7 +43,7 @@ static long call_status(const char *method, const char *path, const char *body)
     return status;
 }
 
-static const char zones[] = "{\"query\":\"query getZones { x }\"}";
+static const char zones[] = "{\"query\":\"query getZones { worldData { zones { id name } } }\"}";
 
 /* A journal file in /tmp; the caller closes it and removes @p path. */
 static FILE *journal_file(char *path)
@@ -231,9 +231,11 @@ Test(journal, lines_and_answers_are_utf8_json_whatever_bytes_came_in)
 
     /* Variables with a raw 0xFF, and long enough that the journal cuts them mid-character. */
     char body[2048];
-    size_t used = (size_t)snprintf(body, sizeof(body),
-                                   "{\"query\":\"query getGuildByName { x }\",\"variables\":"
-                                   "{\"name\":\"\xff");
+    size_t used = (size_t)snprintf(
+        body, sizeof(body),
+        "{\"query\":\"query getGuildByName($name: String, $serverSlug: String) { guildData { "
+        "guild(name: $name, serverSlug: $serverSlug) { id name } } }\",\"variables\":"
+        "{\"name\":\"\xff");
     for (int i = 0; i < 600; i++)
         used += (size_t)snprintf(body + used, sizeof(body) - used, "\xc3\xa9");
     used += (size_t)snprintf(body + used, sizeof(body) - used, "\"}}");

@@ -16,6 +16,7 @@
 #include <esomock/scenario.h>
 #include <esomock/server.h>
 
+#include "api_private.h"
 #include "fixtures_private.h"
 #include "problems_private.h"
 #include "scenario_load_private.h"
@@ -645,6 +646,10 @@ static const struct error_case error_cases[] = {
      "settings.rate_limit.costs.getZones", "got \"2\""},
     {ROOT, "{'name':'x','rules':[],'settings':{'rate_limit':{'costs':{'get zones':2}}}}",
      "settings.rate_limit.costs[\"get zones\"]", "operation name"},
+    {ROOT, "{'name':'x','rules':[],'settings':{'rate_limit':{'costs':{'getReportEvent':2}}}}",
+     "settings.rate_limit.costs.getReportEvent",
+     "unknown operation \"getReportEvent\": not one of the ESO Logs API's 39 operations. Did "
+     "you mean \"getReportEvents\""},
     {ROOT, "{'name':'x','rules':[],'settings':{'rate_limit':{'retry_after':'soon'}}}",
      "settings.rate_limit.retry_after",
      "expected \"reset\", \"none\" or a number of seconds >= 0; got \"soon\""},
@@ -667,6 +672,33 @@ static const struct error_case error_cases[] = {
      "rules[0].match.operation", "an operation name"},
     {RULE, "{'match':{'operation':5},'script':[{'action':'pass'}]}", "rules[0].match.operation",
      "got 5"},
+    /* A typo would silently never match: the API's 39 operations, schema fields and
+     * arguments only, with graphql-js's "Did you mean". */
+    {RULE, "{'match':{'operation':'getZone'},'script':[{'action':'pass'}]}",
+     "rules[0].match.operation",
+     "unknown operation \"getZone\": not one of the ESO Logs API's 39 operations (match a "
+     "client's own operation names with \"field\"). Did you mean \"getZones\""},
+    {RULE, "{'match':{'field':'guildData.gulid'},'script':[{'action':'pass'}]}",
+     "rules[0].match.field",
+     "Cannot query field \"gulid\" on type \"GuildData\". Did you mean \"guild\" or "
+     "\"guilds\"?"},
+    {RULE, "{'match':{'field':'gildData'},'script':[{'action':'pass'}]}", "rules[0].match.field",
+     "Cannot query field \"gildData\" on type \"Query\". Did you mean \"guildData\""},
+    {RULE, "{'match':{'field':'guildData.guild.name'},'script':[{'action':'pass'}]}",
+     "rules[0].match.field", "goes too deep"},
+    {RULE, "{'match':{'field':7},'script':[{'action':'pass'}]}", "rules[0].match.field",
+     "expected a field path"},
+    {RULE,
+     "{'match':{'field':'guildData.guild','arguments':{'idd':1}},'script':[{'action':'pass'}]}",
+     "rules[0].match.arguments",
+     "Unknown argument \"idd\" on field \"guild\". Did you mean \"id\"?"},
+    {RULE, "{'match':{'field':'guildData.guild','arguments':[1]},'script':[{'action':'pass'}]}",
+     "rules[0].match.arguments", "expected an object"},
+    {RULE, "{'match':{'arguments':{'id':1}},'script':[{'action':'pass'}]}",
+     "rules[0].match.arguments", "applies only with \"field\""},
+    {RULE,
+     "{'match':{'field':'guildData.guild'},'script':[{'action':'slow_read','interval_ms':1}]}",
+     "rules[0].match", "cannot match on operation, variables, field or arguments"},
     {RULE, "{'match':{'variables':[1]},'script':[{'action':'pass'}]}", "rules[0].match.variables",
      "expected an object"},
     {RULE, "{'match':{'path':'api/v2/client'},'script':[{'action':'pass'}]}", "rules[0].match.path",
@@ -691,7 +723,7 @@ static const struct error_case error_cases[] = {
     {RULE, "{'window':{'until':5},'script':[{'action':'pass'}]}", "rules[0].window.until",
      "did you mean \"until_ms\"?"},
     {RULE, "{'match':{'operation':'getZones'},'script':[{'action':'slow_read','interval_ms':1}]}",
-     "rules[0].match", "cannot match on operation or variables"},
+     "rules[0].match", "cannot match on operation, variables, field or arguments"},
     {RULE,
      "{'match':{'variables':{}},'script':[{'action':'pass'},{'action':'slow_read',"
      "'interval_ms':1}]}",
@@ -1123,7 +1155,7 @@ Test(scenario_json, garbage_and_mutations_never_crash)
     /* Flip, drop and duplicate bytes of a rich valid scenario: anything may come out, but
      * nothing may crash or leak, and every failure says why. */
     char *base = json_of(
-        "{'name':'m','seed':3,'settings':{'time_scale':0.5,'rate_limit':{'costs':{'a':1}}},"
+        "{'name':'m','seed':3,'settings':{'time_scale':0.5,'rate_limit':{'costs':{'getZones':1}}},"
         "'rules':[{'name':'r','match':{'operation':'getZones','variables':{'x':[1,{'y':2}]},"
         "'headers':{'X-A':true}},'window':{'from_ms':1,'until_ms':9},'script':["
         "{'action':'respond','status':429,'headers':{'Retry-After':'1'},'body':{'e':[1]},"
@@ -1662,6 +1694,48 @@ Test(scenario_files, schema_and_parser_agree)
         cr_assert_not(has_error(&errors, "rules[0].script[0].action", NULL),
                       "the parser accepts action %s", a->valuestring);
     }
+
+    /* match.operation: the API's 39 and "*"; match.field: every field path the parser takes
+     * (the schema's root fields and the fields of its root namespaces, plain values aside). */
+    cJSON *match = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(defs, "match"),
+                                                    "properties");
+    cJSON *ops = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(match, "operation"), "enum");
+    size_t n_ops = 0;
+    while (esomock__api_operations[n_ops] != NULL)
+        n_ops++;
+    cr_assert_eq((size_t)cJSON_GetArraySize(ops), n_ops + 1, "the 39 and \"*\"");
+    for (size_t i = 0; i < n_ops; i++)
+        cr_assert_str_eq(cJSON_GetArrayItem(ops, (int)i)->valuestring, esomock__api_operations[i]);
+    cJSON *fields =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(match, "field"), "enum");
+    const struct gql_schema *api = esomock__api_schema(NULL);
+    cr_assert_not_null(api);
+    const struct gql_type *query = gql_schema_query_type(api);
+    size_t accepted = 0;
+    for (size_t i = 0; i < gql_type_field_count(query); i++) {
+        const struct gql_field *root = gql_type_field_at(query, i);
+        const struct gql_type *t = gql_type_ref_named(gql_field_type(root));
+        size_t below = gql_field_arg_count(root) == 0 && gql_type_kind(t) == GQL_OBJECT
+                           ? gql_type_field_count(t)
+                           : 0;
+        for (size_t j = 0; j <= below; j++) {
+            char field[256], why[512];
+            if (j == 0)
+                snprintf(field, sizeof(field), "%s", gql_field_name(root));
+            else
+                snprintf(field, sizeof(field), "%s.%s", gql_field_name(root),
+                         gql_field_name(gql_type_field_at(t, j - 1)));
+            bool takes = esomock__api_field_path(api, field, why, sizeof(why)) != NULL;
+            bool listed = false;
+            for (cJSON *f = fields->child; f != NULL && !listed; f = f->next)
+                listed = strcmp(f->valuestring, field) == 0;
+            cr_assert_eq(listed, takes, "%s: in schema.json %d, taken by the parser %d (%s)", field,
+                         listed, takes, takes ? "" : why);
+            accepted += takes;
+        }
+    }
+    cr_assert_eq((size_t)cJSON_GetArraySize(fields), accepted);
     cJSON_Delete(schema);
     free(text);
 }

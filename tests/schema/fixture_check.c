@@ -202,11 +202,77 @@ static size_t check_variables(const struct gql_schema *schema, const char *op_na
     return n;
 }
 
+/* Is @p path one of the fixture's "field" paths? */
+static bool names_field(const cJSON *field, const char *path)
+{
+    const cJSON *item;
+
+    if (cJSON_IsString(field))
+        return strcmp(field->valuestring, path) == 0;
+    cJSON_ArrayForEach(item, field)
+    {
+        if (cJSON_IsString(item) && strcmp(item->valuestring, path) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The field key agrees with operation + variables: the fields the operation's document
+ * fetches with these variables (as the engine computes them) are exactly "field", each with
+ * exactly "arguments" as its coerced arguments. So a client with its own documents and names
+ * gets this fixture for the same fields and arguments.
+ */
+static size_t check_field_key(const struct gql_prepared *prepared, const cJSON *envelope,
+                              const struct gql_shape_report *report)
+{
+    const cJSON *field = cJSON_GetObjectItemCaseSensitive(envelope, "field");
+    const cJSON *arguments = cJSON_GetObjectItemCaseSensitive(envelope, "arguments");
+    size_t count = gql_prepared_root_field_count(prepared);
+    size_t fetched = 0;
+    size_t n = 0;
+    size_t i;
+
+    if (field == NULL)
+        return 0; /* an envelope alone: chosen by operation and variables only */
+    for (i = 0; i < count; i++) {
+        const char *path = gql_prepared_root_field_path(prepared, i);
+        struct gql_buf b;
+        cJSON *got;
+
+        if (path[0] == '_')
+            continue; /* __typename, introspection */
+        fetched++;
+        if (!names_field(field, path)) {
+            n += problem(report, "field",
+                         "the operation fetches %.200s, which \"field\" does not "
+                         "name",
+                         path);
+            continue;
+        }
+        gql_buf_init(&b, 0);
+        gql_value_write_json(gql_prepared_root_field_args(prepared, i), &b);
+        got = cJSON_ParseWithLength(b.data != NULL ? b.data : "{}", b.data != NULL ? b.len : 2);
+        if (!cJSON_Compare(got, arguments, true) &&
+            !(cJSON_GetArraySize(got) == 0 && arguments == NULL))
+            n += problem(report, "arguments",
+                         "the operation fetches %.200s with arguments %.300s with these variables",
+                         path, b.data != NULL ? b.data : "{}");
+        cJSON_Delete(got);
+        gql_buf_finish(&b);
+    }
+    if (fetched != (size_t)(cJSON_IsArray(field) ? cJSON_GetArraySize(field) : 1))
+        n += problem(report, "field", "names %d fields; the operation fetches %zu",
+                     cJSON_IsArray(field) ? cJSON_GetArraySize(field) : 1, fetched);
+    return n;
+}
+
 size_t fixture_check_envelope(const struct gql_schema *schema, const char *queries_dir,
                               const cJSON *envelope, const struct gql_shape_report *report)
 {
-    static const char *const members[] = {"operation", "variables", "description", "status",
-                                          "headers",   "response",  NULL};
+    static const char *const members[] = {"operation", "variables",   "field",
+                                          "arguments", "description", "status",
+                                          "headers",   "response",    NULL};
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(envelope, "operation");
     const cJSON *variables = cJSON_GetObjectItemCaseSensitive(envelope, "variables");
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(envelope, "status");
@@ -317,6 +383,8 @@ size_t fixture_check_envelope(const struct gql_schema *schema, const char *queri
             n += gql_shape_check(prepared, data, &r);
         }
     }
+    if (prepared != NULL)
+        n += check_field_key(prepared, envelope, report);
     gql_prepared_destroy(prepared);
     free(text);
     return n;

@@ -697,6 +697,31 @@ Test(envelope, operation_and_data)
     expect_problems(n, sink, 4, "response.data.player.role: missing");
 }
 
+/* The field key must agree with what the operation fetches with its variables. */
+Test(envelope, field_key_agrees_with_operation_and_variables)
+{
+    struct sink sink;
+    size_t n;
+
+    n = run_envelope("{\"operation\": \"getPlayer\", \"variables\": {\"id\": 7},"
+                     " \"field\": \"player\", \"arguments\": {\"id\": 7},"
+                     " \"response\": {\"data\": {\"player\": null}}}",
+                     &sink);
+    expect_none(n, sink);
+    n = run_envelope("{\"operation\": \"getPlayer\", \"variables\": {\"id\": 7},"
+                     " \"field\": \"player\", \"arguments\": {\"id\": 8},"
+                     " \"response\": {\"data\": {\"player\": null}}}",
+                     &sink);
+    expect_problems(n, sink, 1,
+                    "arguments: the operation fetches player with arguments {\"id\":7} with these "
+                    "variables");
+    n = run_envelope("{\"operation\": \"getPlayer\", \"variables\": {\"id\": 7},"
+                     " \"field\": \"players\", \"arguments\": {\"id\": 7},"
+                     " \"response\": {\"data\": {\"player\": null}}}",
+                     &sink);
+    expect_problems(n, sink, 1, "field: the operation fetches player, which \"field\" does not");
+}
+
 /* ------------------------------------------------------------------------ */
 /* (b), (c) The real fixtures, schema and query documents                   */
 /* ------------------------------------------------------------------------ */
@@ -957,6 +982,68 @@ static cJSON *first_member(cJSON *obj, int depth, cJSON **parent)
         }
     }
     return NULL;
+}
+
+/*
+ * Every fixture of the set has a field key, and the checker (every_fixture_conforms) holds it
+ * to what its operation fetches: here each key is broken (an argument changed, or a field
+ * renamed for one without arguments) and must be caught.
+ */
+Test(fixtures, every_fixture_has_a_field_key_the_checker_holds_it_to, .timeout = 50)
+{
+    const char *dir_path = need_env("ESOMOCK_FIXTURES");
+    struct gql_schema *schema = load_schema();
+    char qdir[1024];
+    struct dirent *de;
+    DIR *dir;
+    size_t checked = 0;
+
+    queries_dir(qdir, sizeof(qdir));
+    dir = opendir(dir_path);
+    cr_assert_not_null(dir, "cannot open %s", dir_path);
+    for (de = readdir(dir); de != NULL; de = readdir(dir)) {
+        char path[2048];
+        struct sink sink;
+        struct gql_shape_report report = {0};
+        size_t len = strlen(de->d_name);
+        char *text;
+        cJSON *json;
+        cJSON *args;
+        size_t n;
+
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir_path, de->d_name);
+        text = fixture_read_file(path, NULL);
+        json = text != NULL ? cJSON_Parse(text) : NULL;
+        free(text);
+        cr_assert_not_null(cJSON_GetObjectItemCaseSensitive(json, "field"), "%s has no field key",
+                           de->d_name);
+        args = cJSON_GetObjectItemCaseSensitive(json, "arguments");
+        if (args != NULL && args->child != NULL) {
+            cJSON *first = args->child;
+
+            cJSON_ReplaceItemViaPointer(args, first,
+                                        cJSON_IsString(first) ? cJSON_CreateString("zz")
+                                                              : cJSON_CreateNumber(424242));
+        } else {
+            cJSON_ReplaceItemInObjectCaseSensitive(json, "field",
+                                                   cJSON_CreateString("worldData.nothing"));
+        }
+        memset(&sink, 0, sizeof(sink));
+        report.fn = sink_fn;
+        report.user = &sink;
+        n = fixture_check_envelope(schema, qdir, json, &report);
+        cr_expect(n > 0 && (strstr(sink.text, "arguments:") != NULL ||
+                            strstr(sink.text, "field:") != NULL),
+                  "%s: a broken field key went unnoticed (%zu problems):\n%s", de->d_name, n,
+                  sink.text);
+        checked++;
+        cJSON_Delete(json);
+    }
+    closedir(dir);
+    cr_assert_eq(checked, 77, "%zu fixtures", checked);
+    gql_schema_destroy(schema);
 }
 
 /* A mutation test of the checker: drop one selected leaf from every conforming

@@ -34,6 +34,9 @@ struct esomock_journal_entry {
     char path[256];
     char operation[129];  /* GraphQL operation, "" when none */
     char variables[1024]; /* variables as compact JSON, "" when none; cut to fit */
+    char fields[512];     /* the fields the document fetches, with their coerced arguments, as
+                             compact JSON: [{"field":"guildData.guild","arguments":{"id":3468}}];
+                             "" when none (no valid document); cut to fit */
     char request_id[128]; /* X-Request-Id header, "" when absent */
     int attempt;          /* X-Attempt header, 0 when absent */
     char rule[64];        /* scenario rule that applied, "" when none */

@@ -61,6 +61,11 @@ struct esomock_options {
     bool blackhole;            /* also open a port that never accepts (connect timeouts) */
     const char *scenario_file; /* scenario in force at start; NULL = none (normal answers) */
     bool watch_scenario;       /* reload scenario_file when it changes (a bad edit is refused) */
+    bool strict_fixtures;      /* a selected field no fixture gives is a GraphQL error naming the
+                                  fixture and the path; false: such fields are generated */
+    int request_cache;         /* request bodies whose parse and answer are kept, so the same
+                                  body again is answered without parsing or executing: 0 = 512,
+                                  < 0 = none (every request is parsed and executed) */
 
     /* Top-level scenario sections other programs own (esomock/scenario.h), checked by their
      * checkers whenever this server loads a scenario (start, --watch, admin API, C API);
