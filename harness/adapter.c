@@ -45,6 +45,7 @@ struct esoh__adapter {
     size_t tail_len;
     unsigned long long stderr_total;
     bool stop_stderr;
+    bool stderr_done; /* the drain saw its end: every byte written is kept */
 };
 
 static double now_ms(void)
@@ -97,7 +98,18 @@ static void *drain_stderr(void *arg)
         if (stop && r == 0)
             break; /* a grandchild may hold it open forever */
     }
+    pthread_mutex_lock(&a->lock);
+    a->stderr_done = true;
+    pthread_mutex_unlock(&a->lock);
     return NULL;
+}
+
+static bool stderr_drained(struct esoh__adapter *a)
+{
+    pthread_mutex_lock(&a->lock);
+    bool done = a->stderr_done;
+    pthread_mutex_unlock(&a->lock);
+    return done;
 }
 
 /* Replace every @p secret in @p text (in place, same length or shorter). */
@@ -205,8 +217,11 @@ static bool reaped(struct esoh__adapter *a)
 /* Why the adapter is gone, with the last thing it said on stderr. */
 static void gone(struct esoh__adapter *a, const char *what, char *err, size_t size)
 {
-    /* A process that closed its stdout is usually exiting: give it a moment to be reaped. */
-    for (double until = now_ms() + 500; !reaped(a) && now_ms() < until;) {
+    /* A process that closed its stdout is usually exiting: give it a moment to be reaped,
+     * and its stderr a moment to be read to its end (the drain may lag the exit: what it
+     * said last is why it went). A grandchild holding stderr open only costs the moment. */
+    double until = now_ms() + 500;
+    while (!(reaped(a) && (!a->stderr_running || stderr_drained(a))) && now_ms() < until) {
         struct timespec ts = {0, 5 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
