@@ -76,9 +76,10 @@ Test(adapter, a_command_that_does_not_exist_is_named)
     int rc = run_with("no-such-client-command-xyz", &out);
     cr_assert_eq(rc, 1, "%s", out);
     /* Gone before or after the hello was written: either way, its exit status. */
-    cr_assert(strstr(out, "the client command closed its stdout (exited with status 127)") != NULL ||
+    cr_assert(strstr(out, "the client command closed its stdout (exited with status 127)") !=
+                      NULL ||
                   strstr(out, "the client command stopped reading its stdin (Broken pipe) "
-                               "(exited with status 127)") != NULL,
+                              "(exited with status 127)") != NULL,
               "the exit status: %s", out);
     cr_assert_not_null(strstr(out, "no-such-client-command-xyz"), "its stderr: %s", out);
     free(out);
@@ -93,8 +94,9 @@ Test(adapter, its_last_words_on_stderr_are_quoted)
                       "echo 'last words: no licence' >&2; exit 3",
                       &out);
     cr_assert_eq(rc, 1, "%s", out);
-    cr_assert_not_null(strstr(out, "(exited with status 3); its stderr ends: last words: no licence"),
-                       "why it went: %s", out);
+    cr_assert_not_null(
+        strstr(out, "(exited with status 3); its stderr ends: last words: no licence"),
+        "why it went: %s", out);
     free(out);
 }
 
