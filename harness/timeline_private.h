@@ -39,7 +39,7 @@ struct esoh__call_record {
     unsigned group;             /* its entry in expect.calls, 1-based */
     const char *name;           /* that entry's name, or NULL; borrowed from the plan */
     const char *operation;      /* borrowed from the plan */
-    char request_id[64];        /* the X-Request-Id its requests carry, "" when unknown */
+    char request_id[128];       /* its X-Request-Id, as long as the journal keeps; "" unknown */
     unsigned long long call_id; /* libesologs' call id; 0 for an adapter */
     unsigned number;            /* the call's number in the adapter protocol, 1-based */
     double start_ms;            /* journal clock: real ms since the scenario started */
