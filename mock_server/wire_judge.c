@@ -946,16 +946,17 @@ static void judge_breaker(struct judge *j, size_t index, const struct request *c
         fail(j, v, hint);
         return;
     }
-    /* The quiet period says something only if the client was asked for calls during it: a
-     * call that began in it, or one that kept running well into it. */
+    /* The quiet period says something only if the client refused calls during it: a call
+     * that began in it and was answered in it, with no request. A client that merely stalls
+     * (a loaded machine, a long pause) is quiet too, but answers the calls asked meanwhile
+     * only after it, each with a request. */
     double from = req[open]->end, to = from + b->quiet_s * 1000.0;
     bool asked = false;
     for (size_t c = 0; c < j->call_count && !asked; c++) {
         double start = j->calls[c].start_ms / j->scale;
         double end = j->calls[c].end_ms < 0 ? 1e300 : j->calls[c].end_ms / j->scale;
         bool began = start >= from - CALL_END_SLACK_MS / j->scale && start < to;
-        bool kept_on = start < from && end > from + (to - from) / 2;
-        asked = selects(x, &j->calls[c]) && (began || kept_on);
+        asked = selects(x, &j->calls[c]) && began && end <= to;
     }
     char at[32];
     s_text(req[open]->end, at, sizeof(at));
@@ -963,9 +964,10 @@ static void judge_breaker(struct judge *j, size_t index, const struct request *c
                                    "open after %zu failed requests (at %s)", streak, at);
     if (!asked) {
         snprintf(v->observed + used, sizeof(v->observed) - used,
-                 "; but no call was asked during the next %g s, so the quiet proves nothing",
+                 "; but no call was asked and refused during the next %g s, so the quiet "
+                 "proves nothing",
                  b->quiet_s);
-        fail(j, v, "(the scenario) make calls during the cool-down");
+        fail(j, v, "while the breaker is open, fail each call at once without a request");
         return;
     }
     if (open + 1 >= n) {

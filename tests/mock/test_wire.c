@@ -531,8 +531,41 @@ Test(wire_judge, the_breaker_needs_calls_during_its_quiet)
     cr_assert_eq(esomock_wire_judge(wire, e, 3, calls, 3, &opts, &v, &n), ESOMOCK_OK);
     esomock_wire_destroy(wire);
     cr_expect(!v[0].passed);
-    cr_expect(strstr(v[0].observed, "no call was asked during the next 1 s") != NULL, "%s",
-              v[0].observed);
+    cr_expect(strstr(v[0].observed, "no call was asked and refused during the next 1 s") != NULL,
+              "%s", v[0].observed);
+    free(v);
+}
+
+/* A client with no breaker that stalls for 1.5 s after three 503s: calls were asked during
+ * its quiet, but it answered them only after, each with a request. A breaker refuses them in
+ * the quiet. */
+Test(wire_judge, a_stall_is_not_a_breaker)
+{
+    struct esomock_journal_entry e[] = {request(0, 10, NULL, 503), request(100, 10, NULL, 503),
+                                        request(200, 10, NULL, 503), request(1700, 10, NULL, 503),
+                                        request(1720, 10, NULL, 503)};
+    struct esomock_wire_call stalled[] = {{.start_ms = 0, .end_ms = 20},
+                                          {.start_ms = 100, .end_ms = 120},
+                                          {.start_ms = 200, .end_ms = 220},
+                                          {.start_ms = 500, .end_ms = 1715},
+                                          {.start_ms = 900, .end_ms = 1735}};
+    const char *wire = "{\"expect\":[{\"breaker\":{\"opens_after\":3,\"quiet_s\":1}}]}";
+    size_t n = 0;
+    struct esomock_wire_verdict *v = judge(wire, e, 3 + 2, stalled, 5, &n);
+    cr_assert_eq(n, 1);
+    cr_expect(!v[0].passed, "a stall: %s", v[0].observed);
+    cr_expect(strstr(v[0].observed, "no call was asked and refused") != NULL, "%s", v[0].observed);
+    free(v);
+
+    /* The same requests, but the calls asked in the quiet are refused there. */
+    struct esomock_wire_call refused[] = {{.start_ms = 0, .end_ms = 20},
+                                          {.start_ms = 100, .end_ms = 120},
+                                          {.start_ms = 200, .end_ms = 220},
+                                          {.start_ms = 500, .end_ms = 501},
+                                          {.start_ms = 1700, .end_ms = 1735}};
+    v = judge(wire, e, 5, refused, 5, &n);
+    cr_assert_eq(n, 1);
+    cr_expect(v[0].passed, "a breaker: %s", v[0].observed);
     free(v);
 }
 
