@@ -72,6 +72,10 @@ struct esomock_options {
      * at most ESOMOCK_MAX_SECTIONS. Copied at start; each context is borrowed until stop. */
     const struct esomock_section *sections;
     size_t section_count;
+
+    /* The data world behind the fixtures (docs/world.md): a world file (JSON), "none" for
+     * fixtures alone (fields they lack are generated), NULL for the default world. */
+    const char *world_file;
 };
 
 /**
