@@ -48,10 +48,10 @@ static double field_weight(void *user, const struct gql_walk_field *f, double ch
     if (f->depth == 0) {
         /* The budget is free to read; the namespaces cost only what they fetch. */
         if (strcmp(name, "rateLimitData") == 0)
-            return 0;
+            return 0; /* its own fields were weighed already: they are not data */
+        w->data = true;
         return children;
     }
-    w->data = true;
     if (gql_field_arg(f->field, "limit") == NULL)
         return 1 + heavy(type, name) + children;
     /* The rows it may return: the limit asked (as asked: an absurd one is refused here), or

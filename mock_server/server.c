@@ -112,7 +112,10 @@ static enum esomock_status load_schema(struct esomock_server *srv, char *err)
     return ESOMOCK_OK;
 }
 
-/* The world behind the fixtures: @p file's, the default one, or none ("none"). */
+/*
+ * The world behind the fixtures: @p file's, none ("none"), else the default one; strict
+ * fixtures mean the fixtures alone unless a world is named.
+ */
 static enum esomock_status load_world(struct esomock_server *srv, const char *file, char *err,
                                       struct esomock_problems *problems)
 {
@@ -123,6 +126,7 @@ static enum esomock_status load_world(struct esomock_server *srv, const char *fi
             return rc;
     } else {
         esomock__world_config_defaults(&config);
+        config.disabled = srv->strict_fixtures;
     }
     if (!config.disabled) {
         srv->world = esomock__world_create(&config, srv->fixtures, srv->schema, err);
