@@ -299,8 +299,8 @@ static void *ask_thread(void *arg)
 
 Test(world_own, threads_get_the_same_bytes)
 {
-    start_with(&(struct esomock_options){
-        .world_file = small_world(), .request_cache = -1, .threads = 4});
+    start_with(
+        &(struct esomock_options){.world_file = small_world(), .request_cache = -1, .threads = 4});
     struct asker askers[6];
     for (size_t i = 0; i < 6; i++)
         cr_assert_eq(pthread_create(&askers[i].thread, NULL, ask_thread, &askers[i]), 0);
@@ -334,8 +334,10 @@ Test(world, references_resolve_both_ways)
         cr_assert(found, "member %.0f names guild 42 among its guilds", num(m, "id"));
         /* The same character looked up by id is the same character. */
         char q[160];
-        snprintf(q, sizeof(q), "{ characterData { character(id: %.0f) { guilds { id } server { "
-                 "id } } } }", num(m, "id"));
+        snprintf(q, sizeof(q),
+                 "{ characterData { character(id: %.0f) { guilds { id } server { "
+                 "id } } } }",
+                 num(m, "id"));
         cJSON *c = ask_json(q);
         cr_assert_eq(num(c, "data.characterData.character.server.id"), server);
         cJSON_Delete(c);
@@ -486,8 +488,8 @@ Test(world, every_list_walks_to_exactly_its_total)
     walk("guildData { guilds(", "}", "guildData.guilds", 17, "id name", "id", NULL, NULL);
     walk("guildData { guilds(serverSlug: \"pc-eu\", serverRegion: \"eu\", ", "}",
          "guildData.guilds", 9, "id server { slug }", "id", server_is, "pc-eu");
-    walk("guildData { guild(id: 42) { members(", "} }", "guildData.guild.members", 2,
-         "id name", "id", NULL, NULL);
+    walk("guildData { guild(id: 42) { members(", "} }", "guildData.guild.members", 2, "id name",
+         "id", NULL, NULL);
     walk("characterData { character(id: 399) { recentReports(", "} }",
          "characterData.character.recentReports", 3, "code", "code", NULL, NULL);
 }
@@ -495,10 +497,10 @@ Test(world, every_list_walks_to_exactly_its_total)
 Test(world, report_searches_apply_every_filter)
 {
     int zone = 18, guild = 42;
-    walk("reportData { reports(zoneID: 18, ", "}", "reportData.reports", 100,
-         "code zone { id }", "code", zone_is, &zone);
-    walk("reportData { reports(guildID: 42, ", "}", "reportData.reports", 3,
-         "code guild { id }", "code", guild_is, &guild);
+    walk("reportData { reports(zoneID: 18, ", "}", "reportData.reports", 100, "code zone { id }",
+         "code", zone_is, &zone);
+    walk("reportData { reports(guildID: 42, ", "}", "reportData.reports", 3, "code guild { id }",
+         "code", guild_is, &guild);
     walk("reportData { reports(guildID: 42, zoneID: 12, ", "}", "reportData.reports", 1,
          "code guild { id } zone { id }", "code", guild_is, &guild);
     struct window w = {1760000000000.0, 1761000000000.0};
@@ -519,8 +521,8 @@ static bool passes(cJSON *row, const void *want)
 {
     const struct filters *f = want;
     struct window w = {1758000000000.0, 1762000000000.0};
-    return (f->zone == 0 || zone_is(row, &f->zone)) && (f->guild == 0 || guild_is(row, &f->guild)) &&
-           (!f->window || in_window(row, &w));
+    return (f->zone == 0 || zone_is(row, &f->zone)) &&
+           (f->guild == 0 || guild_is(row, &f->guild)) && (!f->window || in_window(row, &w));
 }
 
 /*
@@ -570,7 +572,8 @@ Test(world, out_of_range_arguments_get_the_api_errors)
     expect_error("{ gameData { abilities(limit: 1000000) { total data { id name icon } } } }",
                  "Max query complexity should be 50000");
     /* Within bounds: answered. */
-    cJSON *json = ask_json("{ guildData { guild(id: 42) { attendance(limit: 25) { per_page } } } }");
+    cJSON *json =
+        ask_json("{ guildData { guild(id: 42) { attendance(limit: 25) { per_page } } } }");
     cr_assert_eq(num(json, "data.guildData.guild.attendance.per_page"), 25);
     cJSON_Delete(json);
 }
@@ -633,9 +636,10 @@ Test(world, the_budget_charges_what_queries_cost)
     cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, problems),
                  ESOMOCK_OK, "%s", problems_text(problems));
     char body[512];
-    snprintf(body, sizeof(body), "{\"query\":\"{ reportData { reports(limit: 100) { data { code "
-                                 "title startTime endTime zone { id name } guild { id name } } } "
-                                 "} }\"}");
+    snprintf(body, sizeof(body),
+             "{\"query\":\"{ reportData { reports(limit: 100) { data { code "
+             "title startTime endTime zone { id name } guild { id name } } } "
+             "} }\"}");
     struct http_result res;
     http_post_graphql(graphql_url, body, &res);
     cr_assert_eq(res.status, 429, "a page of 100 reports of 10 fields costs 11 points: %s",
@@ -670,8 +674,8 @@ Test(world_own, a_scenario_names_its_world)
     cr_assert_str_eq(at(json, "data.guildData.guild.name")->valuestring, "The Answer");
     cJSON_Delete(json);
     const char *none = "{\"name\":\"n\",\"settings\":{\"world\":\"none\"},\"rules\":[]}";
-    cr_assert_eq(esomock_server_load_scenario(srv, none, strlen(none), NULL, problems),
-                 ESOMOCK_OK, "%s", problems_text(problems));
+    cr_assert_eq(esomock_server_load_scenario(srv, none, strlen(none), NULL, problems), ESOMOCK_OK,
+                 "%s", problems_text(problems));
     json = ask_json("{ guildData { guild(id: 42) { name } } }");
     cr_assert(cJSON_IsNull(at(json, "data.guildData.guild")),
               "no world: the default fixture (unknown guild) answers");
