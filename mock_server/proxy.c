@@ -800,13 +800,32 @@ void esomock__upstream_reply(struct esomock_upstream_call *call, struct esomock_
     esomock__reply_error(reply, 502, "BAD_GATEWAY", "Upstream failure: %s", call->error);
 }
 
+/* Shorter secrets are looked for as whole words only ("y" inside "Veteran" is no leak). */
+#define SECRET_SUBSTRING_MIN 8
+
+/* True when @p text holds @p secret: anywhere, or as a word when it is short. */
+static bool holds(const char *text, size_t len, const char *secret)
+{
+    size_t n = strlen(secret);
+    if (n == 0)
+        return false;
+    for (const char *at = memmem(text, len, secret, n); at != NULL;
+         at = memmem(at + 1, len - (size_t)(at + 1 - text), secret, n)) {
+        if (n >= SECRET_SUBSTRING_MIN)
+            return true;
+        bool starts = at == text || !isalnum((unsigned char)at[-1]);
+        bool ends = at + n == text + len || !isalnum((unsigned char)at[n]);
+        if (starts && ends)
+            return true;
+    }
+    return false;
+}
+
 bool esomock__proxy_holds_secret(struct esomock_proxy *p, const char *text, size_t len)
 {
-    bool found = memmem(text, len, p->client_secret, strlen(p->client_secret)) != NULL;
+    bool found = holds(text, len, p->client_secret);
     pthread_mutex_lock(&p->lock);
-    for (const char *t = p->token; !found && t != NULL;
-         t = t == p->token ? p->previous_token : NULL)
-        found = t[0] != '\0' && memmem(text, len, t, strlen(t)) != NULL;
+    found = found || holds(text, len, p->token) || holds(text, len, p->previous_token);
     pthread_mutex_unlock(&p->lock);
     return found;
 }

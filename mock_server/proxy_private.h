@@ -105,7 +105,8 @@ void esomock__proxy_destroy(struct esomock_proxy *proxy);
  */
 void esomock__upstream_reply(struct esomock_upstream_call *call, struct esomock_reply *reply);
 
-/* True when @p text (len bytes) holds the client secret or a token bought with it. */
+/* True when @p text (len bytes) holds the client secret or a token bought with it (one
+ * shorter than 8 bytes only as a whole word: as a substring it would be found anywhere). */
 bool esomock__proxy_holds_secret(struct esomock_proxy *proxy, const char *text, size_t len);
 
 /* Token fetches that succeeded so far (for tests and the log). */

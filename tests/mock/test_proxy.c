@@ -759,6 +759,31 @@ Test(proxy, no_secret_reaches_a_recorded_file_the_journal_or_the_log)
     cr_assert(file_holds(path, "\"upstream\":{\"status\":200"), "the journal has the upstream");
 }
 
+/* A real secret is found anywhere; a short one (a test's "y") only as a whole word, else
+ * the letter in any answer would keep every answer from being recorded. */
+Test(proxy, secrets_are_found_anywhere_and_short_ones_as_words)
+{
+    char err[ESOMOCK_ERROR_SIZE] = "";
+    struct esomock_proxy_options opts = {
+        .url = "http://127.0.0.1:9", .client_id = "x", .client_secret = "y"};
+    struct esomock_proxy *p = esomock__proxy_create(&opts, NULL, err);
+    cr_assert_not_null(p, "%s", err);
+    const char *raids = "{\"description\":\"Raids Tuesday and Thursday\"}";
+    cr_assert_not(esomock__proxy_holds_secret(p, raids, strlen(raids)),
+                  "a short secret inside a word is no leak");
+    const char *leak = "{\"secret\":\"y\"}";
+    cr_assert(esomock__proxy_holds_secret(p, leak, strlen(leak)), "the secret as a value");
+    esomock__proxy_destroy(p);
+
+    opts.client_secret = PROXY_SECRET;
+    p = esomock__proxy_create(&opts, NULL, err);
+    cr_assert_not_null(p, "%s", err);
+    const char *inside = "{\"name\":\"abc" PROXY_SECRET "def\"}";
+    cr_assert(esomock__proxy_holds_secret(p, inside, strlen(inside)),
+              "a long secret anywhere, even inside a word");
+    esomock__proxy_destroy(p);
+}
+
 /* Write @p json as @p name in a new fixtures_dir. */
 static void fixture_file(const char *name, const char *json)
 {
