@@ -823,6 +823,18 @@ out:
     return written;
 }
 
+/* The first shape problem, kept for the log. */
+struct misfit {
+    char text[256];
+};
+
+static void on_misfit(void *user, const char *path, const char *message)
+{
+    struct misfit *m = user;
+    if (m->text[0] == '\0')
+        snprintf(m->text, sizeof(m->text), "%s: %s", path, message);
+}
+
 int esomock__record_answer(struct esomock_recorder *r, const struct esomock_fixture_set *fixtures,
                            const struct esomock_fixture *envelope,
                            const struct gql_prepared *prepared, const char *body, size_t len,
@@ -833,6 +845,17 @@ int esomock__record_answer(struct esomock_recorder *r, const struct esomock_fixt
     int written = 0;
     if (!cJSON_IsObject(data) || cJSON_GetObjectItemCaseSensitive(answer, "errors") != NULL) {
         say(r, "answer left out: only {\"data\": {...}} answers without errors are recorded");
+        cJSON_Delete(answer);
+        return 0;
+    }
+    /* Only data of exactly the document's shape: anything else would be a fixture that
+     * answers what the real API never would (or that the loader refuses). */
+    struct misfit misfit = {.text = ""};
+    struct gql_shape_report report = {.fn = on_misfit, .user = &misfit};
+    size_t problems = gql_shape_check(prepared, data, &report);
+    if (problems > 0) {
+        say(r, "answer left out: it does not fit the document (%zu problem%s; %s)", problems,
+            problems == 1 ? "" : "s", misfit.text);
         cJSON_Delete(answer);
         return 0;
     }

@@ -44,10 +44,11 @@ void esomock__recorder_destroy(struct esomock_recorder *rec);
  * fetches that the fixtures (@p fixtures, @p envelope: see cover_private.h) do not answer,
  * one fixture, merged into the one already recorded for the same key (objects by key, lists
  * of one length item by item, the newer value winning). Only a {"data": {...}} answer with no
- * "errors" is recorded. A field whose fixture would hold a secret (@p secret says so), take
- * an argument named like one, or tie with a fixture of the same field (two that one request
- * could both match: the loader refuses them) is left out, with a line on the log.
- * Thread-safe: writes are serialised, each file replaced whole (a temporary file renamed).
+ * "errors" whose data has exactly the shape @p prepared selects (gql_shape_check) is recorded. A
+ * field whose fixture would hold a secret (@p secret says so), take an argument named like one, or
+ * tie with a fixture of the same field (two that one request could both match: the loader refuses
+ * them) is left out, with a line on the log. Thread-safe: writes are serialised, each file replaced
+ * whole (a temporary file renamed).
  * @return the number of fixture files written.
  */
 int esomock__record_answer(struct esomock_recorder *rec, const struct esomock_fixture_set *fixtures,

@@ -482,6 +482,49 @@ Test(proxy, an_upstream_error_status_and_body_pass_through)
     free(body);
 }
 
+/* Garbage from the upstream reaches the client as it came (the client must see it), is never
+ * recorded, and an answer cut short is a 502, not half a body. */
+Test(proxy, an_upstream_that_sends_garbage_is_passed_on_or_a_502)
+{
+    start_upstream(NULL);
+    load_upstream_scenario("{\"name\":\"garbage\",\"rules\":[{\"match\":{\"path\":"
+                           "\"/api/v2/client\"},\"script\":[{\"action\":\"malformed\"},"
+                           "{\"action\":\"truncate\",\"bytes\":10},{\"action\":\"empty\"},"
+                           "{\"action\":\"respond\",\"status\":200,\"body\":{\"data\":"
+                           "{\"guildData\":{\"guild\":[1,{\"x\":[[[]]]},\"no\"]}}}}]}]}");
+    start_proxy(&(struct proxy_setup){.record = true});
+    char *body = op("getGuildById", "{\"guildId\":3468}");
+    struct http_result res;
+    post(proxy, body, 10000, &res);
+    cr_assert_eq(res.status, 200, "%ld", res.status);
+    cr_assert_null(cJSON_Parse(res.body), "the malformed body as it came: %s", res.body);
+    http_result_free(&res);
+
+    post(proxy, body, 10000, &res);
+    cr_assert_eq(res.status, 502, "cut short: %ld %s", res.status, res.body);
+    cr_assert(strstr(res.body, "BAD_GATEWAY") != NULL, "%s", res.body);
+    http_result_free(&res);
+
+    post(proxy, body, 10000, &res);
+    cr_assert_eq(res.status, 200, "%ld", res.status);
+    cr_assert_eq(res.body_len, 0, "the empty body");
+    http_result_free(&res);
+
+    post(proxy, body, 10000, &res);
+    cr_assert_eq(res.status, 200, "data of the wrong shape passed on: %ld", res.status);
+    http_result_free(&res);
+
+    size_t n = 0;
+    struct esomock_journal_entry *e = journal_of(proxy, 4, &n);
+    cr_assert_eq(n, 4);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(e[i].forwarded && e[i].recorded == 0, "request %zu: forwarded, not recorded", i);
+    cr_assert(e[1].status == 502 && e[1].upstream_error[0] != '\0', "%s", e[1].upstream_error);
+    free(e);
+    cr_assert_eq(files_in(record_dir), 0, "nothing recorded");
+    free(body);
+}
+
 Test(proxy, an_upstream_that_hangs_is_a_504_after_the_timeout)
 {
     start_upstream(NULL);
