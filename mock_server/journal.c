@@ -326,5 +326,22 @@ cJSON *esomock__journal_entry_json(const struct esomock_journal_entry *e)
         cJSON_AddNullToObject(o, "status");
     cJSON_AddNumberToObject(o, "bytes_sent", (double)e->bytes_sent);
     cJSON_AddBoolToObject(o, "admin", e->admin);
+    if (e->forwarded) {
+        cJSON *up = cJSON_AddObjectToObject(o, "upstream");
+        if (e->upstream_status > 0)
+            cJSON_AddNumberToObject(up, "status", e->upstream_status);
+        else
+            cJSON_AddNullToObject(up, "status");
+        cJSON_AddNumberToObject(up, "ms", e->upstream_ms);
+        cJSON_AddNumberToObject(up, "attempts", e->upstream_attempts);
+        cJSON_AddBoolToObject(up, "token_fetch", e->upstream_token_fetch);
+        if (e->upstream_error[0] != '\0')
+            cJSON_AddStringToObject(up, "error", e->upstream_error);
+        else
+            cJSON_AddNullToObject(up, "error");
+        cJSON_AddNumberToObject(up, "recorded", e->recorded);
+    } else {
+        cJSON_AddNullToObject(o, "upstream");
+    }
     return o;
 }
