@@ -47,6 +47,10 @@ struct esomock_journal_entry {
     int status;           /* HTTP status sent, 0 when none (drop, reset, hang) */
     uint64_t bytes_sent;  /* body bytes written */
     bool admin;           /* an /__admin/ request */
+    char reply[1024];     /* what the answer was made of beyond its status, as compact JSON
+                             (headers, a step's truncation point, drip chunking, hang bound,
+                             fixture, a body that is not the normal data, a token's expires_in),
+                             enough to send it again; secrets left out; "" when none */
 };
 
 struct esomock_journal_filter {
