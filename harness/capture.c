@@ -26,9 +26,9 @@
 #define MAX_JOURNAL_BYTES (256u * 1024u * 1024u)
 #define MAX_SCENARIO_BYTES (4u * 1024u * 1024u)
 #define MAX_ENTRIES 1000000u
-#define MAX_RULES 1000u        /* eso-mock takes 1024 */
-#define STEPS_PER_RULE 250u    /* eso-mock takes 256 steps; the last rule adds a pass */
-#define MAX_CALLS 256u         /* the runner's limit (ESOH__EXPECT_MAX_CALLS) */
+#define MAX_RULES 1000u     /* eso-mock takes 1024 */
+#define STEPS_PER_RULE 250u /* eso-mock takes 256 steps; the last rule adds a pass */
+#define MAX_CALLS 256u      /* the runner's limit (ESOH__EXPECT_MAX_CALLS) */
 #define MAX_STEP_HEADERS 8u
 
 struct entry {
@@ -39,8 +39,8 @@ struct entry {
     const cJSON *variables, *fields, *reply;
     int status;
     double delay_ms;
-    size_t key;       /* index into keys */
-    cJSON *step;      /* the step it becomes (owned until added to a script) */
+    size_t key;        /* index into keys */
+    cJSON *step;       /* the step it becomes (owned until added to a script) */
     const char *fault; /* the action the replay journals */
 };
 
@@ -55,7 +55,7 @@ struct key {
 
 struct call {
     char id[128];
-    uint64_t number;   /* the call number in the request id (libesologs: instance-number) */
+    uint64_t number; /* the call number in the request id (libesologs: instance-number) */
     char instance[64];
     size_t entries[128];
     size_t count;
@@ -65,8 +65,8 @@ struct call {
 struct capture {
     const struct esoh__capture_options *o;
     FILE *notes;
-    cJSON *doc;            /* the parsed journal (admin JSON), or NULL */
-    cJSON **lines;         /* parsed JSON lines */
+    cJSON *doc;    /* the parsed journal (admin JSON), or NULL */
+    cJSON **lines; /* parsed JSON lines */
     size_t line_count;
     struct entry *entries;
     size_t count;
@@ -233,7 +233,8 @@ static int select_entries(struct capture *c, char *err, size_t err_size)
         e.delay_ms = num_of(j, "delay_ms", 0);
         bool token = strcmp(e.path, "/oauth/token") == 0;
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "admin")) ||
-            (!token && strcmp(e.path, "/api/v2/client") != 0 && strcmp(e.path, "/api/v2/user") != 0))
+            (!token && strcmp(e.path, "/api/v2/client") != 0 &&
+             strcmp(e.path, "/api/v2/user") != 0))
             continue; /* admin requests take no faults; other paths get their normal answer */
         if (e.seq <= c->o->since_seq || (c->o->until_seq > 0 && e.seq > c->o->until_seq) ||
             e.t_ms < c->o->since_ms || (c->o->until_ms >= 0 && e.t_ms >= c->o->until_ms))
@@ -318,7 +319,10 @@ static int key_of(struct capture *c, struct entry *e)
         return -1;
     }
     struct key *k = &c->keys[c->key_count];
-    *k = (struct key){.text = vars, .match = match, .specificity = specificity, .kind = kind,
+    *k = (struct key){.text = vars,
+                      .match = match,
+                      .specificity = specificity,
+                      .kind = kind,
                       .first = (size_t)(e - c->entries)};
     snprintf(k->label, sizeof(k->label), "%s", label);
     e->key = c->key_count++;
@@ -357,8 +361,9 @@ static bool add_body(struct capture *c, const struct entry *e, cJSON *step)
         return true;
     }
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e->reply, "body_cut")))
-        note(c, "seq %llu: the body was too long for the journal; the replay sends the body "
-                "eso-mock sends by default for status %d",
+        note(c,
+             "seq %llu: the body was too long for the journal; the replay sends the body "
+             "eso-mock sends by default for status %d",
              (unsigned long long)e->seq, e->status);
     return false;
 }
@@ -451,8 +456,9 @@ static cJSON *step_of(struct capture *c, struct entry *e)
     } else if (strcmp(a, "slow_read") == 0) {
         /* A slow_read rule cannot match on the operation: the body is read slowly before it
          * is known. The replay reads it at full speed. */
-        note(c, "seq %llu: slow_read is not reproduced per operation; the replay answers "
-                "normally",
+        note(c,
+             "seq %llu: slow_read is not reproduced per operation; the replay answers "
+             "normally",
              (unsigned long long)e->seq);
         cJSON_AddStringToObject(step, "action", "pass");
         add_delay(step, e->delay_ms);
@@ -552,8 +558,9 @@ static const char *outcome_of(const struct capture *c, const struct entry *e, si
     bool aborted = e->state != NULL && strcmp(e->state, "aborted") == 0;
     bool answered = !aborted && e->status >= 200 && e->status < 300;
     const char *body = str_of(e->reply, "body");
-    if (answered && (strcmp(f, "pass") == 0 || strcmp(f, "delay") == 0 || strcmp(f, "drip") == 0 ||
-                     (strcmp(f, "respond") == 0 && (body == NULL || strstr(body, "\"errors\"") == NULL))))
+    if (answered &&
+        (strcmp(f, "pass") == 0 || strcmp(f, "delay") == 0 || strcmp(f, "drip") == 0 ||
+         (strcmp(f, "respond") == 0 && (body == NULL || strstr(body, "\"errors\"") == NULL))))
         return "ok";
     /* A failure: the call's outcome is its last attempt's only when it ran out of attempts
      * (a deadline or the retry budget would have said otherwise). */
@@ -635,13 +642,14 @@ static size_t group_calls(struct capture *c, struct call *calls, bool *one_clien
             calls[k].entries[calls[k].count++] = i;
     }
     if (anonymous > 0)
-        note(c, "%zu request%s not from libesologs (no X-Request-Id or another operation name): "
-                "scripted, but not in the expect section",
+        note(c,
+             "%zu request%s not from libesologs (no X-Request-Id or another operation name): "
+             "scripted, but not in the expect section",
              anonymous, anonymous == 1 ? "" : "s");
     *one_client = n > 0;
     for (size_t k = 0; k < n; k++)
-        *one_client = *one_client && calls[k].number > 0 &&
-                      strcmp(calls[k].instance, calls[0].instance) == 0;
+        *one_client =
+            *one_client && calls[k].number > 0 && strcmp(calls[k].instance, calls[0].instance) == 0;
     /* One client numbers its calls; several clients' calls are ordered by arrival. */
     qsort(calls, n, sizeof(*calls), *one_client ? by_number : by_first_seq);
     return n;
@@ -651,9 +659,8 @@ static size_t group_calls(struct capture *c, struct call *calls, bool *one_clien
 static size_t unroll_original(struct capture *c, const cJSON **ops, const cJSON **vars,
                               double *waits, size_t max)
 {
-    const cJSON *calls =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c->original, "expect"),
-                                         "calls");
+    const cJSON *calls = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(c->original, "expect"), "calls");
     size_t n = 0;
     const cJSON *call;
     cJSON_ArrayForEach(call, calls)
@@ -726,8 +733,9 @@ static cJSON *build_calls(struct capture *c)
         const cJSON *op = at < planned ? ops[at] : NULL;
         if (!cJSON_IsString(op) ||
             strcmp(op->valuestring, c->entries[calls[k].entries[0]].operation) != 0) {
-            note(c, "the journal's calls do not line up with %s's; the expect section lists "
-                    "only the calls the journal shows",
+            note(c,
+                 "the journal's calls do not line up with %s's; the expect section lists "
+                 "only the calls the journal shows",
                  c->o->client_from);
             planned = 0;
         }
@@ -912,41 +920,43 @@ out:
 
 static void capture_usage(FILE *to)
 {
-    fprintf(to,
-            "Usage: eso-scenario capture [-o FILE] [--client-from SCENARIO] [--operation NAME]...\n"
-            "                            [--since MS] [--until MS] [--since-seq N] [--until-seq N]\n"
-            "                            [--name NAME] JOURNAL\n"
-            "\n"
-            "Turn an eso-mock journal (--journal JSON lines, or the JSON of GET /__admin/requests;\n"
-            "\"-\" reads stdin) into a scenario that gives the same client calls the same server\n"
-            "behaviour again, request by request in the same order per operation (status,\n"
-            "headers, delay, truncation point, drip, token answers), with no seed and no\n"
-            "probability; its expect section says what the captured run saw (attempts, faults,\n"
-            "outcome per call), so `eso-scenario run` on it says whether it reproduced.\n"
-            "Secrets (Authorization, client secrets, tokens) are never copied.\n"
-            "\n"
-            "  -o, --output FILE       write the scenario to FILE (checked as `check` would);\n"
-            "                          default stdout\n"
-            "      --client-from FILE  the scenario the journal came from: its expect.client,\n"
-            "                          time_scale and calls (calls that never reached the server\n"
-            "                          included) are used for the replay\n"
-            "      --operation NAME    keep only this operation's requests (repeatable)\n"
-            "      --since MS, --until MS\n"
-            "                          keep requests that arrived at t_ms >= since, < until\n"
-            "      --since-seq N, --until-seq N\n"
-            "                          keep requests with seq > N, <= N\n"
-            "      --name NAME         the scenario's name (default replay-ORIGINAL)\n"
-            "  -h, --help              this text\n"
-            "\n"
-            "What it could not reproduce goes to stderr, one line each. Exit status: 0 written,\n"
-            "1 the journal could not be used (or the output failed its check), 2 usage error.\n");
+    fprintf(
+        to,
+        "Usage: eso-scenario capture [-o FILE] [--client-from SCENARIO] [--operation NAME]...\n"
+        "                            [--since MS] [--until MS] [--since-seq N] [--until-seq N]\n"
+        "                            [--name NAME] JOURNAL\n"
+        "\n"
+        "Turn an eso-mock journal (--journal JSON lines, or the JSON of GET /__admin/requests;\n"
+        "\"-\" reads stdin) into a scenario that gives the same client calls the same server\n"
+        "behaviour again, request by request in the same order per operation (status,\n"
+        "headers, delay, truncation point, drip, token answers), with no seed and no\n"
+        "probability; its expect section says what the captured run saw (attempts, faults,\n"
+        "outcome per call), so `eso-scenario run` on it says whether it reproduced.\n"
+        "Secrets (Authorization, client secrets, tokens) are never copied.\n"
+        "\n"
+        "  -o, --output FILE       write the scenario to FILE (checked as `check` would);\n"
+        "                          default stdout\n"
+        "      --client-from FILE  the scenario the journal came from: its expect.client,\n"
+        "                          time_scale and calls (calls that never reached the server\n"
+        "                          included) are used for the replay\n"
+        "      --operation NAME    keep only this operation's requests (repeatable)\n"
+        "      --since MS, --until MS\n"
+        "                          keep requests that arrived at t_ms >= since, < until\n"
+        "      --since-seq N, --until-seq N\n"
+        "                          keep requests with seq > N, <= N\n"
+        "      --name NAME         the scenario's name (default replay-ORIGINAL)\n"
+        "  -h, --help              this text\n"
+        "\n"
+        "What it could not reproduce goes to stderr, one line each. Exit status: 0 written,\n"
+        "1 the journal could not be used (or the output failed its check), 2 usage error.\n");
 }
 
 static int capture_usage_error(const char *what, const char *arg)
 {
     char shown[512];
     fprintf(stderr, "eso-scenario capture: %s%s%s%s\nTry 'eso-scenario capture --help'.\n", what,
-            arg != NULL ? " '" : "", arg != NULL ? esoh__text_escape(arg, shown, sizeof(shown)) : "",
+            arg != NULL ? " '" : "",
+            arg != NULL ? esoh__text_escape(arg, shown, sizeof(shown)) : "",
             arg != NULL ? "'" : "");
     return 2;
 }
@@ -975,8 +985,15 @@ static bool parse_seq(const char *text, uint64_t *out)
     return true;
 }
 
-enum { OPT_CLIENT_FROM = 256, OPT_OPERATION, OPT_SINCE, OPT_UNTIL, OPT_SINCE_SEQ, OPT_UNTIL_SEQ,
-       OPT_NAME };
+enum {
+    OPT_CLIENT_FROM = 256,
+    OPT_OPERATION,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_SINCE_SEQ,
+    OPT_UNTIL_SEQ,
+    OPT_NAME
+};
 
 int esoh__capture_main(int argc, char **argv)
 {
@@ -1024,8 +1041,7 @@ int esoh__capture_main(int argc, char **argv)
             break;
         case OPT_UNTIL_SEQ:
             if (!parse_seq(optarg, &o.until_seq) || o.until_seq == 0)
-                return capture_usage_error("--until-seq wants a sequence number >= 1, got",
-                                           optarg);
+                return capture_usage_error("--until-seq wants a sequence number >= 1, got", optarg);
             break;
         case OPT_NAME:
             o.name = optarg;
