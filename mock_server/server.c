@@ -698,6 +698,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         return;
     }
     struct completion c = completion_of(req, toe);
+    struct esomock_reply_view reply = {
+        .token_route = req->route == ESOMOCK_ROUTE_TOKEN,
+        .step = req->plan.step,
+        .headers = req->reply.headers,
+        .header_count = req->reply.header_count,
+        .body = req->reply.body,
+        .body_len = req->reply.body_len,
+        /* Not a fixture's data: an error no step chose, or the points budget's state. */
+        .live_body = (req->reply.status != 200 && req->outcome != NULL) ||
+                     strstr(req->entry.fields, "\"rateLimitData\"") != NULL,
+        .hang_max_ms = req->effective.hang_max_ms,
+    };
+    if (req->route != ESOMOCK_ROUTE_ADMIN)
+        esomock__journal_describe_reply(&reply, req->entry.reply, sizeof(req->entry.reply));
     req->entry.duration_ms = c.duration_ms;
     req->entry.status = c.status;
     req->entry.bytes_sent = c.bytes;

@@ -57,6 +57,10 @@ struct esomock_journal_entry {
     char upstream_error[192];  /* what went wrong ("" when nothing did): no answer within the
                                   timeout, a refused or reset connection, the token refused */
     int recorded;              /* fixture files --record wrote from the answer */
+    char reply[1024];          /* what the answer was made of beyond its status, as compact JSON
+                                  (headers, a step's truncation point, drip chunking, hang bound,
+                                  fixture, a body that is not the normal data, a token's expires_in),
+                                  enough to send it again; secrets left out; "" when none */
 };
 
 struct esomock_journal_filter {
