@@ -13,9 +13,8 @@
  *     these three interleaved, in rounds, so the ratios compare the same moments;
  *   - eso_query() failing fast on an open breaker;
  *   - eso_batch() throughput on the multi interface at concurrency 1, 8 and 64.
- * Allocations per call are counted by interposing malloc/calloc/realloc in this
- * executable (glibc forwards to __libc_*), on the measuring thread only, so the
- * in-process server's own allocations on its threads do not count.
+ * Allocations per call are counted by alloc_count.c, on the measuring thread only,
+ * so the in-process server's own allocations on its threads do not count.
  *
  * Prints one JSON object (header, rows, notes, raw numbers) for bench/bench.py.
  */
@@ -39,6 +38,8 @@
 #include <esologs/client.h>
 #include <esomock/server.h>
 
+#include "alloc_count.h"
+
 #define OPERATION "getReportEvents"
 #define REPORT_CODE "a1B2c3D4e5F6g7H8"
 #define TOKEN "bench-token"
@@ -46,66 +47,6 @@
 #define MAX_ANSWER_BYTES (16u * 1024u * 1024u)
 #define WARMUP_CALLS 200u
 #define MAX_CALLS 1000000ul
-
-/* ---- allocation counting ----------------------------------------------------------------- */
-
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *ptr, size_t size);
-extern void __libc_free(void *ptr);
-
-struct alloc_count {
-    uint64_t calls; /* malloc, calloc, and realloc that allocate */
-    uint64_t bytes;
-};
-
-/* Only the measuring thread turns counting on; the server's threads never do. */
-static _Thread_local bool counting;
-static _Thread_local struct alloc_count counted;
-
-void *malloc(size_t size)
-{
-    if (counting) {
-        counted.calls++;
-        counted.bytes += size;
-    }
-    return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size)
-{
-    if (counting) {
-        counted.calls++;
-        counted.bytes += n * size;
-    }
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *ptr, size_t size)
-{
-    if (counting) {
-        counted.calls++;
-        counted.bytes += size;
-    }
-    return __libc_realloc(ptr, size);
-}
-
-void free(void *ptr)
-{
-    __libc_free(ptr);
-}
-
-static void count_start(void)
-{
-    counted = (struct alloc_count){0};
-    counting = true;
-}
-
-static struct alloc_count count_stop(void)
-{
-    counting = false;
-    return counted;
-}
 
 /* ---- timing ------------------------------------------------------------------------------ */
 
@@ -283,14 +224,14 @@ static bool interleaved(const struct runner *r, unsigned long n, double *lat[MEA
         unsigned long per = round == ROUNDS - 1 ? n - done : n / ROUNDS;
         for (int k = 0; k < MEASURES; k++) {
             enum measure m = (enum measure)((round + k) % MEASURES);
-            count_start();
+            alloc_count_start();
             for (unsigned long i = 0; i < per; i++) {
                 double t0 = now_us();
                 bool good = run_one(r, m);
                 lat[m][done + i] = now_us() - t0;
                 st[m].ok += good;
             }
-            struct alloc_count a = count_stop();
+            struct alloc_count a = alloc_count_stop();
             st[m].allocs.calls += a.calls;
             st[m].allocs.bytes += a.bytes;
         }
@@ -310,7 +251,7 @@ static bool client_calls(struct eso_client *client, const cJSON *vars, unsigned 
     s->ok = 0;
     for (unsigned long i = 0; i < warmup + n; i++) {
         if (i == warmup)
-            count_start();
+            alloc_count_start();
         struct eso_result res = {0};
         double t0 = now_us();
         enum eso_status rc = eso_query(client, OPERATION, NULL, vars, &res);
@@ -319,7 +260,6 @@ static bool client_calls(struct eso_client *client, const cJSON *vars, unsigned 
             lat[i - warmup] = t1 - t0;
             s->ok += rc == want;
         } else if (rc != want) {
-            counting = false;
             fprintf(stderr, "bench-client-overhead: eso_query: %s (%s), wanted %s\n",
                     eso_strerror(rc), res.detail, eso_strerror(want));
             eso_result_finish(&res);
@@ -327,7 +267,7 @@ static bool client_calls(struct eso_client *client, const cJSON *vars, unsigned 
         }
         eso_result_finish(&res);
     }
-    s->allocs = count_stop();
+    s->allocs = alloc_count_stop();
     summarise(lat, n, s);
     return true;
 }

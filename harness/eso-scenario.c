@@ -10,14 +10,16 @@
 #include <esoharness/runner.h>
 #include <esoharness/version.h>
 
+#include "capture_private.h"
 #include "text_private.h"
 
 static void usage(FILE *to)
 {
     fprintf(to,
             "Usage: eso-scenario run [--time-scale F] [--json] [--quiet] [--fixtures DIR]\n"
-            "                        [--junit FILE] FILE...\n"
+            "                        [--junit FILE] [--seed N] [--journal-dir DIR] FILE...\n"
             "       eso-scenario check [--fixtures DIR] FILE...\n"
+            "       eso-scenario capture [OPTION]... JOURNAL   (see capture --help)\n"
             "       eso-scenario --help | --version\n"
             "\n"
             "run    plays each scenario: an in-process eso-mock carries out its fault script,\n"
@@ -27,6 +29,7 @@ static void usage(FILE *to)
             "check  applies every rule run applies before it plays a file (the fault script, the\n"
             "       expect section and its calls) without playing it: what check accepts, run\n"
             "       plays.\n"
+            "capture  turns a run's journal into a scenario that replays it deterministically.\n"
             "\n"
             "  --time-scale F   real time per unit of scenario time (default: the scenario's\n"
             "                   expect.time_scale, else %g); 1 runs in real time\n"
@@ -34,6 +37,8 @@ static void usage(FILE *to)
             "  --quiet          only verdicts and failed checks\n"
             "  --fixtures DIR   eso-mock fixture directory (default: the built-in set)\n"
             "  --junit FILE     also write JUnit XML to FILE, one testcase per scenario\n"
+            "  --seed N         eso-mock's seed for every random draw (default: the scenario's)\n"
+            "  --journal-dir DIR  write eso-mock's journal of each scenario to DIR/NAME.jsonl\n"
             "  -h, --help       this text\n"
             "      --version    the version\n"
             "\n"
@@ -176,6 +181,8 @@ int main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"fixtures", required_argument, NULL, 'f'},
         {"junit", required_argument, NULL, 'u'},
+        {"seed", required_argument, NULL, 's'},
+        {"journal-dir", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -190,13 +197,16 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 2)
-        return usage_error("missing command (run or check)", NULL, "");
+        return usage_error("missing command (run, check or capture)", NULL, "");
     if (argv[1][0] == '-')
-        return usage_error("expected a command (run or check) before options, got ", argv[1], "");
+        return usage_error("expected a command (run, check or capture) before options, got ",
+                           argv[1], "");
     const char *command = argv[1];
+    if (strcmp(command, "capture") == 0)
+        return esoh__capture_main(argc - 1, argv + 1);
     bool run = strcmp(command, "run") == 0;
     if (!run && strcmp(command, "check") != 0)
-        return usage_error("unknown command ", command, " (run or check)");
+        return usage_error("unknown command ", command, " (run, check or capture)");
 
     struct esoh_run_options opts = {.out = stdout};
     const char *junit_path = NULL;
@@ -231,6 +241,21 @@ int main(int argc, char **argv)
         case 'u':
             junit_path = optarg;
             run_only = "--junit";
+            break;
+        case 's': {
+            char *end = NULL;
+            errno = 0;
+            unsigned long long seed = strtoull(optarg, &end, 10);
+            if (errno != 0 || optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || seed == 0 ||
+                seed > (1ull << 53))
+                return usage_error("--seed wants an integer from 1 to 2^53, got ", optarg, "");
+            opts.seed = seed;
+            run_only = "--seed";
+            break;
+        }
+        case 'J':
+            opts.journal_dir = optarg;
+            run_only = "--journal-dir";
             break;
         case 'h':
             usage(stdout);

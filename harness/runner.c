@@ -262,6 +262,18 @@ static char *read_scenario(const char *path, char *err, size_t err_size)
     return text;
 }
 
+/* DIR/NAME.jsonl for the journal of scenario @p name (a scenario name is a safe file name). */
+static FILE *open_journal(const char *dir, const char *name, char *err, size_t err_size)
+{
+    char path[1024];
+    const char *base = strrchr(name, '/'); /* a file that did not load is named by its path */
+    int n = snprintf(path, sizeof(path), "%s/%s.jsonl", dir, base != NULL ? base + 1 : name);
+    FILE *f = n > 0 && (size_t)n < sizeof(path) ? fopen(path, "w") : NULL;
+    if (f == NULL)
+        snprintf(err, err_size, "cannot write the journal %s", path);
+    return f;
+}
+
 static void emit(const struct run *r, const struct esoh__timeline_input *in)
 {
     FILE *out = r->opts->out;
@@ -381,6 +393,7 @@ int esoh_scenario_run_file(const char *path, const struct esoh_run_options *opts
     struct esoh_fixture_event *events = NULL;
     struct esomock_journal_entry *journal = NULL;
     size_t event_n = 0, journal_n = 0;
+    FILE *journal_file = NULL;
 
     memset(report, 0, sizeof(*report));
     r.checks = calloc(MAX_CHECKS, sizeof(*r.checks));
@@ -396,7 +409,14 @@ int esoh_scenario_run_file(const char *path, const struct esoh_run_options *opts
               : r.timing_unjudged     ? 1.0
               : r.plan.time_scale > 0 ? r.plan.time_scale
                                       : ESOH_RUN_DEFAULT_TIME_SCALE;
-    struct esomock_options server_opts = {.fixtures_dir = r.opts->fixtures_dir};
+    struct esomock_options server_opts = {.fixtures_dir = r.opts->fixtures_dir,
+                                          .seed = r.opts->seed};
+    if (r.opts->journal_dir != NULL) {
+        journal_file = open_journal(r.opts->journal_dir, l.name, error, sizeof(error));
+        if (journal_file == NULL)
+            goto out;
+        server_opts.journal = journal_file;
+    }
     struct esoh_fixture_options fx_opts = {
         .scenario_file = path,
         .time_scale = r.scale,
@@ -468,6 +488,8 @@ out:;
     free(events);
     free(journal);
     esoh_fixture_stop(r.fx);
+    if (journal_file != NULL)
+        fclose(journal_file);
     unload(&l);
     free(r.checks);
     return passed ? 0 : 1;

@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include "cost_private.h"
+#include "cover_private.h"
 #include "graphql_private.h"
 #include "memo_private.h"
 #include "redact_private.h"
@@ -46,7 +47,8 @@ struct esomock_parsed {
                                                 memo's hash), or NULL */
     double cost;                             /* points, as the query costs them (cost.c) */
     /* the normal answer */
-    bool live;                              /* executed for each request (rateLimitData) */
+    bool live;     /* executed for each request (rateLimitData) */
+    bool upstream; /* with a proxy: a fetched field no fixture answers (never memoised) */
     const struct esomock_fixture *envelope; /* its status and headers, or NULL */
     int answer_status;
     const char *answer; /* owned_answer, or a canned fixture's body */
@@ -165,6 +167,10 @@ static bool make_answer(const struct esomock_graphql *g, struct esomock_parsed *
         /* A canned answer (errors, extensions): sent as is, whatever the document. */
         p->answer = p->envelope->body;
         p->answer_len = p->envelope->body_len;
+        return true;
+    }
+    if (g->proxy != NULL && !esomock__cover_all(g->fixtures, p->envelope, g->schema, p->prepared)) {
+        p->upstream = true; /* the upstream's answer, or (not forwarded) made for each request */
         return true;
     }
     struct gql_buf out;
@@ -362,9 +368,42 @@ static bool answer_parse_problem(const struct esomock_parsed *p, struct esomock_
     return false;
 }
 
+/* A step whose answer is its own body, whatever the normal answer would be. */
+static bool step_sends_own_body(const struct esomock_graphql *g, const struct esomock_step *step)
+{
+    if (step == NULL)
+        return false;
+    switch (step->action) {
+    case ESOMOCK_ACTION_MALFORMED:
+    case ESOMOCK_ACTION_EMPTY:
+        return true;
+    case ESOMOCK_ACTION_RESPOND:
+    case ESOMOCK_ACTION_TRUNCATE:
+    case ESOMOCK_ACTION_DRIP:
+        return step->body != NULL || step->status >= 400 ||
+               (step->fixture != NULL && esomock__fixtures_by_name(g->fixtures, step->fixture));
+    case ESOMOCK_ACTION_PASS:
+    case ESOMOCK_ACTION_HANG:
+    case ESOMOCK_ACTION_DROP:
+    case ESOMOCK_ACTION_RESET:
+    case ESOMOCK_ACTION_SLOW_READ:
+        break;
+    }
+    return false;
+}
+
+/* The normal answer is the upstream's: a proxy, the client endpoint, a field no fixture
+ * answers, and a step that sends it. (/api/v2/user needs a user's token eso-mock lacks.) */
+static bool from_upstream(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
+                          const struct esomock_parsed *p, const struct esomock_plan *plan)
+{
+    return g->proxy != NULL && p != NULL && p->upstream && view->path != NULL &&
+           strcmp(view->path, "/api/v2/client") == 0 && !step_sends_own_body(g, plan->step);
+}
+
 static void graphql_answer(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
-                           struct esomock_graphql_call *call, struct esomock_reply *reply,
-                           const char **outcome)
+                           struct esomock_graphql_call *call, const struct esomock_plan *plan,
+                           struct esomock_reply *reply, const char **outcome)
 {
     const char *authorization =
         view->header != NULL ? view->header(view->header_ctx, MHD_HTTP_HEADER_AUTHORIZATION) : NULL;
@@ -397,14 +436,23 @@ static void graphql_answer(const struct esomock_graphql *g, const struct esomock
         *outcome = "rate_limit";
         return;
     }
+    if (from_upstream(g, view, call->parsed, plan)) {
+        call->forward = true; /* the budget is charged; the answer comes from upstream */
+        return;
+    }
     execute(g, call->parsed, reply);
 }
 
 /* The normal answer's body for a step that keeps it (a respond without a body of its own). */
-static void normal_body(const struct esomock_graphql *g, struct esomock_graphql_call *call,
+static void normal_body(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
+                        struct esomock_graphql_call *call, const struct esomock_plan *plan,
                         struct esomock_reply *reply)
 {
-    if (!answer_parse_problem(call->parsed, reply))
+    if (answer_parse_problem(call->parsed, reply))
+        return;
+    if (from_upstream(g, view, call->parsed, plan))
+        call->forward = true;
+    else
         execute(g, call->parsed, reply);
 }
 
@@ -485,7 +533,9 @@ static void apply_step_overrides(const struct esomock_graphql *g,
         } else {
             /* No body of its own: the normal answer, with the step's status. */
             if (reply->body == NULL && view->graphql)
-                normal_body(g, call, reply);
+                normal_body(g, view, call, plan, reply);
+            if (call->forward)
+                return; /* applied again to the upstream's answer */
             if (step->status != 0)
                 reply->status = step->status;
         }
@@ -530,7 +580,7 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
 
     if (answers_normally(plan->action)) {
         if (view->graphql)
-            graphql_answer(g, view, call, reply, outcome);
+            graphql_answer(g, view, call, plan, reply, outcome);
         else
             esomock__auth_token_request(
                 g->auth,
@@ -541,5 +591,26 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
         reply->status = 200;
         reply->content_type = "application/json";
     }
+    if (!call->forward) /* else the step applies to the upstream's answer */
+        apply_step_overrides(g, view, call, plan, reply);
+}
+
+static bool holds_secret(void *proxy, const char *text, size_t len)
+{
+    return esomock__proxy_holds_secret(proxy, text, len);
+}
+
+void esomock__graphql_forwarded(const struct esomock_graphql *g,
+                                const struct esomock_graphql_view *view,
+                                struct esomock_graphql_call *call, const struct esomock_plan *plan,
+                                struct esomock_upstream_call *up, struct esomock_reply *reply)
+{
+    const struct esomock_parsed *p = call->parsed;
+    call->forward = false;
+    if (g->recorder != NULL && up->outcome == ESOMOCK_UPSTREAM_ANSWERED && up->status == 200 &&
+        p != NULL && p->prepared != NULL)
+        call->recorded = esomock__record_answer(g->recorder, g->fixtures, p->envelope, p->prepared,
+                                                up->answer, up->answer_len, holds_secret, g->proxy);
+    esomock__upstream_reply(up, reply);
     apply_step_overrides(g, view, call, plan, reply);
 }

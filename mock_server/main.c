@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <esomock/proxy.h>
 #include <esomock/scenario.h>
-#include <esomock/world.h>
 #include <esomock/server.h>
 #include <esomock/version.h>
+#include <esomock/world.h>
 
 /*
  * Sections of scenario files that other programs own. eso-mock does not know their
@@ -65,6 +66,16 @@ static void usage(FILE *to)
         "                       1-1000000); raises the open-file limit to fit when it can\n"
         "  --idle-timeout S     close connections silent for S seconds (default 120)\n"
         "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
+        "  --proxy URL          forward GraphQL requests no fixture answers to the ESO Logs\n"
+        "                       API at URL (e.g. https://www.esologs.com), with eso-mock's\n"
+        "                       own token from ESOLOGS_ID and ESOLOGS_SECRET; scenario\n"
+        "                       faults apply to its answers too. Without --fixtures, no\n"
+        "                       fixtures are loaded (everything goes upstream)\n"
+        "  --proxy-token-url U  the upstream's token endpoint (default: URL/oauth/token)\n"
+        "  --proxy-timeout MS   bound on each upstream transfer; past it the client gets\n"
+        "                       504 (default 30000)\n"
+        "  --record DIR         with --proxy: store each upstream answer in DIR as fixtures\n"
+        "                       (eso-mock --fixtures DIR replays them offline)\n"
         "  --version            print the version and exit\n"
         "  -h, --help           print this help and exit\n"
         "\n"
@@ -313,6 +324,10 @@ int main(int argc, char **argv)
         OPT_STRICT_FIXTURES,
         OPT_REQUEST_CACHE,
         OPT_WORLD,
+        OPT_PROXY,
+        OPT_PROXY_TOKEN_URL,
+        OPT_PROXY_TIMEOUT,
+        OPT_RECORD,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -339,6 +354,10 @@ int main(int argc, char **argv)
         {"journal-capacity", required_argument, NULL, OPT_JOURNAL_CAPACITY},
         {"blackhole", no_argument, NULL, OPT_BLACKHOLE},
         {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
+        {"proxy", required_argument, NULL, OPT_PROXY},
+        {"proxy-token-url", required_argument, NULL, OPT_PROXY_TOKEN_URL},
+        {"proxy-timeout", required_argument, NULL, OPT_PROXY_TIMEOUT},
+        {"record", required_argument, NULL, OPT_RECORD},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -348,6 +367,7 @@ int main(int argc, char **argv)
         .sections = foreign_sections,
         .section_count = FOREIGN_SECTION_COUNT,
     };
+    struct esomock_proxy_options proxy = {0};
     const char *port_file = NULL, *log_path = "-", *journal_path = NULL;
     unsigned long n;
     int c;
@@ -446,6 +466,20 @@ int main(int argc, char **argv)
         case OPT_LOG:
             log_path = optarg;
             break;
+        case OPT_PROXY:
+            proxy.url = optarg;
+            break;
+        case OPT_PROXY_TOKEN_URL:
+            proxy.token_url = optarg;
+            break;
+        case OPT_PROXY_TIMEOUT:
+            if (!parse_ulong(optarg, 3600000, &n) || n == 0)
+                return usage_error("--proxy-timeout wants 1 to 3600000 ms, got '%s'", optarg);
+            proxy.timeout_ms = (unsigned)n;
+            break;
+        case OPT_RECORD:
+            proxy.record_dir = optarg;
+            break;
         case OPT_VERSION:
             printf("eso-mock %s\n", esomock_version_string());
             return 0;
@@ -460,6 +494,21 @@ int main(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (opts.watch_scenario && opts.scenario_file == NULL)
         return usage_error("--watch needs --scenario FILE");
+    if (proxy.url == NULL &&
+        (proxy.token_url != NULL || proxy.timeout_ms != 0 || proxy.record_dir != NULL))
+        return usage_error("--%s needs --proxy URL", proxy.record_dir != NULL  ? "record"
+                                                     : proxy.token_url != NULL ? "proxy-token-url"
+                                                                               : "proxy-timeout");
+    if (proxy.url != NULL) {
+        /* eso-mock's own credentials at the upstream, never the client's. */
+        proxy.client_id = getenv("ESOLOGS_ID");
+        proxy.client_secret = getenv("ESOLOGS_SECRET");
+        if (proxy.client_id == NULL || proxy.client_id[0] == '\0' || proxy.client_secret == NULL ||
+            proxy.client_secret[0] == '\0')
+            return usage_error("--proxy needs ESOLOGS_ID and ESOLOGS_SECRET in the environment "
+                               "(eso-mock's own client credentials at the upstream)");
+        opts.proxy = &proxy;
+    }
 
     FILE *log = NULL;
     if (strcmp(log_path, "-") == 0) {

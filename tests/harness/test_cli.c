@@ -365,7 +365,8 @@ Test(eso_scenario_cli, help_version_and_usage_errors)
     } errors_cases[] = {
         {{NULL}, "missing command"},
         {{"frob", NULL}, "unknown command 'frob'"},
-        {{"--bogus", NULL}, "expected a command (run or check) before options, got '--bogus'"},
+        {{"--bogus", NULL},
+         "expected a command (run, check or capture) before options, got '--bogus'"},
         {{"run", "--bogus", "x.json", NULL}, "unknown option '--bogus'"},
         {{"run", "-x", "x.json", NULL}, "unknown option '-x'"},
         {{"run", "--junit", NULL}, "option '--junit' needs a value"},

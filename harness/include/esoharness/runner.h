@@ -30,6 +30,9 @@ struct esoh_run_options {
     bool json;                /* write one JSON object per scenario instead of text */
     bool quiet;               /* text: only the verdict line (and failed checks) */
     const char *fixtures_dir; /* NULL = eso-mock's default set */
+    unsigned long long seed;  /* eso-mock's seed for every random draw; 0 = the scenario's */
+    const char *journal_dir;  /* write eso-mock's journal of each scenario to DIR/NAME.jsonl
+                                 (for eso-scenario capture); NULL = none */
 };
 
 struct esoh_run_report {
