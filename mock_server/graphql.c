@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 
+#include "cost_private.h"
 #include "cover_private.h"
 #include "graphql_private.h"
 #include "memo_private.h"
@@ -18,6 +19,7 @@
 #include "resolver_private.h"
 #include "scenario_private.h"
 #include "utf8_private.h"
+#include "world_private.h"
 
 static const char malformed_body[] =
     "{\"data\": {\"guildData\": {\"guild\": {\"id\": 3468, \"name\": \"Tr";
@@ -39,8 +41,11 @@ struct esomock_parsed {
     char *errors;                  /* the engine's error answer (syntax, validation, variables) */
     size_t errors_len;
     char operation[ESOMOCK_OPNAME_MAX + 1];
-    char *variables; /* compact JSON, for the journal */
-    char *fields;    /* for the journal */
+    char *variables;                         /* compact JSON, for the journal */
+    char *fields;                            /* for the journal */
+    const struct esomock_data_source *world; /* the world answered from (its stamp is in the
+                                                memo's hash), or NULL */
+    double cost;                             /* points, as the query costs them (cost.c) */
     /* the normal answer */
     bool live;     /* executed for each request (rateLimitData) */
     bool upstream; /* with a proxy: a fetched field no fixture answers (never memoised) */
@@ -141,7 +146,7 @@ static enum gql_status run_document(const struct esomock_graphql *g, const struc
     struct esomock_answer answer = {
         .fixtures = g->fixtures,
         .envelope = p->envelope,
-        .world = g->world,
+        .world = p->world,
         .ratelimit = g->ratelimit,
         .strict = g->strict_fixtures,
     };
@@ -154,8 +159,9 @@ static enum gql_status run_document(const struct esomock_graphql *g, const struc
 /* The normal answer, made once: a canned envelope, or the document executed (unless live). */
 static bool make_answer(const struct esomock_graphql *g, struct esomock_parsed *p)
 {
-    p->envelope = esomock__answer_envelope(g->fixtures, p->prepared,
-                                           p->operation[0] ? p->operation : NULL, p->gql.variables);
+    p->envelope =
+        esomock__answer_envelope(g->fixtures, p->prepared, p->operation[0] ? p->operation : NULL,
+                                 p->gql.variables, p->world != NULL);
     p->answer_status = p->envelope != NULL ? p->envelope->status : 200;
     if (p->envelope != NULL && p->envelope->data == NULL) {
         /* A canned answer (errors, extensions): sent as is, whatever the document. */
@@ -180,8 +186,39 @@ static bool make_answer(const struct esomock_graphql *g, struct esomock_parsed *
     return p->owned_answer != NULL;
 }
 
+/*
+ * A document past the complexity limit is refused before it runs, as graphql-php's
+ * QueryComplexity validation rule refuses it: one error, no locations, no data.
+ */
+static bool refuse_complex(struct esomock_parsed *p, const struct esomock_cost *cost)
+{
+    if (!(cost->complexity > ESOMOCK_MAX_COMPLEXITY))
+        return false;
+    char message[160];
+    if (isinf(cost->complexity))
+        snprintf(message, sizeof(message),
+                 "Max query complexity should be %d but got more than it can count.",
+                 ESOMOCK_MAX_COMPLEXITY);
+    else
+        snprintf(message, sizeof(message), "Max query complexity should be %d but got %.0f.",
+                 ESOMOCK_MAX_COMPLEXITY, cost->complexity);
+    struct gql_buf b;
+    gql_buf_init(&b, 0);
+    gql_buf_puts(&b, "{\"errors\":[{\"message\":");
+    gql_buf_json_string(&b, message, strlen(message));
+    gql_buf_puts(&b, ",\"extensions\":{\"category\":\"graphql\"}}]}");
+    if (b.failed) {
+        gql_buf_finish(&b);
+        return false;
+    }
+    p->errors = b.data;
+    p->errors_len = b.len;
+    return true;
+}
+
 /* Parse a body into a new parsed request: the HTTP part, then the engine's. */
-static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const char *body,
+static struct esomock_parsed *parse_body(const struct esomock_graphql *g,
+                                         const struct esomock_data_source *world, const char *body,
                                          size_t len, uint64_t hash, bool *cacheable)
 {
     struct esomock_parsed *p = calloc(1, sizeof(*p));
@@ -190,6 +227,7 @@ static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const 
     esomock__memo_item_init(&p->item);
     p->item.destroy = parsed_destroy;
     p->item.hash = hash;
+    p->world = world;
     p->body = malloc(len + 1);
     if (p->body == NULL) {
         free(p);
@@ -220,8 +258,18 @@ static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const 
     enum gql_status rc = gql_prepare(g->schema, g->cache, &request, &p->prepared, &errors);
     const char *name = p->gql.operation_name;
     if (rc == GQL_OK) {
+        struct esomock_cost cost = {0};
         name = gql_prepared_operation_name(p->prepared);
         p->fields = fields_json(p->prepared); /* also computes the fields once, before sharing */
+        if (!esomock__query_cost(p->prepared, &cost)) {
+            p->failed = true;
+            *cacheable = false;
+        }
+        p->cost = cost.points;
+        if (refuse_complex(p, &cost)) {
+            gql_prepared_destroy(p->prepared);
+            p->prepared = NULL;
+        }
     } else if (rc == GQL_ERRORS) {
         p->errors = errors.data;
         p->errors_len = errors.len;
@@ -241,18 +289,31 @@ static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const 
     return p;
 }
 
+/* The world the request is answered from: the scenario's when it names one, else the server's. */
+static const struct esomock_data_source *world_in_force(const struct esomock_graphql *g,
+                                                        const struct esomock_graphql_view *view)
+{
+    const struct esomock_scenario *sc = view->run != NULL ? view->run->scenario : NULL;
+    if (sc != NULL && sc->settings.world != NULL)
+        return esomock__world_source(sc->world); /* NULL: "none" */
+    return g->world;
+}
+
 /* The body's parsed request: the memo's when the same body came before, else a new one. */
 static void parse_graphql(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
                           struct esomock_graphql_call *call)
 {
     const char *body = view->body != NULL ? view->body : "";
-    uint64_t hash = esomock__memo_hash(body, view->body_len);
+    const struct esomock_data_source *world = world_in_force(g, view);
+    /* Answers depend on the world: the same body under another world is another entry. */
+    uint64_t hash = esomock__memo_hash(body, view->body_len) ^
+                    (world != NULL ? esomock__mix64(world->stamp) : 0);
     struct esomock_memo_item *item =
         g->requests != NULL ? esomock__memo_get(g->requests, body, view->body_len, hash) : NULL;
     struct esomock_parsed *p = (struct esomock_parsed *)item;
     if (p == NULL) {
         bool cacheable = false;
-        p = parse_body(g, body, view->body_len, hash, &cacheable);
+        p = parse_body(g, world, body, view->body_len, hash, &cacheable);
         if (p == NULL)
             return;
         if (cacheable && g->requests != NULL)
@@ -358,7 +419,8 @@ static void graphql_answer(const struct esomock_graphql *g, const struct esomock
         *outcome = "error";
         return;
     }
-    struct esomock_charge charge = esomock__ratelimit_charge(g->ratelimit, call->operation);
+    struct esomock_charge charge =
+        esomock__ratelimit_charge(g->ratelimit, call->operation, call->parsed->cost);
     if (!charge.allowed) {
         struct esomock_budget b = esomock__ratelimit_snapshot(g->ratelimit);
         esomock__reply_error(reply, 429, "RATE_LIMITED",

@@ -14,6 +14,7 @@
 #include <esomock/scenario.h>
 #include <esomock/server.h>
 #include <esomock/version.h>
+#include <esomock/world.h>
 
 /*
  * Sections of scenario files that other programs own. eso-mock does not know their
@@ -29,7 +30,7 @@ static void usage(FILE *to)
     fprintf(
         to,
         "Usage: eso-mock [OPTION]...\n"
-        "       eso-mock check [--fixtures DIR] SCENARIO.json...\n"
+        "       eso-mock check [--fixtures DIR] [--world WORLD.json]... [SCENARIO.json]...\n"
         "A mock ESO Logs API v2 server: GraphQL operations answered from fixtures,\n"
         "OAuth client-credentials tokens, and (with --scenario) scripted faults.\n"
         "\n"
@@ -49,8 +50,11 @@ static void usage(FILE *to)
         "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
         "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
         "                       (every live token is kept, up to 100000 at once)\n"
+        "  --world FILE         the data world behind the fixtures (JSON; docs/world.md);\n"
+        "                       'none' for the fixtures alone (default: the default world)\n"
         "  --strict-fixtures    a selected field no fixture gives is a GraphQL error naming\n"
-        "                       the fixture and the path (default: generated values)\n"
+        "                       the fixture and the path (default: generated values); with\n"
+        "                       no --world it also turns the default world off\n"
         "  --request-cache N    request bodies kept with their answers, so the same body\n"
         "                       again is answered at once (default 512; 0: none)\n"
         "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
@@ -75,8 +79,8 @@ static void usage(FILE *to)
         "  --version            print the version and exit\n"
         "  -h, --help           print this help and exit\n"
         "\n"
-        "'eso-mock check' validates scenario files without serving: one line per problem\n"
-        "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
+        "'eso-mock check' validates scenario and world files without serving: one line per\n"
+        "problem (FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
         "Fixture names are checked against --fixtures DIR (before or after the files).\n"
         "An `expect` section is eso-scenario's: eso-mock plays the fault script and says\n"
         "the section was not checked ('eso-scenario check' validates it).\n"
@@ -118,14 +122,16 @@ static int usage_error_in(const char *command, const char *fmt, ...)
 static void check_usage(FILE *to)
 {
     fprintf(to,
-            "Usage: eso-mock check [--fixtures DIR] SCENARIO.json...\n"
-            "Validate scenario files without serving: one line per problem on stderr\n"
-            "(FILE: JSON.PATH: what was expected), then on stdout a line per part not\n"
+            "Usage: eso-mock check [--fixtures DIR] [--world WORLD.json]... [SCENARIO.json]...\n"
+            "Validate scenario and world files without serving: one line per problem on\n"
+            "stderr (FILE: JSON.PATH: what was expected), then on stdout a line per part not\n"
             "checked here (FILE: expect: not checked here; eso-scenario check validates it,\n"
-            "FILE: skipped: a JSON Schema...) and 'N scenario files valid'.\n"
+            "FILE: skipped: a JSON Schema...) and 'N scenario files valid' (with --world,\n"
+            "'N world files valid' first).\n"
             "\n"
             "  --fixtures DIR   check fixture names against DIR (default: %s);\n"
             "                   before, between or after the files\n"
+            "  --world FILE     check FILE as a world file (docs/world.md); repeatable\n"
             "  -h, --help       print this help and exit\n"
             "\n"
             "Exit status: 0 when every file is valid, 1 otherwise, 2 on a usage error.\n",
@@ -180,7 +186,11 @@ static int check_command(int argc, char **argv)
     const char *fixtures = NULL;
     /* --fixtures may come before, between or after the files. */
     const char **files = calloc((size_t)argc, sizeof(*files));
-    if (files == NULL) {
+    const char **worlds = calloc((size_t)argc, sizeof(*worlds));
+    size_t world_count = 0;
+    if (files == NULL || worlds == NULL) {
+        free(files);
+        free(worlds);
         fputs("eso-mock: out of memory\n", stderr);
         return 1;
     }
@@ -203,6 +213,14 @@ static int check_command(int argc, char **argv)
             fixtures = argv[++i];
         } else if (!options_done && strncmp(arg, "--fixtures=", 11) == 0) {
             fixtures = arg + 11;
+        } else if (!options_done && strcmp(arg, "--world") == 0) {
+            if (i + 1 >= argc) {
+                status = usage_error_in("eso-mock check", "check: --world needs a file");
+                goto out;
+            }
+            worlds[world_count++] = argv[++i];
+        } else if (!options_done && strncmp(arg, "--world=", 8) == 0) {
+            worlds[world_count++] = arg + 8;
         } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
             status = usage_error_in("eso-mock check", "check: unknown option '%s'", arg);
             goto out;
@@ -210,8 +228,29 @@ static int check_command(int argc, char **argv)
             files[count++] = arg;
         }
     }
+    if (count == 0 && world_count == 0) {
+        status = usage_error_in("eso-mock check",
+                                "check needs at least one scenario file or --world file");
+        goto out;
+    }
+    bool worlds_valid = true;
+    if (world_count > 0) {
+        struct esomock_problems *problems = esomock_problems_create();
+        if (problems == NULL) {
+            fputs("eso-mock: out of memory\n", stderr);
+            status = 1;
+            goto out;
+        }
+        for (size_t i = 0; i < world_count; i++)
+            worlds_valid =
+                esomock_check_world_file(worlds[i], problems) == ESOMOCK_OK && worlds_valid;
+        print_problems(problems, stdout);
+        esomock_problems_destroy(problems);
+        if (worlds_valid)
+            printf("%zu world file%s valid\n", world_count, world_count == 1 ? "" : "s");
+    }
     if (count == 0) {
-        status = usage_error_in("eso-mock check", "check needs at least one scenario file");
+        status = worlds_valid ? 0 : 1;
         goto out;
     }
     size_t checked = 0;
@@ -232,9 +271,10 @@ static int check_command(int argc, char **argv)
     esomock_problems_destroy(problems);
     if (rc == ESOMOCK_OK)
         printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
-    status = rc == ESOMOCK_OK ? 0 : 1;
+    status = rc == ESOMOCK_OK && worlds_valid ? 0 : 1;
 out:
     free(files);
+    free(worlds);
     return status;
 }
 
@@ -283,6 +323,7 @@ int main(int argc, char **argv)
         OPT_MAX_CONNECTIONS,
         OPT_STRICT_FIXTURES,
         OPT_REQUEST_CACHE,
+        OPT_WORLD,
         OPT_PROXY,
         OPT_PROXY_TOKEN_URL,
         OPT_PROXY_TIMEOUT,
@@ -299,6 +340,7 @@ int main(int argc, char **argv)
         {"strict-auth", no_argument, NULL, OPT_STRICT},
         {"strict-fixtures", no_argument, NULL, OPT_STRICT_FIXTURES},
         {"request-cache", required_argument, NULL, OPT_REQUEST_CACHE},
+        {"world", required_argument, NULL, OPT_WORLD},
         {"token-ttl", required_argument, NULL, OPT_TTL},
         {"client-id", required_argument, NULL, OPT_CLIENT_ID},
         {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
@@ -381,6 +423,9 @@ int main(int argc, char **argv)
             break;
         case OPT_STRICT_FIXTURES:
             opts.strict_fixtures = true;
+            break;
+        case OPT_WORLD:
+            opts.world_file = optarg;
             break;
         case OPT_REQUEST_CACHE:
             if (!parse_ulong(optarg, 1000000, &n))

@@ -42,6 +42,7 @@
 #include "tcp_tune_private.h"
 #include "utf8_private.h"
 #include "watch_private.h"
+#include "world_private.h"
 
 #define DEFAULT_MAX_BODY (1024u * 1024u)
 #define DEFAULT_THREADS 2u
@@ -112,6 +113,32 @@ static enum esomock_status load_schema(struct esomock_server *srv, char *err)
         .strict_fixtures = srv->strict_fixtures,
     };
     return ESOMOCK_OK;
+}
+
+/*
+ * The world behind the fixtures: @p file's, none ("none"), else the default one; strict
+ * fixtures, and a proxy (whose upstream answers what the fixtures lack), mean no world
+ * unless one is named.
+ */
+static enum esomock_status load_world(struct esomock_server *srv, const char *file, char *err,
+                                      struct esomock_problems *problems)
+{
+    struct esomock_world_config config;
+    if (file != NULL) {
+        enum esomock_status rc = esomock__world_load_file(file, &config, problems);
+        if (rc != ESOMOCK_OK)
+            return rc;
+    } else {
+        esomock__world_config_defaults(&config);
+        config.disabled = srv->strict_fixtures || srv->proxy != NULL;
+    }
+    if (!config.disabled) {
+        srv->world = esomock__world_create(&config, srv->fixtures, srv->schema, err);
+        srv->graphql.world = esomock__world_source(srv->world);
+    }
+    bool ok = config.disabled || srv->world != NULL;
+    esomock__world_config_finish(&config);
+    return ok ? ESOMOCK_OK : ESOMOCK_WORLD_INVALID;
 }
 
 /* Copy the string @p src into dst[size], cut to fit (snprintf "%s" without its cost). */
@@ -1015,6 +1042,9 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
         if (rc != ESOMOCK_OK)
             goto fail;
     }
+    rc = load_world(srv, opts->world_file, err, problems);
+    if (rc != ESOMOCK_OK)
+        goto fail;
     if (opts->scenario_file != NULL) {
         if (opts->watch_scenario)
             esomock__watch_note(&srv->watch, opts->scenario_file);
@@ -1088,6 +1118,7 @@ void esomock_server_stop(struct esomock_server *srv)
     }
     free(srv->sections);
     esomock__memo_destroy(srv->request_memo);
+    esomock__world_destroy(srv->world);
     gql_cache_destroy(srv->gql_cache);
     pthread_mutex_destroy(&srv->scenario_lock);
     free(srv->admin_token);

@@ -83,11 +83,15 @@ static void teardown(void)
 
 TestSuite(proxy, .init = setup, .fini = teardown, .timeout = 60);
 
-/* The upstream: the default fixtures, only its own tokens, only eso-mock's credentials. */
+/*
+ * The upstream: the default fixtures alone (no world: the keys they lack answer null), only
+ * its own tokens, only eso-mock's credentials.
+ */
 static void start_upstream(const char *dir)
 {
     struct esomock_options opts = {
         .fixtures_dir = dir,
+        .world_file = "none",
         .strict_auth = true,
         .client_id = PROXY_ID,
         .client_secret = PROXY_SECRET,

@@ -74,6 +74,9 @@ struct esomock_options {
     const struct esomock_section *sections;
     size_t section_count;
 
+    /* The data world behind the fixtures (docs/world.md): a world file (JSON), "none" for
+     * fixtures alone (fields they lack are generated), NULL for the default world. */
+    const char *world_file;
     /* Forward GraphQL requests no fixture answers to an upstream API, and record its answers
      * (<esomock/proxy.h>); NULL = none. With a proxy and fixtures_dir NULL, no fixtures are
      * loaded (the default set answers every id, so nothing would reach the upstream).
