@@ -1,6 +1,5 @@
 /*
- * The interposers stand alone in this file so that nothing else in the benches is
- * called by every file that allocates.
+ * Allocation counting (alloc_count.h): link-time interposition of the allocator.
  */
 #include "alloc_count.h"
 
@@ -17,7 +16,12 @@ extern void __libc_free(void *ptr);
 static _Thread_local bool counting;
 static _Thread_local struct alloc_count counted;
 
-void *malloc(size_t size)
+/*
+ * The interposers are named counting_* and exported as malloc, calloc, realloc and free
+ * by alias: the executable's definitions win over libc's for every caller in the
+ * process, libesologs, libcurl and cJSON included.
+ */
+static void *counting_malloc(size_t size)
 {
     if (counting) {
         counted.calls++;
@@ -26,7 +30,7 @@ void *malloc(size_t size)
     return __libc_malloc(size);
 }
 
-void *calloc(size_t n, size_t size)
+static void *counting_calloc(size_t n, size_t size)
 {
     if (counting) {
         counted.calls++;
@@ -35,7 +39,7 @@ void *calloc(size_t n, size_t size)
     return __libc_calloc(n, size);
 }
 
-void *realloc(void *ptr, size_t size)
+static void *counting_realloc(void *ptr, size_t size)
 {
     if (counting) {
         counted.calls++;
@@ -44,10 +48,15 @@ void *realloc(void *ptr, size_t size)
     return __libc_realloc(ptr, size);
 }
 
-void free(void *ptr)
+static void counting_free(void *ptr)
 {
     __libc_free(ptr);
 }
+
+void *malloc(size_t size) __attribute__((alias("counting_malloc")));
+void *calloc(size_t n, size_t size) __attribute__((alias("counting_calloc")));
+void *realloc(void *ptr, size_t size) __attribute__((alias("counting_realloc")));
+void free(void *ptr) __attribute__((alias("counting_free")));
 
 void alloc_count_start(void)
 {

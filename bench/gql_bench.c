@@ -114,7 +114,7 @@ static double one_fixture(const struct gql_schema *s, const struct esomock_fixtu
     if (gql_prepare(s, NULL, &req, &p, &out) == GQL_OK) {
         struct esomock_answer a = {.fixtures = set, .ratelimit = rl};
 
-        a.envelope = esomock__answer_envelope(set, p, op, vars);
+        a.envelope = esomock__answer_envelope(set, p, op, vars, false);
         esomock__answer_execute(&a, p, &out);
     }
     gql_prepared_destroy(p);

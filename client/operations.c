@@ -16,8 +16,8 @@ static enum eso_status bad(struct eso_result *res, const char *what)
 }
 
 /* Run @p op with @p vars (consumed), or fail with out of memory when vars is NULL. */
-static enum eso_status run(struct eso_client *c, const char *op, cJSON *vars,
-                           struct eso_result *res)
+static enum eso_status call_operation(struct eso_client *c, const char *op, cJSON *vars,
+                                      struct eso_result *res)
 {
     if (vars == NULL) {
         memset(res, 0, sizeof *res);
@@ -60,7 +60,7 @@ enum eso_status eso_get_guild_by_id(struct eso_client *c, int32_t guild_id, stru
 {
     if (c == NULL || res == NULL)
         return bad(res, "NULL client or result");
-    return run(c, "getGuildById", one_int("guildId", guild_id), res);
+    return call_operation(c, "getGuildById", one_int("guildId", guild_id), res);
 }
 
 enum eso_status eso_get_guilds(struct eso_client *c, const struct eso_guilds_query *q,
@@ -76,7 +76,7 @@ enum eso_status eso_get_guilds(struct eso_client *c, const struct eso_guilds_que
         cJSON_Delete(vars);
         vars = NULL;
     }
-    return run(c, "getGuilds", vars, res);
+    return call_operation(c, "getGuilds", vars, res);
 }
 
 enum eso_status eso_get_reports(struct eso_client *c, const struct eso_reports_query *q,
@@ -96,14 +96,14 @@ enum eso_status eso_get_reports(struct eso_client *c, const struct eso_reports_q
         cJSON_Delete(vars);
         vars = NULL;
     }
-    return run(c, "getReports", vars, res);
+    return call_operation(c, "getReports", vars, res);
 }
 
 enum eso_status eso_get_ability(struct eso_client *c, int32_t id, struct eso_result *res)
 {
     if (c == NULL || res == NULL)
         return bad(res, "NULL client or result");
-    return run(c, "getAbility", one_int("id", id), res);
+    return call_operation(c, "getAbility", one_int("id", id), res);
 }
 
 enum eso_status eso_get_report_by_code(struct eso_client *c, const char *code,
@@ -116,14 +116,14 @@ enum eso_status eso_get_report_by_code(struct eso_client *c, const char *code,
         cJSON_Delete(vars);
         vars = NULL;
     }
-    return run(c, "getReportByCode", vars, res);
+    return call_operation(c, "getReportByCode", vars, res);
 }
 
 enum eso_status eso_get_character_by_id(struct eso_client *c, int32_t id, struct eso_result *res)
 {
     if (c == NULL || res == NULL)
         return bad(res, "NULL client or result");
-    return run(c, "getCharacterById", one_int("id", id), res);
+    return call_operation(c, "getCharacterById", one_int("id", id), res);
 }
 
 enum eso_status eso_get_zones(struct eso_client *c, struct eso_result *res)

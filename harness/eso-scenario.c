@@ -13,6 +13,7 @@
 #include <esoharness/runner.h>
 #include <esoharness/version.h>
 
+#include "capture_private.h"
 #include "runner_private.h"
 #include "text_private.h"
 
@@ -20,10 +21,12 @@ static void usage(FILE *to)
 {
     fprintf(to,
             "Usage: eso-scenario run [--client-cmd CMD] [--time-scale F] [--json] [--quiet]\n"
-            "                        [--fixtures DIR] [--junit FILE] [--html FILE] FILE...\n"
+            "                        [--fixtures DIR] [--junit FILE] [--html FILE] [--seed N]\n"
+            "                        [--journal-dir DIR] FILE...\n"
             "       eso-scenario conform [--client-cmd CMD] [--time-scale F] [--verbose]\n"
             "                        [--fixtures DIR] [--junit FILE] [--html FILE] [FILE|DIR...]\n"
             "       eso-scenario check [--fixtures DIR] FILE...\n"
+            "       eso-scenario capture [OPTION]... JOURNAL   (see capture --help)\n"
             "       eso-scenario --help | --version\n"
             "\n"
             "run      plays each scenario: an in-process eso-mock carries out its fault script,\n"
@@ -38,6 +41,7 @@ static void usage(FILE *to)
             "         showed, PASS/FAIL and a hint on what to change in the client.\n"
             "check    applies every rule run applies before it plays a file (the fault script,\n"
             "         the wire and expect sections and its calls) without playing it.\n"
+            "capture  turns a run's journal into a scenario that replays it deterministically.\n"
             "\n"
             "  --client-cmd CMD a client to judge instead of libesologs: CMD is run by /bin/sh\n"
             "                   once per scenario and speaks eso-adapter/1 (JSON lines on its\n"
@@ -51,6 +55,8 @@ static void usage(FILE *to)
             "  --fixtures DIR   eso-mock fixture directory (default: the built-in set)\n"
             "  --junit FILE     also write JUnit XML to FILE, one testcase per scenario\n"
             "  --html FILE      also write the report as one self-contained HTML page\n"
+            "  --seed N         eso-mock's seed for every random draw (default: the scenario's)\n"
+            "  --journal-dir DIR  write eso-mock's journal of each scenario to DIR/NAME.jsonl\n"
             "  -h, --help       this text\n"
             "      --version    the version\n"
             "\n"
@@ -493,6 +499,8 @@ int main(int argc, char **argv)
         {"junit", required_argument, NULL, 'u'},
         {"html", required_argument, NULL, OPT_HTML},
         {"client-cmd", required_argument, NULL, OPT_CLIENT_CMD},
+        {"seed", required_argument, NULL, 's'},
+        {"journal-dir", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -507,15 +515,18 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 2)
-        return usage_error("missing command (run, conform or check)", NULL, "");
+        return usage_error("missing command (run, conform, check or capture)", NULL, "");
     if (argv[1][0] == '-')
-        return usage_error("expected a command (run, conform or check) before options, got ",
-                           argv[1], "");
+        return usage_error(
+            "expected a command (run, conform, check or capture) before options, got ", argv[1],
+            "");
     const char *command = argv[1];
+    if (strcmp(command, "capture") == 0)
+        return esoh__capture_main(argc - 1, argv + 1);
     bool run = strcmp(command, "run") == 0;
     bool conforming = strcmp(command, "conform") == 0;
     if (!run && !conforming && strcmp(command, "check") != 0)
-        return usage_error("unknown command ", command, " (run, conform or check)");
+        return usage_error("unknown command ", command, " (run, conform, check or capture)");
 
     struct esoh_run_options opts = {.out = stdout};
     struct outputs outputs = {0};
@@ -567,6 +578,21 @@ int main(int argc, char **argv)
                 return usage_error("--client-cmd wants a command, got ", optarg, "");
             opts.client_cmd = optarg;
             run_only = "--client-cmd";
+            break;
+        case 's': {
+            char *end = NULL;
+            errno = 0;
+            unsigned long long seed = strtoull(optarg, &end, 10);
+            if (errno != 0 || optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || seed == 0 ||
+                seed > (1ull << 53))
+                return usage_error("--seed wants an integer from 1 to 2^53, got ", optarg, "");
+            opts.seed = seed;
+            run_only = "--seed";
+            break;
+        }
+        case 'J':
+            opts.journal_dir = optarg;
+            run_only = "--journal-dir";
             break;
         case 'h':
             usage(stdout);

@@ -597,6 +597,18 @@ static void check_wire(struct run *r, const struct esomock_journal_entry *journa
 
 /* ---- loading ---------------------------------------------------------------------------- */
 
+/* DIR/NAME.jsonl for the journal of scenario @p name (a scenario name is a safe file name). */
+static FILE *open_journal(const char *dir, const char *name, char *err, size_t err_size)
+{
+    char path[1024];
+    const char *base = strrchr(name, '/'); /* a file that did not load is named by its path */
+    int n = snprintf(path, sizeof(path), "%s/%s.jsonl", dir, base != NULL ? base + 1 : name);
+    FILE *f = n > 0 && (size_t)n < sizeof(path) ? fopen(path, "w") : NULL;
+    if (f == NULL)
+        snprintf(err, err_size, "cannot write the journal %s", path);
+    return f;
+}
+
 static char *read_scenario(const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "rb");
@@ -850,6 +862,7 @@ int esoh__run_file(const char *path, const struct esoh_run_options *opts,
     char adapter_status[128] = "";
     char *adapter_stderr = NULL;
     double events_offset = 0;
+    FILE *journal_file = NULL;
 
     memset(report, 0, sizeof(*report));
     if (output != NULL)
@@ -870,7 +883,14 @@ int esoh__run_file(const char *path, const struct esoh_run_options *opts,
               : r.timing_unjudged     ? 1.0
               : r.plan.time_scale > 0 ? r.plan.time_scale
                                       : ESOH_RUN_DEFAULT_TIME_SCALE;
-    struct esomock_options server_opts = {.fixtures_dir = r.opts->fixtures_dir};
+    struct esomock_options server_opts = {.fixtures_dir = r.opts->fixtures_dir,
+                                          .seed = r.opts->seed};
+    if (r.opts->journal_dir != NULL) {
+        journal_file = open_journal(r.opts->journal_dir, l.name, error, sizeof(error));
+        if (journal_file == NULL)
+            goto out;
+        server_opts.journal = journal_file;
+    }
     struct esoh_fixture_options fx_opts = {
         .scenario_file = path,
         .time_scale = r.scale,
@@ -994,6 +1014,8 @@ out:
     free(events);
     free(journal);
     esoh_fixture_stop(r.fx);
+    if (journal_file != NULL)
+        fclose(journal_file);
     unload(&l);
     free(r.checks);
     free(r.records);

@@ -4,11 +4,13 @@
 
 #include <esomock/scenario.h>
 #include <esomock/server.h>
+#include <esomock/world.h>
 
 #include "fixtures_private.h"
 #include "problems_private.h"
 #include "scenario_load_private.h"
 #include "scenario_parse_private.h"
+#include "world_file_private.h"
 
 /* scenarios/schema.json sits beside the scenarios; checking the whole folder must not fail on it.
  */
@@ -78,4 +80,13 @@ out:
     if (checked != NULL)
         *checked = scenarios;
     return first;
+}
+
+enum esomock_status esomock_check_world_file(const char *path, struct esomock_problems *problems)
+{
+    struct esomock_world_config config;
+    enum esomock_status rc = esomock__world_load_file(path, &config, problems);
+    if (rc == ESOMOCK_OK)
+        esomock__world_config_finish(&config);
+    return rc;
 }

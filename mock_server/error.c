@@ -23,6 +23,8 @@ const char *esomock_strerror(enum esomock_status status)
         return "not found";
     case ESOMOCK_UNSUPPORTED:
         return "not supported";
+    case ESOMOCK_WORLD_INVALID:
+        return "invalid world";
     }
     return "unknown status";
 }

@@ -11,12 +11,15 @@
 
 #include <microhttpd.h>
 
+#include "cost_private.h"
+#include "cover_private.h"
 #include "graphql_private.h"
 #include "memo_private.h"
 #include "redact_private.h"
 #include "resolver_private.h"
 #include "scenario_private.h"
 #include "utf8_private.h"
+#include "world_private.h"
 
 static const char malformed_body[] =
     "{\"data\": {\"guildData\": {\"guild\": {\"id\": 3468, \"name\": \"Tr";
@@ -38,10 +41,14 @@ struct esomock_parsed {
     char *errors;                  /* the engine's error answer (syntax, validation, variables) */
     size_t errors_len;
     char operation[ESOMOCK_OPNAME_MAX + 1];
-    char *variables; /* compact JSON, for the journal */
-    char *fields;    /* for the journal */
+    char *variables;                         /* compact JSON, for the journal */
+    char *fields;                            /* for the journal */
+    const struct esomock_data_source *world; /* the world answered from (its stamp is in the
+                                                memo's hash), or NULL */
+    double cost;                             /* points, as the query costs them (cost.c) */
     /* the normal answer */
-    bool live;                              /* executed for each request (rateLimitData) */
+    bool live;     /* executed for each request (rateLimitData) */
+    bool upstream; /* with a proxy: a fetched field no fixture answers (never memoised) */
     const struct esomock_fixture *envelope; /* its status and headers, or NULL */
     int answer_status;
     const char *answer; /* owned_answer, or a canned fixture's body */
@@ -139,7 +146,7 @@ static enum gql_status run_document(const struct esomock_graphql *g, const struc
     struct esomock_answer answer = {
         .fixtures = g->fixtures,
         .envelope = p->envelope,
-        .world = g->world,
+        .world = p->world,
         .ratelimit = g->ratelimit,
         .strict = g->strict_fixtures,
     };
@@ -152,13 +159,18 @@ static enum gql_status run_document(const struct esomock_graphql *g, const struc
 /* The normal answer, made once: a canned envelope, or the document executed (unless live). */
 static bool make_answer(const struct esomock_graphql *g, struct esomock_parsed *p)
 {
-    p->envelope = esomock__answer_envelope(g->fixtures, p->prepared,
-                                           p->operation[0] ? p->operation : NULL, p->gql.variables);
+    p->envelope =
+        esomock__answer_envelope(g->fixtures, p->prepared, p->operation[0] ? p->operation : NULL,
+                                 p->gql.variables, p->world != NULL);
     p->answer_status = p->envelope != NULL ? p->envelope->status : 200;
     if (p->envelope != NULL && p->envelope->data == NULL) {
         /* A canned answer (errors, extensions): sent as is, whatever the document. */
         p->answer = p->envelope->body;
         p->answer_len = p->envelope->body_len;
+        return true;
+    }
+    if (g->proxy != NULL && !esomock__cover_all(g->fixtures, p->envelope, g->schema, p->prepared)) {
+        p->upstream = true; /* the upstream's answer, or (not forwarded) made for each request */
         return true;
     }
     struct gql_buf out;
@@ -174,8 +186,39 @@ static bool make_answer(const struct esomock_graphql *g, struct esomock_parsed *
     return p->owned_answer != NULL;
 }
 
+/*
+ * A document past the complexity limit is refused before it runs, as graphql-php's
+ * QueryComplexity validation rule refuses it: one error, no locations, no data.
+ */
+static bool refuse_complex(struct esomock_parsed *p, const struct esomock_cost *cost)
+{
+    if (!(cost->complexity > ESOMOCK_MAX_COMPLEXITY))
+        return false;
+    char message[160];
+    if (isinf(cost->complexity))
+        snprintf(message, sizeof(message),
+                 "Max query complexity should be %d but got more than it can count.",
+                 ESOMOCK_MAX_COMPLEXITY);
+    else
+        snprintf(message, sizeof(message), "Max query complexity should be %d but got %.0f.",
+                 ESOMOCK_MAX_COMPLEXITY, cost->complexity);
+    struct gql_buf b;
+    gql_buf_init(&b, 0);
+    gql_buf_puts(&b, "{\"errors\":[{\"message\":");
+    gql_buf_json_string(&b, message, strlen(message));
+    gql_buf_puts(&b, ",\"extensions\":{\"category\":\"graphql\"}}]}");
+    if (b.failed) {
+        gql_buf_finish(&b);
+        return false;
+    }
+    p->errors = b.data;
+    p->errors_len = b.len;
+    return true;
+}
+
 /* Parse a body into a new parsed request: the HTTP part, then the engine's. */
-static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const char *body,
+static struct esomock_parsed *parse_body(const struct esomock_graphql *g,
+                                         const struct esomock_data_source *world, const char *body,
                                          size_t len, uint64_t hash, bool *cacheable)
 {
     struct esomock_parsed *p = calloc(1, sizeof(*p));
@@ -184,6 +227,7 @@ static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const 
     esomock__memo_item_init(&p->item);
     p->item.destroy = parsed_destroy;
     p->item.hash = hash;
+    p->world = world;
     p->body = malloc(len + 1);
     if (p->body == NULL) {
         free(p);
@@ -214,8 +258,18 @@ static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const 
     enum gql_status rc = gql_prepare(g->schema, g->cache, &request, &p->prepared, &errors);
     const char *name = p->gql.operation_name;
     if (rc == GQL_OK) {
+        struct esomock_cost cost = {0};
         name = gql_prepared_operation_name(p->prepared);
         p->fields = fields_json(p->prepared); /* also computes the fields once, before sharing */
+        if (!esomock__query_cost(p->prepared, &cost)) {
+            p->failed = true;
+            *cacheable = false;
+        }
+        p->cost = cost.points;
+        if (refuse_complex(p, &cost)) {
+            gql_prepared_destroy(p->prepared);
+            p->prepared = NULL;
+        }
     } else if (rc == GQL_ERRORS) {
         p->errors = errors.data;
         p->errors_len = errors.len;
@@ -235,18 +289,31 @@ static struct esomock_parsed *parse_body(const struct esomock_graphql *g, const 
     return p;
 }
 
+/* The world the request is answered from: the scenario's when it names one, else the server's. */
+static const struct esomock_data_source *world_in_force(const struct esomock_graphql *g,
+                                                        const struct esomock_graphql_view *view)
+{
+    const struct esomock_scenario *sc = view->run != NULL ? view->run->scenario : NULL;
+    if (sc != NULL && sc->settings.world != NULL)
+        return esomock__world_source(sc->world); /* NULL: "none" */
+    return g->world;
+}
+
 /* The body's parsed request: the memo's when the same body came before, else a new one. */
 static void parse_graphql(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
                           struct esomock_graphql_call *call)
 {
     const char *body = view->body != NULL ? view->body : "";
-    uint64_t hash = esomock__memo_hash(body, view->body_len);
+    const struct esomock_data_source *world = world_in_force(g, view);
+    /* Answers depend on the world: the same body under another world is another entry. */
+    uint64_t hash = esomock__memo_hash(body, view->body_len) ^
+                    (world != NULL ? esomock__mix64(world->stamp) : 0);
     struct esomock_memo_item *item =
         g->requests != NULL ? esomock__memo_get(g->requests, body, view->body_len, hash) : NULL;
     struct esomock_parsed *p = (struct esomock_parsed *)item;
     if (p == NULL) {
         bool cacheable = false;
-        p = parse_body(g, body, view->body_len, hash, &cacheable);
+        p = parse_body(g, world, body, view->body_len, hash, &cacheable);
         if (p == NULL)
             return;
         if (cacheable && g->requests != NULL)
@@ -301,9 +368,42 @@ static bool answer_parse_problem(const struct esomock_parsed *p, struct esomock_
     return false;
 }
 
+/* A step whose answer is its own body, whatever the normal answer would be. */
+static bool step_sends_own_body(const struct esomock_graphql *g, const struct esomock_step *step)
+{
+    if (step == NULL)
+        return false;
+    switch (step->action) {
+    case ESOMOCK_ACTION_MALFORMED:
+    case ESOMOCK_ACTION_EMPTY:
+        return true;
+    case ESOMOCK_ACTION_RESPOND:
+    case ESOMOCK_ACTION_TRUNCATE:
+    case ESOMOCK_ACTION_DRIP:
+        return step->body != NULL || step->status >= 400 ||
+               (step->fixture != NULL && esomock__fixtures_by_name(g->fixtures, step->fixture));
+    case ESOMOCK_ACTION_PASS:
+    case ESOMOCK_ACTION_HANG:
+    case ESOMOCK_ACTION_DROP:
+    case ESOMOCK_ACTION_RESET:
+    case ESOMOCK_ACTION_SLOW_READ:
+        break;
+    }
+    return false;
+}
+
+/* The normal answer is the upstream's: a proxy, the client endpoint, a field no fixture
+ * answers, and a step that sends it. (/api/v2/user needs a user's token eso-mock lacks.) */
+static bool from_upstream(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
+                          const struct esomock_parsed *p, const struct esomock_plan *plan)
+{
+    return g->proxy != NULL && p != NULL && p->upstream && view->path != NULL &&
+           strcmp(view->path, "/api/v2/client") == 0 && !step_sends_own_body(g, plan->step);
+}
+
 static void graphql_answer(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
-                           struct esomock_graphql_call *call, struct esomock_reply *reply,
-                           const char **outcome)
+                           struct esomock_graphql_call *call, const struct esomock_plan *plan,
+                           struct esomock_reply *reply, const char **outcome)
 {
     const char *authorization =
         view->header != NULL ? view->header(view->header_ctx, MHD_HTTP_HEADER_AUTHORIZATION) : NULL;
@@ -319,7 +419,8 @@ static void graphql_answer(const struct esomock_graphql *g, const struct esomock
         *outcome = "error";
         return;
     }
-    struct esomock_charge charge = esomock__ratelimit_charge(g->ratelimit, call->operation);
+    struct esomock_charge charge =
+        esomock__ratelimit_charge(g->ratelimit, call->operation, call->parsed->cost);
     if (!charge.allowed) {
         struct esomock_budget b = esomock__ratelimit_snapshot(g->ratelimit);
         esomock__reply_error(reply, 429, "RATE_LIMITED",
@@ -335,14 +436,23 @@ static void graphql_answer(const struct esomock_graphql *g, const struct esomock
         *outcome = "rate_limit";
         return;
     }
+    if (from_upstream(g, view, call->parsed, plan)) {
+        call->forward = true; /* the budget is charged; the answer comes from upstream */
+        return;
+    }
     execute(g, call->parsed, reply);
 }
 
 /* The normal answer's body for a step that keeps it (a respond without a body of its own). */
-static void normal_body(const struct esomock_graphql *g, struct esomock_graphql_call *call,
+static void normal_body(const struct esomock_graphql *g, const struct esomock_graphql_view *view,
+                        struct esomock_graphql_call *call, const struct esomock_plan *plan,
                         struct esomock_reply *reply)
 {
-    if (!answer_parse_problem(call->parsed, reply))
+    if (answer_parse_problem(call->parsed, reply))
+        return;
+    if (from_upstream(g, view, call->parsed, plan))
+        call->forward = true;
+    else
         execute(g, call->parsed, reply);
 }
 
@@ -423,7 +533,9 @@ static void apply_step_overrides(const struct esomock_graphql *g,
         } else {
             /* No body of its own: the normal answer, with the step's status. */
             if (reply->body == NULL && view->graphql)
-                normal_body(g, call, reply);
+                normal_body(g, view, call, plan, reply);
+            if (call->forward)
+                return; /* applied again to the upstream's answer */
             if (step->status != 0)
                 reply->status = step->status;
         }
@@ -468,7 +580,7 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
 
     if (answers_normally(plan->action)) {
         if (view->graphql)
-            graphql_answer(g, view, call, reply, outcome);
+            graphql_answer(g, view, call, plan, reply, outcome);
         else
             esomock__auth_token_request(
                 g->auth,
@@ -479,5 +591,26 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
         reply->status = 200;
         reply->content_type = "application/json";
     }
+    if (!call->forward) /* else the step applies to the upstream's answer */
+        apply_step_overrides(g, view, call, plan, reply);
+}
+
+static bool holds_secret(void *proxy, const char *text, size_t len)
+{
+    return esomock__proxy_holds_secret(proxy, text, len);
+}
+
+void esomock__graphql_forwarded(const struct esomock_graphql *g,
+                                const struct esomock_graphql_view *view,
+                                struct esomock_graphql_call *call, const struct esomock_plan *plan,
+                                struct esomock_upstream_call *up, struct esomock_reply *reply)
+{
+    const struct esomock_parsed *p = call->parsed;
+    call->forward = false;
+    if (g->recorder != NULL && up->outcome == ESOMOCK_UPSTREAM_ANSWERED && up->status == 200 &&
+        p != NULL && p->prepared != NULL)
+        call->recorded = esomock__record_answer(g->recorder, g->fixtures, p->envelope, p->prepared,
+                                                up->answer, up->answer_len, holds_secret, g->proxy);
+    esomock__upstream_reply(up, reply);
     apply_step_overrides(g, view, call, plan, reply);
 }

@@ -17,7 +17,9 @@
 #include "graphql_request_private.h"
 #include "memo_private.h"
 #include "metrics_private.h"
+#include "proxy_private.h"
 #include "ratelimit_private.h"
+#include "record_private.h"
 #include "reply_private.h"
 #include "resolver_private.h"
 #include "run_private.h"
@@ -37,6 +39,10 @@ struct esomock_graphql {
      * nothing, the engine generates it. Its answers are memoised with the request body: it
      * must be deterministic (resolver_private.h). */
     const struct esomock_data_source *world;
+    /* --proxy: where a document goes when a field it fetches has no fixture (before the
+     * world and generation); NULL: none. --record: where the upstream's answers are kept. */
+    struct esomock_proxy *proxy;
+    struct esomock_recorder *recorder;
 };
 
 /* What graphql.c sees of a request (server.c fills it). */
@@ -64,6 +70,9 @@ struct esomock_graphql_call {
     const char *variables; /* the variables as compact JSON, or NULL (owned by parsed) */
     const char *fields;    /* the fields it fetches as JSON for the journal
                               ([{"field":"guildData.guild","arguments":{"id":3468}}]), or NULL */
+    bool forward;          /* its answer is the upstream's: forward the body, then call
+                              esomock__graphql_forwarded() */
+    int recorded;          /* fixtures --record wrote from the upstream's answer */
 };
 
 /* Free what @p call owns and zero it. */
@@ -78,5 +87,16 @@ void esomock__graphql_prepare(const struct esomock_graphql *g,
                               const struct esomock_graphql_view *view,
                               struct esomock_graphql_call *call, struct esomock_plan *plan,
                               struct esomock_reply *reply, const char **outcome);
+
+/*
+ * With call->forward set by esomock__graphql_prepare() (auth, the document's verdict and the
+ * points budget are settled, the plan made): the upstream's answer (or its failure) @p up
+ * becomes the normal answer in @p reply (recorded when g->recorder is set), then the plan's
+ * step changes it as it changes a fixture answer.
+ */
+void esomock__graphql_forwarded(const struct esomock_graphql *g,
+                                const struct esomock_graphql_view *view,
+                                struct esomock_graphql_call *call, const struct esomock_plan *plan,
+                                struct esomock_upstream_call *up, struct esomock_reply *reply);
 
 #endif

@@ -27,6 +27,7 @@
 struct esomock_auth;
 struct esomock_fixture_set;
 struct esomock_timer;
+struct esomock_world;
 
 struct esomock_server {
     struct MHD_Daemon *daemon;
@@ -41,7 +42,10 @@ struct esomock_server {
     struct gql_cache *gql_cache;       /* parsed and validated documents */
     struct esomock_memo *request_memo; /* request bodies seen, with their answers, or NULL */
     size_t request_memo_entries;
-    struct esomock_graphql graphql; /* what the API routes use of the above */
+    struct esomock_world *world;       /* the data world behind the fixtures, or NULL (none) */
+    struct esomock_graphql graphql;    /* what the API routes use of the above */
+    struct esomock_proxy *proxy;       /* --proxy, or NULL */
+    struct esomock_recorder *recorder; /* --record, or NULL */
     bool strict_fixtures;
     struct esomock_auth *auth;
     struct esomock_timer *timer;

@@ -2,8 +2,14 @@
 #include <string.h>
 #include <time.h>
 
+#include <strings.h>
+
 #include "clock_private.h"
 #include "journal_private.h"
+#include "redact_private.h"
+#include "reply_private.h"
+#include "scenario_private.h"
+#include "utf8_private.h"
 
 static bool ring_init(struct esomock_journal_ring *r, size_t capacity)
 {
@@ -335,5 +341,144 @@ cJSON *esomock__journal_entry_json(const struct esomock_journal_entry *e)
     else
         cJSON_AddNullToObject(o, "retry_after_s");
     cJSON_AddBoolToObject(o, "graphql_errors", e->graphql_errors);
+    if (e->forwarded) {
+        cJSON *up = cJSON_AddObjectToObject(o, "upstream");
+        if (e->upstream_status > 0)
+            cJSON_AddNumberToObject(up, "status", e->upstream_status);
+        else
+            cJSON_AddNullToObject(up, "status");
+        cJSON_AddNumberToObject(up, "ms", e->upstream_ms);
+        cJSON_AddNumberToObject(up, "attempts", e->upstream_attempts);
+        cJSON_AddBoolToObject(up, "token_fetch", e->upstream_token_fetch);
+        if (e->upstream_error[0] != '\0')
+            cJSON_AddStringToObject(up, "error", e->upstream_error);
+        else
+            cJSON_AddNullToObject(up, "error");
+        cJSON_AddNumberToObject(up, "recorded", e->recorded);
+    } else {
+        cJSON_AddNullToObject(o, "upstream");
+    }
+    cJSON *reply = e->reply[0] != '\0' ? cJSON_Parse(e->reply) : NULL;
+    if (reply != NULL)
+        cJSON_AddItemToObject(o, "reply", reply);
+    else
+        cJSON_AddNullToObject(o, "reply");
     return o;
+}
+
+/* The body as the journal may show it: valid UTF-8, secrets redacted; NULL to leave it out. */
+static char *shown_body(const char *body, size_t len)
+{
+    if (esomock__utf8_invalid(body, len) != NULL || memchr(body, '\0', len) != NULL)
+        return NULL;
+    char *text = malloc(len + 1);
+    if (text == NULL)
+        return NULL;
+    memcpy(text, body, len);
+    text[len] = '\0';
+    cJSON *json = cJSON_Parse(text);
+    if (json == NULL)
+        return text;
+    /* Redacting rewrites the text; only when it changed something (so bytes stay exact). */
+    char *before = cJSON_PrintUnformatted(json);
+    bool redacted = esomock__redact_secrets(json);
+    char *after = cJSON_PrintUnformatted(json);
+    cJSON_Delete(json);
+    if (!redacted || before == NULL || after == NULL) {
+        free(text);
+        text = NULL; /* cannot tell whether a secret is in it */
+    } else if (strcmp(before, after) != 0) {
+        free(text);
+        text = after;
+        after = NULL;
+    }
+    free(before);
+    free(after);
+    return text;
+}
+
+static void describe_step(cJSON *o, const struct esomock_step *step, double hang_max_ms)
+{
+    if (step->fixture != NULL)
+        cJSON_AddStringToObject(o, "fixture", step->fixture);
+    switch (step->action) {
+    case ESOMOCK_ACTION_TRUNCATE:
+        cJSON_AddNumberToObject(o, "bytes", (double)step->truncate_bytes);
+        cJSON_AddStringToObject(o, "end",
+                                step->truncate_end == ESOMOCK_END_RESET ? "reset" : "close");
+        break;
+    case ESOMOCK_ACTION_DRIP:
+    case ESOMOCK_ACTION_SLOW_READ:
+        cJSON_AddNumberToObject(o, "chunk_bytes", (double)step->chunk_bytes);
+        cJSON_AddNumberToObject(o, "interval_ms", step->interval_ms);
+        break;
+    case ESOMOCK_ACTION_HANG:
+        cJSON_AddNumberToObject(o, "max_ms",
+                                step->hang_max_ms > 0 ? step->hang_max_ms : hang_max_ms);
+        break;
+    default:
+        break;
+    }
+}
+
+void esomock__journal_describe_reply(const struct esomock_reply_view *v, char *out, size_t size)
+{
+    out[0] = '\0';
+    cJSON *o = cJSON_CreateObject();
+    cJSON *headers = cJSON_CreateObject();
+    if (o == NULL || headers == NULL) {
+        cJSON_Delete(o);
+        cJSON_Delete(headers);
+        return;
+    }
+    for (size_t i = 0; i < v->header_count; i++) {
+        const char *name = v->headers[i].name, *value = v->headers[i].value;
+        if (strcasecmp(name, "Connection") == 0) {
+            if (strcasecmp(value, "close") == 0)
+                cJSON_AddStringToObject(o, "connection", "close");
+        } else if (!esomock__is_secret_key(name) && strcasecmp(name, "Content-Length") != 0 &&
+                   strcasecmp(name, "Transfer-Encoding") != 0 &&
+                   esomock__utf8_invalid(value, strlen(value)) == NULL) {
+            cJSON_AddStringToObject(headers, name, value);
+        }
+    }
+    if (headers->child != NULL)
+        cJSON_AddItemToObject(o, "headers", headers);
+    else
+        cJSON_Delete(headers);
+    if (v->step != NULL)
+        describe_step(o, v->step, v->hang_max_ms);
+    if (v->token_route && v->body != NULL) {
+        /* Only the lifetime: the rest of a token answer is the token. */
+        char *text = strndup(v->body, v->body_len);
+        cJSON *token = text != NULL ? cJSON_Parse(text) : NULL;
+        const cJSON *ttl = cJSON_GetObjectItemCaseSensitive(token, "expires_in");
+        if (cJSON_IsNumber(ttl))
+            cJSON_AddNumberToObject(o, "expires_in", ttl->valuedouble);
+        cJSON_Delete(token);
+        free(text);
+    }
+    bool own_body =
+        v->step != NULL && (v->step->body != NULL || v->step->action == ESOMOCK_ACTION_MALFORMED);
+    char *body = NULL;
+    if (!v->token_route && v->body != NULL && (own_body || (v->step == NULL && v->live_body)))
+        body = shown_body(v->body, v->body_len);
+    char *text = NULL;
+    if (body != NULL) {
+        cJSON_AddStringToObject(o, "body", body);
+        text = cJSON_PrintUnformatted(o);
+        if (text != NULL && strlen(text) >= size) { /* too long: say so rather than cut it */
+            free(text);
+            text = NULL;
+            cJSON_DeleteItemFromObjectCaseSensitive(o, "body");
+            cJSON_AddTrueToObject(o, "body_cut");
+        }
+    }
+    if (text == NULL && o->child != NULL)
+        text = cJSON_PrintUnformatted(o);
+    if (text != NULL && strlen(text) < size)
+        memcpy(out, text, strlen(text) + 1);
+    free(text);
+    free(body);
+    cJSON_Delete(o);
 }

@@ -64,6 +64,27 @@ void esomock__journal_clear(struct esomock_journal *j);
 /* Entries pushed out of both rings since start; @p admin (may be NULL) gets the admin part. */
 uint64_t esomock__journal_dropped(struct esomock_journal *j, uint64_t *admin);
 
+struct esomock_step;
+struct esomock_header;
+
+/* An answer as esomock__journal_describe_reply() sees it (all borrowed). */
+struct esomock_reply_view {
+    bool token_route;                /* /oauth/token: its body holds a token, never copied */
+    const struct esomock_step *step; /* the script step that applied, or NULL */
+    const struct esomock_header *headers;
+    size_t header_count;
+    const char *body;
+    size_t body_len;
+    bool live_body;     /* the body is not a fixture's (an error, the points budget's state) */
+    double hang_max_ms; /* the bound of a hang without its own max_ms, scenario ms */
+};
+
+/*
+ * Describe what an answer was made of into @p out (compact JSON, "" when nothing beyond the
+ * status): enough for eso-scenario capture to send it again, with no secret in it.
+ */
+void esomock__journal_describe_reply(const struct esomock_reply_view *v, char *out, size_t size);
+
 /* One entry as a JSON object; NULL when out of memory. The caller frees with cJSON_Delete. */
 cJSON *esomock__journal_entry_json(const struct esomock_journal_entry *e);
 

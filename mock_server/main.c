@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <esomock/proxy.h>
 #include <esomock/scenario.h>
 #include <esomock/server.h>
 #include <esomock/version.h>
+#include <esomock/world.h>
 
 /*
  * Sections of scenario files that other programs own. eso-mock does not know their
@@ -28,7 +30,7 @@ static void usage(FILE *to)
     fprintf(
         to,
         "Usage: eso-mock [OPTION]...\n"
-        "       eso-mock check [--fixtures DIR] SCENARIO.json...\n"
+        "       eso-mock check [--fixtures DIR] [--world WORLD.json]... [SCENARIO.json]...\n"
         "A mock ESO Logs API v2 server: GraphQL operations answered from fixtures,\n"
         "OAuth client-credentials tokens, and (with --scenario) scripted faults.\n"
         "\n"
@@ -48,8 +50,11 @@ static void usage(FILE *to)
         "  --time-scale F       multiply every duration the server applies (e.g. 0.01)\n"
         "  --strict-auth        accept only bearer tokens issued by this server, unexpired\n"
         "                       (every live token is kept, up to 100000 at once)\n"
+        "  --world FILE         the data world behind the fixtures (JSON; docs/world.md);\n"
+        "                       'none' for the fixtures alone (default: the default world)\n"
         "  --strict-fixtures    a selected field no fixture gives is a GraphQL error naming\n"
-        "                       the fixture and the path (default: generated values)\n"
+        "                       the fixture and the path (default: generated values); with\n"
+        "                       no --world it also turns the default world off\n"
         "  --request-cache N    request bodies kept with their answers, so the same body\n"
         "                       again is answered at once (default 512; 0: none)\n"
         "  --token-ttl S        expires_in of issued tokens in seconds (default 3600)\n"
@@ -61,11 +66,21 @@ static void usage(FILE *to)
         "                       1-1000000); raises the open-file limit to fit when it can\n"
         "  --idle-timeout S     close connections silent for S seconds (default 120)\n"
         "  --log FILE           request log: a file, '-' for stderr (default), 'none'\n"
+        "  --proxy URL          forward GraphQL requests no fixture answers to the ESO Logs\n"
+        "                       API at URL (e.g. https://www.esologs.com), with eso-mock's\n"
+        "                       own token from ESOLOGS_ID and ESOLOGS_SECRET; scenario\n"
+        "                       faults apply to its answers too. Without --fixtures, no\n"
+        "                       fixtures are loaded (everything goes upstream)\n"
+        "  --proxy-token-url U  the upstream's token endpoint (default: URL/oauth/token)\n"
+        "  --proxy-timeout MS   bound on each upstream transfer; past it the client gets\n"
+        "                       504 (default 30000)\n"
+        "  --record DIR         with --proxy: store each upstream answer in DIR as fixtures\n"
+        "                       (eso-mock --fixtures DIR replays them offline)\n"
         "  --version            print the version and exit\n"
         "  -h, --help           print this help and exit\n"
         "\n"
-        "'eso-mock check' validates scenario files without serving: one line per problem\n"
-        "(FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
+        "'eso-mock check' validates scenario and world files without serving: one line per\n"
+        "problem (FILE: JSON.PATH: what was expected), exit 0 when all are valid, 1 otherwise.\n"
         "Fixture names are checked against --fixtures DIR (before or after the files).\n"
         "An `expect` section is eso-scenario's: eso-mock plays the fault script and says\n"
         "the section was not checked ('eso-scenario check' validates it).\n"
@@ -107,14 +122,16 @@ static int usage_error_in(const char *command, const char *fmt, ...)
 static void check_usage(FILE *to)
 {
     fprintf(to,
-            "Usage: eso-mock check [--fixtures DIR] SCENARIO.json...\n"
-            "Validate scenario files without serving: one line per problem on stderr\n"
-            "(FILE: JSON.PATH: what was expected), then on stdout a line per part not\n"
+            "Usage: eso-mock check [--fixtures DIR] [--world WORLD.json]... [SCENARIO.json]...\n"
+            "Validate scenario and world files without serving: one line per problem on\n"
+            "stderr (FILE: JSON.PATH: what was expected), then on stdout a line per part not\n"
             "checked here (FILE: expect: not checked here; eso-scenario check validates it,\n"
-            "FILE: skipped: a JSON Schema...) and 'N scenario files valid'.\n"
+            "FILE: skipped: a JSON Schema...) and 'N scenario files valid' (with --world,\n"
+            "'N world files valid' first).\n"
             "\n"
             "  --fixtures DIR   check fixture names against DIR (default: %s);\n"
             "                   before, between or after the files\n"
+            "  --world FILE     check FILE as a world file (docs/world.md); repeatable\n"
             "  -h, --help       print this help and exit\n"
             "\n"
             "Exit status: 0 when every file is valid, 1 otherwise, 2 on a usage error.\n",
@@ -169,7 +186,11 @@ static int check_command(int argc, char **argv)
     const char *fixtures = NULL;
     /* --fixtures may come before, between or after the files. */
     const char **files = calloc((size_t)argc, sizeof(*files));
-    if (files == NULL) {
+    const char **worlds = calloc((size_t)argc, sizeof(*worlds));
+    size_t world_count = 0;
+    if (files == NULL || worlds == NULL) {
+        free(files);
+        free(worlds);
         fputs("eso-mock: out of memory\n", stderr);
         return 1;
     }
@@ -192,6 +213,14 @@ static int check_command(int argc, char **argv)
             fixtures = argv[++i];
         } else if (!options_done && strncmp(arg, "--fixtures=", 11) == 0) {
             fixtures = arg + 11;
+        } else if (!options_done && strcmp(arg, "--world") == 0) {
+            if (i + 1 >= argc) {
+                status = usage_error_in("eso-mock check", "check: --world needs a file");
+                goto out;
+            }
+            worlds[world_count++] = argv[++i];
+        } else if (!options_done && strncmp(arg, "--world=", 8) == 0) {
+            worlds[world_count++] = arg + 8;
         } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
             status = usage_error_in("eso-mock check", "check: unknown option '%s'", arg);
             goto out;
@@ -199,8 +228,29 @@ static int check_command(int argc, char **argv)
             files[count++] = arg;
         }
     }
+    if (count == 0 && world_count == 0) {
+        status = usage_error_in("eso-mock check",
+                                "check needs at least one scenario file or --world file");
+        goto out;
+    }
+    bool worlds_valid = true;
+    if (world_count > 0) {
+        struct esomock_problems *problems = esomock_problems_create();
+        if (problems == NULL) {
+            fputs("eso-mock: out of memory\n", stderr);
+            status = 1;
+            goto out;
+        }
+        for (size_t i = 0; i < world_count; i++)
+            worlds_valid =
+                esomock_check_world_file(worlds[i], problems) == ESOMOCK_OK && worlds_valid;
+        print_problems(problems, stdout);
+        esomock_problems_destroy(problems);
+        if (worlds_valid)
+            printf("%zu world file%s valid\n", world_count, world_count == 1 ? "" : "s");
+    }
     if (count == 0) {
-        status = usage_error_in("eso-mock check", "check needs at least one scenario file");
+        status = worlds_valid ? 0 : 1;
         goto out;
     }
     size_t checked = 0;
@@ -221,9 +271,10 @@ static int check_command(int argc, char **argv)
     esomock_problems_destroy(problems);
     if (rc == ESOMOCK_OK)
         printf("%zu scenario file%s valid\n", checked, checked == 1 ? "" : "s");
-    status = rc == ESOMOCK_OK ? 0 : 1;
+    status = rc == ESOMOCK_OK && worlds_valid ? 0 : 1;
 out:
     free(files);
+    free(worlds);
     return status;
 }
 
@@ -272,6 +323,11 @@ int main(int argc, char **argv)
         OPT_MAX_CONNECTIONS,
         OPT_STRICT_FIXTURES,
         OPT_REQUEST_CACHE,
+        OPT_WORLD,
+        OPT_PROXY,
+        OPT_PROXY_TOKEN_URL,
+        OPT_PROXY_TIMEOUT,
+        OPT_RECORD,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -284,6 +340,7 @@ int main(int argc, char **argv)
         {"strict-auth", no_argument, NULL, OPT_STRICT},
         {"strict-fixtures", no_argument, NULL, OPT_STRICT_FIXTURES},
         {"request-cache", required_argument, NULL, OPT_REQUEST_CACHE},
+        {"world", required_argument, NULL, OPT_WORLD},
         {"token-ttl", required_argument, NULL, OPT_TTL},
         {"client-id", required_argument, NULL, OPT_CLIENT_ID},
         {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
@@ -297,6 +354,10 @@ int main(int argc, char **argv)
         {"journal-capacity", required_argument, NULL, OPT_JOURNAL_CAPACITY},
         {"blackhole", no_argument, NULL, OPT_BLACKHOLE},
         {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
+        {"proxy", required_argument, NULL, OPT_PROXY},
+        {"proxy-token-url", required_argument, NULL, OPT_PROXY_TOKEN_URL},
+        {"proxy-timeout", required_argument, NULL, OPT_PROXY_TIMEOUT},
+        {"record", required_argument, NULL, OPT_RECORD},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -306,6 +367,7 @@ int main(int argc, char **argv)
         .sections = foreign_sections,
         .section_count = FOREIGN_SECTION_COUNT,
     };
+    struct esomock_proxy_options proxy = {0};
     const char *port_file = NULL, *log_path = "-", *journal_path = NULL;
     unsigned long n;
     int c;
@@ -362,6 +424,9 @@ int main(int argc, char **argv)
         case OPT_STRICT_FIXTURES:
             opts.strict_fixtures = true;
             break;
+        case OPT_WORLD:
+            opts.world_file = optarg;
+            break;
         case OPT_REQUEST_CACHE:
             if (!parse_ulong(optarg, 1000000, &n))
                 return usage_error("--request-cache wants 0 to 1000000 bodies, got '%s'", optarg);
@@ -401,6 +466,20 @@ int main(int argc, char **argv)
         case OPT_LOG:
             log_path = optarg;
             break;
+        case OPT_PROXY:
+            proxy.url = optarg;
+            break;
+        case OPT_PROXY_TOKEN_URL:
+            proxy.token_url = optarg;
+            break;
+        case OPT_PROXY_TIMEOUT:
+            if (!parse_ulong(optarg, 3600000, &n) || n == 0)
+                return usage_error("--proxy-timeout wants 1 to 3600000 ms, got '%s'", optarg);
+            proxy.timeout_ms = (unsigned)n;
+            break;
+        case OPT_RECORD:
+            proxy.record_dir = optarg;
+            break;
         case OPT_VERSION:
             printf("eso-mock %s\n", esomock_version_string());
             return 0;
@@ -415,6 +494,21 @@ int main(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (opts.watch_scenario && opts.scenario_file == NULL)
         return usage_error("--watch needs --scenario FILE");
+    if (proxy.url == NULL &&
+        (proxy.token_url != NULL || proxy.timeout_ms != 0 || proxy.record_dir != NULL))
+        return usage_error("--%s needs --proxy URL", proxy.record_dir != NULL  ? "record"
+                                                     : proxy.token_url != NULL ? "proxy-token-url"
+                                                                               : "proxy-timeout");
+    if (proxy.url != NULL) {
+        /* eso-mock's own credentials at the upstream, never the client's. */
+        proxy.client_id = getenv("ESOLOGS_ID");
+        proxy.client_secret = getenv("ESOLOGS_SECRET");
+        if (proxy.client_id == NULL || proxy.client_id[0] == '\0' || proxy.client_secret == NULL ||
+            proxy.client_secret[0] == '\0')
+            return usage_error("--proxy needs ESOLOGS_ID and ESOLOGS_SECRET in the environment "
+                               "(eso-mock's own client credentials at the upstream)");
+        opts.proxy = &proxy;
+    }
 
     FILE *log = NULL;
     if (strcmp(log_path, "-") == 0) {

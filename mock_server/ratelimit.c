@@ -8,7 +8,7 @@ static const struct esomock_rate_limit default_config = {
     .enabled = false,
     .points_per_hour = 18000,
     .period_ms = 3600.0 * 1000.0,
-    .default_cost = 1,
+    .default_cost = -1, /* what the query costs (cost.c) */
     .retry_after = ESOMOCK_RETRY_AFTER_RESET,
 };
 
@@ -59,26 +59,29 @@ static double reset_in_s(const struct esomock_ratelimit *rl, double now)
     return left_real_ms / rl->time_scale / 1000.0;
 }
 
-static double cost_of(const struct esomock_ratelimit *rl, const char *operation)
+static double cost_of(const struct esomock_ratelimit *rl, const char *operation, double computed)
 {
     const cJSON *cost = rl->config.costs != NULL
                             ? cJSON_GetObjectItemCaseSensitive(rl->config.costs, operation)
                             : NULL;
     if (cJSON_IsNumber(cost))
         return cost->valuedouble;
+    if (rl->config.default_cost < 0)
+        return computed;
     /* Asking how much budget is left should not spend any. */
     if (strcmp(operation, "getRateLimitData") == 0)
         return 0;
     return rl->config.default_cost;
 }
 
-struct esomock_charge esomock__ratelimit_charge(struct esomock_ratelimit *rl, const char *operation)
+struct esomock_charge esomock__ratelimit_charge(struct esomock_ratelimit *rl, const char *operation,
+                                                double computed)
 {
     struct esomock_charge charge = {.allowed = true, .retry_after_s = -1};
     pthread_mutex_lock(&rl->lock);
     double now = esomock__now_ms();
     roll_period(rl, now);
-    charge.cost = cost_of(rl, operation);
+    charge.cost = cost_of(rl, operation, computed);
     if (rl->config.enabled && rl->spent + charge.cost > rl->config.points_per_hour) {
         charge.allowed = false;
         switch (rl->config.retry_after) {

@@ -31,9 +31,13 @@ struct esomock_charge {
     double retry_after_s; /* < 0: send no Retry-After */
 };
 
-/* Charge @p operation's cost. When enforcing and the budget is short, nothing is charged. */
-struct esomock_charge esomock__ratelimit_charge(struct esomock_ratelimit *rl,
-                                                const char *operation);
+/*
+ * Charge a request: the scenario's cost for @p operation when it names one, else its flat
+ * default_cost when it sets one, else @p computed (what the query costs, cost.c). When
+ * enforcing and the budget is short, nothing is charged.
+ */
+struct esomock_charge esomock__ratelimit_charge(struct esomock_ratelimit *rl, const char *operation,
+                                                double computed);
 
 struct esomock_budget {
     double limit_per_hour;

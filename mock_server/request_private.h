@@ -16,6 +16,7 @@
 #include <esomock/journal.h>
 
 #include "graphql_private.h"
+#include "proxy_private.h"
 #include "reply_private.h"
 #include "run_private.h"
 #include "timer_private.h"
@@ -30,10 +31,11 @@ enum esomock_route {
 };
 
 enum esomock_phase {
-    ESOMOCK_PHASE_RECEIVING, /* headers and body arriving */
-    ESOMOCK_PHASE_DELAYING,  /* suspended until the step's delay ends */
-    ESOMOCK_PHASE_HANGING,   /* suspended with no answer until the client leaves or the bound */
-    ESOMOCK_PHASE_ANSWERED,  /* a response is queued (or streaming) */
+    ESOMOCK_PHASE_RECEIVING,  /* headers and body arriving */
+    ESOMOCK_PHASE_DELAYING,   /* suspended until the step's delay ends */
+    ESOMOCK_PHASE_HANGING,    /* suspended with no answer until the client leaves or the bound */
+    ESOMOCK_PHASE_FORWARDING, /* suspended while the upstream answers (--proxy) */
+    ESOMOCK_PHASE_ANSWERED,   /* a response is queued (or streaming) */
 };
 
 struct esomock_request {
@@ -61,7 +63,8 @@ struct esomock_request {
     size_t body_cap;
     bool body_too_large;
 
-    struct esomock_graphql_call gql; /* the GraphQL request, as graphql.c parsed it */
+    struct esomock_graphql_call gql;       /* the GraphQL request, as graphql.c parsed it */
+    struct esomock_upstream_call upstream; /* --proxy: the forward, while phase is FORWARDING */
     struct esomock_reply reply;
     struct esomock_journal_entry entry; /* this request's journal entry; the rings hold copies */
     const char *outcome; /* journal action for answers no script chose: auth, error... */

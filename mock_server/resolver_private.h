@@ -7,14 +7,18 @@
  *   1. the envelope fixture chosen by operationName + variables, when its own field key
  *      (if it has one) agrees with the arguments the document gives that field;
  *   2. the fixture keyed by the field and a subset of its coerced arguments (most keys win);
- *   3. a data source behind the fixtures (struct esomock_data_source; none yet);
+ *   3. a data source behind the fixtures (struct esomock_data_source: the world);
  *   4. nothing: the engine generates the value (or, with strict fixtures, answers an error).
- * rateLimitData always answers from the live points model.
+ * rateLimitData always answers from the live points model. With a data source, a fixture
+ * answers a field only for exactly the arguments it is keyed by (a default fixture does not
+ * answer keys it does not name), and fields of fixture objects go through the source
+ * (fixture_field: list arguments applied, missing fields filled from the same entity).
  */
 #ifndef ESOMOCK_RESOLVER_PRIVATE_H
 #define ESOMOCK_RESOLVER_PRIVATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "fixtures_private.h"
 #include "gql.h"
@@ -41,15 +45,27 @@ struct esomock_handle {
 struct esomock_data_source {
     /*
      * A fetched field no fixture answers: @p path ("guildData.guild", "rateLimitData"),
-     * info->args its coerced arguments. Fill @p out as a gql_resolver does: a
+     * info->args its coerced arguments. @p window is the data of a fixture keyed by the
+     * field and some of its arguments when the others are only `limit` and `page` (a page
+     * of the list the fixture shows), else NULL. Fill @p out as a gql_resolver does: a
      * GQL_SOURCE_HANDLE or GQL_SOURCE_LIST whose handle starts with a struct esomock_handle
      * naming this source, GQL_SOURCE_NULL for an unknown key, GQL_SOURCE_ERROR for the API's
      * error; leave it GQL_SOURCE_NOT_PROVIDED to let the engine generate the value.
      */
     void (*lookup)(void *user, const char *path, const struct gql_field_info *info,
-                   struct gql_source *out);
+                   const cJSON *window, struct gql_source *out);
+    /*
+     * A field of a fixture's object (parent->kind GQL_SOURCE_JSON): the member when there is
+     * one (with the request's arguments applied), else the value of the same entity's field
+     * in the source. Leave @p out GQL_SOURCE_NOT_PROVIDED to let the engine generate it.
+     * NULL: the fixture's members as they are.
+     */
+    void (*fixture_field)(void *user, const struct gql_source *parent,
+                          const struct gql_field_info *info, struct gql_source *out);
     /* Fields of this source's handles, and items of its lists (gql.h). */
     struct gql_resolver resolver;
+    /* Distinct for every source made in the process: answers are memoised per source. */
+    uint64_t stamp;
 };
 
 /* One answer being built. Zero it, set the inputs, then esomock__answer_execute. */
@@ -72,13 +88,15 @@ struct esomock_answer {
  * (may be NULL) as esomock__fixtures_match does, and kept only when every field of its
  * field key that @p prepared fetches is fetched with arguments it answers (so a document
  * asking for guild 2290 under a name and variables that pick guild 3468's envelope gets
- * guild 2290). NULL when none applies. A fixture whose response is not {"data": {...}}
- * alone (a canned error) is returned whatever the document: its body is sent as is.
+ * guild 2290); with @p exact (a data source behind the fixtures), with exactly its
+ * arguments, so a default fixture leaves a key it does not name to the data source. NULL
+ * when none applies. A fixture whose response is not {"data": {...}} alone (a canned error)
+ * is returned whatever the document: its body is sent as is.
  */
 const struct esomock_fixture *esomock__answer_envelope(const struct esomock_fixture_set *fixtures,
                                                        const struct gql_prepared *prepared,
                                                        const char *operation,
-                                                       const cJSON *variables);
+                                                       const cJSON *variables, bool exact);
 
 /*
  * Execute @p prepared against the fixtures and append the answer ({"data":...}, with

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "scenario_private.h"
+#include "world_private.h"
 
 static void step_clear(struct esomock_step *step)
 {
@@ -36,6 +37,11 @@ void esomock__scenario_free(struct esomock_scenario *scenario)
         rule_clear(&scenario->rules[i]);
     free(scenario->rules);
     cJSON_Delete(scenario->settings.rate_limit.costs);
+    if (scenario->settings.world != NULL) {
+        esomock__world_config_finish(scenario->settings.world);
+        free(scenario->settings.world);
+    }
+    esomock__world_destroy(scenario->world);
     free(scenario->name);
     free(scenario->description);
     free(scenario->source);

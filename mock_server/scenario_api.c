@@ -19,6 +19,7 @@
 #include "scenario_api_private.h"
 #include "scenario_load_private.h"
 #include "tcp_tune_private.h"
+#include "world_private.h"
 
 #define DEFAULT_HANG_MAX_MS 60000.0
 
@@ -60,6 +61,16 @@ static void install(struct esomock_server *srv, struct esomock_run *run)
 static enum esomock_status install_parsed(struct esomock_server *srv,
                                           struct esomock_scenario *scenario)
 {
+    /* A scenario naming a world brings it: its requests are answered from it. */
+    const struct esomock_world_config *wc = scenario->settings.world;
+    if (wc != NULL && !wc->disabled) {
+        char err[ESOMOCK_ERROR_SIZE];
+        scenario->world = esomock__world_create(wc, srv->fixtures, srv->schema, err);
+        if (scenario->world == NULL) {
+            esomock__scenario_free(scenario);
+            return ESOMOCK_OUT_OF_MEMORY;
+        }
+    }
     struct esomock_run *run = esomock__run_create(scenario, srv->opts_has_seed, srv->opts_seed);
     if (run == NULL)
         return ESOMOCK_OUT_OF_MEMORY;

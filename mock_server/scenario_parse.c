@@ -13,6 +13,7 @@
 #include "scenario_parse_private.h"
 #include "scenario_step_private.h"
 #include "wire_private.h"
+#include "world_file_private.h"
 
 #define NAME_MAX_LEN 64
 #define RULE_NAME_MAX_LEN 128
@@ -350,13 +351,13 @@ static void settings_defaults(struct esomock_settings *st)
     st->rate_limit.enabled = false;
     st->rate_limit.points_per_hour = 18000.0;
     st->rate_limit.period_ms = 3600.0 * 1000.0;
-    st->rate_limit.default_cost = 1.0;
+    st->rate_limit.default_cost = -1.0; /* what each query costs (cost.c) */
     st->rate_limit.retry_after = ESOMOCK_RETRY_AFTER_RESET;
 }
 
 static const char *const settings_keys[] = {
     "time_scale", "strict_auth", "token_ttl_s", "hang_max_ms", "max_requests_per_connection",
-    "rate_limit"};
+    "rate_limit", "world"};
 static const char *const rate_limit_keys[] = {"points_per_hour", "period_s",    "default_cost",
                                               "costs",           "retry_after", "enforce"};
 
@@ -445,7 +446,8 @@ static void parse_rate_limit(struct esomock_vet *v, const cJSON *obj, const char
     }
 }
 
-static void parse_settings(struct esomock_vet *v, const cJSON *obj, struct esomock_settings *st)
+static void parse_settings(struct esomock_vet *v, const cJSON *obj, const char *source,
+                           struct esomock_settings *st)
 {
     const char *path = "settings";
     char child[ESOMOCK_VET_PATH_SIZE];
@@ -453,7 +455,7 @@ static void parse_settings(struct esomock_vet *v, const cJSON *obj, struct esomo
         esomock__vet_expected(v, path, "an object", obj);
         return;
     }
-    esomock__vet_keys(v, obj, path, settings_keys, 6);
+    esomock__vet_keys(v, obj, path, settings_keys, 7);
 
     const cJSON *item = esomock__vet_get(obj, "time_scale");
     if (item != NULL) {
@@ -488,6 +490,11 @@ static void parse_settings(struct esomock_vet *v, const cJSON *obj, struct esomo
     if (item != NULL) {
         esomock__vet_path_key(child, sizeof(child), path, "rate_limit");
         parse_rate_limit(v, item, child, &st->rate_limit);
+    }
+    item = esomock__vet_get(obj, "world");
+    if (item != NULL) {
+        esomock__vet_path_key(child, sizeof(child), path, "world");
+        esomock__world_setting(v, item, child, source, &st->world);
     }
 }
 
@@ -639,7 +646,7 @@ void esomock__parse_root(struct esomock_vet *v, const cJSON *root,
 
     item = esomock__vet_get(root, "settings");
     if (item != NULL)
-        parse_settings(v, item, &sc->settings);
+        parse_settings(v, item, sc->source, &sc->settings);
 
     parse_sections(v, root, known, known_count);
 

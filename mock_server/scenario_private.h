@@ -14,6 +14,9 @@
 
 #include <esomock/error.h>
 
+struct esomock_world;
+struct esomock_world_config;
+
 /* Limits that keep a hostile scenario from taking unbounded memory or time. */
 #define ESOMOCK_SCENARIO_MAX_BYTES (4u * 1024u * 1024u)
 #define ESOMOCK_SCENARIO_MAX_RULES 1024u
@@ -127,7 +130,7 @@ struct esomock_rate_limit {
     bool enabled;           /* enforce the budget with 429s */
     double points_per_hour; /* default 18000 */
     double period_ms;       /* budget period, scenario ms; default 3600000 */
-    double default_cost;    /* default 1 */
+    double default_cost;    /* flat cost; < 0 (the default): what the query costs */
     cJSON *costs;           /* object: operation -> points; owned; NULL = none */
     enum {
         ESOMOCK_RETRY_AFTER_RESET,
@@ -145,6 +148,7 @@ struct esomock_settings {
     double hang_max_ms;                   /* bound on hangs; default 60000 */
     unsigned max_requests_per_connection; /* 0 = unlimited */
     struct esomock_rate_limit rate_limit;
+    struct esomock_world_config *world; /* settings.world, owned; NULL: the server's world */
 };
 
 struct esomock_scenario {
@@ -157,6 +161,7 @@ struct esomock_scenario {
     struct esomock_settings settings;
     struct esomock_rule *rules;
     size_t rule_count;
+    struct esomock_world *world; /* made from settings.world when put in force; owned */
 };
 
 /* Free a scenario; NULL is a no-op. */

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <esomock/proxy.h>
 #include <esomock/scenario.h>
 #include <esomock/server.h>
 
@@ -33,12 +34,15 @@
 #include "graphql_private.h"
 #include "journal_private.h"
 #include "metrics_private.h"
+#include "proxy_private.h"
 #include "ratelimit_private.h"
+#include "record_private.h"
 #include "reply_private.h"
 #include "run_private.h"
 #include "tcp_tune_private.h"
 #include "utf8_private.h"
 #include "watch_private.h"
+#include "world_private.h"
 
 #define DEFAULT_MAX_BODY (1024u * 1024u)
 #define DEFAULT_THREADS 2u
@@ -109,6 +113,32 @@ static enum esomock_status load_schema(struct esomock_server *srv, char *err)
         .strict_fixtures = srv->strict_fixtures,
     };
     return ESOMOCK_OK;
+}
+
+/*
+ * The world behind the fixtures: @p file's, none ("none"), else the default one; strict
+ * fixtures, and a proxy (whose upstream answers what the fixtures lack), mean no world
+ * unless one is named.
+ */
+static enum esomock_status load_world(struct esomock_server *srv, const char *file, char *err,
+                                      struct esomock_problems *problems)
+{
+    struct esomock_world_config config;
+    if (file != NULL) {
+        enum esomock_status rc = esomock__world_load_file(file, &config, problems);
+        if (rc != ESOMOCK_OK)
+            return rc;
+    } else {
+        esomock__world_config_defaults(&config);
+        config.disabled = srv->strict_fixtures || srv->proxy != NULL;
+    }
+    if (!config.disabled) {
+        srv->world = esomock__world_create(&config, srv->fixtures, srv->schema, err);
+        srv->graphql.world = esomock__world_source(srv->world);
+    }
+    bool ok = config.disabled || srv->world != NULL;
+    esomock__world_config_finish(&config);
+    return ok ? ESOMOCK_OK : ESOMOCK_WORLD_INVALID;
 }
 
 /* Copy the string @p src into dst[size], cut to fit (snprintf "%s" without its cost). */
@@ -267,6 +297,7 @@ static void journal_library_answer(struct esomock_server *srv, const char *path,
 
 static void request_free(struct esomock_request *req)
 {
+    free(req->upstream.answer); /* an answer the reply never took */
     esomock__run_unref(req->run);
     esomock__graphql_call_clear(&req->gql);
     esomock__reply_clear(&req->reply);
@@ -330,6 +361,23 @@ static void record_plan(struct esomock_request *req)
     esomock__journal_update(&req->server->journal, e, false);
 }
 
+/* What graphql.c sees of @p req. */
+static struct esomock_graphql_view graphql_view(struct esomock_request *req)
+{
+    return (struct esomock_graphql_view){
+        .path = req->path,
+        .graphql = req->route == ESOMOCK_ROUTE_GRAPHQL,
+        .body = req->body,
+        .body_len = req->body_len,
+        .header = esomock__request_header,
+        .header_ctx = req,
+        .run = req->run,
+        .planned = req->planned,
+        .first_rule = req->first_rule,
+        .scenario_ms = req->run != NULL ? esomock__request_scenario_ms(req) : 0,
+    };
+}
+
 /* Fill req->reply (and req->plan for API routes) once the whole body is in. */
 static void prepare(struct esomock_server *srv, struct esomock_request *req)
 {
@@ -352,18 +400,7 @@ static void prepare(struct esomock_server *srv, struct esomock_request *req)
     } else if (req->route == ESOMOCK_ROUTE_ADMIN) {
         esomock__admin_handle(srv, req);
     } else {
-        struct esomock_graphql_view view = {
-            .path = req->path,
-            .graphql = req->route == ESOMOCK_ROUTE_GRAPHQL,
-            .body = req->body,
-            .body_len = req->body_len,
-            .header = esomock__request_header,
-            .header_ctx = req,
-            .run = req->run,
-            .planned = req->planned,
-            .first_rule = req->first_rule,
-            .scenario_ms = req->run != NULL ? esomock__request_scenario_ms(req) : 0,
-        };
+        struct esomock_graphql_view view = graphql_view(req);
         esomock__graphql_prepare(&srv->graphql, &view, &req->gql, &req->plan, &req->reply,
                                  &req->outcome);
         if (esomock__connection_count_request(req))
@@ -390,6 +427,49 @@ static enum MHD_Result act_or_delay(struct esomock_server *srv, struct esomock_r
         }
     }
     return esomock__faults_act(srv, req);
+}
+
+/* --proxy: the answer is the upstream's; the connection waits for it, no worker does. */
+static enum MHD_Result forward(struct esomock_server *srv, struct esomock_request *req)
+{
+    struct esomock_upstream_call *up = &req->upstream;
+    up->body = req->body;
+    up->body_len = req->body_len;
+    up->request_id = req->entry.request_id[0] != '\0' ? req->entry.request_id : NULL;
+    up->connection = req->connection;
+    up->client_fd = esomock__connection_fd(req->connection);
+    req->phase = ESOMOCK_PHASE_FORWARDING;
+    if (!esomock__proxy_forward(srv->proxy, up)) {
+        esomock__close_on_purpose(req, "proxy: the server is stopping; connection released");
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* The upstream is done with @p req (its connection resumed): answer as planned. */
+static enum MHD_Result forwarded(struct esomock_server *srv, struct esomock_request *req)
+{
+    struct esomock_upstream_call *up = &req->upstream;
+    struct esomock_journal_entry *e = &req->entry;
+    e->forwarded = true;
+    e->upstream_status = up->status;
+    e->upstream_ms = up->ms;
+    e->upstream_attempts = (int)up->attempts;
+    e->upstream_token_fetch = up->token_fetched;
+    copy_text(e->upstream_error, sizeof(e->upstream_error), up->error);
+    if (up->outcome == ESOMOCK_UPSTREAM_CLIENT_GONE || up->outcome == ESOMOCK_UPSTREAM_STOPPING) {
+        esomock__journal_update(&srv->journal, e, false);
+        esomock__close_on_purpose(req, "proxy: %s",
+                                  up->outcome == ESOMOCK_UPSTREAM_STOPPING
+                                      ? "the server is stopping; connection released"
+                                      : "the client hung up; upstream transfer cancelled");
+        return MHD_NO;
+    }
+    struct esomock_graphql_view view = graphql_view(req);
+    esomock__graphql_forwarded(&srv->graphql, &view, &req->gql, &req->plan, up, &req->reply);
+    e->recorded = req->gql.recorded;
+    esomock__journal_update(&srv->journal, e, false);
+    return act_or_delay(srv, req);
 }
 
 /* slow_read: take at most chunk_bytes now, park the connection for interval_ms, repeat. */
@@ -556,7 +636,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
         prepare(srv, req);
+        if (req->gql.forward)
+            return forward(srv, req);
         return act_or_delay(srv, req);
+    case ESOMOCK_PHASE_FORWARDING:
+        return forwarded(srv, req);
     case ESOMOCK_PHASE_DELAYING:
         return esomock__faults_act(srv, req);
     case ESOMOCK_PHASE_HANGING:
@@ -645,6 +729,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         return;
     }
     struct completion c = completion_of(req, toe);
+    struct esomock_reply_view reply = {
+        .token_route = req->route == ESOMOCK_ROUTE_TOKEN,
+        .step = req->plan.step,
+        .headers = req->reply.headers,
+        .header_count = req->reply.header_count,
+        .body = req->reply.body,
+        .body_len = req->reply.body_len,
+        /* Not a fixture's data: an error no step chose, or the points budget's state. */
+        .live_body = (req->reply.status != 200 && req->outcome != NULL) ||
+                     strstr(req->entry.fields, "\"rateLimitData\"") != NULL,
+        .hang_max_ms = req->effective.hang_max_ms,
+    };
+    if (req->route != ESOMOCK_ROUTE_ADMIN)
+        esomock__journal_describe_reply(&reply, req->entry.reply, sizeof(req->entry.reply));
     req->entry.duration_ms = c.duration_ms;
     req->entry.status = c.status;
     req->entry.bytes_sent = c.bytes;
@@ -658,10 +756,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         char method[sizeof(req->method) * 4], path[sizeof(req->path) * 4];
         esomock__utf8_printable(method, sizeof(method), req->method);
         esomock__utf8_printable(path, sizeof(path), req->path);
-        fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s\n",
+        char upstream[64] = "";
+        if (req->entry.forwarded)
+            snprintf(upstream, sizeof(upstream), " (upstream %d in %.1fms)",
+                     req->entry.upstream_status, req->entry.upstream_ms);
+        fprintf(srv->log, "[%10.3f] #%llu %s %s%s%s -> %s %d %lluB %.1fms%s%s\n",
                 (req->arrived_ms - srv->started_ms) / 1000.0, (unsigned long long)req->seq, method,
                 path, req->gql.operation[0] ? " " : "", req->gql.operation, action, c.status,
-                (unsigned long long)c.bytes, c.duration_ms,
+                (unsigned long long)c.bytes, c.duration_ms, upstream,
                 c.state == ESOMOCK_ENTRY_ABORTED ? " (connection ended early)" : "");
         fflush(srv->log);
     }
@@ -830,6 +932,32 @@ static bool copy_sections(struct esomock_server *srv, const struct esomock_optio
     return true;
 }
 
+/* No fixtures at all (a proxy given no --fixtures). */
+static enum esomock_status no_fixtures(struct esomock_server *srv)
+{
+    srv->fixtures = calloc(1, sizeof(*srv->fixtures));
+    if (srv->fixtures != NULL)
+        srv->fixtures->dir = strdup("");
+    return srv->fixtures != NULL && srv->fixtures->dir != NULL ? ESOMOCK_OK : ESOMOCK_OUT_OF_MEMORY;
+}
+
+/* --proxy and --record: the upstream client and the recorder, plugged into the API routes. */
+static enum esomock_status start_proxy(struct esomock_server *srv,
+                                       const struct esomock_proxy_options *opts, char *err)
+{
+    if (opts->record_dir != NULL) {
+        srv->recorder = esomock__recorder_create(opts->record_dir, srv->schema, srv->log, err);
+        if (srv->recorder == NULL)
+            return ESOMOCK_IO;
+    }
+    srv->proxy = esomock__proxy_create(opts, srv->log, err);
+    if (srv->proxy == NULL)
+        return ESOMOCK_BAD_ARGUMENT;
+    srv->graphql.proxy = srv->proxy;
+    srv->graphql.recorder = srv->recorder;
+    return ESOMOCK_OK;
+}
+
 /* Start a server; what failed goes to @p err, a refused scenario's problems to @p problems. */
 static enum esomock_status start(const struct esomock_options *opts, struct esomock_server **out,
                                  char *err, struct esomock_problems *problems)
@@ -879,15 +1007,17 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     esomock__ratelimit_init(&srv->ratelimit, NULL, srv->effective.time_scale);
 
     const char *host = opts->host != NULL ? opts->host : "127.0.0.1";
-    const char *dir =
-        opts->fixtures_dir != NULL ? opts->fixtures_dir : esomock_default_fixtures_dir();
+    /* A proxy without fixtures of its own forwards everything the default set would answer. */
+    const char *dir = opts->fixtures_dir != NULL ? opts->fixtures_dir
+                      : opts->proxy != NULL      ? NULL
+                                                 : esomock_default_fixtures_dir();
     srv->host = strdup(host);
-    srv->fixtures_dir = strdup(dir);
+    srv->fixtures_dir = strdup(dir != NULL ? dir : "");
     srv->admin_token = opts->admin_token != NULL ? strdup(opts->admin_token) : NULL;
     if (srv->host == NULL || srv->fixtures_dir == NULL ||
         (opts->admin_token != NULL && srv->admin_token == NULL) || !copy_sections(srv, opts))
         goto fail;
-    rc = esomock__fixtures_load(dir, &srv->fixtures, err);
+    rc = dir != NULL ? esomock__fixtures_load(dir, &srv->fixtures, err) : no_fixtures(srv);
     if (rc != ESOMOCK_OK)
         goto fail;
 
@@ -909,6 +1039,14 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
         goto fail;
     }
     rc = load_schema(srv, err);
+    if (rc != ESOMOCK_OK)
+        goto fail;
+    if (opts->proxy != NULL) {
+        rc = start_proxy(srv, opts->proxy, err);
+        if (rc != ESOMOCK_OK)
+            goto fail;
+    }
+    rc = load_world(srv, opts->world_file, err, problems);
     if (rc != ESOMOCK_OK)
         goto fail;
     if (opts->scenario_file != NULL) {
@@ -963,9 +1101,12 @@ void esomock_server_stop(struct esomock_server *srv)
     esomock__watch_stop(&srv->watch);
     /* libmicrohttpd cannot stop while connections are suspended: release them first. */
     esomock__timer_shutdown(srv->timer);
+    esomock__proxy_shutdown(srv->proxy);
     if (srv->daemon != NULL)
         MHD_stop_daemon(srv->daemon);
     esomock__timer_destroy(srv->timer);
+    esomock__proxy_destroy(srv->proxy);
+    esomock__recorder_destroy(srv->recorder);
     esomock__blackhole_close(&srv->blackhole);
     esomock__run_unref(srv->run);
     if (srv->journal_ready)
@@ -981,6 +1122,7 @@ void esomock_server_stop(struct esomock_server *srv)
     }
     free(srv->sections);
     esomock__memo_destroy(srv->request_memo);
+    esomock__world_destroy(srv->world);
     gql_cache_destroy(srv->gql_cache);
     pthread_mutex_destroy(&srv->scenario_lock);
     free(srv->admin_token);

@@ -325,6 +325,33 @@ const char *gql_prepared_root_field_path(const struct gql_prepared *prepared, si
 /** @return the coerced arguments of the last field of the path, as an object value. */
 const struct gql_value *gql_prepared_root_field_args(const struct gql_prepared *prepared, size_t i);
 
+/*
+ * A fold over the fields an operation selects, before it runs (graphql-php's
+ * QueryComplexity works this way): fragments and @skip/@include applied, the fields
+ * of one response key merged, arguments coerced with their defaults. Meta fields
+ * (__typename, __schema, __type) are not visited.
+ */
+struct gql_walk_field {
+    const struct gql_type *parent_type;
+    const struct gql_field *field;
+    const struct gql_value *args; /* coerced arguments (an object value) */
+    unsigned depth;               /* 0 for a field of the root type */
+};
+
+struct gql_walker {
+    /* The weight of @p f given the summed weights of its own selection (0 for a leaf). */
+    double (*field)(void *user, const struct gql_walk_field *f, double children);
+    void *user;
+    size_t max_fields; /* fields visited at most (0: 100000); past it the walk gives up */
+};
+
+/**
+ * The sum of walker->field over the operation's root selection.
+ * @return the sum; INFINITY when the walk visited more than max_fields fields or nested
+ *         deeper than 3 * GQL_MAX_DEPTH; -1 on a NULL argument or without memory.
+ */
+double gql_prepared_walk(const struct gql_prepared *prepared, const struct gql_walker *walker);
+
 /* ------------------------------------------------------------------------ */
 /* Execution and resolvers                                                  */
 /* ------------------------------------------------------------------------ */

@@ -189,8 +189,8 @@ Test(mock, typed_calls_happy_path)
     eso_result_finish(&res);
     cr_assert_eq(eso_get_ability(cli, 1, &res), ESO_OK, "getAbility: %s", res.detail);
     eso_result_finish(&res);
-    cr_assert_eq(eso_get_report_by_code(cli, "abc123", &res), ESO_OK, "getReportByCode: %s",
-                 res.detail);
+    cr_assert_eq(eso_get_report_by_code(cli, "a1B2c3D4e5F6g7H8", &res), ESO_OK,
+                 "getReportByCode: %s", res.detail);
     eso_result_finish(&res);
     cr_assert_eq(eso_get_character_by_id(cli, 1, &res), ESO_OK, "getCharacterById: %s", res.detail);
     eso_result_finish(&res);
@@ -224,8 +224,8 @@ static cJSON *required_vars(const char *doc)
             cJSON_AddNumberToObject(vars, name, 1);
         else if (strncmp(type, "Boolean", 7) == 0)
             cJSON_AddTrueToObject(vars, name);
-        else
-            cJSON_AddStringToObject(vars, name, "abc");
+        else /* 16 letters: also a well-formed report code (eso-mock refuses others) */
+            cJSON_AddStringToObject(vars, name, "abcdefghijklmnop");
     }
     return vars;
 }

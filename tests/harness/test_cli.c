@@ -366,7 +366,7 @@ Test(eso_scenario_cli, help_version_and_usage_errors)
         {{NULL}, "missing command"},
         {{"frob", NULL}, "unknown command 'frob'"},
         {{"--bogus", NULL},
-         "expected a command (run, conform or check) before options, got '--bogus'"},
+         "expected a command (run, conform, check or capture) before options, got '--bogus'"},
         {{"run", "--bogus", "x.json", NULL}, "unknown option '--bogus'"},
         {{"run", "-x", "x.json", NULL}, "unknown option '-x'"},
         {{"run", "--junit", NULL}, "option '--junit' needs a value"},

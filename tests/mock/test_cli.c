@@ -98,9 +98,22 @@ Test(cli, help_documents_every_flag, .timeout = 20)
     out[n] = '\0';
     char err[256];
     cr_assert_eq(finish(&c, err, sizeof(err)), 0);
-    const char *flags[] = {"--host",        "--port",     "--port-file",      "--fixtures",
-                           "--scenario",    "--seed",     "--time-scale",     "--log",
-                           "--strict-auth", "--max-body", "--max-connections"};
+    const char *flags[] = {"--host",
+                           "--port",
+                           "--port-file",
+                           "--fixtures",
+                           "--scenario",
+                           "--seed",
+                           "--time-scale",
+                           "--log",
+                           "--strict-auth",
+                           "--max-body",
+                           "--max-connections",
+                           "--proxy",
+                           "--proxy-token-url",
+                           "--proxy-timeout",
+                           "--record",
+                           "ESOLOGS_ID"};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         cr_assert(strstr(out, flags[i]) != NULL, "--help lacks %s", flags[i]);
 }

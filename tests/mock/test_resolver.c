@@ -22,9 +22,10 @@ static struct esomock_data_source world;
 static int lookups;
 
 static void world_lookup(void *user, const char *path, const struct gql_field_info *info,
-                         struct gql_source *out)
+                         const cJSON *window, struct gql_source *out)
 {
     (void)user;
+    (void)window;
     lookups++;
     if (strcmp(path, "guildData.guild") == 0) {
         const struct gql_value *id = gql_value_get(info->args, "id");

@@ -35,6 +35,9 @@ struct esoh_run_options {
     const char *client_cmd;   /* a client adapter to judge instead of libesologs: run by
                                  /bin/sh -c once per scenario, speaking eso-adapter/1
                                  (docs/harness.md); NULL = libesologs, in-process */
+    unsigned long long seed;  /* eso-mock's seed for every random draw; 0 = the scenario's */
+    const char *journal_dir;  /* write eso-mock's journal of each scenario to DIR/NAME.jsonl
+                                 (for eso-scenario capture); NULL = none */
     void *reserved[4];        /* must be NULL: room for later options */
 };
 

@@ -22,6 +22,7 @@ enum esomock_status {
     ESOMOCK_SCENARIO_INVALID = 7, /* a scenario failed validation */
     ESOMOCK_NOT_FOUND = 8,        /* a named item (fixture, rule) does not exist */
     ESOMOCK_UNSUPPORTED = 9,      /* the feature is not available in this build */
+    ESOMOCK_WORLD_INVALID = 10,   /* a world file failed validation */
 };
 
 /* Room for one line of esomock_problems_text() (source, path and message); a caller that

@@ -53,6 +53,20 @@ struct esomock_journal_entry {
                              answer (an HTTP-date: from when it was sent; 0 for a date past);
                              -1 when not understood. 0 without retry_after */
     bool graphql_errors;  /* the body is a JSON object with a top-level "errors" member */
+    /* With a proxy (<esomock/proxy.h>): what the upstream did with a forwarded request. */
+    bool forwarded;            /* forwarded to the upstream; the fields below are set only then */
+    int upstream_status;       /* the upstream's HTTP status, 0 when it sent none */
+    double upstream_ms;        /* from forwarding to the upstream's answer (a token fetch and a
+                                  retry included), real ms */
+    int upstream_attempts;     /* requests sent upstream: 2 after its 401 and a fresh token */
+    bool upstream_token_fetch; /* the request waited for eso-mock's token to be fetched */
+    char upstream_error[192];  /* what went wrong ("" when nothing did): no answer within the
+                                  timeout, a refused or reset connection, the token refused */
+    int recorded;              /* fixture files --record wrote from the answer */
+    char reply[1024];          /* what the answer was made of beyond its status, as compact JSON
+                                  (headers, a step's truncation point, drip chunking, hang bound,
+                                  fixture, a body that is not the normal data, a token's expires_in),
+                                  enough to send it again; secrets left out; "" when none */
 };
 
 struct esomock_journal_filter {

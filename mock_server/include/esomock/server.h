@@ -23,6 +23,7 @@ extern "C" {
 
 struct esomock_server;
 struct esomock_section;
+struct esomock_proxy_options;
 
 /*
  * Server configuration. `struct esomock_options opts = {0};` is a valid,
@@ -72,6 +73,15 @@ struct esomock_options {
      * at most ESOMOCK_MAX_SECTIONS. Copied at start; each context is borrowed until stop. */
     const struct esomock_section *sections;
     size_t section_count;
+
+    /* The data world behind the fixtures (docs/world.md): a world file (JSON), "none" for
+     * fixtures alone (fields they lack are generated), NULL for the default world. */
+    const char *world_file;
+    /* Forward GraphQL requests no fixture answers to an upstream API, and record its answers
+     * (<esomock/proxy.h>); NULL = none. With a proxy and fixtures_dir NULL, no fixtures are
+     * loaded (the default set answers every id, so nothing would reach the upstream).
+     * Borrowed for the call. */
+    const struct esomock_proxy_options *proxy;
 };
 
 /**

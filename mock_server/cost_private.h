@@ -1,0 +1,27 @@
+/*
+ * What a query costs (cost.c; docs/mock.md, "What a query costs"): its complexity, counted
+ * before it runs as graphql-php's QueryComplexity rule counts it (each field one, a page's
+ * selection times its limit, heavy report and ranking fields their weight), and the points
+ * the budget charges for it.
+ */
+#ifndef ESOMOCK_COST_PRIVATE_H
+#define ESOMOCK_COST_PRIVATE_H
+
+#include <stdbool.h>
+
+#include "gql.h"
+
+/* The complexity past which a document is refused before it runs. */
+#define ESOMOCK_MAX_COMPLEXITY 50000
+/* Complexity per point charged. */
+#define ESOMOCK_COMPLEXITY_PER_POINT 100
+
+struct esomock_cost {
+    double complexity; /* INFINITY when the document is too large to count */
+    double points;     /* 0 for a document that fetches no data (rateLimitData, __schema) */
+};
+
+/* The cost of @p prepared. false without memory. */
+bool esomock__query_cost(const struct gql_prepared *prepared, struct esomock_cost *out);
+
+#endif

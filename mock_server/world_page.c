@@ -1,0 +1,491 @@
+/* Lists, views and pages of the world (world_page_private.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "world_data_private.h"
+#include "world_fixtures_private.h"
+#include "world_page_private.h"
+
+/* ---- reports of an owner ----------------------------------------------------------------- */
+
+/* The first k with slot + k * stride >= n. */
+static int64_t first_k(int64_t slot, int64_t stride, int64_t n)
+{
+    if (n <= slot)
+        return 0;
+    return (n - slot + stride - 1) / stride;
+}
+
+static bool roster_has(const struct esomock_world *w, int64_t n, int64_t pos, int64_t total)
+{
+    if (total <= 0)
+        return false;
+    int64_t start =
+        (int64_t)esomock__below(esomock__wh(w, WT_REPORT_ROSTER, (uint64_t)n, 0), (uint64_t)total);
+    int64_t size = total < ESOMOCK_WORLD_ROSTER ? total : ESOMOCK_WORLD_ROSTER;
+    return ((pos - start) % total + total) % total < size;
+}
+
+bool esomock__wlist_report_matches(const struct esomock_world *w, const struct esomock_wlist *l,
+                                   int64_t n)
+{
+    if (n < l->n_lo || n >= l->n_hi)
+        return false;
+    if (l->has_owner) {
+        struct esomock_owner o = esomock__world_report_owner(w, n);
+        if (o.guild != l->owner.guild || o.id != l->owner.id)
+            return false;
+    }
+    if (l->zone >= 0 && esomock__world_report_zone(w, n) != esomock__zones[l->zone].id)
+        return false;
+    if (l->tag != 0 && (!l->has_owner || !l->owner.guild ||
+                        esomock__world_report_tag(w, n, l->owner.id) != l->tag))
+        return false;
+    if (l->kind == WL_CHARACTER_REPORTS && !roster_has(w, n, l->roster_pos, l->roster_total))
+        return false;
+    return true;
+}
+
+/* Whether the owner's reports need a scan (a filter the stride cannot count). */
+static bool scanned(const struct esomock_wlist *l)
+{
+    return l->zone >= 0 || l->tag != 0 || l->kind == WL_CHARACTER_REPORTS;
+}
+
+/* ---- raw lists --------------------------------------------------------------------------- */
+
+int64_t esomock__wlist_count(const struct esomock_world *w, const struct esomock_wlist *l)
+{
+    switch (l->kind) {
+    case WL_EMPTY:
+        return 0;
+    case WL_RANGE:
+        return w->n[l->type];
+    case WL_SERVER_GUILDS:
+        return esomock__world_server_guilds(w, l->server);
+    case WL_MEMBERS:
+        return esomock__world_guild_members(w, l->guild);
+    case WL_SERVER_CHARACTERS:
+        return esomock__world_server_characters(w, l->server);
+    case WL_REPORTS:
+    case WL_CHARACTER_REPORTS:
+        break;
+    }
+    if (l->n_hi <= l->n_lo)
+        return 0;
+    if (l->has_owner) {
+        int64_t slot = esomock__world_owner_slot(w, l->owner);
+        int64_t k0 = first_k(slot, w->owners, l->n_lo), k1 = first_k(slot, w->owners, l->n_hi);
+        if (!scanned(l))
+            return k1 > k0 ? k1 - k0 : 0;
+        int64_t count = 0;
+        for (int64_t k = k0; k < k1; k++)
+            count += esomock__wlist_report_matches(w, l, slot + k * w->owners);
+        return count;
+    }
+    if (l->zone >= 0)
+        return esomock__world_zone_count_before(w, l->zone, l->n_hi) -
+               esomock__world_zone_count_before(w, l->zone, l->n_lo);
+    return l->n_hi - l->n_lo;
+}
+
+int64_t esomock__wlist_key(const struct esomock_world *w, const struct esomock_wlist *l, int64_t i)
+{
+    switch (l->kind) {
+    case WL_EMPTY:
+        return 0;
+    case WL_RANGE:
+        return w->cfg.keys[l->type].min + i;
+    case WL_SERVER_GUILDS:
+        return esomock__world_server_guild(w, l->server, i);
+    case WL_MEMBERS:
+        return esomock__world_guild_member(w, l->guild, i);
+    case WL_SERVER_CHARACTERS:
+        return esomock__world_server_character(w, l->server, i);
+    case WL_REPORTS:
+    case WL_CHARACTER_REPORTS:
+        break;
+    }
+    if (l->has_owner) {
+        int64_t slot = esomock__world_owner_slot(w, l->owner);
+        int64_t k0 = first_k(slot, w->owners, l->n_lo);
+        if (!scanned(l))
+            return slot + (k0 + i) * w->owners;
+        int64_t k1 = first_k(slot, w->owners, l->n_hi);
+        for (int64_t k = k0; k < k1; k++) {
+            int64_t n = slot + k * w->owners;
+            if (esomock__wlist_report_matches(w, l, n) && i-- == 0)
+                return n;
+        }
+        return -1;
+    }
+    if (l->zone >= 0)
+        return esomock__world_zone_select(
+            w, l->zone, esomock__world_zone_count_before(w, l->zone, l->n_lo) + i);
+    return l->n_lo + i;
+}
+
+int64_t esomock__wlist_index(const struct esomock_world *w, const struct esomock_wlist *l,
+                             int64_t key)
+{
+    switch (l->kind) {
+    case WL_EMPTY:
+        return -1;
+    case WL_RANGE:
+        return key >= w->cfg.keys[l->type].min && key <= w->cfg.keys[l->type].max
+                   ? key - w->cfg.keys[l->type].min
+                   : -1;
+    case WL_SERVER_GUILDS:
+        if (key < w->cfg.keys[ESOMOCK_WT_GUILD].min || key > w->cfg.keys[ESOMOCK_WT_GUILD].max ||
+            esomock__world_guild_server(w, key) != l->server)
+            return -1;
+        return esomock__world_guild_position(w, key);
+    case WL_MEMBERS:
+    case WL_SERVER_CHARACTERS: {
+        if (key < w->cfg.keys[ESOMOCK_WT_CHARACTER].min ||
+            key > w->cfg.keys[ESOMOCK_WT_CHARACTER].max)
+            return -1;
+        struct esomock_world_char c = esomock__world_character(w, key);
+        if (l->kind == WL_MEMBERS)
+            return c.guild == l->guild ? c.pos : -1;
+        return c.server == l->server ? c.srv_i : -1;
+    }
+    case WL_REPORTS:
+    case WL_CHARACTER_REPORTS:
+        break;
+    }
+    if (key < 0 || key >= w->reports || !esomock__wlist_report_matches(w, l, key))
+        return -1;
+    if (l->has_owner) {
+        int64_t slot = esomock__world_owner_slot(w, l->owner);
+        int64_t k0 = first_k(slot, w->owners, l->n_lo), k = (key - slot) / w->owners;
+        if (!scanned(l))
+            return k - k0;
+        int64_t rank = 0;
+        for (int64_t j = k0; j < k; j++)
+            rank += esomock__wlist_report_matches(w, l, slot + j * w->owners);
+        return rank;
+    }
+    if (l->zone >= 0)
+        return esomock__world_zone_count_before(w, l->zone, key) -
+               esomock__world_zone_count_before(w, l->zone, l->n_lo);
+    return key - l->n_lo;
+}
+
+/* ---- views ------------------------------------------------------------------------------- */
+
+struct excl {
+    int64_t *items;
+    size_t n, cap;
+    struct gql_exec *exec;
+    bool oom;
+};
+
+static void excl_add(struct excl *e, int64_t raw)
+{
+    if (raw < 0 || e->oom)
+        return;
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 16;
+        int64_t *items = gql_exec_alloc(e->exec, cap * sizeof(*items));
+        if (items == NULL) {
+            e->oom = true;
+            return;
+        }
+        if (e->n > 0)
+            memcpy(items, e->items, e->n * sizeof(*items));
+        e->items = items;
+        e->cap = cap;
+    }
+    e->items[e->n++] = raw;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The raw index of a report code in @p l (missing codes included), or -1. */
+static int64_t code_index(const struct esomock_world *w, const struct esomock_wlist *l,
+                          const char *code)
+{
+    int64_t n = 0;
+    if (esomock__world_report_decode_raw(w, code, &n) != ESOMOCK_CODE_OK)
+        return -1;
+    return esomock__wlist_index(w, l, n);
+}
+
+/* What the world list must not show: missing keys, and what the fixtures place elsewhere. */
+static void own_exclusions(const struct esomock_world *w, const struct esomock_wlist *l,
+                           struct excl *e)
+{
+    enum esomock_wtype type = l->kind == WL_RANGE           ? l->type
+                              : l->kind == WL_SERVER_GUILDS ? ESOMOCK_WT_GUILD
+                              : l->kind == WL_MEMBERS || l->kind == WL_SERVER_CHARACTERS
+                                  ? ESOMOCK_WT_CHARACTER
+                                  : ESOMOCK_WT_REPORT;
+    if (type == ESOMOCK_WT_REPORT) {
+        for (size_t i = 0; i < w->cfg.missing_code_count; i++)
+            excl_add(e, code_index(w, l, w->cfg.missing_codes[i]));
+        return;
+    }
+    const struct esomock_world_keys *k = &w->cfg.keys[type];
+    for (size_t i = 0; i < k->missing_count; i++)
+        excl_add(e, esomock__wlist_index(w, l, k->missing[i]));
+    size_t count = 0;
+    if (l->kind == WL_SERVER_GUILDS) {
+        const struct esomock_wguild_rel *g = esomock__windex_guilds(w->index, &count);
+        for (size_t i = 0; i < count; i++) {
+            if (g[i].server != 0 && g[i].server != l->server)
+                excl_add(e, esomock__wlist_index(w, l, g[i].id));
+        }
+    } else if (l->kind == WL_MEMBERS || l->kind == WL_SERVER_CHARACTERS) {
+        const struct esomock_wchar_rel *c = esomock__windex_characters(w->index, &count);
+        for (size_t i = 0; i < count; i++) {
+            bool elsewhere = false;
+            if (l->kind == WL_SERVER_CHARACTERS) {
+                elsewhere = c[i].server != 0 && c[i].server != l->server;
+            } else if (c[i].guild_count > 0) {
+                elsewhere = true;
+                for (size_t j = 0; j < c[i].guild_count; j++)
+                    elsewhere = elsewhere && c[i].guilds[j] != l->guild;
+            }
+            if (elsewhere)
+                excl_add(e, esomock__wlist_index(w, l, c[i].id));
+        }
+    }
+}
+
+/* The raw index of a fixture row's key in the view's list, or -1. */
+static int64_t row_index(const struct esomock_world *w, const struct esomock_wlist *l,
+                         const cJSON *row)
+{
+    int64_t id = 0;
+    const char *code = NULL;
+    if (!esomock__windex_key(row, &id, &code))
+        return -1;
+    return code != NULL ? code_index(w, l, code) : esomock__wlist_index(w, l, id);
+}
+
+bool esomock__wview_init(struct esomock_wview *v, const struct esomock_world *w,
+                         const struct esomock_wlist *list, const cJSON *window,
+                         struct gql_exec *exec)
+{
+    memset(v, 0, sizeof(*v));
+    v->w = w;
+    v->list = *list;
+    v->raw = esomock__wlist_count(w, list);
+    struct excl e = {.exec = exec};
+    own_exclusions(w, list, &e);
+    const cJSON *rows = window != NULL ? cJSON_GetObjectItemCaseSensitive(window, "data") : NULL;
+    if (cJSON_IsArray(rows)) {
+        v->rows = rows;
+        v->nrows = cJSON_GetArraySize(rows);
+        for (const cJSON *r = rows->child; r != NULL; r = r->next)
+            excl_add(&e, row_index(w, list, r));
+        const cJSON *from = cJSON_GetObjectItemCaseSensitive(window, "from");
+        v->from =
+            cJSON_IsNumber(from) && from->valuedouble >= 1 ? (int64_t)from->valuedouble - 1 : 0;
+    }
+    if (e.oom)
+        return false;
+    /* Sorted and distinct: a key excluded twice is hidden once. */
+    if (e.n > 1)
+        qsort(e.items, e.n, sizeof(*e.items), cmp_i64);
+    size_t n = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.items[i] < v->raw && (n == 0 || e.items[n - 1] != e.items[i]))
+            e.items[n++] = e.items[i];
+    }
+    v->excluded = e.items;
+    v->nexcluded = n;
+    int64_t supply = v->raw - (int64_t)n;
+    if (v->rows == NULL) {
+        v->total = supply;
+        return true;
+    }
+    const cJSON *total = cJSON_GetObjectItemCaseSensitive(window, "total");
+    int64_t fixture_total = cJSON_IsNumber(total) ? (int64_t)total->valuedouble : v->nrows;
+    if (v->from > supply)
+        v->from = supply; /* the world cannot fill the positions before the rows */
+    v->total = v->nrows + supply;
+    if (fixture_total < v->total)
+        v->total = fixture_total;
+    if (v->total < v->from + v->nrows)
+        v->total = v->from + v->nrows;
+    return true;
+}
+
+/* The @p j-th raw index that is not excluded. */
+static int64_t skip_select(const struct esomock_wview *v, int64_t j)
+{
+    int64_t r = j;
+    for (size_t i = 0; i < v->nexcluded && v->excluded[i] <= r; i++)
+        r++;
+    return r;
+}
+
+void esomock__wview_at(const struct esomock_wview *v, int64_t p, const cJSON **json, int64_t *key)
+{
+    *json = NULL;
+    *key = 0;
+    if (v->rows != NULL && p >= v->from && p < v->from + v->nrows) {
+        *json = cJSON_GetArrayItem(v->rows, (int)(p - v->from));
+        return;
+    }
+    int64_t j = v->rows != NULL && p >= v->from ? p - v->nrows : p;
+    *key = esomock__wlist_key(v->w, &v->list, skip_select(v, j));
+}
+
+int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key)
+{
+    if (v->rows != NULL) {
+        int64_t i = 0;
+        for (const cJSON *r = v->rows->child; r != NULL; r = r->next, i++) {
+            int64_t id = 0;
+            const char *code = NULL;
+            if (esomock__windex_key(r, &id, &code) && code == NULL && id == key)
+                return v->from + i;
+        }
+    }
+    int64_t raw = esomock__wlist_index(v->w, &v->list, key);
+    if (raw < 0)
+        return -1;
+    int64_t before = 0;
+    for (size_t i = 0; i < v->nexcluded && v->excluded[i] <= raw; i++) {
+        if (v->excluded[i] == raw)
+            return -1;
+        before++;
+    }
+    int64_t j = raw - before;
+    int64_t p = v->rows != NULL && j >= v->from ? j + v->nrows : j;
+    return p < v->total ? p : -1;
+}
+
+bool esomock__wview_members(struct esomock_wview *v, const struct esomock_world *w, int64_t guild,
+                            struct gql_exec *exec)
+{
+    struct esomock_wlist list = {.kind = WL_MEMBERS, .guild = guild, .zone = -1};
+    const struct esomock_wguild_rel *rel = esomock__windex_guild(w->index, guild);
+    return esomock__wview_init(v, w, &list, rel != NULL ? rel->members : NULL, exec);
+}
+
+/* ---- pages ------------------------------------------------------------------------------- */
+
+void esomock__wpaging(int64_t total, int64_t per_page, int64_t page, struct esomock_wpaging *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (per_page < 1)
+        per_page = 1;
+    if (page < 1)
+        page = 1;
+    out->total = total;
+    out->per_page = per_page;
+    out->current_page = page;
+    out->last_page = total > 0 ? (total + per_page - 1) / per_page : 1;
+    /* Far past the end (page * per_page would overflow): an empty page all the same. */
+    if (page - 1 <= (total - 1) / per_page && total > 0) {
+        out->offset = (page - 1) * per_page;
+        out->count = total - out->offset < per_page ? total - out->offset : per_page;
+    } else {
+        out->offset = 0;
+        out->count = 0;
+    }
+    out->has_more = out->current_page < out->last_page;
+}
+
+/* The integer after @p phrase in @p text (spaces normalised), or -1. */
+static int64_t number_after(const char *text, const char *phrase)
+{
+    const char *at = strstr(text, phrase);
+    if (at == NULL)
+        return -1;
+    at += strlen(phrase);
+    while (*at == ' ')
+        at++;
+    if (!isdigit((unsigned char)*at))
+        return -1;
+    int64_t n = 0;
+    while (isdigit((unsigned char)*at) && n < 1000000000)
+        n = n * 10 + (*at++ - '0');
+    return n;
+}
+
+struct esomock_wlimit esomock__wlimit_parse(const struct gql_field *field)
+{
+    struct esomock_wlimit out = {0};
+    const char *comment = gql_field_comment(field);
+    if (comment == NULL || gql_field_arg(field, "limit") == NULL)
+        return out;
+    const char *start = strstr(comment, "limit:");
+    while (start != NULL && start != comment && start[-1] != ' ' && start[-1] != '\n')
+        start = strstr(start + 1, "limit:");
+    if (start == NULL)
+        return out;
+    /* The paragraph runs to the next argument's line; one line of normalised text. */
+    char text[1024];
+    size_t n = 0;
+    for (const char *c = start + 6; *c != '\0' && n + 1 < sizeof(text); c++) {
+        if (*c == '\n') {
+            const char *word = c + 1;
+            while (*word == ' ')
+                word++;
+            const char *end = word;
+            while (isalnum((unsigned char)*end) || *end == '_')
+                end++;
+            if (end > word && *end == ':')
+                break;
+            if (n > 0 && text[n - 1] != ' ')
+                text[n++] = ' ';
+            continue;
+        }
+        if (*c == ' ' && n > 0 && text[n - 1] == ' ')
+            continue;
+        text[n++] = *c;
+    }
+    text[n] = '\0';
+    int64_t def = number_after(text, "defaults to");
+    if (def < 0)
+        def = number_after(text, "The default value is");
+    int64_t hi = number_after(text, "maximum allowed value is");
+    int64_t lo = number_after(text, "minimum allowed value is");
+    const char *ranges = strstr(text, "Allowed value ranges are");
+    if (ranges != NULL) {
+        lo = number_after(ranges, "Allowed value ranges are");
+        const char *dash = strchr(ranges, '-');
+        hi = dash != NULL ? number_after(dash, "-") : -1;
+    }
+    if (lo < 0 || hi < 0 || hi < lo)
+        return out;
+    out.found = true;
+    out.lo = lo;
+    out.hi = hi;
+    /* "The maximum allowed value is 100" with no default: the API pages by the maximum. */
+    out.def = def >= lo && def <= hi ? def : hi;
+    return out;
+}
+
+bool esomock__wlimit_check(const struct esomock_wlimit *limit, const struct gql_value *args,
+                           int64_t *per_page, int64_t *page, char *msg, size_t size)
+{
+    const struct gql_value *l = gql_value_get(args, "limit");
+    const struct gql_value *p = gql_value_get(args, "page");
+    *per_page = limit->found ? limit->def : 100;
+    *page = 1;
+    if (l != NULL && gql_value_kind(l) == GQL_VALUE_INT) {
+        int64_t v = gql_value_int(l);
+        if (limit->found && (v < limit->lo || v > limit->hi)) {
+            snprintf(msg, size, "The limit argument must be between %lld and %lld.",
+                     (long long)limit->lo, (long long)limit->hi);
+            return false;
+        }
+        *per_page = v;
+    }
+    /* Laravel's paginator takes a page below 1 as the first. */
+    if (p != NULL && gql_value_kind(p) == GQL_VALUE_INT && gql_value_int(p) > 1)
+        *page = gql_value_int(p);
+    return true;
+}

@@ -1,0 +1,694 @@
+/*
+ * The data world behind the fixtures (docs/world.md): keys no fixture holds answer
+ * generated entities, the same bytes every time; lists page and filter; bad arguments and
+ * unknown keys get the API's answers; a world file is checked with JSON paths; what a query
+ * costs is what the points budget charges.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <esomock/world.h>
+
+#include "mock_test_util.h"
+
+static struct esomock_server *srv;
+static char graphql_url[128];
+static char world_path[1024];
+static char tmp_dir[64];
+
+/* scenarios/worlds/small.json: 200 guilds, 5000 characters, 4000 reports. */
+static const char *small_world(void)
+{
+    const char *dir = getenv("ESO_SCENARIOS_DIR");
+    cr_assert_not_null(dir, "ESO_SCENARIOS_DIR is set by meson");
+    snprintf(world_path, sizeof(world_path), "%s/worlds/small.json", dir);
+    return world_path;
+}
+
+static void start_with(const struct esomock_options *opts)
+{
+    srv = start_server(opts);
+    snprintf(graphql_url, sizeof(graphql_url), "%s/api/v2/client", esomock_server_url(srv));
+}
+
+static void start_small(void)
+{
+    start_with(&(struct esomock_options){.world_file = small_world()});
+}
+
+static void teardown(void)
+{
+    esomock_server_stop(srv);
+    srv = NULL;
+    if (tmp_dir[0] != '\0') {
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_dir);
+        cr_assert_eq(system(cmd), 0);
+        tmp_dir[0] = '\0';
+    }
+}
+
+TestSuite(world, .init = start_small, .fini = teardown, .timeout = 120);
+TestSuite(world_own, .fini = teardown, .timeout = 120);
+
+/* POST {"query": @p query} to @p url; the answer's text (free it). */
+static char *ask_at(const char *url, const char *query)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "query", query);
+    char *text = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    struct http_result res;
+    http_post_graphql(url, text, &res);
+    free(text);
+    cr_assert_eq(res.curl_code, CURLE_OK, "%s", res.curl_error);
+    cr_assert_eq(res.status, 200, "status %ld: %s", res.status, res.body);
+    char *answer = strdup(res.body);
+    http_result_free(&res);
+    return answer;
+}
+
+static char *ask(const char *query)
+{
+    return ask_at(graphql_url, query);
+}
+
+/* The answer to @p query as JSON (cJSON_Delete it). */
+static cJSON *ask_json(const char *query)
+{
+    char *text = ask(query);
+    cJSON *json = cJSON_Parse(text);
+    cr_assert_not_null(json, "not JSON: %.300s", text);
+    free(text);
+    return json;
+}
+
+/* The value at a dotted path of @p json ("data.guildData.guild.name"); NULL when absent. */
+static cJSON *at(cJSON *json, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", path);
+    cJSON *cur = json;
+    for (char *part = buf, *dot; part != NULL && cur != NULL; part = dot) {
+        dot = strchr(part, '.');
+        if (dot != NULL)
+            *dot++ = '\0';
+        cur = cJSON_GetObjectItemCaseSensitive(cur, part);
+    }
+    return cur;
+}
+
+static double num(cJSON *json, const char *path)
+{
+    cJSON *v = at(json, path);
+    cr_assert(cJSON_IsNumber(v), "%s is not a number", path);
+    return v->valuedouble;
+}
+
+/* The first error's message, or "" when the answer has none. */
+static const char *error_of(cJSON *json)
+{
+    cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(json, "errors"), 0);
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+    return cJSON_IsString(m) ? m->valuestring : "";
+}
+
+static void expect_error(const char *query, const char *message_start)
+{
+    cJSON *json = ask_json(query);
+    cr_assert(strncmp(error_of(json), message_start, strlen(message_start)) == 0,
+              "%s: want an error starting \"%s\", got \"%s\"", query, message_start,
+              error_of(json));
+    cJSON_Delete(json);
+}
+
+/* ---- the world file --------------------------------------------------------------------- */
+
+Test(world, a_world_file_decides_which_keys_exist_and_pins_fields)
+{
+    cJSON *json = ask_json(
+        "{ guildData { pinned: guild(id: 42) { id name description } missing: guild(id: 7) { id } "
+        "past: guild(id: 201) { id } first: guild(id: 1) { id } } characterData { hero: "
+        "character(id: 100) { name } gone: character(id: 2500) { id } last: character(id: 5000) "
+        "{ id } past: character(id: 5001) { id } } reportData { gone: report(code: "
+        "\"AAAAAAAAAAAAAAAA\") { code } } }");
+    cr_assert_str_eq(error_of(json), "", "lookups of unknown keys are not errors");
+    cr_assert_str_eq(at(json, "data.guildData.pinned.name")->valuestring, "The Answer");
+    cr_assert_str_eq(at(json, "data.guildData.pinned.description")->valuestring,
+                     "Pinned by the world file.");
+    cr_assert(cJSON_IsNull(at(json, "data.guildData.missing")), "guild 7 is listed missing");
+    cr_assert(cJSON_IsNull(at(json, "data.guildData.past")), "guild 201 is past max 200");
+    cr_assert_eq(num(json, "data.guildData.first.id"), 1);
+    cr_assert_str_eq(at(json, "data.characterData.hero.name")->valuestring, "Pinned Hero");
+    cr_assert(cJSON_IsNull(at(json, "data.characterData.gone")));
+    cr_assert_eq(num(json, "data.characterData.last.id"), 5000);
+    cr_assert(cJSON_IsNull(at(json, "data.characterData.past")));
+    cr_assert(cJSON_IsNull(at(json, "data.reportData.gone")), "a missing report code");
+    cJSON_Delete(json);
+}
+
+/* Fixtures win over the world: their own keys answer exactly as the fixture says. */
+Test(world, fixtures_win_over_generation)
+{
+    cJSON *json = ask_json("{ guildData { guild(id: 3468) { name } } }");
+    cr_assert_str_eq(at(json, "data.guildData.guild.name")->valuestring, "The Shadow Court");
+    cJSON_Delete(json);
+}
+
+Test(world_own, a_malformed_world_file_names_file_path_and_what_was_expected)
+{
+    snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/esomock-world-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp_dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/bad.json", tmp_dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("{\"seed\": -1, \"types\": {\"guild\": {\"min\": 5, \"max\": 2}, \"charcter\": {},"
+          " \"item\": {\"missing\": [1, \"x\"]}}, \"overrides\": [{\"type\": \"guild\", \"key\":"
+          " 1, \"fields\": {\"nmae\": \"X\"}}]}",
+          f);
+    fclose(f);
+    struct esomock_problems *problems = test_problems();
+    struct esomock_server *s = NULL;
+    cr_assert_eq(esomock_server_start(&(struct esomock_options){.world_file = path}, &s, problems),
+                 ESOMOCK_WORLD_INVALID);
+    cr_assert_null(s);
+    const char *text = problems_text(problems);
+    static const char *const want[] = {
+        "seed: expected an integer >= 0; got -1",
+        "types.guild: expected min <= max; got min 5, max 2",
+        "types.charcter: unknown key; did you mean \"character\"?",
+        "types.item.missing[1]: expected an integer from 1 to 2147483647; got \"x\"",
+        "overrides[0].fields.nmae: Guild has no field \"nmae\"; did you mean \"name\"?",
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        char line[256];
+        snprintf(line, sizeof(line), "%s: %s", path, want[i]);
+        cr_assert(strstr(text, line) != NULL, "want \"%s\" in:\n%s", line, text);
+    }
+    /* The same problems without a server, and for JSON that does not parse. */
+    struct esomock_problems *again = test_problems();
+    cr_assert_eq(esomock_check_world_file(path, again), ESOMOCK_WORLD_INVALID);
+    cr_assert_eq(esomock_problems_count(again), esomock_problems_count(problems));
+    f = fopen(path, "w");
+    fputs("{\"seed\": 1,\n \"types\": }", f);
+    fclose(f);
+    struct esomock_problems *syntax = test_problems();
+    cr_assert_eq(esomock_check_world_file(path, syntax), ESOMOCK_WORLD_INVALID);
+    cr_assert(strstr(problems_text(syntax), "invalid JSON at line 2") != NULL, "%s",
+              problems_text(syntax));
+    cr_assert_eq(esomock_check_world_file(small_world(), NULL), ESOMOCK_OK,
+                 "the example world is valid");
+    cr_assert_eq(esomock_check_world_file("none", NULL), ESOMOCK_OK);
+}
+
+/* `eso-mock check --world FILE` is the same check from the command line. */
+Test(world_own, eso_mock_check_validates_world_files)
+{
+    const char *bin = getenv("ESO_MOCK_BIN");
+    cr_assert_not_null(bin, "ESO_MOCK_BIN is set by meson");
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd), "'%s' check --world '%s' 2>&1", bin, small_world());
+    FILE *p = popen(cmd, "r");
+    char out[512] = "";
+    size_t n = fread(out, 1, sizeof(out) - 1, p);
+    out[n] = '\0';
+    cr_assert_eq(pclose(p), 0, "%s", out);
+    cr_assert_str_eq(out, "1 world file valid\n");
+    snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/esomock-world-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp_dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/w.json", tmp_dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"types\":{\"guild\":{\"max\":0}}}", f);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "'%s' check --world '%s' 2>&1", bin, path);
+    p = popen(cmd, "r");
+    n = fread(out, 1, sizeof(out) - 1, p);
+    out[n] = '\0';
+    cr_assert_eq(WEXITSTATUS(pclose(p)), 1, "%s", out);
+    char want[256];
+    snprintf(want, sizeof(want), "%s: types.guild.max: expected an integer from 1 to", path);
+    cr_assert(strstr(out, want) != NULL, "%s", out);
+}
+
+/* ---- the same key, the same bytes -------------------------------------------------------- */
+
+static const char entity_query[] =
+    "{ characterData { character(id: 4321) { id name displayName classID server { slug } "
+    "guilds { id name } } } guildData { guild(id: 123) { id name description faction { id } "
+    "server { slug } members(limit: 5) { total data { id name } } } } gameData { ability(id: "
+    "777) { id name icon description } item(id: 900) { id name } } }";
+
+Test(world_own, the_same_key_answers_the_same_bytes_across_restarts)
+{
+    start_with(&(struct esomock_options){.world_file = small_world()});
+    char *first = ask(entity_query);
+    esomock_server_stop(srv);
+    start_with(&(struct esomock_options){.world_file = small_world(), .request_cache = -1});
+    char *second = ask(entity_query);
+    cr_assert_str_eq(first, second, "a restart (and no memo) gives the same bytes");
+    cr_assert(strstr(first, "\"errors\"") == NULL, "%s", first);
+    free(first);
+    free(second);
+}
+
+/* The default world's seed is 0; another seed is another world. */
+Test(world_own, the_seed_decides_the_world)
+{
+    snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/esomock-world-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp_dir));
+    char seed0[128], seed1[128];
+    snprintf(seed0, sizeof(seed0), "%s/seed0.json", tmp_dir);
+    snprintf(seed1, sizeof(seed1), "%s/seed1.json", tmp_dir);
+    FILE *f = fopen(seed0, "w");
+    fputs("{\"seed\": 0}", f);
+    fclose(f);
+    f = fopen(seed1, "w");
+    fputs("{\"seed\": 1}", f);
+    fclose(f);
+    start_with(NULL);
+    char *by_default = ask(entity_query);
+    esomock_server_stop(srv);
+    start_with(&(struct esomock_options){.world_file = seed0});
+    char *zero = ask(entity_query);
+    esomock_server_stop(srv);
+    start_with(&(struct esomock_options){.world_file = seed1});
+    char *one = ask(entity_query);
+    cr_assert_str_eq(by_default, zero, "the default world is seed 0");
+    cr_assert_str_neq(zero, one, "seed 1 is another world");
+    free(by_default);
+    free(zero);
+    free(one);
+}
+
+struct asker {
+    pthread_t thread;
+    char *answer;
+};
+
+static void *ask_thread(void *arg)
+{
+    struct asker *a = arg;
+    a->answer = ask(entity_query);
+    return NULL;
+}
+
+Test(world_own, threads_get_the_same_bytes)
+{
+    start_with(
+        &(struct esomock_options){.world_file = small_world(), .request_cache = -1, .threads = 4});
+    struct asker askers[6];
+    for (size_t i = 0; i < 6; i++)
+        cr_assert_eq(pthread_create(&askers[i].thread, NULL, ask_thread, &askers[i]), 0);
+    for (size_t i = 0; i < 6; i++)
+        pthread_join(askers[i].thread, NULL);
+    for (size_t i = 1; i < 6; i++)
+        cr_assert_str_eq(askers[i].answer, askers[0].answer, "thread %zu", i);
+    for (size_t i = 0; i < 6; i++)
+        free(askers[i].answer);
+}
+
+/* References agree: a character's guild lists it, a report's fights are its zone's. */
+Test(world, references_resolve_both_ways)
+{
+    cJSON *json = ask_json("{ guildData { guild(id: 42) { id server { id } members(limit: 100) { "
+                           "total data { id server { id } guilds { id } } } } } }");
+    cJSON *members = at(json, "data.guildData.guild.members.data");
+    cr_assert_gt(cJSON_GetArraySize(members), 0, "guild 42 has members");
+    cr_assert_eq(cJSON_GetArraySize(members), num(json, "data.guildData.guild.members.total"));
+    double server = num(json, "data.guildData.guild.server.id");
+    cJSON *m;
+    cJSON_ArrayForEach(m, members)
+    {
+        cr_assert_eq(num(m, "server.id"), server, "a member is on its guild's server");
+        bool found = false;
+        cJSON *g;
+        cJSON_ArrayForEach(g, at(m, "guilds"))
+        {
+            found = found || num(g, "id") == 42;
+        }
+        cr_assert(found, "member %.0f names guild 42 among its guilds", num(m, "id"));
+        /* The same character looked up by id is the same character. */
+        char q[160];
+        snprintf(q, sizeof(q),
+                 "{ characterData { character(id: %.0f) { guilds { id } server { "
+                 "id } } } }",
+                 num(m, "id"));
+        cJSON *c = ask_json(q);
+        cr_assert_eq(num(c, "data.characterData.character.server.id"), server);
+        cJSON_Delete(c);
+    }
+    cJSON_Delete(json);
+
+    json = ask_json("{ reportData { reports(guildID: 42, limit: 5) { data { code zone { id "
+                    "encounters { id } } guild { id } fights { encounterID } } } } }");
+    cJSON *r;
+    cJSON_ArrayForEach(r, at(json, "data.reportData.reports.data"))
+    {
+        cr_assert_eq(num(r, "guild.id"), 42);
+        cJSON *f;
+        cJSON_ArrayForEach(f, at(r, "fights"))
+        {
+            double enc = num(f, "encounterID");
+            bool in_zone = enc == 0;
+            cJSON *e;
+            cJSON_ArrayForEach(e, at(r, "zone.encounters"))
+            {
+                in_zone = in_zone || num(e, "id") == enc;
+            }
+            cr_assert(in_zone, "report %s: encounter %.0f is of its zone",
+                      at(r, "code")->valuestring, enc);
+        }
+        /* The report by its code is the same report. */
+        char q[160];
+        snprintf(q, sizeof(q), "{ reportData { report(code: \"%s\") { guild { id } } } }",
+                 at(r, "code")->valuestring);
+        cJSON *one = ask_json(q);
+        cr_assert_eq(num(one, "data.reportData.report.guild.id"), 42);
+        cJSON_Delete(one);
+    }
+    cJSON_Delete(json);
+}
+
+/* ---- lists and pages ---------------------------------------------------------------------- */
+
+/* A filter a walked row must pass. */
+typedef bool (*row_check)(cJSON *row, const void *want);
+
+/*
+ * Walk every page of the list at @p path ("reportData.reports") of @p field_call
+ * ("reportData { reports(zoneID: 18, ") with @p limit rows a page, selecting @p rows.
+ * Every page must be consistent, rows distinct by @p key and pass @p check; the walk ends
+ * with has_more_pages false after exactly `total` rows.
+ */
+static void walk(const char *field_call, const char *closing, const char *path, int limit,
+                 const char *rows, const char *key, row_check check, const void *want)
+{
+    size_t cap = 1024, seen = 0;
+    char **keys = malloc(cap * sizeof(*keys));
+    double total = -1;
+    for (int page = 1;; page++) {
+        char q[1024];
+        snprintf(q, sizeof(q),
+                 "{ %slimit: %d, page: %d) { total per_page current_page from to last_page "
+                 "has_more_pages data { %s } } %s }",
+                 field_call, limit, page, rows, closing);
+        cJSON *json = ask_json(q);
+        cr_assert_str_eq(error_of(json), "", "%s", q);
+        char p[128];
+        snprintf(p, sizeof(p), "data.%s", path);
+        cJSON *pg = at(json, p);
+        cr_assert_not_null(pg, "%s: no page", q);
+        if (total < 0)
+            total = num(pg, "total");
+        cr_assert_eq(num(pg, "total"), total, "the total holds from page to page");
+        cr_assert_eq(num(pg, "per_page"), limit);
+        cr_assert_eq(num(pg, "current_page"), page);
+        double last = num(pg, "last_page");
+        cr_assert_eq(last, total == 0 ? 1 : (double)(((long)total + limit - 1) / limit));
+        int n = cJSON_GetArraySize(at(pg, "data"));
+        cr_assert_eq(n, page < last ? limit : (long)total - (long)(last - 1) * limit,
+                     "%s: rows on page %d", path, page);
+        if (n > 0) {
+            cr_assert_eq(num(pg, "from"), (page - 1) * limit + 1);
+            cr_assert_eq(num(pg, "to"), (page - 1) * limit + n);
+        }
+        bool more = cJSON_IsTrue(at(pg, "has_more_pages"));
+        cr_assert_eq(more, page < last, "has_more_pages on page %d of %.0f", page, last);
+        cJSON *row;
+        cJSON_ArrayForEach(row, at(pg, "data"))
+        {
+            cJSON *k = at(row, key);
+            char *text = cJSON_PrintUnformatted(k);
+            for (size_t i = 0; i < seen; i++)
+                cr_assert_str_neq(keys[i], text, "%s: row %s again on page %d", path, text, page);
+            if (seen == cap) {
+                cap *= 2;
+                keys = realloc(keys, cap * sizeof(*keys));
+            }
+            keys[seen++] = text;
+            if (check != NULL)
+                cr_assert(check(row, want), "%s: row %s does not pass the filter", path, text);
+        }
+        cJSON_Delete(json);
+        if (!more)
+            break;
+        cr_assert_lt(page, 10000, "the walk ends");
+    }
+    cr_assert_eq((double)seen, total, "%s: the walk gives exactly total distinct rows", path);
+    /* A page past the end: empty, no error. */
+    char q[1024];
+    snprintf(q, sizeof(q), "{ %slimit: %d, page: %d) { total has_more_pages data { %s } } %s }",
+             field_call, limit, (int)(total / limit) + 3, rows, closing);
+    cJSON *json = ask_json(q);
+    char p[128];
+    snprintf(p, sizeof(p), "data.%s", path);
+    cr_assert_eq(cJSON_GetArraySize(at(at(json, p), "data")), 0, "past the end: no rows");
+    cr_assert(cJSON_IsFalse(at(at(json, p), "has_more_pages")));
+    cJSON_Delete(json);
+    for (size_t i = 0; i < seen; i++)
+        free(keys[i]);
+    free(keys);
+}
+
+static bool zone_is(cJSON *row, const void *want)
+{
+    return num(row, "zone.id") == *(const int *)want;
+}
+
+static bool guild_is(cJSON *row, const void *want)
+{
+    return cJSON_IsObject(at(row, "guild")) && num(row, "guild.id") == *(const int *)want;
+}
+
+struct window {
+    double start, end;
+};
+
+static bool in_window(cJSON *row, const void *want)
+{
+    const struct window *w = want;
+    return num(row, "startTime") >= w->start && num(row, "startTime") <= w->end;
+}
+
+static bool server_is(cJSON *row, const void *want)
+{
+    return strcmp(at(row, "server.slug")->valuestring, want) == 0;
+}
+
+Test(world, every_list_walks_to_exactly_its_total)
+{
+    walk("gameData { abilities(", "}", "gameData.abilities", 97, "id name", "id", NULL, NULL);
+    walk("gameData { item_sets(", "}", "gameData.item_sets", 13, "id name", "id", NULL, NULL);
+    walk("gameData { maps(", "}", "gameData.maps", 25, "id", "id", NULL, NULL);
+    walk("guildData { guilds(", "}", "guildData.guilds", 17, "id name", "id", NULL, NULL);
+    walk("guildData { guilds(serverSlug: \"pc-eu\", serverRegion: \"eu\", ", "}",
+         "guildData.guilds", 9, "id server { slug }", "id", server_is, "pc-eu");
+    walk("guildData { guild(id: 42) { members(", "} }", "guildData.guild.members", 2, "id name",
+         "id", NULL, NULL);
+    walk("characterData { character(id: 399) { recentReports(", "} }",
+         "characterData.character.recentReports", 3, "code", "code", NULL, NULL);
+}
+
+Test(world, report_searches_apply_every_filter)
+{
+    int zone = 18, guild = 42;
+    walk("reportData { reports(zoneID: 18, ", "}", "reportData.reports", 100, "code zone { id }",
+         "code", zone_is, &zone);
+    walk("reportData { reports(guildID: 42, ", "}", "reportData.reports", 3, "code guild { id }",
+         "code", guild_is, &guild);
+    walk("reportData { reports(guildID: 42, zoneID: 12, ", "}", "reportData.reports", 1,
+         "code guild { id } zone { id }", "code", guild_is, &guild);
+    struct window w = {1760000000000.0, 1761000000000.0};
+    walk("reportData { reports(startTime: 1760000000000, endTime: 1761000000000, ", "}",
+         "reportData.reports", 50, "code startTime", "code", in_window, &w);
+    cJSON *json = ask_json("{ reportData { reports(endTime: 1577836800000) { total "
+                           "has_more_pages data { code } } } }");
+    cr_assert_eq(num(json, "data.reportData.reports.total"), 0, "no report before 2020");
+    cJSON_Delete(json);
+}
+
+struct filters {
+    int zone, guild;
+    bool window;
+};
+
+static bool passes(cJSON *row, const void *want)
+{
+    const struct filters *f = want;
+    struct window w = {1758000000000.0, 1762000000000.0};
+    return (f->zone == 0 || zone_is(row, &f->zone)) &&
+           (f->guild == 0 || guild_is(row, &f->guild)) && (!f->window || in_window(row, &w));
+}
+
+/*
+ * Random walks (seeded): a random filter combination and page size; each walk must end
+ * with its total of distinct, matching rows.
+ */
+Test(world, random_filter_combinations_walk_to_their_totals)
+{
+    unsigned seed = 20251201u;
+    static const int zones[] = {0, 8, 12, 15, 16, 17, 18};
+    for (int round = 0; round < 12; round++) {
+        seed = seed * 1103515245u + 12345u;
+        int zone = zones[(seed >> 8) % 7];
+        int guild = (seed >> 4) % 3 == 0 ? (int)((seed >> 12) % 200) + 1 : 0;
+        if (guild == 7)
+            guild = 8; /* 7 is missing: an error, tested on its own */
+        int limit = (int)((seed >> 16) % 25) + 1;
+        bool window = (seed >> 20) % 2 == 0;
+        char call[256];
+        int len = snprintf(call, sizeof(call), "reportData { reports(");
+        if (zone)
+            len += snprintf(call + len, sizeof(call) - (size_t)len, "zoneID: %d, ", zone);
+        if (guild)
+            len += snprintf(call + len, sizeof(call) - (size_t)len, "guildID: %d, ", guild);
+        if (window)
+            snprintf(call + len, sizeof(call) - (size_t)len,
+                     "startTime: 1758000000000, endTime: 1762000000000, ");
+        if (guild && limit < 5)
+            limit = 5;
+        if (!guild)
+            limit = 100; /* thousands of rows: large pages keep the walk short */
+        struct filters f = {zone, guild, window};
+        walk(call, "}", "reportData.reports", limit, "code startTime guild { id } zone { id }",
+             "code", passes, &f);
+    }
+}
+
+/* ---- the API's errors -------------------------------------------------------------------- */
+
+Test(world, out_of_range_arguments_get_the_api_errors)
+{
+    expect_error("{ gameData { abilities(limit: 0) { total } } }", "The limit argument must be");
+    expect_error("{ gameData { abilities(limit: 101) { total } } }",
+                 "The limit argument must be between 1 and 100");
+    expect_error("{ guildData { guild(id: 42) { attendance(limit: 26) { total } } } }",
+                 "The limit argument must be between 1 and 25");
+    expect_error("{ gameData { abilities(limit: 1000000) { total data { id name icon } } } }",
+                 "Max query complexity should be 50000");
+    /* Within bounds: answered. */
+    cJSON *json =
+        ask_json("{ guildData { guild(id: 42) { attendance(limit: 25) { per_page } } } }");
+    cr_assert_eq(num(json, "data.guildData.guild.attendance.per_page"), 25);
+    cJSON_Delete(json);
+}
+
+Test(world, unknown_keys_answer_as_the_api_does)
+{
+    expect_error("{ reportData { reports(guildID: 7) { total } } }", "No guild exists for this id");
+    expect_error("{ reportData { reports(guildID: 999999) { total } } }",
+                 "No guild exists for this id");
+    expect_error("{ reportData { report(code: \"nope\") { code } } }",
+                 "The code argument must be a report code");
+    cJSON *json = ask_json("{ reportData { report(code: \"zzzzzzzzzzzzzzzz\") { code } } "
+                           "gameData { item(id: 1201) { id } } worldData { zone(id: 99) { id } "
+                           "} }");
+    cr_assert_str_eq(error_of(json), "");
+    cr_assert(cJSON_IsNull(at(json, "data.reportData.report")));
+    cr_assert(cJSON_IsNull(at(json, "data.gameData.item")));
+    cr_assert(cJSON_IsNull(at(json, "data.worldData.zone")));
+    cJSON_Delete(json);
+}
+
+/* ---- what a query costs ---------------------------------------------------------------- */
+
+static double spent(void)
+{
+    cJSON *json = ask_json("{ rateLimitData { pointsSpentThisHour } }");
+    double v = num(json, "data.rateLimitData.pointsSpentThisHour");
+    cJSON_Delete(json);
+    return v;
+}
+
+static double cost_of(const char *query)
+{
+    double before = spent();
+    free(ask(query));
+    return spent() - before;
+}
+
+Test(world, heavier_queries_spend_more_points)
+{
+    double budget = cost_of("{ rateLimitData { limitPerHour } }");
+    double lookup = cost_of("{ guildData { guild(id: 42) { name } } }");
+    double page = cost_of("{ reportData { reports(limit: 100) { data { code title startTime "
+                          "endTime zone { id name } guild { id name } owner { id name } } } } }");
+    double small_page = cost_of("{ reportData { reports(limit: 5) { data { code } } } }");
+    double table = cost_of("{ reportData { report(code: \"a1B2c3D4e5F6g7H8\") { table } } }");
+    cr_assert_eq(budget, 0, "reading the budget is free");
+    cr_assert_eq(lookup, 1, "a simple lookup costs 1 point");
+    cr_assert_eq(small_page, 1);
+    cr_assert_gt(page, 10, "100 report rows of 11 fields: %g points", page);
+    cr_assert_gt(table, lookup, "a report table costs more than a lookup: %g", table);
+}
+
+/* The points the budget charges are the query's: a heavy query is refused first. */
+Test(world, the_budget_charges_what_queries_cost)
+{
+    struct esomock_problems *problems = test_problems();
+    const char *scenario = "{\"name\":\"budget\",\"settings\":{\"rate_limit\":"
+                           "{\"points_per_hour\":10}},\"rules\":[]}";
+    cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, problems),
+                 ESOMOCK_OK, "%s", problems_text(problems));
+    char body[512];
+    snprintf(body, sizeof(body),
+             "{\"query\":\"{ reportData { reports(limit: 100) { data { code "
+             "title startTime endTime zone { id name } guild { id name } } } "
+             "} }\"}");
+    struct http_result res;
+    http_post_graphql(graphql_url, body, &res);
+    cr_assert_eq(res.status, 429, "a page of 100 reports of 10 fields costs 11 points: %s",
+                 res.body);
+    cr_assert(strstr(res.body, "this query costs") != NULL, "%s", res.body);
+    http_result_free(&res);
+    for (int i = 0; i < 10; i++) {
+        cJSON *json = ask_json("{ guildData { guild(id: 42) { name } } }");
+        cr_assert_str_eq(error_of(json), "", "lookup %d fits the budget", i);
+        cJSON_Delete(json);
+    }
+    http_post_graphql(graphql_url, "{\"query\":\"{ guildData { guild(id: 42) { name } } }\"}",
+                      &res);
+    cr_assert_eq(res.status, 429, "the 11th point is over the budget");
+    http_result_free(&res);
+    cr_assert_eq(spent(), 10, "rateLimitData agrees with what was charged");
+}
+
+/* A scenario may name a world (a path relative to the scenario file) or turn it off. */
+Test(world_own, a_scenario_names_its_world)
+{
+    start_with(NULL);
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s", small_world());
+    char scenario[1400];
+    snprintf(scenario, sizeof(scenario),
+             "{\"name\":\"w\",\"settings\":{\"world\":\"%s\"},\"rules\":[]}", dir);
+    struct esomock_problems *problems = test_problems();
+    cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, problems),
+                 ESOMOCK_OK, "%s", problems_text(problems));
+    cJSON *json = ask_json("{ guildData { guild(id: 42) { name } } }");
+    cr_assert_str_eq(at(json, "data.guildData.guild.name")->valuestring, "The Answer");
+    cJSON_Delete(json);
+    const char *none = "{\"name\":\"n\",\"settings\":{\"world\":\"none\"},\"rules\":[]}";
+    cr_assert_eq(esomock_server_load_scenario(srv, none, strlen(none), NULL, problems), ESOMOCK_OK,
+                 "%s", problems_text(problems));
+    json = ask_json("{ guildData { guild(id: 42) { name } } }");
+    cr_assert(cJSON_IsNull(at(json, "data.guildData.guild")),
+              "no world: the default fixture (unknown guild) answers");
+    cJSON_Delete(json);
+    esomock_server_clear_scenario(srv);
+    json = ask_json("{ guildData { guild(id: 42) { name } } }");
+    cr_assert(cJSON_IsString(at(json, "data.guildData.guild.name")), "the default world again");
+    cr_assert_str_neq(at(json, "data.guildData.guild.name")->valuestring, "The Answer");
+    cJSON_Delete(json);
+    const char *typo = "{\"name\":\"t\",\"settings\":{\"world\":{\"types\":{\"gild\":{}}}},"
+                       "\"rules\":[]}";
+    cr_assert_neq(esomock_server_load_scenario(srv, typo, strlen(typo), NULL, problems),
+                  ESOMOCK_OK);
+    cr_assert(strstr(problems_text(problems), "settings.world.types.gild: unknown key") != NULL,
+              "%s", problems_text(problems));
+}
