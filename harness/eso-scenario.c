@@ -1,4 +1,5 @@
-/* eso-scenario: play scenario files against libesologs and eso-mock, and judge them. */
+/* eso-scenario: play scenario files against a client and eso-mock, and judge them. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -6,37 +7,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <esoharness/runner.h>
 #include <esoharness/version.h>
 
 #include "capture_private.h"
+#include "runner_private.h"
 #include "text_private.h"
 
 static void usage(FILE *to)
 {
     fprintf(to,
-            "Usage: eso-scenario run [--time-scale F] [--json] [--quiet] [--fixtures DIR]\n"
-            "                        [--junit FILE] [--seed N] [--journal-dir DIR] FILE...\n"
+            "Usage: eso-scenario run [--client-cmd CMD] [--time-scale F] [--json] [--quiet]\n"
+            "                        [--fixtures DIR] [--junit FILE] [--html FILE] [--seed N]\n"
+            "                        [--journal-dir DIR] FILE...\n"
+            "       eso-scenario conform [--client-cmd CMD] [--time-scale F] [--verbose]\n"
+            "                        [--fixtures DIR] [--junit FILE] [--html FILE] [FILE|DIR...]\n"
             "       eso-scenario check [--fixtures DIR] FILE...\n"
             "       eso-scenario capture [OPTION]... JOURNAL   (see capture --help)\n"
             "       eso-scenario --help | --version\n"
             "\n"
-            "run    plays each scenario: an in-process eso-mock carries out its fault script,\n"
-            "       libesologs makes the calls its `expect` section lists, and every expectation\n"
-            "       (outcome, attempts, elapsed time, faults seen, breaker states) is checked.\n"
-            "       Prints a timeline and PASS/FAIL per check, then a table.\n"
-            "check  applies every rule run applies before it plays a file (the fault script, the\n"
-            "       expect section and its calls) without playing it: what check accepts, run\n"
-            "       plays.\n"
+            "run      plays each scenario: an in-process eso-mock carries out its fault script,\n"
+            "         the client makes the calls its `expect` section lists, and every\n"
+            "         expectation is checked: the client's own (outcome, attempts, elapsed time,\n"
+            "         breaker states: libesologs) and the `wire` section's, judged from the\n"
+            "         server's journal alone. Prints a timeline and PASS/FAIL per check, then a\n"
+            "         table.\n"
+            "conform  plays the conformance suite (default: scenarios/conformance, or\n"
+            "         $ESO_CONFORMANCE_DIR) and prints a scorecard: per behaviour, what the wire "
+            "must show, what it\n"
+            "         showed, PASS/FAIL and a hint on what to change in the client.\n"
+            "check    applies every rule run applies before it plays a file (the fault script,\n"
+            "         the wire and expect sections and its calls) without playing it.\n"
             "capture  turns a run's journal into a scenario that replays it deterministically.\n"
             "\n"
+            "  --client-cmd CMD a client to judge instead of libesologs: CMD is run by /bin/sh\n"
+            "                   once per scenario and speaks eso-adapter/1 (JSON lines on its\n"
+            "                   stdin and stdout; docs/harness.md)\n"
             "  --time-scale F   real time per unit of scenario time (default: the scenario's\n"
-            "                   expect.time_scale, else %g); 1 runs in real time\n"
-            "  --json           one JSON object per scenario (timeline, checks, verdict)\n"
+            "                   expect.time_scale, else %g); 1 runs in real time (a client that\n"
+            "                   cannot scale its own waits runs at 1)\n"
+            "  --json           one JSON object per scenario (timeline, calls, requests, checks)\n"
             "  --quiet          only verdicts and failed checks\n"
+            "  --verbose        conform: also each scenario's timeline\n"
             "  --fixtures DIR   eso-mock fixture directory (default: the built-in set)\n"
             "  --junit FILE     also write JUnit XML to FILE, one testcase per scenario\n"
+            "  --html FILE      also write the report as one self-contained HTML page\n"
             "  --seed N         eso-mock's seed for every random draw (default: the scenario's)\n"
             "  --journal-dir DIR  write eso-mock's journal of each scenario to DIR/NAME.jsonl\n"
             "  -h, --help       this text\n"
@@ -47,8 +65,9 @@ static void usage(FILE *to)
             "the verdict's duration, the table's real(s) and the total are real time.\n"
             "Text output escapes control characters (\\n, \\x1b, ...) in what servers and files\n"
             "say. schema.json (the format's JSON Schema) is skipped, with a note on stderr.\n"
-            "Exit status: 0 when every scenario passed (or was valid), 1 when one failed (or\n"
-            "was invalid), 2 on a usage error or when no file given was a scenario.\n",
+            "Exit status: 0 when every scenario passed (or was valid; conform: every behaviour),\n"
+            "1 when one failed (or was invalid), 2 on a usage error or when no file given was a\n"
+            "scenario.\n",
             ESOH_RUN_DEFAULT_TIME_SCALE);
 }
 
@@ -90,29 +109,141 @@ static int check_files(const char *const *files, size_t count, const char *fixtu
     return 0;
 }
 
-/* Run @p files: the timelines (or JSON), then the table; JUnit XML to @p junit_path too. */
+/* Open @p path for writing; NULL (with the reason on stderr) when it cannot be. */
+static FILE *open_output(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        char text[1024];
+        fprintf(stderr, "eso-scenario: cannot write %s: %s\n",
+                esoh__text_escape(path, text, sizeof(text)), strerror(errno));
+    }
+    return f;
+}
+
+/* Close @p f opened for @p path; -1 (said on stderr) when the write failed. */
+static int close_output(FILE *f, const char *path)
+{
+    if (f == NULL)
+        return 0;
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        char text[1024];
+        fprintf(stderr, "eso-scenario: writing %s failed\n",
+                esoh__text_escape(path, text, sizeof(text)));
+        return -1;
+    }
+    return 0;
+}
+
+struct outputs {
+    const char *junit_path;
+    const char *html_path;
+    FILE *junit;
+    FILE *html;
+};
+
+/* Open them first: a path that cannot be written is a usage error, found before the run. */
+static int open_outputs(struct outputs *o)
+{
+    if (o->junit_path != NULL && (o->junit = open_output(o->junit_path)) == NULL)
+        return -1;
+    if (o->html_path != NULL && (o->html = open_output(o->html_path)) == NULL)
+        return -1;
+    return 0;
+}
+
+/* Close them; on @p rc 2 (a run with nothing to report) remove them: no empty, invalid
+ * report for CI to trip over. Returns @p rc, or 2 when a write failed. */
+static int close_outputs(struct outputs *o, int rc)
+{
+    if (close_output(o->junit, o->junit_path) != 0 || close_output(o->html, o->html_path) != 0)
+        rc = 2;
+    if (rc == 2) {
+        if (o->junit != NULL)
+            remove(o->junit_path);
+        if (o->html != NULL)
+            remove(o->html_path);
+    }
+    return rc;
+}
+
+/* @p path relative to the working directory when it lies under it (reports name files as a
+ * reader of the tree would), else as it is. */
+static const char *relative(const char *path)
+{
+    static char cwd[4096];
+    if (cwd[0] == '\0' && getcwd(cwd, sizeof(cwd)) == NULL)
+        return path;
+    size_t n = strlen(cwd);
+    return strncmp(path, cwd, n) == 0 && path[n] == '/' ? path + n + 1 : path;
+}
+
+/* The scenario files of @p args: files as given, directories' *.json in name order. */
+static int scenario_paths(const char *const *args, size_t count, char ***out, size_t *n)
+{
+    size_t cap = 64;
+    char **paths = calloc(cap, sizeof(*paths));
+    *n = 0;
+    if (paths == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        struct stat st;
+        if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            struct dirent **names = NULL;
+            const char *dir = relative(args[i]);
+            int k = scandir(args[i], &names, NULL, alphasort);
+            for (int j = 0; j < k; j++) {
+                size_t len = strlen(names[j]->d_name);
+                if (len > 5 && strcmp(names[j]->d_name + len - 5, ".json") == 0 &&
+                    strcmp(names[j]->d_name, "schema.json") != 0 && *n + 1 < cap) {
+                    size_t size = strlen(dir) + len + 2;
+                    paths[*n] = malloc(size);
+                    if (paths[*n] != NULL)
+                        snprintf(paths[(*n)++], size, "%s/%s", dir, names[j]->d_name);
+                }
+                free(names[j]);
+            }
+            free(names);
+            continue;
+        }
+        if (*n + 1 >= cap) {
+            char **grown = realloc(paths, cap * 2 * sizeof(*paths));
+            if (grown == NULL)
+                break;
+            paths = grown;
+            cap *= 2;
+        }
+        paths[*n] = strdup(args[i]);
+        if (paths[*n] != NULL)
+            (*n)++;
+    }
+    *out = paths;
+    return 0;
+}
+
+static void free_paths(char **paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+/* Run @p files: the timelines (or JSON), then the table; JUnit XML and HTML too. */
 static int run_files(const char *const *files, size_t count, const struct esoh_run_options *opts,
-                     const char *junit_path)
+                     struct outputs *o)
 {
     int rc = 2;
-    FILE *junit = NULL;
     const char **ran_paths = calloc(count, sizeof(*ran_paths));
     struct esoh_run_report *reports = calloc(count, sizeof(*reports));
-    if (ran_paths == NULL || reports == NULL) {
+    cJSON *html_reports = cJSON_CreateArray();
+    if (ran_paths == NULL || reports == NULL || html_reports == NULL) {
         fprintf(stderr, "eso-scenario: out of memory\n");
         rc = 1;
         goto out;
     }
-    /* Open it first: a path that cannot be written is a usage error, found before the run. */
-    if (junit_path != NULL) {
-        junit = fopen(junit_path, "w");
-        if (junit == NULL) {
-            char path[1024];
-            fprintf(stderr, "eso-scenario: cannot write %s: %s\n",
-                    esoh__text_escape(junit_path, path, sizeof(path)), strerror(errno));
-            goto out;
-        }
-    }
+    if (open_outputs(o) != 0)
+        goto out;
     size_t ran = 0, failed = 0;
     double total_ms = 0;
     for (size_t i = 0; i < count; i++) {
@@ -123,7 +254,14 @@ static int run_files(const char *const *files, size_t count, const struct esoh_r
                     esoh__text_escape(files[i], path, sizeof(path)));
             continue;
         }
-        failed += esoh_scenario_run_file(files[i], opts, &reports[ran]) != 0;
+        struct esoh__run_output output;
+        failed +=
+            esoh__run_file(files[i], opts, &reports[ran], o->html != NULL ? &output : NULL) != 0;
+        if (o->html != NULL) {
+            cJSON_AddItemToArray(html_reports, output.report);
+            output.report = NULL;
+            esoh__run_output_finish(&output);
+        }
         ran_paths[ran] = files[i];
         total_ms += reports[ran].wall_ms;
         ran++;
@@ -150,28 +288,205 @@ static int run_files(const char *const *files, size_t count, const struct esoh_r
         printf("total real time %.2f s\n", total_ms / 1000.0);
     }
     rc = failed == 0 ? 0 : 1;
-    if (junit != NULL && esoh_run_write_junit(junit, "scenarios", ran_paths, reports, ran) != 0) {
-        char path[1024];
-        fprintf(stderr, "eso-scenario: writing %s failed\n",
-                esoh__text_escape(junit_path, path, sizeof(path)));
+    if (o->junit != NULL &&
+        esoh_run_write_junit(o->junit, "scenarios", ran_paths, reports, ran) != 0)
         rc = 2;
+    if (o->html != NULL) {
+        char title[512];
+        snprintf(title, sizeof(title), "eso-scenario run: %s",
+                 opts->client_cmd != NULL ? opts->client_cmd : "libesologs");
+        if (esoh__html_write(o->html, title, html_reports) != 0)
+            rc = 2;
     }
 out:
-    if (junit != NULL && fclose(junit) != 0 && rc != 2) {
-        char path[1024];
-        fprintf(stderr, "eso-scenario: writing %s failed: %s\n",
-                esoh__text_escape(junit_path, path, sizeof(path)), strerror(errno));
-        rc = 2;
-    }
-    /* No report rather than an empty, invalid one for CI to trip over. */
-    if (junit != NULL && rc == 2)
-        remove(junit_path);
+    rc = close_outputs(o, rc);
+    cJSON_Delete(html_reports);
     free(reports);
     free(ran_paths);
     return rc;
 }
 
-enum { OPT_VERSION = 256 };
+/* ---- conform: the scorecard ------------------------------------------------------------- */
+
+struct line {
+    char behaviour[128];
+    char scenario[96];
+    char expected[512];
+    char observed[512];
+    char hint[192];
+    bool passed;
+};
+
+static void append(char *buf, size_t size, const char *sep, const char *text)
+{
+    size_t used = strlen(buf);
+    if (used + 1 < size)
+        snprintf(buf + used, size - used, "%s%s", used ? sep : "", text);
+}
+
+/* The scorecard lines of one scenario: one per wire expectation. */
+static size_t score_lines(const struct esoh_run_report *report,
+                          const struct esoh__run_output *output, struct line *lines, size_t max)
+{
+    size_t n = 0;
+    /* A client that stopped answering fails every line of its scenario. */
+    const char *broken = NULL;
+    for (size_t i = 0; i < output->check_count; i++) {
+        if (!output->checks[i].wire && strcmp(output->checks[i].what, "answer") == 0 &&
+            !output->checks[i].passed)
+            broken = output->checks[i].got;
+    }
+    if (output->report != NULL && broken == NULL) {
+        const cJSON *error = cJSON_GetObjectItemCaseSensitive(output->report, "error");
+        broken = cJSON_IsString(error) ? error->valuestring : NULL;
+    }
+    for (size_t x = 0; x < output->wire_expectations && n < max; x++) {
+        struct line *l = &lines[n++];
+        *l = (struct line){.passed = true};
+        snprintf(l->scenario, sizeof(l->scenario), "%s", report->name);
+        for (size_t i = 0; i < output->check_count; i++) {
+            const struct esoh__check *c = &output->checks[i];
+            if (!c->wire || c->expectation != x)
+                continue;
+            snprintf(l->behaviour, sizeof(l->behaviour), "%s", c->behaviour);
+            append(l->expected, sizeof(l->expected), "; ", c->expected);
+            if (!c->passed && l->passed) {
+                l->passed = false;
+                l->observed[0] = '\0';
+                append(l->observed, sizeof(l->observed), "; ", c->got);
+                snprintf(l->hint, sizeof(l->hint), "%s", c->hint);
+            } else if (l->passed) {
+                append(l->observed, sizeof(l->observed), "; ", c->got);
+            }
+        }
+        if (broken != NULL) {
+            l->passed = false;
+            snprintf(l->observed, sizeof(l->observed), "%s", broken);
+            snprintf(l->hint, sizeof(l->hint), "%s",
+                     "answer every call line with one result line (eso-adapter/1)");
+        }
+    }
+    if (n == 0 && broken != NULL && n < max) {
+        struct line *l = &lines[n++];
+        *l = (struct line){.passed = false};
+        snprintf(l->scenario, sizeof(l->scenario), "%s", report->name);
+        snprintf(l->behaviour, sizeof(l->behaviour), "plays %s", report->name);
+        snprintf(l->observed, sizeof(l->observed), "%s", broken);
+    }
+    return n;
+}
+
+static void print_line(size_t number, const struct line *l)
+{
+    char b[4 * 128], s[4 * 96], e[4 * 512], o[4 * 512], h[4 * 192];
+    printf("%3zu %s  %s  [%s]\n", number, l->passed ? "PASS" : "FAIL",
+           esoh__text_escape(l->behaviour, b, sizeof(b)),
+           esoh__text_escape(l->scenario, s, sizeof(s)));
+    printf("          expected  %s\n", esoh__text_escape(l->expected, e, sizeof(e)));
+    printf("          observed  %s\n", esoh__text_escape(l->observed, o, sizeof(o)));
+    if (!l->passed && l->hint[0] != '\0')
+        printf("          hint      %s\n", esoh__text_escape(l->hint, h, sizeof(h)));
+}
+
+/* The suite: the source tree's while it exists (a build directory's binary), else the
+ * installed copy. */
+static const char *conformance_dir(void)
+{
+    struct stat st;
+    if (stat(ESOH_CONFORMANCE_SOURCE_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+        return ESOH_CONFORMANCE_SOURCE_DIR;
+    return ESOH_CONFORMANCE_INSTALLED_DIR;
+}
+
+static int conform(const char *const *args, size_t count, struct esoh_run_options *opts,
+                   bool verbose, struct outputs *o)
+{
+    const char *const fallback[] = {conformance_dir()};
+    const char *env = getenv("ESO_CONFORMANCE_DIR");
+    if (count == 0 && env != NULL && env[0] != '\0') {
+        args = (const char *const *)&env;
+        count = 1;
+    } else if (count == 0) {
+        args = fallback;
+        count = 1;
+    }
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = 2;
+    struct line *lines = calloc(1024, sizeof(*lines));
+    struct esoh_run_report *reports = NULL;
+    cJSON *html_reports = cJSON_CreateArray();
+    if (lines == NULL || html_reports == NULL || scenario_paths(args, count, &paths, &n) != 0) {
+        fprintf(stderr, "eso-scenario: out of memory\n");
+        goto out;
+    }
+    if (n == 0) {
+        fprintf(stderr, "eso-scenario: no conformance scenario found\n");
+        goto out;
+    }
+    reports = calloc(n, sizeof(*reports));
+    if (reports == NULL || open_outputs(o) != 0)
+        goto out;
+    opts->quiet = !verbose;
+    opts->out = verbose ? stdout : NULL;
+    const char *client = opts->client_cmd != NULL ? opts->client_cmd : "libesologs (built in)";
+    char who[1024];
+    esoh__text_escape(client, who, sizeof(who));
+    printf("Conformance of %s\n", who);
+    printf("(eso-adapter/1; %zu scenario%s; times in scenario seconds)\n\n", n, n == 1 ? "" : "s");
+    size_t line_count = 0;
+    double total_ms = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct esoh__run_output output;
+        esoh__run_file(paths[i], opts, &reports[i], &output);
+        total_ms += reports[i].wall_ms;
+        size_t first = line_count;
+        line_count += score_lines(&reports[i], &output, lines + line_count, 1024 - line_count);
+        for (size_t k = first; k < line_count; k++)
+            print_line(k + 1, &lines[k]);
+        fflush(stdout);
+        if (output.report != NULL)
+            cJSON_AddItemToArray(html_reports, output.report);
+        output.report = NULL;
+        esoh__run_output_finish(&output);
+    }
+    size_t passed = 0;
+    for (size_t k = 0; k < line_count; k++)
+        passed += lines[k].passed;
+    printf("\nscore: %zu of %zu behaviours (%.1f s of real time)\n", passed, line_count,
+           total_ms / 1000.0);
+    if (passed < line_count) {
+        printf("failed:");
+        const char *sep = " ";
+        for (size_t k = 0; k < line_count; k++) {
+            if (!lines[k].passed) {
+                printf("%s%zu", sep, k + 1);
+                sep = ", ";
+            }
+        }
+        printf("\n");
+    }
+    rc = line_count > 0 && passed == line_count ? 0 : 1;
+    if (o->junit != NULL &&
+        esoh_run_write_junit(o->junit, "conformance", (const char *const *)paths, reports, n) != 0)
+        rc = 2;
+    if (o->html != NULL) {
+        char title[1200];
+        snprintf(title, sizeof(title), "Conformance of %s: %zu of %zu behaviours", client, passed,
+                 line_count);
+        if (esoh__html_write(o->html, title, html_reports) != 0)
+            rc = 2;
+    }
+out:
+    rc = close_outputs(o, rc);
+    cJSON_Delete(html_reports);
+    free(reports);
+    free(lines);
+    free_paths(paths, n);
+    return rc;
+}
+
+enum { OPT_VERSION = 256, OPT_CLIENT_CMD, OPT_HTML, OPT_VERBOSE };
 
 int main(int argc, char **argv)
 {
@@ -179,8 +494,11 @@ int main(int argc, char **argv)
         {"time-scale", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, OPT_VERBOSE},
         {"fixtures", required_argument, NULL, 'f'},
         {"junit", required_argument, NULL, 'u'},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"client-cmd", required_argument, NULL, OPT_CLIENT_CMD},
         {"seed", required_argument, NULL, 's'},
         {"journal-dir", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
@@ -197,20 +515,25 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 2)
-        return usage_error("missing command (run, check or capture)", NULL, "");
+        return usage_error("missing command (run, conform, check or capture)", NULL, "");
     if (argv[1][0] == '-')
-        return usage_error("expected a command (run, check or capture) before options, got ",
-                           argv[1], "");
+        return usage_error(
+            "expected a command (run, conform, check or capture) before options, got ", argv[1],
+            "");
     const char *command = argv[1];
     if (strcmp(command, "capture") == 0)
         return esoh__capture_main(argc - 1, argv + 1);
     bool run = strcmp(command, "run") == 0;
-    if (!run && strcmp(command, "check") != 0)
-        return usage_error("unknown command ", command, " (run, check or capture)");
+    bool conforming = strcmp(command, "conform") == 0;
+    if (!run && !conforming && strcmp(command, "check") != 0)
+        return usage_error("unknown command ", command, " (run, conform, check or capture)");
 
     struct esoh_run_options opts = {.out = stdout};
-    const char *junit_path = NULL;
-    const char *run_only = NULL; /* a run option given to check */
+    struct outputs outputs = {0};
+    const char *run_only = NULL;     /* a run option given to check */
+    const char *not_conform = NULL;  /* a run option conform has no use for */
+    const char *conform_only = NULL; /* a conform option given to run */
+    bool verbose = false;
     int c;
     optind = 2;
     opterr = 0; /* our own messages, in the one-line form */
@@ -229,18 +552,32 @@ int main(int argc, char **argv)
         }
         case 'j':
             opts.json = true;
-            run_only = "--json";
+            run_only = not_conform = "--json";
             break;
         case 'q':
             opts.quiet = true;
-            run_only = "--quiet";
+            run_only = not_conform = "--quiet";
+            break;
+        case OPT_VERBOSE:
+            verbose = true;
+            run_only = conform_only = "--verbose";
             break;
         case 'f':
             opts.fixtures_dir = optarg;
             break;
         case 'u':
-            junit_path = optarg;
+            outputs.junit_path = optarg;
             run_only = "--junit";
+            break;
+        case OPT_HTML:
+            outputs.html_path = optarg;
+            run_only = "--html";
+            break;
+        case OPT_CLIENT_CMD:
+            if (optarg[0] == '\0')
+                return usage_error("--client-cmd wants a command, got ", optarg, "");
+            opts.client_cmd = optarg;
+            run_only = "--client-cmd";
             break;
         case 's': {
             char *end = NULL;
@@ -269,14 +606,19 @@ int main(int argc, char **argv)
             return usage_error("unknown option ", argv[optind - 1], "");
         }
     }
-    if (optind >= argc)
-        return usage_error("no scenario file given", NULL, "");
-    size_t count = (size_t)(argc - optind);
+    size_t count = optind < argc ? (size_t)(argc - optind) : 0;
     const char *const *files = (const char *const *)argv + optind;
-
-    if (!run && run_only != NULL)
-        return usage_error(run_only, NULL, " is an option of run, not of check");
+    if (!run && !conforming && run_only != NULL)
+        return usage_error(run_only, NULL, " is an option of run and conform, not of check");
+    if (conforming && not_conform != NULL)
+        return usage_error(not_conform, NULL, " is an option of run, not of conform");
+    if (run && conform_only != NULL)
+        return usage_error(conform_only, NULL, " is an option of conform, not of run");
+    if (conforming)
+        return conform(files, count, &opts, verbose, &outputs);
+    if (count == 0)
+        return usage_error("no scenario file given", NULL, "");
     if (!run)
         return check_files(files, count, opts.fixtures_dir);
-    return run_files(files, count, &opts, junit_path);
+    return run_files(files, count, &opts, &outputs);
 }

@@ -271,15 +271,18 @@ static const struct field call_fields[] = {
     FIELD("name", K_STRING, 0, 0, NULL, NULL),
     FIELD("operation", K_STRING, 0, 0, NULL, NULL),
     FIELD("variables", K_ANY_OBJECT, 0, 0, NULL, NULL),
+    FIELD("document", K_STRING, 0, 0, NULL, NULL),
     FIELD("repeat", K_WHOLE, 1, 10000, NULL, NULL),
     FIELD("concurrency", K_WHOLE, 1, 256, NULL, NULL),
     FIELD("wait_ms", K_NUMBER, 0, 1e9, NULL, NULL),
+    FIELD("spacing_ms", K_NUMBER, 0, 1e9, NULL, NULL),
     FIELD("expect", K_OBJECT, 0, 0, NULL, call_expect_fields),
     END,
 };
 
 static const struct field expect_fields[] = {
     FIELD("time_scale", K_NUMBER, 1e-6, 1000, NULL, NULL),
+    FIELD("call_bound_ms", K_NUMBER, 1, 1e9, NULL, NULL),
     FIELD("client", K_OBJECT, 0, 0, NULL, client_fields),
     FIELD("calls", K_CALLS, 0, 0, NULL, call_fields),
     FIELD("breaker", K_LIST, 0, 0, &breaker_states, NULL),
@@ -617,8 +620,12 @@ static void call_plan(const cJSON *obj, size_t index, struct esoh__call_plan *ca
     const cJSON *concurrency = cJSON_GetObjectItemCaseSensitive(obj, "concurrency");
     const cJSON *expect = cJSON_GetObjectItemCaseSensitive(obj, "expect");
 
+    const cJSON *document = cJSON_GetObjectItemCaseSensitive(obj, "document");
+    call->name = cJSON_IsString(name) ? name->valuestring : NULL;
     call->operation = cJSON_IsString(op) ? op->valuestring : "";
+    call->document = cJSON_IsString(document) ? document->valuestring : NULL;
     call->variables = cJSON_IsObject(vars) ? vars : NULL;
+    call->spacing_ms = bounded(cJSON_GetObjectItemCaseSensitive(obj, "spacing_ms"), 1e9);
     call->repeat = repeat != NULL ? (unsigned)bounded(repeat, 10000) : 1;
     call->concurrency = concurrency != NULL ? (unsigned)bounded(concurrency, 256) : 1;
     call->wait_ms = bounded(cJSON_GetObjectItemCaseSensitive(obj, "wait_ms"), 1e9);
@@ -651,6 +658,8 @@ int esoh__expect_plan(const cJSON *expect, struct esoh__run_plan *plan, char *er
         return -1;
     }
     plan->time_scale = bounded(cJSON_GetObjectItemCaseSensitive(expect, "time_scale"), 1000);
+    const cJSON *bound = cJSON_GetObjectItemCaseSensitive(expect, "call_bound_ms");
+    plan->call_bound_ms = bound != NULL ? bounded(bound, 1e9) : ESOH__DEFAULT_CALL_BOUND_MS;
     client_options(cJSON_GetObjectItemCaseSensitive(expect, "client"), &plan->client);
     for (const cJSON *call = calls->child;
          call != NULL && plan->call_count < ESOH__EXPECT_MAX_CALLS; call = call->next) {

@@ -23,11 +23,14 @@ struct esoh__range {
 
 struct esoh__call_plan {
     char label[96];         /* "call 2 getGuildById" or the call's name */
+    const char *name;       /* the call's name, or NULL; borrowed */
     const char *operation;  /* borrowed from the parsed JSON */
+    const char *document;   /* the query to send; NULL = libesologs' registry's; borrowed */
     const cJSON *variables; /* borrowed; NULL = none */
     unsigned repeat;        /* sequential runs; with concurrency > 1, the batch size */
     unsigned concurrency;   /* 1 = sequential */
     double wait_ms;         /* scenario ms to wait before the call */
+    double spacing_ms;      /* scenario ms to wait before each repeat after the first */
     bool outcome_set;
     enum eso_status outcome;
     struct esoh__range attempts;
@@ -44,8 +47,12 @@ struct esoh__counter_check {
     struct esoh__range range;
 };
 
+/* How long a client adapter may take over one call when the scenario does not say. */
+#define ESOH__DEFAULT_CALL_BOUND_MS 300000.0
+
 struct esoh__run_plan {
     double time_scale;         /* 0 = not set */
+    double call_bound_ms;      /* scenario ms an adapter has to answer a call */
     struct eso_options client; /* strings borrowed from the parsed JSON */
     struct esoh__call_plan calls[ESOH__EXPECT_MAX_CALLS];
     size_t call_count;

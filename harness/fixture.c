@@ -16,6 +16,7 @@
 #include <esomock/server.h>
 
 #include "expect_private.h"
+#include "fixture_private.h"
 
 /* Bounded so a runaway test cannot eat the machine; later events are counted, not kept. */
 #define MAX_EVENTS 100000
@@ -123,6 +124,12 @@ static int start_server(struct esoh_fixture *fx, const struct esoh_fixture_optio
                                           strlen(opts->scenario_json), "<inline>", problems);
     if (rc != ESOMOCK_OK)
         problems_to_err(problems, err);
+    if (fx->server != NULL) { /* a client of the fixture's, or any other, finds it here */
+        snprintf(fx->api_url, sizeof(fx->api_url), "%s/api/v2/client",
+                 esomock_server_url(fx->server));
+        snprintf(fx->token_url, sizeof(fx->token_url), "%s/oauth/token",
+                 esomock_server_url(fx->server));
+    }
     esomock_problems_destroy(problems);
     return rc == ESOMOCK_OK ? 0 : -1;
 }
@@ -132,9 +139,6 @@ static int start_client(struct esoh_fixture *fx, const struct esoh_fixture_optio
     struct eso_options client_opts = {0};
     if (opts->client != NULL)
         client_opts = *opts->client;
-    snprintf(fx->api_url, sizeof(fx->api_url), "%s/api/v2/client", esomock_server_url(fx->server));
-    snprintf(fx->token_url, sizeof(fx->token_url), "%s/oauth/token",
-             esomock_server_url(fx->server));
     client_opts.api_url = fx->api_url;
     client_opts.token_url = fx->token_url;
     client_opts.time_scale = fx->time_scale;
@@ -214,6 +218,11 @@ struct eso_client *esoh_fixture_client(struct esoh_fixture *fx)
 const char *esoh_fixture_api_url(struct esoh_fixture *fx)
 {
     return fx->api_url;
+}
+
+double esoh__fixture_started_ms(const struct esoh_fixture *fx)
+{
+    return fx->started_ms;
 }
 
 double esoh_fixture_time_scale(const struct esoh_fixture *fx)

@@ -2,6 +2,7 @@
  * Carrying out a plan on the wire: plain answers, no answer at all (drop, reset,
  * hang), and answers that break part-way (truncate) or crawl (drip).
  */
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include "faults_private.h"
 #include "handle_private.h"
 #include "request_private.h"
+#include "wire_note_private.h"
 
 int esomock__connection_fd(struct MHD_Connection *connection)
 {
@@ -44,10 +46,27 @@ static void add_headers(struct MHD_Response *response, const struct esomock_repl
         MHD_add_response_header(response, reply->headers[i].name, reply->headers[i].value);
 }
 
+/* A step's Retry-After date, then what the journal notes about the answer (wire_note.c). */
+static void note_answer(struct esomock_request *req)
+{
+    if (req->route == ESOMOCK_ROUTE_ADMIN)
+        return;
+    double now_s = esomock__wire_wall_s();
+    const struct esomock_step *step = req->plan.step;
+    if (step != NULL && step->retry_after_date) {
+        char date[40];
+        esomock__wire_http_date((long long)ceil(now_s + step->retry_after_date_s), date,
+                                sizeof(date));
+        esomock__reply_header(&req->reply, "Retry-After", date);
+    }
+    esomock__wire_note_answer(&req->entry, &req->reply, now_s);
+}
+
 static enum MHD_Result queue(struct esomock_request *req, struct MHD_Response *response)
 {
     if (response == NULL)
         return MHD_NO;
+    note_answer(req);
     add_headers(response, &req->reply);
     enum MHD_Result ok = MHD_queue_response(req->connection, (unsigned)req->reply.status, response);
     MHD_destroy_response(response);

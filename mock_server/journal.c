@@ -332,6 +332,15 @@ cJSON *esomock__journal_entry_json(const struct esomock_journal_entry *e)
         cJSON_AddNullToObject(o, "status");
     cJSON_AddNumberToObject(o, "bytes_sent", (double)e->bytes_sent);
     cJSON_AddBoolToObject(o, "admin", e->admin);
+    if (e->retry_after[0] != '\0')
+        cJSON_AddStringToObject(o, "retry_after", e->retry_after);
+    else
+        cJSON_AddNullToObject(o, "retry_after");
+    if (e->retry_after[0] != '\0' && e->retry_after_s >= 0)
+        cJSON_AddNumberToObject(o, "retry_after_s", e->retry_after_s);
+    else
+        cJSON_AddNullToObject(o, "retry_after_s");
+    cJSON_AddBoolToObject(o, "graphql_errors", e->graphql_errors);
     if (e->forwarded) {
         cJSON *up = cJSON_AddObjectToObject(o, "upstream");
         if (e->upstream_status > 0)

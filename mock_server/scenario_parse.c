@@ -12,6 +12,7 @@
 #include "api_private.h"
 #include "scenario_parse_private.h"
 #include "scenario_step_private.h"
+#include "wire_private.h"
 #include "world_file_private.h"
 
 #define NAME_MAX_LEN 64
@@ -506,13 +507,12 @@ _Static_assert(ROOT_KEY_COUNT + ESOMOCK_MAX_SECTIONS <= 32, "esomock__vet_keys t
 
 /*
  * The sections libesomock owns beside the fault script, each with its checker, looked up
- * before the caller's. None yet: issue 12's `wire` (expectations judged from the journal)
- * is to be the first, its vocabulary being what the server saw.
+ * before the caller's: `wire` (expectations judged from the journal, esomock/wire.h).
  */
 static const struct esomock_section *builtin_sections(size_t *count)
 {
-    *count = 0;
-    return NULL;
+    *count = 1;
+    return &esomock__wire_section;
 }
 
 enum esomock_status esomock__sections_check(const struct esomock_section *sections, size_t count,

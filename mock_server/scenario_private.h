@@ -98,6 +98,11 @@ struct esomock_step {
     double hang_max_ms;
 
     bool close_connection; /* add Connection: close to the answer */
+
+    /* RESPOND, TRUNCATE, DRIP: Retry-After as the HTTP-date this many seconds after the answer
+     * (wall clock, unscaled: a client reads the difference as scenario seconds) */
+    bool retry_after_date;
+    double retry_after_date_s;
 };
 
 struct esomock_header_match {

@@ -27,6 +27,9 @@ static const struct esomock_vet_range range_bytes = {true, 0, false, ESOMOCK_VET
 static const struct esomock_vet_range range_chunk = {true, 1, false, ESOMOCK_VET_MAX_EXACT_INTEGER,
                                                      false};
 static const struct esomock_vet_range range_sigma = {false, 0, false, 10, false};
+/* Seconds ahead for a Retry-After date: whole seconds (a date has no finer grain), a day at most.
+ */
+static const struct esomock_vet_range range_date_s = {true, 0, false, 86400, true};
 
 /* ---- delays ----------------------------------------------------------------------------- */
 
@@ -225,9 +228,23 @@ static const enum esomock_action spelled_actions[SP_COUNT] = {
 
 /* The keys a step may have, and (in step_key_actions) which actions each applies to. */
 static const char *const step_key_names[] = {
-    "action",     "times",       "repeat",      "probability", "delay_ms", "delay",
-    "connection", "status",      "headers",     "fixture",     "body",     "bytes",
-    "end",        "interval_ms", "chunk_bytes", "max_ms",
+    "action",
+    "times",
+    "repeat",
+    "probability",
+    "delay_ms",
+    "delay",
+    "connection",
+    "status",
+    "headers",
+    "fixture",
+    "body",
+    "bytes",
+    "end",
+    "interval_ms",
+    "chunk_bytes",
+    "max_ms",
+    "retry_after_date_s",
 };
 
 static const unsigned step_key_actions[] = {
@@ -250,6 +267,7 @@ static const unsigned step_key_actions[] = {
     BIT(SP_DRIP) | BIT(SP_SLOW_READ),                                      /* interval_ms */
     BIT(SP_DRIP) | BIT(SP_SLOW_READ),                                      /* chunk_bytes */
     BIT(SP_HANG),                                                          /* max_ms */
+    BIT(SP_RESPOND) | BIT(SP_TRUNCATE) | BIT(SP_DRIP),                     /* retry_after_date_s */
 };
 
 #define STEP_KEY_COUNT (sizeof(step_key_names) / sizeof(step_key_names[0]))
@@ -564,5 +582,21 @@ void esomock__parse_step(struct esomock_vet *v, const cJSON *obj, const char *pa
     if (item != NULL) {
         esomock__vet_path_key(child, sizeof(child), path, "max_ms");
         esomock__vet_number(v, item, child, &esomock__range_ms_positive, &step->hang_max_ms);
+    }
+
+    /* A date a static file cannot hold: computed when the answer is sent (faults.c). */
+    item = step_item(v, obj, path, "retry_after_date_s", act);
+    if (item != NULL) {
+        esomock__vet_path_key(child, sizeof(child), path, "retry_after_date_s");
+        const cJSON *headers = esomock__vet_get(obj, "headers");
+        bool given = false;
+        for (const cJSON *h = cJSON_IsObject(headers) ? headers->child : NULL; h != NULL && !given;
+             h = h->next)
+            given = strcasecmp(h->string, "Retry-After") == 0;
+        if (given)
+            esomock__vet_error(v, child,
+                               "give headers.Retry-After or retry_after_date_s, not both");
+        else if (esomock__vet_number(v, item, child, &range_date_s, &step->retry_after_date_s))
+            step->retry_after_date = true;
     }
 }

@@ -664,6 +664,10 @@ static struct completion completion_of(const struct esomock_request *req,
                                        enum MHD_RequestTerminationCode toe)
 {
     struct completion c = {.duration_ms = esomock__now_ms() - req->arrived_ms};
+    /* A client that left during a pause left when the timer saw it, not when a busy worker
+     * got round to the connection: a judge of its timeouts reads this. */
+    if (req->wait.reason == ESOMOCK_WAKE_PEER_GONE && req->wait.woke_ms > req->arrived_ms)
+        c.duration_ms = req->wait.woke_ms - req->arrived_ms;
     bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
     switch (req->plan.action) {
     case ESOMOCK_ACTION_DROP:

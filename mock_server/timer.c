@@ -82,6 +82,7 @@ static void wake(struct esomock_timer *t, struct esomock_timer_entry *e, enum es
         epoll_ctl(t->epoll_fd, EPOLL_CTL_DEL, e->watch_fd, NULL);
     e->armed = false;
     e->reason = reason;
+    e->woke_ms = esomock__now_ms();
     MHD_resume_connection(e->connection);
 }
 

@@ -25,6 +25,7 @@ struct esomock_timer_entry {
     size_t heap_index;
     bool armed;
     enum esomock_wake reason; /* why it woke, set before the connection is resumed */
+    double woke_ms;           /* monotonic time it woke (the client's leaving, for PEER_GONE) */
     struct MHD_Connection *connection;
 };
 

@@ -366,14 +366,22 @@ Test(eso_scenario_cli, help_version_and_usage_errors)
         {{NULL}, "missing command"},
         {{"frob", NULL}, "unknown command 'frob'"},
         {{"--bogus", NULL},
-         "expected a command (run, check or capture) before options, got '--bogus'"},
+         "expected a command (run, conform, check or capture) before options, got '--bogus'"},
         {{"run", "--bogus", "x.json", NULL}, "unknown option '--bogus'"},
         {{"run", "-x", "x.json", NULL}, "unknown option '-x'"},
         {{"run", "--junit", NULL}, "option '--junit' needs a value"},
         {{"run", "--time-scale", "fast", "x.json", NULL}, "--time-scale wants a number"},
         {{"run", NULL}, "no scenario file given"},
-        {{"check", "--json", "x.json", NULL}, "--json is an option of run, not of check"},
+        {{"check", "--json", "x.json", NULL},
+         "--json is an option of run and conform, not of "
+         "check"},
         {{"check", "--time-scale", "1", "x.json", NULL}, "--time-scale is an option of run"},
+        {{"check", "--client-cmd", "true", "x.json", NULL}, "--client-cmd is an option of run"},
+        {{"check", "--html", "r.html", "x.json", NULL}, "--html is an option of run"},
+        {{"run", "--client-cmd", "", "x.json", NULL}, "--client-cmd wants a command"},
+        {{"run", "--verbose", "x.json", NULL}, "--verbose is an option of conform, not of run"},
+        {{"conform", "--json", NULL}, "--json is an option of run, not of conform"},
+        {{"conform", "--quiet", NULL}, "--quiet is an option of run, not of conform"},
     };
     for (size_t i = 0; i < sizeof(errors_cases) / sizeof(errors_cases[0]); i++) {
         rc = run_eso_scenario_split(errors_cases[i].args, output, errors);
@@ -430,8 +438,13 @@ Test(timeline, a_libcurl_resend_joins_the_second_entry_of_its_attempt)
          .at_ms = 2},
     };
     struct esomock_journal_entry journal[2] = {
-        {.seq = 1, .request_id = "run-1", .attempt = 1, .action = "drop"},
-        {.seq = 2, .request_id = "run-1", .attempt = 1, .action = "pass", .status = 200},
+        {.seq = 1, .path = "/api/v2/client", .request_id = "run-1", .attempt = 1, .action = "drop"},
+        {.seq = 2,
+         .path = "/api/v2/client",
+         .request_id = "run-1",
+         .attempt = 1,
+         .action = "pass",
+         .status = 200},
     };
     struct esoh__call_label label = {.call_id = 1, .label = "call 1 getZones"};
     struct esoh__timeline_input in = {
@@ -455,5 +468,9 @@ Test(timeline, a_libcurl_resend_joins_the_second_entry_of_its_attempt)
     fclose(out);
     cr_assert(strstr(text, "drop") != NULL, "attempt 1 shows the drop:\n%s", text);
     cr_assert(strstr(text, "pass 200") != NULL, "the resend shows the server's 200:\n%s", text);
+    cr_assert(strstr(text, "pass 200 [libcurl resend]") != NULL &&
+                  strstr(text, "(libcurl sent this attempt twice)") != NULL,
+              "and says it is libcurl's own resend:\n%s", text);
+    cr_assert(strstr(text, "drop [libcurl") == NULL, "the first is not a resend:\n%s", text);
     free(text);
 }

@@ -78,7 +78,8 @@ static const struct expect_case cases[] = {
     {"{'calls':[{'operation':'getZones'}],'counters':{'nope':1}}",
      "expect.counters.nope: unknown counter; expected one of calls, calls_ok"},
     {"{'calls':[{'operation':'getZones'}],'extra':1}",
-     "expect.extra: unknown key; expected one of time_scale, client, calls, breaker, counters"},
+     "expect.extra: unknown key; expected one of time_scale, call_bound_ms, client, calls, "
+     "breaker, counters"},
     {"{'calls':[{'operation':'getZones'},{'operation':'noSuchOp'}]}",
      "expect.calls[1].operation: unknown operation \"noSuchOp\"; expected one of the ESO Logs "
      "API v2 operations"},

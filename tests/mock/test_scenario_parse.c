@@ -1819,7 +1819,7 @@ Test(scenario_sections, an_unknown_key_is_still_an_error_and_sections_are_sugges
     assert_error(&errors, "extr", "did you mean \"extra\"?");
     assert_error(&errors, "extr",
                  "expected one of name, description, seed, settings, rules, "
-                 "$schema, extra");
+                 "$schema, wire, extra");
     free(doc);
 }
 

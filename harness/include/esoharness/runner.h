@@ -1,9 +1,11 @@
 /*
- * The scenario runner: play a scenario file's fault script against
- * libesologs with in-process eso-mock, make the calls its `expect` section
- * lists, and check what the client did (outcomes, attempts, timing, breaker
- * states, faults seen on the wire). The eso-scenario CLI and the Criterion
- * scenario suite are both thin wrappers around it.
+ * The scenario runner: play a scenario file's fault script with in-process
+ * eso-mock, have a client (libesologs, or any program speaking the adapter
+ * protocol) make the calls its `expect` section lists, and check what the client
+ * did (outcomes, attempts, timing, breaker states) and what the server saw (the
+ * `wire` section: eso-mock's journal judged by <esomock/wire.h>). The
+ * eso-scenario CLI and the Criterion scenario suite are both thin wrappers
+ * around it.
  */
 #ifndef ESOHARNESS_RUNNER_H
 #define ESOHARNESS_RUNNER_H
@@ -30,9 +32,13 @@ struct esoh_run_options {
     bool json;                /* write one JSON object per scenario instead of text */
     bool quiet;               /* text: only the verdict line (and failed checks) */
     const char *fixtures_dir; /* NULL = eso-mock's default set */
+    const char *client_cmd;   /* a client adapter to judge instead of libesologs: run by
+                                 /bin/sh -c once per scenario, speaking eso-adapter/1
+                                 (docs/harness.md); NULL = libesologs, in-process */
     unsigned long long seed;  /* eso-mock's seed for every random draw; 0 = the scenario's */
     const char *journal_dir;  /* write eso-mock's journal of each scenario to DIR/NAME.jsonl
                                  (for eso-scenario capture); NULL = none */
+    void *reserved[4];        /* must be NULL: room for later options */
 };
 
 struct esoh_run_report {

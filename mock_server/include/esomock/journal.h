@@ -47,6 +47,12 @@ struct esomock_journal_entry {
     int status;           /* HTTP status sent, 0 when none (drop, reset, hang) */
     uint64_t bytes_sent;  /* body bytes written */
     bool admin;           /* an /__admin/ request */
+    /* What a judge of the client needs to know about the answer (esomock/wire.h). */
+    char retry_after[40]; /* the Retry-After header the answer carried, as sent; "" when none */
+    double retry_after_s; /* with retry_after: the wait it asks for, scenario seconds from the
+                             answer (an HTTP-date: from when it was sent; 0 for a date past);
+                             -1 when not understood. 0 without retry_after */
+    bool graphql_errors;  /* the body is a JSON object with a top-level "errors" member */
     /* With a proxy (<esomock/proxy.h>): what the upstream did with a forwarded request. */
     bool forwarded;            /* forwarded to the upstream; the fields below are set only then */
     int upstream_status;       /* the upstream's HTTP status, 0 when it sent none */
