@@ -1,4 +1,9 @@
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <esomock/error.h>
+
+#include "error_private.h"
 
 const char *esomock_strerror(enum esomock_status status)
 {
@@ -27,4 +32,14 @@ const char *esomock_strerror(enum esomock_status status)
         return "invalid world";
     }
     return "unknown status";
+}
+
+void esomock__set_error(char *err, const char *fmt, ...)
+{
+    if (err == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, ESOMOCK_ERROR_SIZE, fmt, ap);
+    va_end(ap);
 }

@@ -1,7 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,23 +8,12 @@
 #include <unistd.h>
 
 #include "api_private.h"
+#include "error_private.h"
 #include "fixtures_private.h"
 #include "match_private.h"
 
 static const char *const envelope_keys[] = {"operation",   "variables", "field",   "arguments",
                                             "description", "status",    "headers", "response"};
-
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_err(char *err, const char *fmt, ...)
-{
-    if (err == NULL)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, ESOMOCK_ERROR_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 void esomock__text_position(const char *text, const char *at, char *buf, size_t size)
 {
@@ -50,24 +38,24 @@ enum esomock_status esomock__read_file(const char *path, size_t max_bytes, char 
      * files are read, and for those the flag changes nothing. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        set_err(err, "%s: cannot open: %s", path, strerror(errno));
+        esomock__set_error(err, "%s: cannot open: %s", path, strerror(errno));
         goto out;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        set_err(err, "%s: not a regular file", path);
+        esomock__set_error(err, "%s: not a regular file", path);
         goto out;
     }
     if ((unsigned long long)st.st_size > max_bytes) {
-        set_err(err, "%s: %lld bytes, over the limit of %zu", path, (long long)st.st_size,
-                max_bytes);
+        esomock__set_error(err, "%s: %lld bytes, over the limit of %zu", path,
+                           (long long)st.st_size, max_bytes);
         goto out;
     }
     size_t size = (size_t)st.st_size;
     buf = malloc(size + 1);
     if (buf == NULL) {
         rc = ESOMOCK_OUT_OF_MEMORY;
-        set_err(err, "%s: out of memory", path);
+        esomock__set_error(err, "%s: out of memory", path);
         goto out;
     }
     size_t got = 0;
@@ -76,7 +64,7 @@ enum esomock_status esomock__read_file(const char *path, size_t max_bytes, char 
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            set_err(err, "%s: short read", path);
+            esomock__set_error(err, "%s: short read", path);
             goto out;
         }
         got += (size_t)n;
@@ -183,14 +171,16 @@ static enum esomock_status fields_from_json(const cJSON *field, const cJSON *dat
 {
     size_t n = cJSON_IsArray(field) ? (size_t)cJSON_GetArraySize(field) : 1;
     if (!cJSON_IsString(field) && !(cJSON_IsArray(field) && n > 0)) {
-        set_err(err,
-                "%s: $.field: expected a field path (\"guildData.guild\") or a non-empty "
-                "array of them",
-                path);
+        esomock__set_error(
+            err,
+            "%s: $.field: expected a field path (\"guildData.guild\") or a non-empty "
+            "array of them",
+            path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     if (n > ESOMOCK_FIXTURE_MAX_FIELDS) {
-        set_err(err, "%s: $.field: %zu fields, at most %u", path, n, ESOMOCK_FIXTURE_MAX_FIELDS);
+        esomock__set_error(err, "%s: $.field: %zu fields, at most %u", path, n,
+                           ESOMOCK_FIXTURE_MAX_FIELDS);
         return ESOMOCK_FIXTURE_INVALID;
     }
     fx->fields = calloc(n, sizeof(*fx->fields));
@@ -202,22 +192,22 @@ static enum esomock_status fields_from_json(const cJSON *field, const cJSON *dat
         if (cJSON_IsArray(field))
             snprintf(where, sizeof(where), "[%zu]", i);
         if (!cJSON_IsString(item) || !is_field_path(item->valuestring)) {
-            set_err(err,
-                    "%s: $.field%s: expected a field path of GraphQL names such as "
-                    "\"guildData.guild\"",
-                    path, where);
+            esomock__set_error(err,
+                               "%s: $.field%s: expected a field path of GraphQL names such as "
+                               "\"guildData.guild\"",
+                               path, where);
             return ESOMOCK_FIXTURE_INVALID;
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(fx->fields[j], item->valuestring) == 0) {
-                set_err(err, "%s: $.field%s: \"%s\" is named twice", path, where,
-                        item->valuestring);
+                esomock__set_error(err, "%s: $.field%s: \"%s\" is named twice", path, where,
+                                   item->valuestring);
                 return ESOMOCK_FIXTURE_INVALID;
             }
         }
         if (value_at(data, item->valuestring) == NULL) {
-            set_err(err, "%s: $.field%s: response.data has no \"%s\" to answer it with", path,
-                    where, item->valuestring);
+            esomock__set_error(err, "%s: $.field%s: response.data has no \"%s\" to answer it with",
+                               path, where, item->valuestring);
             return ESOMOCK_FIXTURE_INVALID;
         }
         fx->fields[i] = strdup(item->valuestring);
@@ -233,51 +223,54 @@ static enum esomock_status fixture_from_json(cJSON *root, const char *path,
                                              struct esomock_fixture *fx, char *err)
 {
     if (!cJSON_IsObject(root)) {
-        set_err(err, "%s: $: expected an object with \"operation\" or \"field\", and \"response\"",
-                path);
+        esomock__set_error(
+            err, "%s: $: expected an object with \"operation\" or \"field\", and \"response\"",
+            path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     for (cJSON *item = root->child; item != NULL; item = item->next) {
         if (!is_envelope_key(item->string)) {
-            set_err(err,
-                    "%s: $.%s: unknown key (expected operation, variables, field, arguments, "
-                    "description, status, headers, response)",
-                    path, item->string);
+            esomock__set_error(
+                err,
+                "%s: $.%s: unknown key (expected operation, variables, field, arguments, "
+                "description, status, headers, response)",
+                path, item->string);
             return ESOMOCK_FIXTURE_INVALID;
         }
     }
     cJSON *op = cJSON_GetObjectItemCaseSensitive(root, "operation");
     cJSON *field = cJSON_GetObjectItemCaseSensitive(root, "field");
     if (op == NULL && field == NULL) {
-        set_err(err,
-                "%s: $.operation: missing: a fixture needs \"operation\" (a non-empty string), "
-                "\"field\", or both",
-                path);
+        esomock__set_error(
+            err,
+            "%s: $.operation: missing: a fixture needs \"operation\" (a non-empty string), "
+            "\"field\", or both",
+            path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     if (op != NULL && (!cJSON_IsString(op) || op->valuestring[0] == '\0')) {
-        set_err(err, "%s: $.operation: expected a non-empty string", path);
+        esomock__set_error(err, "%s: $.operation: expected a non-empty string", path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     cJSON *vars = cJSON_GetObjectItemCaseSensitive(root, "variables");
     if (vars != NULL && !cJSON_IsObject(vars)) {
-        set_err(err, "%s: $.variables: expected an object", path);
+        esomock__set_error(err, "%s: $.variables: expected an object", path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     if (vars != NULL && op == NULL) {
-        set_err(err,
-                "%s: $.variables: apply only with \"operation\" (use \"arguments\" with "
-                "\"field\")",
-                path);
+        esomock__set_error(err,
+                           "%s: $.variables: apply only with \"operation\" (use \"arguments\" with "
+                           "\"field\")",
+                           path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     cJSON *args = cJSON_GetObjectItemCaseSensitive(root, "arguments");
     if (args != NULL && !cJSON_IsObject(args)) {
-        set_err(err, "%s: $.arguments: expected an object", path);
+        esomock__set_error(err, "%s: $.arguments: expected an object", path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     if (args != NULL && field == NULL) {
-        set_err(err, "%s: $.arguments: apply only with \"field\"", path);
+        esomock__set_error(err, "%s: $.arguments: apply only with \"field\"", path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
@@ -285,7 +278,7 @@ static enum esomock_status fixture_from_json(cJSON *root, const char *path,
     if (status != NULL) {
         if (!cJSON_IsNumber(status) || status->valuedouble < 100 || status->valuedouble > 599 ||
             status->valuedouble != (double)status->valueint) {
-            set_err(err, "%s: $.status: expected an integer HTTP status 100-599", path);
+            esomock__set_error(err, "%s: $.status: expected an integer HTTP status 100-599", path);
             return ESOMOCK_FIXTURE_INVALID;
         }
         status_code = status->valueint;
@@ -293,26 +286,27 @@ static enum esomock_status fixture_from_json(cJSON *root, const char *path,
     cJSON *headers = cJSON_GetObjectItemCaseSensitive(root, "headers");
     if (headers != NULL) {
         if (!cJSON_IsObject(headers)) {
-            set_err(err, "%s: $.headers: expected an object of strings", path);
+            esomock__set_error(err, "%s: $.headers: expected an object of strings", path);
             return ESOMOCK_FIXTURE_INVALID;
         }
         for (cJSON *h = headers->child; h != NULL; h = h->next) {
             if (!cJSON_IsString(h)) {
-                set_err(err, "%s: $.headers.%s: expected a string", path, h->string);
+                esomock__set_error(err, "%s: $.headers.%s: expected a string", path, h->string);
                 return ESOMOCK_FIXTURE_INVALID;
             }
         }
     }
     if (op == NULL && (status != NULL || headers != NULL)) {
-        set_err(err,
-                "%s: $.%s: applies only with \"operation\" (a fixture chosen by its field "
-                "answers one field of a document, not the whole HTTP answer)",
-                path, status != NULL ? "status" : "headers");
+        esomock__set_error(
+            err,
+            "%s: $.%s: applies only with \"operation\" (a fixture chosen by its field "
+            "answers one field of a document, not the whole HTTP answer)",
+            path, status != NULL ? "status" : "headers");
         return ESOMOCK_FIXTURE_INVALID;
     }
     cJSON *response = cJSON_GetObjectItemCaseSensitive(root, "response");
     if (response == NULL) {
-        set_err(err, "%s: $.response: missing (the body to send)", path);
+        esomock__set_error(err, "%s: $.response: missing (the body to send)", path);
         return ESOMOCK_FIXTURE_INVALID;
     }
     /* {"data": {...}} alone is executed against; anything else (errors, extensions) is a
@@ -322,10 +316,10 @@ static enum esomock_status fixture_from_json(cJSON *root, const char *path,
         cJSON_IsObject(response) && cJSON_GetArraySize(response) == 1 && cJSON_IsObject(data);
     if (field != NULL) {
         if (!executable) {
-            set_err(err,
-                    "%s: $.response: a fixture with \"field\" must be {\"data\": {...}} "
-                    "alone (its data answers the field)",
-                    path);
+            esomock__set_error(err,
+                               "%s: $.response: a fixture with \"field\" must be {\"data\": {...}} "
+                               "alone (its data answers the field)",
+                               path);
             return ESOMOCK_FIXTURE_INVALID;
         }
         enum esomock_status rc = fields_from_json(field, data, path, fx, err);
@@ -366,7 +360,7 @@ static enum esomock_status fixture_load_file(const char *path, const char *file_
     if (root == NULL) {
         char where[64];
         esomock__text_position(text, parse_end != NULL ? parse_end : text, where, sizeof(where));
-        set_err(err, "%s: invalid JSON at %s", path, where);
+        esomock__set_error(err, "%s: invalid JSON at %s", path, where);
         rc = ESOMOCK_FIXTURE_INVALID;
         goto out;
     }
@@ -418,8 +412,8 @@ static enum esomock_status check_ambiguity(const struct esomock_fixture_set *set
                         (a->variables != NULL && b->variables != NULL &&
                          cJSON_Compare(a->variables, b->variables, 1));
             if (same) {
-                set_err(err, "%s and %s both answer %s for the same variables", a->path, b->path,
-                        a->operation);
+                esomock__set_error(err, "%s and %s both answer %s for the same variables", a->path,
+                                   b->path, a->operation);
                 return ESOMOCK_FIXTURE_INVALID;
             }
         }
@@ -555,10 +549,11 @@ static enum esomock_status add_to_entries(struct esomock_fixture_set *set,
             json_excerpt(fx->arguments, args, sizeof(args));
             json_excerpt(value_at_steps(e->data, where + strlen(path)), theirs, sizeof(theirs));
             json_excerpt(value_at_steps(data, where + strlen(path)), mine, sizeof(mine));
-            set_err(err,
-                    "%s: answers %s %s as %s does, but differs at %s: %s there, %s here "
-                    "(fixtures of one field and arguments are one answer: make them agree)",
-                    fx->path, path, args, e->origin, where, theirs, mine);
+            esomock__set_error(
+                err,
+                "%s: answers %s %s as %s does, but differs at %s: %s there, %s here "
+                "(fixtures of one field and arguments are one answer: make them agree)",
+                fx->path, path, args, e->origin, where, theirs, mine);
             return ESOMOCK_FIXTURE_INVALID;
         }
         size_t n = strlen(e->origin) + strlen(fx->name) + 4;
@@ -604,10 +599,11 @@ static enum esomock_status check_entry_ties(const struct esomock_fixture_set *se
                 char args_a[80], args_b[80];
                 json_excerpt(a->arguments, args_a, sizeof(args_a));
                 json_excerpt(b->arguments, args_b, sizeof(args_b));
-                set_err(err,
-                        "%s (%s %s) and %s (%s %s) could both answer one request with as many "
-                        "arguments: give one of them an argument the other differs on",
-                        a->origin, a->path, args_a, b->origin, b->path, args_b);
+                esomock__set_error(
+                    err,
+                    "%s (%s %s) and %s (%s %s) could both answer one request with as many "
+                    "arguments: give one of them an argument the other differs on",
+                    a->origin, a->path, args_a, b->origin, b->path, args_b);
                 return ESOMOCK_FIXTURE_INVALID;
             }
         }
@@ -646,12 +642,12 @@ enum esomock_status esomock__fixtures_load(const char *dir, struct esomock_fixtu
     char *path = NULL;
 
     if (dir == NULL || out == NULL) {
-        set_err(err, "no fixture directory given");
+        esomock__set_error(err, "no fixture directory given");
         return ESOMOCK_BAD_ARGUMENT;
     }
     DIR *d = opendir(dir);
     if (d == NULL) {
-        set_err(err, "%s: cannot open fixture directory: %s", dir, strerror(errno));
+        esomock__set_error(err, "%s: cannot open fixture directory: %s", dir, strerror(errno));
         return ESOMOCK_IO;
     }
     for (struct dirent *ent = readdir(d); ent != NULL; ent = readdir(d)) {
@@ -702,7 +698,7 @@ enum esomock_status esomock__fixtures_load(const char *dir, struct esomock_fixtu
     rc = ESOMOCK_OK;
 out:
     if (rc == ESOMOCK_OUT_OF_MEMORY)
-        set_err(err, "%s: out of memory while loading fixtures", dir);
+        esomock__set_error(err, "%s: out of memory while loading fixtures", dir);
     closedir(d);
     free(path);
     for (size_t i = 0; i < name_count; i++)
@@ -850,11 +846,11 @@ enum esomock_status esomock__fixtures_check_schema(const struct esomock_fixture_
             const struct gql_field *field =
                 esomock__api_field_path(schema, fx->fields[f], why, sizeof(why));
             if (field == NULL) {
-                set_err(err, "%s: $.field: %s", fx->path, why);
+                esomock__set_error(err, "%s: $.field: %s", fx->path, why);
                 return ESOMOCK_FIXTURE_INVALID;
             }
             if (!esomock__api_field_arguments(field, fx->arguments, why, sizeof(why))) {
-                set_err(err, "%s: $.arguments: %s", fx->path, why);
+                esomock__set_error(err, "%s: $.arguments: %s", fx->path, why);
                 return ESOMOCK_FIXTURE_INVALID;
             }
         }

@@ -21,6 +21,7 @@
 #include <esomock/version.h>
 
 #include "clock_private.h"
+#include "error_private.h"
 #include "proxy_private.h"
 
 /* A token's answer is small; more than this is not a token endpoint. */
@@ -68,17 +69,6 @@ struct esomock_proxy {
     unsigned token_generation;
     struct token_fetch fetch; /* easy != NULL while a fetch is in flight */
 };
-
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    if (err == NULL)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, ESOMOCK_ERROR_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 static void say(struct esomock_proxy *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -655,29 +645,32 @@ struct esomock_proxy *esomock__proxy_create(const struct esomock_proxy_options *
                                             char *err)
 {
     if (opts == NULL || !is_http_url(opts->url)) {
-        set_err(err, "proxy: the upstream URL must start with http:// or https:// (got \"%.200s\")",
-                opts != NULL && opts->url != NULL ? opts->url : "");
+        esomock__set_error(
+            err, "proxy: the upstream URL must start with http:// or https:// (got \"%.200s\")",
+            opts != NULL && opts->url != NULL ? opts->url : "");
         return NULL;
     }
     if (opts->token_url != NULL && !is_http_url(opts->token_url)) {
-        set_err(err, "proxy: the token URL must start with http:// or https:// (got \"%.200s\")",
-                opts->token_url);
+        esomock__set_error(
+            err, "proxy: the token URL must start with http:// or https:// (got \"%.200s\")",
+            opts->token_url);
         return NULL;
     }
     if (opts->client_id == NULL || opts->client_id[0] == '\0' || opts->client_secret == NULL ||
         opts->client_secret[0] == '\0') {
-        set_err(err, "proxy: eso-mock needs client credentials of its own at the upstream "
-                     "(ESOLOGS_ID and ESOLOGS_SECRET)");
+        esomock__set_error(err,
+                           "proxy: eso-mock needs client credentials of its own at the upstream "
+                           "(ESOLOGS_ID and ESOLOGS_SECRET)");
         return NULL;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        set_err(err, "proxy: libcurl could not start");
+        esomock__set_error(err, "proxy: libcurl could not start");
         return NULL;
     }
     struct esomock_proxy *p = calloc(1, sizeof(*p));
     if (p == NULL) {
         curl_global_cleanup();
-        set_err(err, "proxy: out of memory");
+        esomock__set_error(err, "proxy: out of memory");
         return NULL;
     }
     p->epoll_fd = -1;
@@ -695,11 +688,11 @@ struct esomock_proxy *esomock__proxy_create(const struct esomock_proxy_options *
     p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     if (p->graphql_url == NULL || p->token_url == NULL || p->shown_token_url == NULL ||
         p->client_id == NULL || p->client_secret == NULL || p->multi == NULL || p->epoll_fd < 0) {
-        set_err(err, "proxy: out of memory or descriptors");
+        esomock__set_error(err, "proxy: out of memory or descriptors");
         goto fail;
     }
     if (pthread_create(&p->thread, NULL, proxy_main, p) != 0) {
-        set_err(err, "proxy: cannot start its thread");
+        esomock__set_error(err, "proxy: cannot start its thread");
         goto fail;
     }
     p->thread_started = true;

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "cover_private.h"
+#include "error_private.h"
 #include "record_private.h"
 #include "redact_private.h"
 
@@ -38,17 +39,6 @@ struct esomock_recorder {
     size_t count, cap;
     atomic_uint temp_serial;
 };
-
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    if (err == NULL)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, ESOMOCK_ERROR_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 static void say(struct esomock_recorder *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -194,11 +184,11 @@ struct esomock_recorder *esomock__recorder_create(const char *dir, const struct 
 {
     struct stat st;
     if (dir == NULL || dir[0] == '\0' || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        set_err(err, "--record %s: not a directory", dir != NULL ? dir : "");
+        esomock__set_error(err, "--record %s: not a directory", dir != NULL ? dir : "");
         return NULL;
     }
     if (access(dir, W_OK | X_OK) != 0) {
-        set_err(err, "--record %s: cannot write there: %s", dir, strerror(errno));
+        esomock__set_error(err, "--record %s: cannot write there: %s", dir, strerror(errno));
         return NULL;
     }
     /* What is already there must load: restarted on the directory, eso-mock loads it all. */
@@ -206,7 +196,8 @@ struct esomock_recorder *esomock__recorder_create(const char *dir, const struct 
     char why[ESOMOCK_ERROR_SIZE];
     if (esomock__fixtures_load(dir, &set, why) != ESOMOCK_OK ||
         esomock__fixtures_check_schema(set, schema, why) != ESOMOCK_OK) {
-        set_err(err, "--record %s: the fixtures already there do not load: %s", dir, why);
+        esomock__set_error(err, "--record %s: the fixtures already there do not load: %s", dir,
+                           why);
         esomock__fixtures_free(set);
         return NULL;
     }
@@ -230,7 +221,7 @@ struct esomock_recorder *esomock__recorder_create(const char *dir, const struct 
     esomock__fixtures_free(set);
     return r;
 oom:
-    set_err(err, "--record %s: out of memory", dir);
+    esomock__set_error(err, "--record %s: out of memory", dir);
     esomock__fixtures_free(set);
     esomock__recorder_destroy(r);
     return NULL;

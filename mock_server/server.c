@@ -24,21 +24,22 @@
 #include "api_private.h"
 #include "auth_private.h"
 #include "clock_private.h"
+#include "error_private.h"
 #include "faults_private.h"
 #include "fixtures_private.h"
-#include "handle_private.h"
-#include "request_private.h"
-#include "problems_private.h"
-#include "scenario_api_private.h"
-#include "scenario_parse_private.h"
 #include "graphql_private.h"
+#include "handle_private.h"
 #include "journal_private.h"
 #include "metrics_private.h"
+#include "problems_private.h"
 #include "proxy_private.h"
 #include "ratelimit_private.h"
 #include "record_private.h"
 #include "reply_private.h"
+#include "request_private.h"
 #include "run_private.h"
+#include "scenario_api_private.h"
+#include "scenario_parse_private.h"
 #include "tcp_tune_private.h"
 #include "utf8_private.h"
 #include "watch_private.h"
@@ -57,17 +58,6 @@
 /* Request bodies kept with their answers (opts.request_cache), and their total size. */
 #define ESOMOCK_REQUEST_MEMO_ENTRIES 512u
 #define ESOMOCK_REQUEST_MEMO_BYTES (16u * 1024u * 1024u)
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    if (err == NULL)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, ESOMOCK_ERROR_SIZE, fmt, ap);
-    va_end(ap);
-}
-
 static bool is_directory(const char *path)
 {
     struct stat st;
@@ -99,7 +89,7 @@ static enum esomock_status load_schema(struct esomock_server *srv, char *err)
         srv->request_memo =
             esomock__memo_create(srv->request_memo_entries, ESOMOCK_REQUEST_MEMO_BYTES);
     if (srv->gql_cache == NULL || (srv->request_memo_entries > 0 && srv->request_memo == NULL)) {
-        set_err(err, "out of memory while starting");
+        esomock__set_error(err, "out of memory while starting");
         return ESOMOCK_OUT_OF_MEMORY;
     }
     srv->graphql = (struct esomock_graphql){
@@ -816,7 +806,7 @@ static enum esomock_status resolve_bind_address(const char *host, uint16_t port,
     struct addrinfo *found = NULL;
     int gai = getaddrinfo(host, NULL, &hints, &found);
     if (gai != 0 || found == NULL) {
-        set_err(err, "cannot resolve bind address %s: %s", host, gai_strerror(gai));
+        esomock__set_error(err, "cannot resolve bind address %s: %s", host, gai_strerror(gai));
         return ESOMOCK_BIND_FAILED;
     }
     memset(addr, 0, sizeof(*addr));
@@ -890,8 +880,8 @@ static enum esomock_status start_daemon(struct esomock_server *srv,
         opts->idle_timeout_s ? opts->idle_timeout_s : DEFAULT_IDLE_TIMEOUT_S,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (srv->daemon == NULL) {
-        set_err(err, "cannot listen on %s port %u (in use, or not a local address?)", host,
-                (unsigned)opts->port);
+        esomock__set_error(err, "cannot listen on %s port %u (in use, or not a local address?)",
+                           host, (unsigned)opts->port);
         return ESOMOCK_BIND_FAILED;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -967,13 +957,13 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
     struct esomock_server *srv = NULL;
 
     if (out == NULL) {
-        set_err(err, "esomock_server_start: out is NULL");
+        esomock__set_error(err, "esomock_server_start: out is NULL");
         return ESOMOCK_BAD_ARGUMENT;
     }
     if (opts == NULL)
         opts = &defaults;
     if (opts->time_scale < 0) {
-        set_err(err, "time_scale must be positive (got %g)", opts->time_scale);
+        esomock__set_error(err, "time_scale must be positive (got %g)", opts->time_scale);
         return ESOMOCK_BAD_ARGUMENT;
     }
     if (esomock__sections_check(opts->sections, opts->section_count, problems) != ESOMOCK_OK)
@@ -1035,7 +1025,7 @@ static enum esomock_status start(const struct esomock_options *opts, struct esom
         opts->journal);
     srv->timer = esomock__timer_create();
     if (srv->auth == NULL || !srv->journal_ready || srv->timer == NULL) {
-        set_err(err, "out of memory or threads while starting");
+        esomock__set_error(err, "out of memory or threads while starting");
         goto fail;
     }
     rc = load_schema(srv, err);
