@@ -1150,6 +1150,8 @@ static void character_rankings(const struct esomock_world *w, int encounter,
     for (int64_t i = 0; i < ranked; i++) {
         int64_t id =
             w->cfg.keys[ESOMOCK_WT_CHARACTER].min + (int64_t)esomock__perm((uint64_t)i, nc, key);
+        if (!esomock__world_exists(w, ESOMOCK_WT_CHARACTER, id))
+            continue; /* a missing character is ranked nowhere, as its lookup is null */
         int c = esomock__wcharacter_class(w, id);
         int sp = (int)esomock__below(esomock__wh(w, WT_SPEC, (uint64_t)id, (uint64_t)encounter), 3);
         int at = esomock__wcharacter_server(w, id);

@@ -560,6 +560,397 @@ Test(world, random_filter_combinations_walk_to_their_totals)
     }
 }
 
+/* The seeded generator of the random walks. */
+static unsigned next_rand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+static bool id_is(cJSON *row, const char *path, int want)
+{
+    cJSON *v = at(row, path);
+    return cJSON_IsNumber(v) && v->valuedouble == want;
+}
+
+static bool server_id_is(cJSON *row, const void *want)
+{
+    return id_is(row, "server.id", *(const int *)want);
+}
+
+static bool region_id_is(cJSON *row, const void *want)
+{
+    return id_is(row, "region.id", *(const int *)want);
+}
+
+static bool subregion_id_is(cJSON *row, const void *want)
+{
+    return id_is(row, "subregion.id", *(const int *)want);
+}
+
+/* A character row naming the guild among its guilds. */
+static bool in_guild(cJSON *row, const void *want)
+{
+    cJSON *g;
+    cJSON_ArrayForEach(g, at(row, "guilds"))
+    {
+        if (id_is(g, "id", *(const int *)want))
+            return true;
+    }
+    return false;
+}
+
+struct attendance_filter {
+    int zone, tag;
+};
+
+/* An attendance row of the zone, and (asked by its code) a report of the tag. */
+static bool attended(cJSON *row, const void *want)
+{
+    const struct attendance_filter *f = want;
+    if (f->zone != 0 && !id_is(row, "zone.id", f->zone))
+        return false;
+    if (f->tag == 0)
+        return true;
+    char q[160];
+    snprintf(q, sizeof(q), "{ reportData { report(code: \"%s\") { guildTag { id } } } }",
+             at(row, "code")->valuestring);
+    cJSON *json = ask_json(q);
+    bool ok = id_is(json, "data.reportData.report.guildTag.id", f->tag);
+    cJSON_Delete(json);
+    return ok;
+}
+
+/* The `total` of the page at @p path of @p query. */
+static double total_of(const char *query, const char *path)
+{
+    cJSON *json = ask_json(query);
+    cr_assert_str_eq(error_of(json), "", "%s", query);
+    double v = num(json, path);
+    cJSON_Delete(json);
+    return v;
+}
+
+/*
+ * small.json: 1200 items, 800 NPCs; the game lists are their id ranges. (Without arguments
+ * the getItems and getNPCs fixtures answer their own bytes: the totals are asked with a limit.)
+ */
+Test(world, game_item_and_npc_lists_walk_to_their_totals)
+{
+    unsigned seed = 20251204u;
+    int limit = 60 + (int)(next_rand(&seed) % 41);
+    walk("gameData { items(", "}", "gameData.items", limit, "id name", "id", NULL, NULL);
+    cr_assert_eq(
+        total_of("{ gameData { items(limit: 1) { total } } }", "data.gameData.items.total"), 1200);
+    limit = 40 + (int)(next_rand(&seed) % 61);
+    walk("gameData { npcs(", "}", "gameData.npcs", limit, "id name", "id", NULL, NULL);
+    cr_assert_eq(total_of("{ gameData { npcs(limit: 1) { total } } }", "data.gameData.npcs.total"),
+                 800);
+}
+
+/*
+ * Guild.attendance (limit 1..25, default 16) under random guilds, limits, zones and tags:
+ * every row of the zone and tag, and as many rows as the report search with the same filters.
+ */
+Test(world, attendance_walks_under_random_filters)
+{
+    cJSON *json = ask_json("{ guildData { guild(id: 42) { attendance { per_page total } } } }");
+    cr_assert_eq(num(json, "data.guildData.guild.attendance.per_page"), 16, "the default limit");
+    cJSON_Delete(json);
+    static const int zones[] = {0, 8, 12, 15, 16, 17, 18};
+    unsigned seed = 20251205u;
+    for (int round = 0; round < 8; round++) {
+        int guild = (int)(next_rand(&seed) % 200) + 1;
+        if (guild == 7)
+            guild = 8; /* missing: no guild, no attendance */
+        /* A guild has a few reports a zone: small pages, so walks take more than one. */
+        int limit = (int)(next_rand(&seed) % 4) + 1;
+        int zone = zones[next_rand(&seed) % 7];
+        struct attendance_filter f = {round % 3 == 0 ? 0 : zone, 0};
+        if (round % 2 == 1) {
+            char q[128];
+            snprintf(q, sizeof(q), "{ guildData { guild(id: %d) { tags { id } } } }", guild);
+            cJSON *tags = ask_json(q);
+            cJSON *list = at(tags, "data.guildData.guild.tags");
+            int n = cJSON_GetArraySize(list);
+            if (n > 0)
+                f.tag =
+                    (int)num(cJSON_GetArrayItem(list, (int)(next_rand(&seed) % (unsigned)n)), "id");
+            cJSON_Delete(tags);
+        }
+        char args[96] = "";
+        int len = 0;
+        if (f.zone != 0)
+            len += snprintf(args + len, sizeof(args) - (size_t)len, "zoneID: %d, ", f.zone);
+        if (f.tag != 0)
+            snprintf(args + len, sizeof(args) - (size_t)len, "guildTagID: %d, ", f.tag);
+        char call[192];
+        snprintf(call, sizeof(call), "guildData { guild(id: %d) { attendance(%s", guild, args);
+        walk(call, "} }", "guildData.guild.attendance", limit, "code zone { id }", "code", attended,
+             &f);
+        char q[256];
+        snprintf(q, sizeof(q),
+                 "{ guildData { guild(id: %d) { attendance(%slimit: 1) { total } } } }", guild,
+                 args);
+        double attendance = total_of(q, "data.guildData.guild.attendance.total");
+        if (f.tag != 0) /* a tag names its guild */
+            snprintf(q, sizeof(q), "{ reportData { reports(%slimit: 1) { total } } }", args);
+        else
+            snprintf(q, sizeof(q), "{ reportData { reports(guildID: %d, %slimit: 1) { total } } }",
+                     guild, args);
+        cr_assert_eq(attendance, total_of(q, "data.reportData.reports.total"),
+                     "guild %d %s: attendance and the report search agree", guild, args);
+    }
+}
+
+/* characterData.characters(guildID:) is the guild's members, page for page. */
+Test(world, characters_of_a_guild_walk_to_the_members_total)
+{
+    unsigned seed = 20251206u;
+    for (int round = 0; round < 6; round++) {
+        int guild = (int)(next_rand(&seed) % 200) + 1;
+        if (guild == 7)
+            guild = 42;
+        int limit = (int)(next_rand(&seed) % 5) + 1;
+        char call[96];
+        snprintf(call, sizeof(call), "characterData { characters(guildID: %d, ", guild);
+        walk(call, "}", "characterData.characters", limit, "id guilds { id }", "id", in_guild,
+             &guild);
+        char q[160];
+        snprintf(q, sizeof(q), "{ characterData { characters(guildID: %d) { total } } }", guild);
+        double by_character = total_of(q, "data.characterData.characters.total");
+        snprintf(q, sizeof(q), "{ guildData { guild(id: %d) { members { total } } } }", guild);
+        cr_assert_eq(by_character, total_of(q, "data.guildData.guild.members.total"), "guild %d",
+                     guild);
+    }
+    expect_error("{ characterData { characters(guildID: 7) { total } } }",
+                 "No guild exists for this id");
+}
+
+/*
+ * The world's static lists: a region's and a subregion's servers, a server's guilds (every
+ * server, and the guild search by serverID) and characters (two servers chosen by the seed;
+ * all six would be 50 pages of 100). Not asserted: that the servers' lists together hold
+ * every guild and character; the entities the fixtures hold are on none of them.
+ */
+Test(world, server_lists_walk_to_their_totals)
+{
+    unsigned seed = 20251207u;
+    for (int region = 1; region <= 2; region++)
+        walk(region == 1 ? "worldData { region(id: 1) { servers("
+                         : "worldData { region(id: 2) { servers(",
+             "} }", "worldData.region.servers", (int)(next_rand(&seed) % 3) + 1, "id region { id }",
+             "id", region_id_is, &region);
+    for (int sub = 1; sub <= 6; sub++) {
+        char call[96];
+        snprintf(call, sizeof(call), "worldData { subregion(id: %d) { servers(", sub);
+        walk(call, "} }", "worldData.subregion.servers", 1, "id subregion { id }", "id",
+             subregion_id_is, &sub);
+    }
+    for (int server = 1; server <= 6; server++) {
+        char call[96];
+        snprintf(call, sizeof(call), "worldData { server(id: %d) { guilds(", server);
+        walk(call, "} }", "worldData.server.guilds", (int)(next_rand(&seed) % 16) + 5,
+             "id server { id }", "id", server_id_is, &server);
+        /* The same list by the guild search's filter. */
+        snprintf(call, sizeof(call), "guildData { guilds(serverID: %d, ", server);
+        walk(call, "}", "guildData.guilds", (int)(next_rand(&seed) % 16) + 5, "id server { id }",
+             "id", server_id_is, &server);
+    }
+    for (int round = 0; round < 2; round++) {
+        int server = (int)(next_rand(&seed) % 6) + 1;
+        char call[96];
+        snprintf(call, sizeof(call), "worldData { server(id: %d) { characters(", server);
+        walk(call, "} }", "worldData.server.characters", 100, "id server { id }", "id",
+             server_id_is, &server);
+    }
+}
+
+/* ---- rankings: JSON pages of 100 (page, hasMorePages, count, rankings) ------------------- */
+
+struct rank_filter {
+    const char *class_name, *spec_name, *region;
+    int server;
+};
+
+static bool ranked_as(cJSON *row, const void *want)
+{
+    const struct rank_filter *f = want;
+    return (f->class_name == NULL || strcmp(at(row, "class")->valuestring, f->class_name) == 0) &&
+           (f->spec_name == NULL || strcmp(at(row, "spec")->valuestring, f->spec_name) == 0) &&
+           (f->region == NULL || strcmp(at(row, "server.region")->valuestring, f->region) == 0) &&
+           (f->server == 0 || id_is(row, "server.id", f->server));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Walk every page of @p field ("characterRankings") of encounter @p encounter with @p args
+ * ("className: \"warden\", "): pages numbered, 100 rows on every page but the last, ranks
+ * running on from page to page, rows distinct by @p key and passing @p check; a page past
+ * the end empty. The rows (cJSON_Delete them).
+ */
+static cJSON *walk_rankings(const char *field, int encounter, const char *args, const char *key,
+                            row_check check, const void *want)
+{
+    cJSON *all = cJSON_CreateArray();
+    int page = 1;
+    for (;; page++) {
+        char q[512];
+        snprintf(q, sizeof(q), "{ worldData { encounter(id: %d) { %s(%spage: %d) } } }", encounter,
+                 field, args, page);
+        cJSON *json = ask_json(q);
+        cr_assert_str_eq(error_of(json), "", "%s", q);
+        cJSON *pg = at(at(json, "data.worldData.encounter"), field);
+        cr_assert_eq(num(pg, "page"), page);
+        cJSON *rows = at(pg, "rankings");
+        int n = cJSON_GetArraySize(rows);
+        cr_assert_eq(num(pg, "count"), n);
+        bool more = cJSON_IsTrue(at(pg, "hasMorePages"));
+        cr_assert(more ? n == 100 : n <= 100 && (n > 0 || page == 1), "%s: %d rows on page %d", q,
+                  n, page);
+        for (int i = 0; i < n; i++) {
+            cJSON *row = cJSON_GetArrayItem(rows, i);
+            cr_assert_eq(num(row, "rank"), (page - 1) * 100 + i + 1, "%s: ranks run on", q);
+            double k = num(row, key);
+            if (check != NULL)
+                cr_assert(check(row, want), "%s: %s %.0f does not pass the filter", q, key, k);
+        }
+        while (cJSON_GetArraySize(rows) > 0)
+            cJSON_AddItemToArray(all, cJSON_DetachItemFromArray(rows, 0));
+        cJSON_Delete(json);
+        if (!more)
+            break;
+        cr_assert_lt(page, 1000, "the walk ends");
+    }
+    /* Distinct: sorted keys, no two alike. */
+    int count = cJSON_GetArraySize(all);
+    double *keys = malloc(((size_t)count + 1) * sizeof(*keys));
+    cr_assert_not_null(keys);
+    int i = 0;
+    cJSON *r;
+    cJSON_ArrayForEach(r, all)
+    {
+        keys[i++] = num(r, key);
+    }
+    qsort(keys, (size_t)count, sizeof(*keys), cmp_double);
+    for (i = 1; i < count; i++)
+        cr_assert_neq(keys[i], keys[i - 1], "%s: %s %.0f ranked twice", field, key, keys[i]);
+    free(keys);
+    char q[512];
+    snprintf(q, sizeof(q), "{ worldData { encounter(id: %d) { %s(%spage: %d) } } }", encounter,
+             field, args, page + 2);
+    cJSON *json = ask_json(q);
+    cJSON *pg = at(at(json, "data.worldData.encounter"), field);
+    cr_assert_eq(cJSON_GetArraySize(at(pg, "rankings")), 0, "past the end: no rows");
+    cr_assert(cJSON_IsFalse(at(pg, "hasMorePages")));
+    cJSON_Delete(json);
+    return all;
+}
+
+/* How many of @p rows pass @p check. */
+static int passing(cJSON *rows, row_check check, const void *want)
+{
+    int n = 0;
+    cJSON *r;
+    cJSON_ArrayForEach(r, rows)
+    {
+        n += check(r, want);
+    }
+    return n;
+}
+
+static const struct {
+    int id;
+    const char *slug, *region, *compact;
+} servers[] = {{1, "pc-na", "na", "NA"}, {2, "xb-na", "na", "NA"}, {3, "ps-na", "na", "NA"},
+               {4, "pc-eu", "eu", "EU"}, {5, "xb-eu", "eu", "EU"}, {6, "ps-eu", "eu", "EU"}};
+
+/*
+ * Every character of small.json is ranked once (5000 but the missing 2500 and 4999, which
+ * fails on the old code: missing characters were ranked); a filter keeps exactly the rows of
+ * the whole ranking that pass it.
+ */
+Test(world, character_rankings_walk_every_existing_character_once)
+{
+    unsigned seed = 20251208u;
+    int encounter = (int)(next_rand(&seed) % 18) + 1;
+    cJSON *all = walk_rankings("characterRankings", encounter, "", "id", NULL, NULL);
+    cr_assert_eq(cJSON_GetArraySize(all), 4998, "encounter %d", encounter);
+    cJSON *r;
+    cJSON_ArrayForEach(r, all)
+    {
+        cr_assert(num(r, "id") != 2500 && num(r, "id") != 4999, "a missing character ranked");
+    }
+    static const char *const classes[][2] = {
+        {"dragonknight", "Dragonknight"}, {"sorcerer", "Sorcerer"}, {"nightblade", "Nightblade"},
+        {"templar", "Templar"},           {"warden", "Warden"},     {"necromancer", "Necromancer"},
+        {"arcanist", "Arcanist"}};
+    static const char *const specs[][2] = {{"dps", "DPS"}, {"healer", "Healer"}, {"tank", "Tank"}};
+    for (int round = 0; round < 6; round++) {
+        struct rank_filter f = {0};
+        char args[160] = "";
+        int len = 0;
+        unsigned c = next_rand(&seed) % 7, s = next_rand(&seed) % 3, v = next_rand(&seed) % 6;
+        unsigned pick = next_rand(&seed) % 8;
+        if (pick & 1) {
+            f.class_name = classes[c][1];
+            len += snprintf(args + len, sizeof(args) - (size_t)len, "className: \"%s\", ",
+                            classes[c][0]);
+        }
+        if (pick & 2) {
+            f.spec_name = specs[s][1];
+            len +=
+                snprintf(args + len, sizeof(args) - (size_t)len, "specName: \"%s\", ", specs[s][0]);
+        }
+        if (pick & 4 || pick == 0) {
+            f.region = servers[v].compact;
+            len += snprintf(args + len, sizeof(args) - (size_t)len, "serverRegion: \"%s\", ",
+                            servers[v].region);
+            if (next_rand(&seed) % 2 == 0) {
+                f.server = servers[v].id;
+                snprintf(args + len, sizeof(args) - (size_t)len, "serverSlug: \"%s\", ",
+                         servers[v].slug);
+            }
+        }
+        cJSON *some = walk_rankings("characterRankings", encounter, args, "id", ranked_as, &f);
+        cr_assert_eq(cJSON_GetArraySize(some), passing(all, ranked_as, &f),
+                     "%s: the rows of the whole ranking that pass", args);
+        cJSON_Delete(some);
+    }
+    cJSON_Delete(all);
+}
+
+/* Every guild of small.json is ranked once (200 but the missing 7); filters as above. */
+Test(world, fight_rankings_walk_every_existing_guild_once)
+{
+    unsigned seed = 20251209u;
+    int encounter = (int)(next_rand(&seed) % 18) + 1;
+    cJSON *all = walk_rankings("fightRankings", encounter, "", "guild.id", NULL, NULL);
+    cr_assert_eq(cJSON_GetArraySize(all), 199, "encounter %d", encounter);
+    for (int round = 0; round < 4; round++) {
+        unsigned v = next_rand(&seed) % 6;
+        struct rank_filter f = {.region = servers[v].compact};
+        char args[96];
+        if (round % 2 == 0) {
+            snprintf(args, sizeof(args), "serverRegion: \"%s\", ", servers[v].region);
+        } else {
+            f.server = servers[v].id;
+            snprintf(args, sizeof(args), "serverRegion: \"%s\", serverSlug: \"%s\", ",
+                     servers[v].region, servers[v].slug);
+        }
+        cJSON *some = walk_rankings("fightRankings", encounter, args, "guild.id", ranked_as, &f);
+        cr_assert_gt(cJSON_GetArraySize(some), 0, "%s", args);
+        cr_assert_eq(cJSON_GetArraySize(some), passing(all, ranked_as, &f), "%s", args);
+        cJSON_Delete(some);
+    }
+    cJSON_Delete(all);
+}
+
 /* ---- the API's errors -------------------------------------------------------------------- */
 
 Test(world, out_of_range_arguments_get_the_api_errors)
