@@ -104,9 +104,6 @@ bool esomock__fixture_answers_field(const struct esomock_fixture *fx, const char
 /* True when @p fx names field @p path in its field key. */
 bool esomock__fixture_has_field(const struct esomock_fixture *fx, const char *path);
 
-/* True when the JSON @p want equals the coerced value @p have (numbers by value). */
-bool esomock__json_equals_value(const cJSON *want, const struct gql_value *have);
-
 /* The fixture whose file stem is @p name, or NULL. Owned by the set. */
 const struct esomock_fixture *esomock__fixtures_by_name(const struct esomock_fixture_set *set,
                                                         const char *name);

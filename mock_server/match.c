@@ -1,7 +1,46 @@
 #include <string.h>
 
-#include "fixtures_private.h"
 #include "match_private.h"
+
+bool esomock__json_equals_value(const cJSON *want, const struct gql_value *have)
+{
+    if (have == NULL)
+        return false;
+    switch (gql_value_kind(have)) {
+    case GQL_VALUE_NULL:
+        return cJSON_IsNull(want);
+    case GQL_VALUE_INT:
+    case GQL_VALUE_FLOAT:
+        return cJSON_IsNumber(want) && want->valuedouble == gql_value_float(have);
+    case GQL_VALUE_STRING:
+    case GQL_VALUE_ENUM:
+        return cJSON_IsString(want) && strcmp(want->valuestring, gql_value_string(have)) == 0;
+    case GQL_VALUE_BOOLEAN:
+        return cJSON_IsBool(want) && cJSON_IsTrue(want) == gql_value_boolean(have);
+    case GQL_VALUE_LIST: {
+        size_t n = gql_value_count(have);
+        if (!cJSON_IsArray(want) || (size_t)cJSON_GetArraySize(want) != n)
+            return false;
+        const cJSON *item = want->child;
+        for (size_t i = 0; i < n; i++, item = item->next) {
+            if (!esomock__json_equals_value(item, gql_value_at(have, i)))
+                return false;
+        }
+        return true;
+    }
+    case GQL_VALUE_OBJECT: {
+        size_t n = gql_value_count(have);
+        if (!cJSON_IsObject(want) || (size_t)cJSON_GetArraySize(want) != n)
+            return false;
+        for (const cJSON *item = want->child; item != NULL; item = item->next) {
+            if (!esomock__json_equals_value(item, gql_value_get(have, item->string)))
+                return false;
+        }
+        return true;
+    }
+    }
+    return false;
+}
 
 bool esomock__json_subset(const cJSON *vars, const cJSON *subset)
 {

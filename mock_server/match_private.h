@@ -37,6 +37,9 @@ enum esomock_head_match {
 enum esomock_head_match esomock__rule_matches_head(const struct esomock_rule *rule,
                                                    const struct esomock_request_view *view);
 
+/* True when the JSON @p want equals the coerced value @p have (numbers by value). */
+bool esomock__json_equals_value(const cJSON *want, const struct gql_value *have);
+
 /* True when @p vars contains every key of @p subset with an equal value. */
 bool esomock__json_subset(const cJSON *vars, const cJSON *subset);
 

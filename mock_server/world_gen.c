@@ -182,7 +182,7 @@ void esomock__wlist_out(const struct esomock_world *w, const struct gql_field_in
 static const struct {
     enum esomock_wobj kind;
     const char *name;
-} type_names[] = {
+} object_type_names[] = {
     {WO_CHARACTER, "Character"},
     {WO_GUILD, "Guild"},
     {WO_GUILD_TAG, "GuildTag"},
@@ -1746,8 +1746,8 @@ static void fixture_field(void *user, const struct gql_source *parent,
 bool esomock__wgen_init(struct esomock_world *w, char *err)
 {
     (void)err;
-    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
-        w->types[type_names[i].kind] = gql_schema_type(w->schema, type_names[i].name);
+    for (size_t i = 0; i < sizeof(object_type_names) / sizeof(object_type_names[0]); i++)
+        w->types[object_type_names[i].kind] = gql_schema_type(w->schema, object_type_names[i].name);
     w->source = (struct esomock_data_source){
         .lookup = lookup,
         .fixture_field = fixture_field,
