@@ -447,6 +447,33 @@ Test(wire_judge, waits_are_judged_with_the_stated_tolerance)
     free(v);
 }
 
+/* libmicrohttpd may note an answer's end only when the client's next request arrives on the
+ * connection (a loaded machine): a wait that really happened must not read as none. */
+Test(wire_judge, an_end_noted_at_the_next_arrival_is_not_taken_for_no_wait)
+{
+    /* The 503 left at once (no delay); its end was noted 990 ms later, as the retry came. */
+    struct esomock_journal_entry late_noted[] = {request(0, 990, NULL, 503),
+                                                 request(990, 10, NULL, 200)};
+    struct esomock_wire_call call = {.start_ms = 0, .end_ms = 1000};
+    size_t n = 0;
+    struct esomock_wire_verdict *v =
+        judge("{\"expect\":[{\"wait_s\":{\"at_least\":0.95}}]}", late_noted, 2, &call, 1, &n);
+    cr_assert_eq(n, 1);
+    cr_expect(v[0].passed, "a wait of 0.99 s from when the answer left: %s", v[0].observed);
+    free(v);
+    /* A retry the instant the answer ended is still no wait. */
+    struct esomock_journal_entry eager[] = {request(0, 10, NULL, 503),
+                                            request(10.5, 10, NULL, 200)};
+    v = judge("{\"expect\":[{\"wait_s\":{\"at_least\":0.95}}]}", eager, 2, &call, 1, &n);
+    cr_expect(!v[0].passed, "%s", v[0].observed);
+    free(v);
+    /* A dripped answer really ends late: its noted end stands. */
+    snprintf(late_noted[0].action, sizeof(late_noted[0].action), "drip");
+    v = judge("{\"expect\":[{\"wait_s\":{\"at_least\":0.95}}]}", late_noted, 2, &call, 1, &n);
+    cr_expect(!v[0].passed, "%s", v[0].observed);
+    free(v);
+}
+
 Test(wire_judge, upper_bounds_can_be_reported_without_judging)
 {
     struct esomock_journal_entry e[] = {request(0, 5000, NULL, 503)};
