@@ -555,7 +555,7 @@ static double wait_between(const struct judge *j, const struct request *prev,
     return w;
 }
 
-/* The waits of unit @p u: arrival of attempt k+1 minus the end of attempt k, scenario ms. */
+/* The waits of unit @p u (wait_between), scenario ms. */
 static size_t waits_of(const struct judge *j, const struct unit *u, double *out, size_t max)
 {
     size_t n = 0;
