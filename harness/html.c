@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "runner_private.h"
+#include "text_private.h"
 
 #define WIDTH 1100.0
 #define LEFT 120.0
@@ -22,58 +23,10 @@
 
 /* ---- escaping ---------------------------------------------------------------------------- */
 
-/* Text for HTML content or a quoted attribute: markup characters escaped, bytes that are not
- * UTF-8 replaced (the page says charset=utf-8). */
+/* Text for HTML content or a quoted attribute (the page says charset=utf-8). */
 static void put(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-    while (*p != '\0') {
-        size_t len = 0;
-        if (*p < 0x80)
-            len = 1;
-        else if (*p >= 0xc2 && *p <= 0xdf)
-            len = 2;
-        else if (*p >= 0xe0 && *p <= 0xef)
-            len = 3;
-        else if (*p >= 0xf0 && *p <= 0xf4)
-            len = 4;
-        bool valid = len > 0;
-        for (size_t i = 1; valid && i < len; i++)
-            valid = (p[i] & 0xc0) == 0x80;
-        if (!valid) {
-            fputs("\xef\xbf\xbd", out); /* U+FFFD */
-            p++;
-            continue;
-        }
-        if (len > 1) {
-            fwrite(p, 1, len, out);
-            p += len;
-            continue;
-        }
-        switch (*p) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&#39;", out);
-            break;
-        default:
-            if (*p < 0x20 && *p != '\n' && *p != '\t')
-                fputc(' ', out);
-            else
-                fputc(*p, out);
-        }
-        p++;
-    }
+    esoh__markup_put(out, s, "\n\t", ' ');
 }
 
 static const char *str(const cJSON *obj, const char *key)

@@ -8,32 +8,13 @@
 
 #include <esoharness/runner.h>
 
-/* Write @p s with XML's special characters escaped and control characters (not allowed in
- * XML 1.0) replaced by '?'. */
+#include "text_private.h"
+
+/* Write @p s as XML text: special characters escaped, bytes that are not UTF-8 as U+FFFD,
+ * control characters (not allowed in XML 1.0) as '?'. */
 static void put_escaped(FILE *out, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&apos;", out);
-            break;
-        default:
-            fputc(*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r' ? '?' : *p, out);
-            break;
-        }
-    }
+    esoh__markup_put(out, s, "\t\n\r", '?');
 }
 
 int esoh_run_write_junit(FILE *out, const char *suite, const char *const *paths,

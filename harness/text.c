@@ -124,3 +124,55 @@ void esoh__text_put_lines(FILE *f, const char *in, const char *indent)
         line = end + 1;
     }
 }
+
+void esoh__markup_put(FILE *f, const char *in, const char *kept_controls, char replacement)
+{
+    const unsigned char *p = (const unsigned char *)(in != NULL ? in : "");
+    while (*p != '\0') {
+        size_t len = 0;
+        if (*p < 0x80)
+            len = 1;
+        else if (*p >= 0xc2 && *p <= 0xdf)
+            len = 2;
+        else if (*p >= 0xe0 && *p <= 0xef)
+            len = 3;
+        else if (*p >= 0xf0 && *p <= 0xf4)
+            len = 4;
+        bool valid = len > 0;
+        for (size_t i = 1; valid && i < len; i++)
+            valid = (p[i] & 0xc0) == 0x80;
+        if (!valid) {
+            fputs("\xef\xbf\xbd", f); /* U+FFFD */
+            p++;
+            continue;
+        }
+        if (len > 1) {
+            fwrite(p, 1, len, f);
+            p += len;
+            continue;
+        }
+        switch (*p) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            if (*p < 0x20 && strchr(kept_controls, *p) == NULL)
+                fputc(replacement, f);
+            else
+                fputc(*p, f);
+        }
+        p++;
+    }
+}

@@ -24,4 +24,9 @@ void esoh__text_put(FILE *f, const char *in);
  * preceded by @p indent (NULL = none). */
 void esoh__text_put_lines(FILE *f, const char *in, const char *indent);
 
+/* Write @p in (NULL = "") to @p f as text for HTML or XML content or a quoted attribute:
+ * & < > " ' escaped, a byte that is not part of valid UTF-8 as U+FFFD, and a C0 control not
+ * in @p kept_controls as @p replacement. */
+void esoh__markup_put(FILE *f, const char *in, const char *kept_controls, char replacement);
+
 #endif
