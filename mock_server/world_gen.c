@@ -65,33 +65,6 @@ void esomock__out_error(struct gql_source *out, struct gql_exec *exec, const cha
     out->category = "graphql";
 }
 
-static bool is(const struct gql_field_info *info, const char *name)
-{
-    return strcmp(info->field_name, name) == 0;
-}
-
-/* An argument's value when it is given and not null. */
-static const struct gql_value *arg(const struct gql_field_info *info, const char *name)
-{
-    const struct gql_value *v = gql_value_get(info->args, name);
-    return v != NULL && gql_value_kind(v) != GQL_VALUE_NULL ? v : NULL;
-}
-
-static bool arg_int(const struct gql_field_info *info, const char *name, int64_t *out)
-{
-    const struct gql_value *v = arg(info, name);
-    if (v == NULL || gql_value_kind(v) != GQL_VALUE_INT)
-        return false;
-    *out = gql_value_int(v);
-    return true;
-}
-
-static const char *arg_string(const struct gql_field_info *info, const char *name)
-{
-    const struct gql_value *v = arg(info, name);
-    return v != NULL ? gql_value_string(v) : NULL;
-}
-
 /* ---- objects ----------------------------------------------------------------------------- */
 
 struct esomock_wnode *esomock__wnode(const struct esomock_world *w, struct gql_exec *exec,

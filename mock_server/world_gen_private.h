@@ -7,6 +7,8 @@
 #ifndef ESOMOCK_WORLD_GEN_PRIVATE_H
 #define ESOMOCK_WORLD_GEN_PRIVATE_H
 
+#include <string.h>
+
 #include "world_page_private.h"
 #include "world_private.h"
 
@@ -43,6 +45,34 @@ struct esomock_wlayout {
     struct esomock_wfight fights[ESOMOCK_WORLD_MAX_FIGHTS];
     double length; /* ms from the report's start to its end */
 };
+
+/* The field being answered, and its arguments (world_gen.c, world_report.c). */
+static inline bool is(const struct gql_field_info *info, const char *name)
+{
+    return strcmp(info->field_name, name) == 0;
+}
+
+/* An argument's value when it is given and not null. */
+static inline const struct gql_value *arg(const struct gql_field_info *info, const char *name)
+{
+    const struct gql_value *v = gql_value_get(info->args, name);
+    return v != NULL && gql_value_kind(v) != GQL_VALUE_NULL ? v : NULL;
+}
+
+static inline bool arg_int(const struct gql_field_info *info, const char *name, int64_t *out)
+{
+    const struct gql_value *v = arg(info, name);
+    if (v == NULL || gql_value_kind(v) != GQL_VALUE_INT)
+        return false;
+    *out = gql_value_int(v);
+    return true;
+}
+
+static inline const char *arg_string(const struct gql_field_info *info, const char *name)
+{
+    const struct gql_value *v = arg(info, name);
+    return v != NULL ? gql_value_string(v) : NULL;
+}
 
 /* Set up the world's data source and field table; false with @p err on failure. */
 bool esomock__wgen_init(struct esomock_world *w, char *err);
