@@ -19,6 +19,14 @@
 
 #include "http_helper.h"
 
+/* Remove the scratch directory @p dir (a mkdtemp() path of the test's own) and all in it. */
+static inline void remove_scratch_dir(const char *dir)
+{
+    char cmd[128];
+    cr_assert_lt((size_t)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir), sizeof(cmd));
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
 /* Set by meson's valgrind test setup: memcheck runs everything 20-50 times slower. */
 static inline bool under_valgrind(void)
 {

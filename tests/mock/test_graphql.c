@@ -32,9 +32,7 @@ static void teardown(void)
     esomock_server_stop(srv);
     srv = NULL;
     if (fixture_dir[0] != '\0') {
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fixture_dir);
-        cr_assert_eq(system(cmd), 0);
+        remove_scratch_dir(fixture_dir);
         fixture_dir[0] = '\0';
     }
 }

@@ -44,9 +44,7 @@ static void teardown(void)
     esomock_server_stop(srv);
     srv = NULL;
     if (tmp_dir[0] != '\0') {
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_dir);
-        cr_assert_eq(system(cmd), 0);
+        remove_scratch_dir(tmp_dir);
         tmp_dir[0] = '\0';
     }
 }
