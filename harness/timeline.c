@@ -446,6 +446,10 @@ static cJSON *entry_json(const struct esomock_journal_entry *e)
                             : e->state == ESOMOCK_ENTRY_ABORTED ? "aborted"
                                                                 : "in_flight");
     cJSON_AddNumberToObject(o, "duration_ms", e->duration_ms);
+    if (e->sent_ms >= 0)
+        cJSON_AddNumberToObject(o, "sent_ms", e->sent_ms);
+    else
+        cJSON_AddNullToObject(o, "sent_ms");
     cJSON_AddStringToObject(o, "method", e->method);
     cJSON_AddStringToObject(o, "path", e->path);
     cJSON_AddStringToObject(o, "operation", e->operation);
@@ -487,7 +491,9 @@ static cJSON *requests_json(const struct esoh__timeline_input *in)
                                 : is_token(e) ? "token"
                                               : "other");
         cJSON_AddNumberToObject(r, "t_s", seconds(in, e->t_ms));
-        cJSON_AddNumberToObject(r, "end_s", seconds(in, e->t_ms + e->duration_ms));
+        /* The end the judge measures waits from (not when libmicrohttpd noted it). */
+        double end_ms = esomock_wire_answer_end_ms(e);
+        cJSON_AddNumberToObject(r, "end_s", seconds(in, end_ms >= 0 ? end_ms : e->t_ms));
         cJSON_AddNumberToObject(r, "call", (double)call);
         if (is_graphql(e) && call >= 0)
             cJSON_AddNumberToObject(r, "attempt", attempt_of(in, i));

@@ -70,8 +70,12 @@ static enum MHD_Result queue(struct esomock_request *req, struct MHD_Response *r
     add_headers(response, &req->reply);
     enum MHD_Result ok = MHD_queue_response(req->connection, (unsigned)req->reply.status, response);
     MHD_destroy_response(response);
-    if (ok == MHD_YES)
-        req->phase = ESOMOCK_PHASE_ANSWERED;
+    if (ok != MHD_YES)
+        return ok;
+    req->phase = ESOMOCK_PHASE_ANSWERED;
+    /* A whole answer is handed over now; a streamed one when its reader ends it. */
+    if (!req->streamed)
+        req->sent_ms = esomock__now_ms();
     return ok;
 }
 
@@ -92,6 +96,7 @@ static ssize_t read_truncated(void *cls, uint64_t pos, char *buf, size_t max)
         bool reset = req->plan.step != NULL && req->plan.step->truncate_end == ESOMOCK_END_RESET;
         if (reset)
             reset_now(req->connection);
+        req->sent_ms = esomock__now_ms();
         esomock__close_on_purpose(req,
                                   "truncate: connection %s after %zu of %zu body bytes, as the "
                                   "scenario says",
@@ -111,8 +116,11 @@ static ssize_t read_drip(void *cls, uint64_t pos, char *buf, size_t max)
 {
     struct esomock_request *req = cls;
     struct esomock_server *srv = req->server;
-    if (pos >= req->reply.body_len)
+    if (pos >= req->reply.body_len) {
+        if (req->sent_ms == 0) /* an empty body: nothing to drip */
+            req->sent_ms = esomock__now_ms();
         return MHD_CONTENT_READER_END_OF_STREAM;
+    }
     /* Woken early: the client left during the pause, or the server is stopping. */
     if (req->wait.reason != ESOMOCK_WAKE_DEADLINE) {
         esomock__close_on_purpose(req, "drip: %s", esomock__wake_reason_text(req));
@@ -137,6 +145,8 @@ static ssize_t read_drip(void *cls, uint64_t pos, char *buf, size_t max)
     memcpy(buf, req->reply.body + pos, n);
     req->bytes_sent += n;
     req->next_chunk_ms = now + step->interval_ms * req->effective.time_scale;
+    if ((size_t)pos + n == req->reply.body_len)
+        req->sent_ms = now;
     return (ssize_t)n;
 }
 
@@ -160,12 +170,14 @@ enum MHD_Result esomock__faults_act(struct esomock_server *srv, struct esomock_r
         return esomock__queue_reply(req);
     case ESOMOCK_ACTION_DROP:
         req->phase = ESOMOCK_PHASE_ANSWERED;
+        req->sent_ms = esomock__now_ms();
         esomock__close_on_purpose(req, "drop: connection closed without an answer, as the "
                                        "scenario says");
         return MHD_NO; /* libmicrohttpd closes the connection without a response */
     case ESOMOCK_ACTION_RESET:
         req->phase = ESOMOCK_PHASE_ANSWERED;
         reset_now(req->connection);
+        req->sent_ms = esomock__now_ms();
         esomock__close_on_purpose(req, "reset: connection closed with a TCP RST, as the "
                                        "scenario says");
         return MHD_NO;

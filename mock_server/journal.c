@@ -289,6 +289,10 @@ cJSON *esomock__journal_entry_json(const struct esomock_journal_entry *e)
     cJSON_AddNumberToObject(o, "t_ms", e->t_ms);
     cJSON_AddStringToObject(o, "state", esomock__entry_state_name(e->state));
     cJSON_AddNumberToObject(o, "duration_ms", e->duration_ms);
+    if (e->sent_ms >= 0)
+        cJSON_AddNumberToObject(o, "sent_ms", e->sent_ms);
+    else
+        cJSON_AddNullToObject(o, "sent_ms");
     cJSON_AddStringToObject(o, "method", e->method);
     cJSON_AddStringToObject(o, "path", e->path);
     if (e->operation[0] != '\0')

@@ -74,6 +74,9 @@ struct esomock_request {
     double next_chunk_ms; /* drip: monotonic time of the next chunk */
     uint64_t bytes_sent;
     bool streamed;
+    /* Monotonic: when the answer's end left eso-mock (its last byte handed to libmicrohttpd,
+     * or the connection closed on purpose); 0 until then. The journal's sent_ms. */
+    double sent_ms;
 };
 
 /* The request's header @p name, or NULL (a lookup function for match views). */

@@ -180,6 +180,7 @@ static void journal_arrival(struct esomock_server *srv, struct esomock_request *
     *e = (struct esomock_journal_entry){
         .seq = req->seq,
         .t_ms = req->arrived_ms - epoch_ms,
+        .sent_ms = -1,
         .state = ESOMOCK_ENTRY_IN_FLIGHT,
         .step = -1,
         .admin = req->route == ESOMOCK_ROUTE_ADMIN,
@@ -266,6 +267,7 @@ static void journal_library_answer(struct esomock_server *srv, const char *path,
     struct esomock_journal_entry e = {
         .seq = atomic_fetch_add(&srv->next_seq, 1) + 1,
         .t_ms = now - epoch,
+        .sent_ms = now - epoch, /* answered at once: its request never got further */
         .state = ESOMOCK_ENTRY_COMPLETED,
         .step = -1,
         .status = status,
@@ -634,6 +636,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     case ESOMOCK_PHASE_DELAYING:
         return esomock__faults_act(srv, req);
     case ESOMOCK_PHASE_HANGING:
+        req->sent_ms = esomock__now_ms();
         esomock__close_on_purpose(req, "hang: released after its max_ms, as the scenario says");
         return MHD_NO;
     case ESOMOCK_PHASE_ANSWERED:
@@ -734,6 +737,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (req->route != ESOMOCK_ROUTE_ADMIN)
         esomock__journal_describe_reply(&reply, req->entry.reply, sizeof(req->entry.reply));
     req->entry.duration_ms = c.duration_ms;
+    req->entry.sent_ms = req->sent_ms > 0 ? req->entry.t_ms + (req->sent_ms - req->arrived_ms) : -1;
     req->entry.status = c.status;
     req->entry.bytes_sent = c.bytes;
     req->entry.state = c.state;

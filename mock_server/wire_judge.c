@@ -41,6 +41,21 @@ enum esomock_wire_answer esomock_wire_answer_of(const struct esomock_journal_ent
     return e->graphql_errors ? ESOMOCK_WIRE_GRAPHQL_ERRORS : ESOMOCK_WIRE_OK;
 }
 
+/*
+ * libmicrohttpd notes an answer's end (duration_ms) only when it next looks at the
+ * connection, on a loaded machine as late as the client's next request, and a real wait
+ * would read as none; sent_ms is when eso-mock handed the end over. A sent_ms before the
+ * arrival (a journal made by hand without one) is none.
+ */
+double esomock_wire_answer_end_ms(const struct esomock_journal_entry *e)
+{
+    if (e->state == ESOMOCK_ENTRY_IN_FLIGHT)
+        return -1;
+    if (e->state == ESOMOCK_ENTRY_COMPLETED && e->sent_ms >= e->t_ms)
+        return e->sent_ms;
+    return e->t_ms + e->duration_ms;
+}
+
 const char *esomock_wire_answer_name(enum esomock_wire_answer answer)
 {
     switch (answer) {
@@ -227,13 +242,13 @@ static int prepare(struct judge *j, const struct esomock_journal_entry *entries,
                 }
             }
         }
-        double end_ms = e->state == ESOMOCK_ENTRY_IN_FLIGHT
-                            ? (opts->end_ms > 0 ? opts->end_ms : e->t_ms)
-                            : e->t_ms + e->duration_ms;
         struct request r = {
             .e = e,
             .at = e->t_ms / j->scale,
-            .end = end_ms / j->scale,
+            .end =
+                (e->state == ESOMOCK_ENTRY_IN_FLIGHT ? (opts->end_ms > 0 ? opts->end_ms : e->t_ms)
+                                                     : esomock_wire_answer_end_ms(e)) /
+                j->scale,
             .call = call,
             .answer = esomock_wire_answer_of(e),
         };
@@ -521,46 +536,18 @@ static void judge_last_answer(struct judge *j, size_t index, const struct unit *
         set_text(v->observed, sizeof(v->observed), "%zu of %zu calls ended ok", ok, n);
 }
 
-/* True when the answer left in one piece once its delay was over (no drip, hang, slow
- * read or upstream in between). */
-static bool sent_at_once(const struct esomock_journal_entry *e)
+/* The wait between @p prev's answer and @p next's arrival (one call's attempts), scenario ms. */
+static double wait_between(const struct request *prev, const struct request *next)
 {
-    static const char *const at_once[] = {"pass",     "respond", "delay",      "malformed", "empty",
-                                          "truncate", "auth",    "rate_limit", "error"};
-    if (e->forwarded || e->state != ESOMOCK_ENTRY_COMPLETED)
-        return false;
-    for (size_t i = 0; i < sizeof(at_once) / sizeof(at_once[0]); i++) {
-        if (strcmp(e->action, at_once[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-/*
- * The wait between @p prev's answer and @p next's arrival (one call's attempts), scenario ms.
- * libmicrohttpd notes an answer's end when it next looks at the connection; on a loaded
- * machine that can be as the client's next request arrives on it, and a retry after a real
- * wait reads as one after none. When the journal puts the end within 1 real ms of the next
- * arrival and the answer left in one piece, it ended when its delay did.
- */
-static double wait_between(const struct judge *j, const struct request *prev,
-                           const struct request *next)
-{
-    double w = next->at - prev->end;
-    if (w < 1.0 / j->scale && sent_at_once(prev->e)) {
-        double from_sent = next->at - (prev->at + prev->e->delay_ms);
-        if (from_sent > w)
-            w = from_sent;
-    }
-    return w;
+    return next->at - prev->end;
 }
 
 /* The waits of unit @p u (wait_between), scenario ms. */
-static size_t waits_of(const struct judge *j, const struct unit *u, double *out, size_t max)
+static size_t waits_of(const struct unit *u, double *out, size_t max)
 {
     size_t n = 0;
     for (size_t k = 1; k < u->req_count && n < max; k++)
-        out[n++] = wait_between(j, u->req[k - 1], u->req[k]);
+        out[n++] = wait_between(u->req[k - 1], u->req[k]);
     return n;
 }
 
@@ -580,7 +567,7 @@ static void judge_wait(struct judge *j, size_t index, const struct unit *units, 
         if (units[u].call_count > 1)
             continue;
         for (size_t k = 1; k < units[u].req_count; k++) {
-            double w = wait_between(j, units[u].req[k - 1], units[u].req[k]);
+            double w = wait_between(units[u].req[k - 1], units[u].req[k]);
             judged++;
             lo = w < lo ? w : lo;
             hi = w > hi ? w : hi;
@@ -629,7 +616,7 @@ static void judge_growth(struct judge *j, size_t index, const struct unit *units
         if (units[u].call_count > 1)
             continue;
         double waits[MAX_WAIT_INDEX];
-        size_t w = waits_of(j, &units[u], waits, MAX_WAIT_INDEX);
+        size_t w = waits_of(&units[u], waits, MAX_WAIT_INDEX);
         for (size_t k = 0; k < w; k++) {
             sum[k] += waits[k];
             samples[k]++;
@@ -686,7 +673,7 @@ static void judge_jitter(struct judge *j, size_t index, const struct unit *units
     size_t samples[MAX_WAIT_INDEX] = {0};
     for (size_t u = 0; u < n; u++) {
         double waits[MAX_WAIT_INDEX];
-        size_t w = units[u].call_count > 1 ? 0 : waits_of(j, &units[u], waits, MAX_WAIT_INDEX);
+        size_t w = units[u].call_count > 1 ? 0 : waits_of(&units[u], waits, MAX_WAIT_INDEX);
         for (size_t k = 0; k < w; k++)
             samples[k]++;
     }
@@ -697,7 +684,7 @@ static void judge_jitter(struct judge *j, size_t index, const struct unit *units
     size_t count = 0;
     for (size_t u = 0; values != NULL && u < n; u++) {
         double waits[MAX_WAIT_INDEX];
-        size_t w = units[u].call_count > 1 ? 0 : waits_of(j, &units[u], waits, MAX_WAIT_INDEX);
+        size_t w = units[u].call_count > 1 ? 0 : waits_of(&units[u], waits, MAX_WAIT_INDEX);
         if (w > level)
             values[count++] = waits[level];
     }
@@ -761,7 +748,7 @@ static void judge_retry_after(struct judge *j, size_t index, const struct unit *
             if (prev->e->retry_after[0] == '\0' || prev->e->retry_after_s < 0)
                 continue;
             judged++;
-            double w = wait_between(j, prev, next), asked = prev->e->retry_after_s * 1000.0;
+            double w = wait_between(prev, next), asked = prev->e->retry_after_s * 1000.0;
             shortest = w - asked < shortest ? w - asked : shortest;
             if (w >= asked - j->early)
                 continue;

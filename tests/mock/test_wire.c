@@ -314,6 +314,73 @@ Test(wire_check, calls_are_named_by_number_or_name)
     esomock_wire_destroy(wire);
 }
 
+static void post_any(struct http_result *res, long timeout_ms)
+{
+    char url[256];
+    snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
+    static const char *const headers[] = {"Content-Type: application/json",
+                                          "Authorization: Bearer test-token", NULL};
+    http_perform(
+        &(struct http_request){
+            .url = url, .body = zones, .headers = headers, .timeout_ms = timeout_ms},
+        res);
+}
+
+/* sent_ms: when each kind of answer left, from which a judge measures a client's wait. */
+Test(wire_journal, notes_when_each_answer_left)
+{
+    srv = start_server(NULL);
+    static const char scenario[] =
+        "{\"name\":\"sent\",\"rules\":[{\"match\":{\"path\":\"/api/v2/client\"},\"script\":["
+        "{\"action\":\"respond\",\"status\":503,\"delay_ms\":150},"
+        "{\"action\":\"drip\",\"body\":\"0123456789\",\"chunk_bytes\":5,\"interval_ms\":60},"
+        "{\"action\":\"drop\",\"delay_ms\":40},"
+        "{\"action\":\"hang\",\"max_ms\":80},"
+        "{\"action\":\"hang\",\"max_ms\":30000},"
+        "{\"action\":\"pass\"}]}]}";
+    cr_assert_eq(esomock_server_load_scenario(srv, scenario, strlen(scenario), NULL, NULL),
+                 ESOMOCK_OK);
+    static const long timeouts[] = {0, 0, 0, 0, 300, 0};
+    for (size_t i = 0; i < 6; i++) {
+        struct http_result res;
+        post_any(&res, timeouts[i]);
+        http_result_free(&res);
+    }
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 6, true, 30000), 6);
+    struct esomock_journal_entry *e = NULL;
+    size_t n = 0;
+    cr_assert_eq(esomock_server_journal(srv, NULL, &e, &n), ESOMOCK_OK);
+    cr_assert_eq(n, 6);
+    /* Each left no sooner than its script let it, and no later than libmicrohttpd noted. */
+    static const double earliest[] = {150, 60, 40, 80, -1, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (earliest[i] < 0)
+            continue;
+        cr_expect_eq(e[i].state, ESOMOCK_ENTRY_COMPLETED, "entry %zu", i);
+        cr_expect_geq(e[i].sent_ms - e[i].t_ms, earliest[i] - 1, "entry %zu (%s): %.1f ms", i,
+                      e[i].action, e[i].sent_ms - e[i].t_ms);
+        cr_expect_leq(e[i].sent_ms, e[i].t_ms + e[i].duration_ms + 0.01, "entry %zu (%s)", i,
+                      e[i].action);
+    }
+    /* The client that gave up on a hang got no answer: nothing left. */
+    cr_expect_eq(e[4].state, ESOMOCK_ENTRY_ABORTED);
+    cr_expect_eq(e[4].sent_ms, -1);
+    free(e);
+
+    char url[256];
+    snprintf(url, sizeof(url), "%s/__admin/requests", esomock_server_url(srv));
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url}, &res);
+    cJSON *json = parse_body(&res);
+    const cJSON *requests = cJSON_GetObjectItemCaseSensitive(json, "requests");
+    cr_expect(cJSON_IsNumber(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(requests, 0), "sent_ms")));
+    cr_expect(
+        cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(requests, 4), "sent_ms")));
+    cJSON_Delete(json);
+    http_result_free(&res);
+}
+
 /* ---- attribution and answers -------------------------------------------------------------- */
 
 static struct esomock_journal_entry request(double t_ms, double duration_ms, const char *id,
@@ -324,6 +391,7 @@ static struct esomock_journal_entry request(double t_ms, double duration_ms, con
         .seq = ++seq,
         .t_ms = t_ms,
         .duration_ms = duration_ms,
+        .sent_ms = t_ms + duration_ms,
         .state = ESOMOCK_ENTRY_COMPLETED,
         .status = status,
     };
@@ -448,12 +516,13 @@ Test(wire_judge, waits_are_judged_with_the_stated_tolerance)
 }
 
 /* libmicrohttpd may note an answer's end only when the client's next request arrives on the
- * connection (a loaded machine): a wait that really happened must not read as none. */
-Test(wire_judge, an_end_noted_at_the_next_arrival_is_not_taken_for_no_wait)
+ * connection (a loaded machine): waits are measured from when the answer left (sent_ms). */
+Test(wire_judge, waits_are_measured_from_when_the_answer_left)
 {
-    /* The 503 left at once (no delay); its end was noted 990 ms later, as the retry came. */
+    /* The 503 left at 0.5 ms; its end was noted 990 ms later, as the retry came. */
     struct esomock_journal_entry late_noted[] = {request(0, 990, NULL, 503),
                                                  request(990, 10, NULL, 200)};
+    late_noted[0].sent_ms = 0.5;
     struct esomock_wire_call call = {.start_ms = 0, .end_ms = 1000};
     size_t n = 0;
     struct esomock_wire_verdict *v =
@@ -461,14 +530,21 @@ Test(wire_judge, an_end_noted_at_the_next_arrival_is_not_taken_for_no_wait)
     cr_assert_eq(n, 1);
     cr_expect(v[0].passed, "a wait of 0.99 s from when the answer left: %s", v[0].observed);
     free(v);
-    /* A retry the instant the answer ended is still no wait. */
-    struct esomock_journal_entry eager[] = {request(0, 10, NULL, 503),
-                                            request(10.5, 10, NULL, 200)};
-    v = judge("{\"expect\":[{\"wait_s\":{\"at_least\":0.95}}]}", eager, 2, &call, 1, &n);
+    /* A retry the instant the answer left is no wait, whatever libmicrohttpd noted. */
+    late_noted[0].sent_ms = 989.5;
+    v = judge("{\"expect\":[{\"wait_s\":{\"at_least\":0.95}}]}", late_noted, 2, &call, 1, &n);
     cr_expect(!v[0].passed, "%s", v[0].observed);
     free(v);
-    /* A dripped answer really ends late: its noted end stands. */
-    snprintf(late_noted[0].action, sizeof(late_noted[0].action), "drip");
+    /* A client that left first ended the answer when the server saw it leave. */
+    late_noted[0].sent_ms = 0.5;
+    late_noted[0].state = ESOMOCK_ENTRY_ABORTED;
+    v = judge("{\"expect\":[{\"wait_s\":{\"at_least\":0.95}}]}", late_noted, 2, &call, 1, &n);
+    cr_expect(!v[0].passed, "%s", v[0].observed);
+    free(v);
+    /* A sent time before the arrival (a journal made by hand without one) is none. */
+    late_noted[0].state = ESOMOCK_ENTRY_COMPLETED;
+    late_noted[0].t_ms = 1;
+    late_noted[0].sent_ms = 0;
     v = judge("{\"expect\":[{\"wait_s\":{\"at_least\":0.95}}]}", late_noted, 2, &call, 1, &n);
     cr_expect(!v[0].passed, "%s", v[0].observed);
     free(v);

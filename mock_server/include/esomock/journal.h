@@ -29,6 +29,13 @@ struct esomock_journal_entry {
     uint64_t seq;       /* 1, 2, ... in arrival order */
     double t_ms;        /* arrival, ms since the scenario in force started */
     double duration_ms; /* arrival to end of answer; 0 while in flight */
+    double sent_ms;     /* when the answer's end left eso-mock, on t_ms's clock: its last byte
+                           handed to libmicrohttpd (a whole answer when queued, a drip's last
+                           chunk), or the connection closed on purpose (drop, reset, truncate,
+                           a hang's bound); -1 when that never happened (in flight, or the
+                           client left first). The end a judge of waits measures from: the
+                           end of duration_ms is when libmicrohttpd next looked at the
+                           connection, which on a loaded machine can be much later */
     enum esomock_entry_state state;
     char method[16];
     char path[256];

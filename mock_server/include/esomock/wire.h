@@ -115,6 +115,13 @@ ESOMOCK_API enum esomock_wire_answer
 esomock_wire_answer_of(const struct esomock_journal_entry *entry);
 
 /**
+ * When @p entry's answer ended for its client, ms on t_ms's clock: its sent_ms for an answer
+ * that ran its course, when the server saw the client leave for one it left, -1 while in
+ * flight. The end the judge measures waits from. @p entry borrowed for the call.
+ */
+ESOMOCK_API double esomock_wire_answer_end_ms(const struct esomock_journal_entry *entry);
+
+/**
  * A short name for @p answer ("ok", "server_error", "timed_out", ...).
  * @return a static string; never NULL.
  */
