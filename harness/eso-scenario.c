@@ -22,10 +22,10 @@ static void usage(FILE *to)
     fprintf(to,
             "Usage: eso-scenario run [--client-cmd CMD] [--time-scale F] [--json] [--quiet]\n"
             "                        [--fixtures DIR] [--junit FILE] [--html FILE] [--seed N]\n"
-            "                        [--journal-dir DIR] FILE...\n"
+            "                        [--journal-dir DIR] FILE|DIR...\n"
             "       eso-scenario conform [--client-cmd CMD] [--time-scale F] [--verbose]\n"
             "                        [--fixtures DIR] [--junit FILE] [--html FILE] [FILE|DIR...]\n"
-            "       eso-scenario check [--fixtures DIR] FILE...\n"
+            "       eso-scenario check [--fixtures DIR] FILE|DIR...\n"
             "       eso-scenario capture [OPTION]... JOURNAL   (see capture --help)\n"
             "       eso-scenario --help | --version\n"
             "\n"
@@ -64,7 +64,8 @@ static void usage(FILE *to)
             "elapsed_ms checks are in scenario time, which the time scale turns into real time;\n"
             "the verdict's duration, the table's real(s) and the total are real time.\n"
             "Text output escapes control characters (\\n, \\x1b, ...) in what servers and files\n"
-            "say. schema.json (the format's JSON Schema) is skipped, with a note on stderr.\n"
+            "say. A DIR stands for its *.json files in name order (not its subdirectories);\n"
+            "schema.json (the format's JSON Schema) is skipped, with a note on stderr when named.\n"
             "Exit status: 0 when every scenario passed (or was valid; conform: every behaviour),\n"
             "1 when one failed (or was invalid), 2 on a usage error or when no file given was a\n"
             "scenario.\n",
@@ -179,47 +180,96 @@ static const char *relative(const char *path)
     return strncmp(path, cwd, n) == 0 && path[n] == '/' ? path + n + 1 : path;
 }
 
-/* The scenario files of @p args: files as given, directories' *.json in name order. */
-static int scenario_paths(const char *const *args, size_t count, char ***out, size_t *n)
+/* Growable list of scenario paths (scenario_paths). */
+struct paths {
+    char **items;
+    size_t count, cap;
+};
+
+/* Add @p dir "/" @p name (@p name alone when @p dir is NULL); -1 when out of memory. */
+static int add_path(struct paths *p, const char *dir, const char *name)
 {
-    size_t cap = 64;
-    char **paths = calloc(cap, sizeof(*paths));
-    *n = 0;
-    if (paths == NULL)
+    if (p->count + 1 >= p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        char **grown = realloc(p->items, cap * sizeof(*grown));
+        if (grown == NULL)
+            return -1;
+        p->items = grown;
+        p->cap = cap;
+    }
+    size_t size = (dir != NULL ? strlen(dir) + 1 : 0) + strlen(name) + 1;
+    char *path = malloc(size);
+    if (path == NULL)
         return -1;
+    snprintf(path, size, "%s%s%s", dir != NULL ? dir : "", dir != NULL ? "/" : "", name);
+    p->items[p->count++] = path;
+    return 0;
+}
+
+/*
+ * The scenario files of @p args: files as given, a directory's *.json files (not its
+ * subdirectories: fixtures/ and worlds/ hold other formats) in name order, schema.json
+ * left out. 0, or -1 with the reason in @p err (out of memory, a directory that cannot
+ * be read or holds no scenario).
+ */
+static int scenario_paths(const char *const *args, size_t count, char ***out, size_t *n, char *err,
+                          size_t err_size)
+{
+    struct paths p = {0};
+    int rc = -1;
     for (size_t i = 0; i < count; i++) {
         struct stat st;
-        if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            struct dirent **names = NULL;
-            const char *dir = relative(args[i]);
-            int k = scandir(args[i], &names, NULL, alphasort);
-            for (int j = 0; j < k; j++) {
-                size_t len = strlen(names[j]->d_name);
-                if (len > 5 && strcmp(names[j]->d_name + len - 5, ".json") == 0 &&
-                    strcmp(names[j]->d_name, "schema.json") != 0 && *n + 1 < cap) {
-                    size_t size = strlen(dir) + len + 2;
-                    paths[*n] = malloc(size);
-                    if (paths[*n] != NULL)
-                        snprintf(paths[(*n)++], size, "%s/%s", dir, names[j]->d_name);
-                }
-                free(names[j]);
-            }
-            free(names);
+        if (stat(args[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+            if (add_path(&p, NULL, args[i]) != 0)
+                goto oom;
             continue;
         }
-        if (*n + 1 >= cap) {
-            char **grown = realloc(paths, cap * 2 * sizeof(*paths));
-            if (grown == NULL)
-                break;
-            paths = grown;
-            cap *= 2;
+        struct dirent **names = NULL;
+        int k = scandir(args[i], &names, NULL, alphasort);
+        if (k < 0) {
+            char shown[1024];
+            snprintf(err, err_size, "cannot read the directory %s: %s",
+                     esoh__text_escape(args[i], shown, sizeof(shown)), strerror(errno));
+            goto out;
         }
-        paths[*n] = strdup(args[i]);
-        if (paths[*n] != NULL)
-            (*n)++;
+        const char *dir = relative(args[i]);
+        size_t before = p.count;
+        bool failed = false;
+        for (int j = 0; j < k; j++) {
+            const char *name = names[j]->d_name;
+            size_t len = strlen(name);
+            char path[4096];
+            struct stat entry;
+            snprintf(path, sizeof(path), "%s/%s", args[i], name);
+            bool scenario = len > 5 && strcmp(name + len - 5, ".json") == 0 &&
+                            strcmp(name, "schema.json") != 0 && stat(path, &entry) == 0 &&
+                            S_ISREG(entry.st_mode);
+            if (scenario && !failed && add_path(&p, dir, name) != 0)
+                failed = true;
+            free(names[j]);
+        }
+        free(names);
+        if (failed)
+            goto oom;
+        if (p.count == before) { /* a directory given for nothing is a mistake, not a pass */
+            char shown[1024];
+            snprintf(err, err_size, "the directory %s holds no scenario file (*.json)",
+                     esoh__text_escape(args[i], shown, sizeof(shown)));
+            goto out;
+        }
     }
-    *out = paths;
+    *out = p.items;
+    *n = p.count;
     return 0;
+oom:
+    snprintf(err, err_size, "out of memory");
+out:
+    for (size_t i = 0; i < p.count; i++)
+        free(p.items[i]);
+    free(p.items);
+    *out = NULL;
+    *n = 0;
+    return rc;
 }
 
 static void free_paths(char **paths, size_t n)
@@ -416,8 +466,10 @@ static int conform(const char *const *args, size_t count, struct esoh_run_option
     struct line *lines = calloc(1024, sizeof(*lines));
     struct esoh_run_report *reports = NULL;
     cJSON *html_reports = cJSON_CreateArray();
-    if (lines == NULL || html_reports == NULL || scenario_paths(args, count, &paths, &n) != 0) {
-        fprintf(stderr, "eso-scenario: out of memory\n");
+    char err[1200] = "out of memory";
+    if (lines == NULL || html_reports == NULL ||
+        scenario_paths(args, count, &paths, &n, err, sizeof(err)) != 0) {
+        fprintf(stderr, "eso-scenario: %s\n", err);
         goto out;
     }
     if (n == 0) {
@@ -618,7 +670,14 @@ int main(int argc, char **argv)
         return conform(files, count, &opts, verbose, &outputs);
     if (count == 0)
         return usage_error("no scenario file given", NULL, "");
-    if (!run)
-        return check_files(files, count, opts.fixtures_dir);
-    return run_files(files, count, &opts, &outputs);
+    char **paths = NULL, err[1200];
+    size_t n = 0;
+    if (scenario_paths(files, count, &paths, &n, err, sizeof(err)) != 0) {
+        fprintf(stderr, "eso-scenario: %s\n", err);
+        return 2;
+    }
+    int rc = run ? run_files((const char *const *)paths, n, &opts, &outputs)
+                 : check_files((const char *const *)paths, n, opts.fixtures_dir);
+    free_paths(paths, n);
+    return rc;
 }

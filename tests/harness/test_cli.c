@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -473,4 +474,86 @@ Test(timeline, a_libcurl_resend_joins_the_second_entry_of_its_attempt)
               "and says it is libcurl's own resend:\n%s", text);
     cr_assert(strstr(text, "drop [libcurl") == NULL, "the first is not a resend:\n%s", text);
     free(text);
+}
+
+/* A scenario check accepts and run plays in a moment (one call, answered normally), as
+ * @p file in the test's directory. */
+static void write_scenario(const char *file, const char *name)
+{
+    char path[512], text[512];
+    snprintf(text, sizeof(text),
+             "{\"name\":\"%s\",\"rules\":[],\"expect\":{\"client\":{\"bearer_token\":\"t\"},"
+             "\"calls\":[{\"operation\":\"getZones\",\"expect\":{\"outcome\":\"ok\"}}]}}",
+             name);
+    write_file(in_dir(file, path, sizeof(path)), text);
+}
+
+/*
+ * A directory stands for its *.json scenarios, in name order, for run and check as for
+ * conform: every one of them (a fixed list of 64 once dropped the rest without a word),
+ * never its subdirectories or schema.json; a directory with none is an error.
+ */
+Test(eso_scenario_cli, a_directory_stands_for_every_scenario_in_it)
+{
+    enum { MANY = 70 };
+    char many[512], sub[512], two[512], output[512], path[512];
+    in_dir("many", many, sizeof(many));
+    in_dir("many/fixtures", sub, sizeof(sub));
+    in_dir("two", two, sizeof(two));
+    in_dir("output.txt", output, sizeof(output));
+    cr_assert_eq(mkdir(many, 0700), 0);
+    cr_assert_eq(mkdir(sub, 0700), 0);
+    cr_assert_eq(mkdir(two, 0700), 0);
+    for (int i = 0; i < MANY; i++) {
+        char file[32], name[32];
+        snprintf(file, sizeof(file), "many/s%02d.json", i);
+        snprintf(name, sizeof(name), "s%02d", i);
+        write_scenario(file, name);
+    }
+    write_file(in_dir("many/schema.json", path, sizeof(path)),
+               "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\"}");
+    write_file(in_dir("many/fixtures/getZones.json", path, sizeof(path)),
+               "{\"not\":\"a scenario\"}");
+
+    int rc = run_eso_scenario((const char *const[]){"check", many, NULL}, output);
+    char *out = read_text_file(output);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect_not_null(strstr(out, "70 scenario files valid"), "all 70 checked: %s", out);
+    free(out);
+
+    /* run: two of them, in name order, in one table. */
+    write_scenario("two/b.json", "second");
+    write_scenario("two/a.json", "first");
+    rc = run_eso_scenario((const char *const[]){"run", "--quiet", two, NULL}, output);
+    out = read_text_file(output);
+    cr_expect_eq(rc, 0, "%s", out);
+    char *first = strstr(out, "\nfirst "), *second = strstr(out, "\nsecond ");
+    cr_expect(first != NULL && second != NULL && first < second, "both, in name order: %s", out);
+    cr_expect_not_null(strstr(out, "2 passed, 0 failed"), "%s", out);
+    free(out);
+
+    /* A directory of other files is played as given (and refused); an empty one is an error,
+     * not an empty success. */
+    rc = run_eso_scenario((const char *const[]){"run", sub, NULL}, output);
+    out = read_text_file(output);
+    cr_expect_eq(rc, 1, "the fixture is not a scenario: %s", out);
+    free(out);
+    cr_assert_eq(unlink(in_dir("many/fixtures/getZones.json", path, sizeof(path))), 0);
+    rc = run_eso_scenario((const char *const[]){"run", sub, NULL}, output);
+    out = read_text_file(output);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect_not_null(strstr(out, "holds no scenario file"), "%s", out);
+    free(out);
+
+    for (int i = 0; i < MANY; i++) {
+        char file[32];
+        snprintf(file, sizeof(file), "many/s%02d.json", i);
+        unlink(in_dir(file, path, sizeof(path)));
+    }
+    static const char *const rest[] = {"many/schema.json", "two/a.json", "two/b.json"};
+    for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+        unlink(in_dir(rest[i], path, sizeof(path)));
+    rmdir(sub);
+    rmdir(many);
+    rmdir(two);
 }
