@@ -294,6 +294,16 @@ static enum esomock_wobj list_object(const struct esomock_wlist *l)
     }
 }
 
+/* Whether the fixtures name @p guild among character @p c's guilds. */
+static bool rel_in_guild(const struct esomock_wchar_rel *c, int64_t guild)
+{
+    for (size_t j = 0; c != NULL && j < c->guild_count; j++) {
+        if (c->guilds[j] == guild)
+            return true;
+    }
+    return false;
+}
+
 /* Whether the answers put fixture-held entity @p id in @p l (by its server, its guilds). */
 static bool shown_in(const struct esomock_world *w, const struct esomock_wlist *l, int64_t id)
 {
@@ -304,15 +314,9 @@ static bool shown_in(const struct esomock_world *w, const struct esomock_wlist *
         return esomock__world_guild_home(w, id) == l->server;
     case WL_SERVER_CHARACTERS:
         return esomock__world_character_home(w, id) == l->server;
-    case WL_MEMBERS: {
+    case WL_MEMBERS:
         /* Without guilds of its own in the fixtures a character is the world's member. */
-        const struct esomock_wchar_rel *c = esomock__windex_character(w->index, id);
-        for (size_t j = 0; c != NULL && j < c->guild_count; j++) {
-            if (c->guilds[j] == l->guild)
-                return true;
-        }
-        return false;
-    }
+        return rel_in_guild(esomock__windex_character(w->index, id), l->guild);
     default:
         return false;
     }
@@ -362,7 +366,9 @@ static bool own_extras(struct esomock_wview *v, struct gql_exec *exec)
         int64_t id = chars != NULL ? chars[i].id : ids[i];
         if (x.n > 0 && x.items[x.n - 1] == id)
             continue;
-        if (!shown_in(v->w, &v->list, id) || in_rows(v->rows, id))
+        bool shown =
+            chars != NULL ? rel_in_guild(&chars[i], v->list.guild) : shown_in(v->w, &v->list, id);
+        if (!shown || in_rows(v->rows, id))
             continue;
         int64_t raw = esomock__wlist_index(v->w, &v->list, id);
         if (raw < 0 || excluded_raw(v, raw))
