@@ -19,9 +19,15 @@
 struct esomock_cost {
     double complexity; /* INFINITY when the document is too large to count */
     double points;     /* 0 for a document that fetches no data (rateLimitData, __schema) */
+    bool rejected;     /* every field that fetches data is rejected for its limit: the
+                          document is not charged, as one refused by validation is not */
 };
 
-/* The cost of @p prepared. false without memory. */
-bool esomock__query_cost(const struct gql_prepared *prepared, struct esomock_cost *out);
+/*
+ * The cost of @p prepared. With @p check_limits (the world answers, and rejects a `limit`
+ * out of its bounds) a rejected field costs no points. false without memory.
+ */
+bool esomock__query_cost(const struct gql_prepared *prepared, bool check_limits,
+                         struct esomock_cost *out);
 
 #endif

@@ -46,6 +46,7 @@ struct esomock_parsed {
     const struct esomock_data_source *world; /* the world answered from (its stamp is in the
                                                 memo's hash), or NULL */
     double cost;                             /* points, as the query costs them (cost.c) */
+    bool rejected; /* every data field rejected for its limit: not charged (cost.c) */
     /* the normal answer */
     bool live;     /* executed for each request (rateLimitData) */
     bool upstream; /* with a proxy: a fetched field no fixture answers (never memoised) */
@@ -261,11 +262,12 @@ static struct esomock_parsed *parse_body(const struct esomock_graphql *g,
         struct esomock_cost cost = {0};
         name = gql_prepared_operation_name(p->prepared);
         p->fields = fields_json(p->prepared); /* also computes the fields once, before sharing */
-        if (!esomock__query_cost(p->prepared, &cost)) {
+        if (!esomock__query_cost(p->prepared, world != NULL, &cost)) {
             p->failed = true;
             *cacheable = false;
         }
         p->cost = cost.points;
+        p->rejected = cost.rejected;
         if (refuse_complex(p, &cost)) {
             gql_prepared_destroy(p->prepared);
             p->prepared = NULL;
@@ -419,8 +421,10 @@ static void graphql_answer(const struct esomock_graphql *g, const struct esomock
         *outcome = "error";
         return;
     }
-    struct esomock_charge charge =
-        esomock__ratelimit_charge(g->ratelimit, call->operation, call->parsed->cost);
+    /* A document the world rejects whole is not charged, as one refused by validation. */
+    struct esomock_charge charge = {.allowed = true};
+    if (!call->parsed->rejected)
+        charge = esomock__ratelimit_charge(g->ratelimit, call->operation, call->parsed->cost);
     if (!charge.allowed) {
         struct esomock_budget b = esomock__ratelimit_snapshot(g->ratelimit);
         esomock__reply_error(reply, 429, "RATE_LIMITED",

@@ -256,6 +256,22 @@ int esomock__world_guild_server(const struct esomock_world *w, int64_t guild)
     return region_of(w->guild_start, (int64_t)b) + 1;
 }
 
+int esomock__world_guild_home(const struct esomock_world *w, int64_t guild)
+{
+    const struct esomock_wguild_rel *rel = esomock__windex_guild(w->index, guild);
+    if (rel != NULL && rel->server != 0)
+        return rel->server;
+    return esomock__world_guild_server(w, guild);
+}
+
+int esomock__world_character_home(const struct esomock_world *w, int64_t id)
+{
+    const struct esomock_wchar_rel *rel = esomock__windex_character(w->index, id);
+    if (rel != NULL && rel->server != 0)
+        return rel->server;
+    return esomock__world_character(w, id).server;
+}
+
 int64_t esomock__world_guild_position(const struct esomock_world *w, int64_t guild)
 {
     int64_t b = (int64_t)esomock__perm((uint64_t)(guild - w->cfg.keys[ESOMOCK_WT_GUILD].min),

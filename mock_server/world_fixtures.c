@@ -44,6 +44,7 @@ struct tag_ent {
 struct esomock_world_index {
     struct ent *ents;
     size_t nents;
+    int64_t *ids; /* ents[i].id, for the spans of esomock__windex_ids */
     const cJSON **objs;
     struct name_ent *names;
     size_t nnames;
@@ -423,6 +424,11 @@ struct esomock_world_index *esomock__windex_build(const struct esomock_world *w,
         qsort(b.refs.items, b.refs.n, sizeof(struct obj_ref), cmp_ref);
     if (!group(ix, b.refs.items, b.refs.n))
         goto oom;
+    ix->ids = calloc(ix->nents > 0 ? ix->nents : 1, sizeof(*ix->ids));
+    if (ix->ids == NULL)
+        goto oom;
+    for (size_t i = 0; i < ix->nents; i++)
+        ix->ids[i] = ix->ents[i].id;
     free(b.refs.items);
     ix->names = b.names.items;
     ix->nnames = b.names.n;
@@ -457,6 +463,7 @@ void esomock__windex_free(struct esomock_world_index *ix)
     if (ix == NULL)
         return;
     free(ix->ents);
+    free(ix->ids);
     free(ix->objs);
     free(ix->names);
     free(ix->chars);
@@ -488,6 +495,33 @@ const cJSON *const *esomock__windex_objects(const struct esomock_world_index *ix
             lo = mid + 1;
     }
     return NULL;
+}
+
+const int64_t *esomock__windex_ids(const struct esomock_world_index *ix, int type, size_t *count)
+{
+    *count = 0;
+    if (ix == NULL)
+        return NULL;
+    /* The entities are sorted by type first: the type's span, found by two searches. */
+    size_t lo = 0, hi = ix->nents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->ents[mid].type < type)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t first = lo;
+    hi = ix->nents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->ents[mid].type <= type)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *count = lo - first;
+    return &ix->ids[first];
 }
 
 int64_t esomock__windex_by_name(const struct esomock_world_index *ix, int type, const char *name,

@@ -54,6 +54,13 @@ void esomock__windex_free(struct esomock_world_index *index);
 const cJSON *const *esomock__windex_objects(const struct esomock_world_index *index, int type,
                                             int64_t id, const char *code, size_t *count);
 
+/*
+ * The ids of every entity of @p type the fixtures hold, ascending (report codes are not
+ * ids: a report's is 0); *count of them. Owned by the index.
+ */
+const int64_t *esomock__windex_ids(const struct esomock_world_index *index, int type,
+                                   size_t *count);
+
 /* A character or guild the fixtures name on server @p server (0: any), or 0. */
 int64_t esomock__windex_by_name(const struct esomock_world_index *index, int type, const char *name,
                                 int server);

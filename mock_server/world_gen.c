@@ -301,10 +301,7 @@ int esomock__wcharacter_class(const struct esomock_world *w, int64_t id)
 
 int esomock__wcharacter_server(const struct esomock_world *w, int64_t id)
 {
-    const struct esomock_wchar_rel *rel = esomock__windex_character(w->index, id);
-    if (rel != NULL && rel->server != 0)
-        return rel->server;
-    return esomock__world_character(w, id).server;
+    return esomock__world_character_home(w, id);
 }
 
 /* A character's guilds: the fixtures' when they say, else the world's (at most one). */
@@ -326,10 +323,7 @@ static size_t character_guilds(const struct esomock_world *w, int64_t id, int64_
 
 static int guild_server(const struct esomock_world *w, int64_t id)
 {
-    const struct esomock_wguild_rel *rel = esomock__windex_guild(w->index, id);
-    if (rel != NULL && rel->server != 0)
-        return rel->server;
-    return esomock__world_guild_server(w, id);
+    return esomock__world_guild_home(w, id);
 }
 
 /* A fixture row's string member, or NULL. */

@@ -259,6 +259,126 @@ static void own_exclusions(const struct esomock_world *w, const struct esomock_w
     }
 }
 
+/* The object type of a list's rows (the fixture index's type). */
+static enum esomock_wobj list_object(const struct esomock_wlist *l)
+{
+    switch (l->kind) {
+    case WL_RANGE:
+        switch (l->type) {
+        case ESOMOCK_WT_GUILD:
+            return WO_GUILD;
+        case ESOMOCK_WT_ABILITY:
+            return WO_ABILITY;
+        case ESOMOCK_WT_ITEM:
+            return WO_ITEM;
+        case ESOMOCK_WT_ITEM_SET:
+            return WO_ITEM_SET;
+        case ESOMOCK_WT_NPC:
+            return WO_NPC;
+        case ESOMOCK_WT_MAP:
+            return WO_MAP;
+        case ESOMOCK_WT_CHARACTER:
+            return WO_CHARACTER;
+        case ESOMOCK_WT_USER:
+            return WO_USER;
+        default:
+            return WO_NONE;
+        }
+    case WL_SERVER_GUILDS:
+        return WO_GUILD;
+    case WL_MEMBERS:
+    case WL_SERVER_CHARACTERS:
+        return WO_CHARACTER;
+    default:
+        return WO_NONE; /* reports are keyed by code, not id */
+    }
+}
+
+/* Whether the fixtures name @p guild among character @p c's guilds. */
+static bool rel_in_guild(const struct esomock_wchar_rel *c, int64_t guild)
+{
+    for (size_t j = 0; c != NULL && j < c->guild_count; j++) {
+        if (c->guilds[j] == guild)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the answers put fixture-held entity @p id in @p l (by its server, its guilds). */
+static bool shown_in(const struct esomock_world *w, const struct esomock_wlist *l, int64_t id)
+{
+    switch (l->kind) {
+    case WL_RANGE:
+        return true;
+    case WL_SERVER_GUILDS:
+        return esomock__world_guild_home(w, id) == l->server;
+    case WL_SERVER_CHARACTERS:
+        return esomock__world_character_home(w, id) == l->server;
+    case WL_MEMBERS:
+        /* Without guilds of its own in the fixtures a character is the world's member. */
+        return rel_in_guild(esomock__windex_character(w->index, id), l->guild);
+    default:
+        return false;
+    }
+}
+
+static bool excluded_raw(const struct esomock_wview *v, int64_t raw)
+{
+    size_t lo = 0, hi = v->nexcluded;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->excluded[mid] < raw)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < v->nexcluded && v->excluded[lo] == raw;
+}
+
+static bool in_rows(const cJSON *rows, int64_t key)
+{
+    for (const cJSON *r = rows != NULL ? rows->child : NULL; r != NULL; r = r->next) {
+        int64_t id = 0;
+        const char *code = NULL;
+        if (esomock__windex_key(r, &id, &code) && code == NULL && id == key)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The entities the fixtures hold that the answers put in the list (a guild on this server,
+ * a character in this guild) but the world's list does not show (the world has them
+ * elsewhere, outside its range, or missing) and the fixture's page does not hold. Ids
+ * ascending; false without memory.
+ */
+static bool own_extras(struct esomock_wview *v, struct gql_exec *exec)
+{
+    size_t count = 0;
+    const int64_t *ids = NULL;
+    const struct esomock_wchar_rel *chars = NULL;
+    if (v->list.kind == WL_MEMBERS) /* only characters with guilds of their own can be */
+        chars = esomock__windex_characters(v->w->index, &count);
+    else if (list_object(&v->list) != WO_NONE)
+        ids = esomock__windex_ids(v->w->index, list_object(&v->list), &count);
+    struct excl x = {.exec = exec};
+    for (size_t i = 0; i < count; i++) {
+        int64_t id = chars != NULL ? chars[i].id : ids[i];
+        if (x.n > 0 && x.items[x.n - 1] == id)
+            continue;
+        bool shown =
+            chars != NULL ? rel_in_guild(&chars[i], v->list.guild) : shown_in(v->w, &v->list, id);
+        if (!shown || in_rows(v->rows, id))
+            continue;
+        int64_t raw = esomock__wlist_index(v->w, &v->list, id);
+        if (raw < 0 || excluded_raw(v, raw))
+            excl_add(&x, id);
+    }
+    v->extras = x.items;
+    v->nextras = x.n;
+    return !x.oom;
+}
+
 /* The raw index of a fixture row's key in the view's list, or -1. */
 static int64_t row_index(const struct esomock_world *w, const struct esomock_wlist *l,
                          const cJSON *row)
@@ -302,7 +422,9 @@ bool esomock__wview_init(struct esomock_wview *v, const struct esomock_world *w,
     }
     v->excluded = e.items;
     v->nexcluded = n;
-    int64_t supply = v->raw - (int64_t)n;
+    if (!own_extras(v, exec))
+        return false;
+    int64_t supply = v->raw - (int64_t)n + (int64_t)v->nextras;
     if (v->rows == NULL) {
         v->total = supply;
         return true;
@@ -314,6 +436,9 @@ bool esomock__wview_init(struct esomock_wview *v, const struct esomock_world *w,
     v->total = v->nrows + supply;
     if (fixture_total < v->total)
         v->total = fixture_total;
+    /* The fixture's total cuts the world's rows, never the fixtures' own. */
+    if (v->total < v->nrows + (int64_t)v->nextras)
+        v->total = v->nrows + (int64_t)v->nextras;
     if (v->total < v->from + v->nrows)
         v->total = v->from + v->nrows;
     return true;
@@ -337,7 +462,11 @@ void esomock__wview_at(const struct esomock_wview *v, int64_t p, const cJSON **j
         return;
     }
     int64_t j = v->rows != NULL && p >= v->from ? p - v->nrows : p;
-    *key = esomock__wlist_key(v->w, &v->list, skip_select(v, j));
+    if (j < (int64_t)v->nextras) {
+        *key = v->extras[j];
+        return;
+    }
+    *key = esomock__wlist_key(v->w, &v->list, skip_select(v, j - (int64_t)v->nextras));
 }
 
 int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key)
@@ -351,16 +480,23 @@ int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key)
                 return v->from + i;
         }
     }
-    int64_t raw = esomock__wlist_index(v->w, &v->list, key);
-    if (raw < 0)
-        return -1;
-    int64_t before = 0;
-    for (size_t i = 0; i < v->nexcluded && v->excluded[i] <= raw; i++) {
-        if (v->excluded[i] == raw)
-            return -1;
-        before++;
+    int64_t j = -1;
+    for (size_t i = 0; i < v->nextras && j < 0; i++) {
+        if (v->extras[i] == key)
+            j = (int64_t)i;
     }
-    int64_t j = raw - before;
+    if (j < 0) {
+        int64_t raw = esomock__wlist_index(v->w, &v->list, key);
+        if (raw < 0)
+            return -1;
+        int64_t before = 0;
+        for (size_t i = 0; i < v->nexcluded && v->excluded[i] <= raw; i++) {
+            if (v->excluded[i] == raw)
+                return -1;
+            before++;
+        }
+        j = (int64_t)v->nextras + raw - before;
+    }
     int64_t p = v->rows != NULL && j >= v->from ? j + v->nrows : j;
     return p < v->total ? p : -1;
 }

@@ -6,8 +6,11 @@
  * and time. Its rows never repeat, and the i-th row, the count and a key's position are
  * each a few hashes. A view puts a fixture's page in front where one applies: its rows
  * keep their positions, the world fills the others without repeating them, and the total
- * is the fixture's (or fewer when the world has fewer rows). Pages cut a view as Laravel's
- * LengthAwarePaginator does.
+ * is the fixture's (or fewer when the world has fewer rows). The entities the fixtures hold
+ * and place in the list where the world does not (a guild the fixtures put on this server,
+ * a guild outside the world's range) come first among the world's rows, in id order, so a
+ * filtered list holds exactly the rows of the whole list that pass its filter. Pages cut a
+ * view as Laravel's LengthAwarePaginator does.
  */
 #ifndef ESOMOCK_WORLD_PAGE_PRIVATE_H
 #define ESOMOCK_WORLD_PAGE_PRIVATE_H
@@ -50,6 +53,8 @@ struct esomock_wview {
     int64_t raw;       /* the world list's length */
     int64_t *excluded; /* sorted raw indices not shown (missing keys, fixture rows...) */
     size_t nexcluded;
+    int64_t *extras; /* keys the fixtures put in the list and the world does not, ascending */
+    size_t nextras;
     const cJSON *rows; /* the fixture's rows (an array), or NULL */
     int64_t from;      /* position of the first of them */
     int64_t nrows;

@@ -223,6 +223,9 @@ bool esomock__world_report_exists(const struct esomock_world *w, int64_t n);
 int esomock__world_guild_server(const struct esomock_world *w, int64_t guild);
 int64_t esomock__world_guild_members(const struct esomock_world *w, int64_t guild);
 int esomock__world_guild_faction(const struct esomock_world *w, int64_t guild);
+/* The server a guild (a character) is shown on: the fixtures' when they say, else the world's. */
+int esomock__world_guild_home(const struct esomock_world *w, int64_t guild);
+int esomock__world_character_home(const struct esomock_world *w, int64_t id);
 /* Guild @p i (0-based) of server @p server's guilds, in the world's order. */
 int64_t esomock__world_server_guild(const struct esomock_world *w, int server, int64_t i);
 /* The position of @p guild among its server's guilds. */

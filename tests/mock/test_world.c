@@ -383,8 +383,16 @@ typedef bool (*row_check)(cJSON *row, const void *want);
  * Every page must be consistent, rows distinct by @p key and pass @p check; the walk ends
  * with has_more_pages false after exactly `total` rows.
  */
-static void walk(const char *field_call, const char *closing, const char *path, int limit,
-                 const char *rows, const char *key, row_check check, const void *want)
+/* The rows' keys of a walk, when asked for. */
+struct walked {
+    char **keys; /* cJSON text of each row's key, in walk order */
+    size_t count;
+    double total;
+};
+
+static void walk_into(const char *field_call, const char *closing, const char *path, int limit,
+                      const char *rows, const char *key, row_check check, const void *want,
+                      struct walked *out)
 {
     size_t cap = 1024, seen = 0;
     char **keys = malloc(cap * sizeof(*keys));
@@ -448,9 +456,53 @@ static void walk(const char *field_call, const char *closing, const char *path, 
     cr_assert_eq(cJSON_GetArraySize(at(at(json, p), "data")), 0, "past the end: no rows");
     cr_assert(cJSON_IsFalse(at(at(json, p), "has_more_pages")));
     cJSON_Delete(json);
+    if (out != NULL) {
+        out->keys = keys;
+        out->count = seen;
+        out->total = total;
+        return;
+    }
     for (size_t i = 0; i < seen; i++)
         free(keys[i]);
     free(keys);
+}
+
+static void walk(const char *field_call, const char *closing, const char *path, int limit,
+                 const char *rows, const char *key, row_check check, const void *want)
+{
+    walk_into(field_call, closing, path, limit, rows, key, check, want, NULL);
+}
+
+static void walked_free(struct walked *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        free(w->keys[i]);
+    free(w->keys);
+    memset(w, 0, sizeof(*w));
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The walked ids of @p n walks together, sorted (free them); *count of them. */
+static long *sorted_ids(const struct walked *walks, size_t n, size_t *count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += walks[i].count;
+    long *ids = malloc((total + 1) * sizeof(*ids));
+    cr_assert_not_null(ids);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < walks[i].count; j++)
+            ids[k++] = strtol(walks[i].keys[j], NULL, 10);
+    }
+    qsort(ids, total, sizeof(*ids), cmp_long);
+    *count = total;
+    return ids;
 }
 
 static bool zone_is(cJSON *row, const void *want)
@@ -725,11 +777,19 @@ Test(world, characters_of_a_guild_walk_to_the_members_total)
                  "No guild exists for this id");
 }
 
+static const struct {
+    int id;
+    const char *slug, *region, *compact;
+} servers[] = {{1, "pc-na", "na", "NA"}, {2, "xb-na", "na", "NA"}, {3, "ps-na", "na", "NA"},
+               {4, "pc-eu", "eu", "EU"}, {5, "xb-eu", "eu", "EU"}, {6, "ps-eu", "eu", "EU"}};
+
 /*
  * The world's static lists: a region's and a subregion's servers, a server's guilds (every
- * server, and the guild search by serverID) and characters (two servers chosen by the seed;
- * all six would be 50 pages of 100). Not asserted: that the servers' lists together hold
- * every guild and character; the entities the fixtures hold are on none of them.
+ * server, and the guild search by serverID) and characters (every server). Together the
+ * servers' lists hold every guild of the unfiltered list and every character, each once:
+ * the entities the fixtures hold included (guild 3468 on the server its fixture names, 7744
+ * that only a character's fixture names, characters 1..10), which fails on the old code
+ * (they were on no server's list, and 7012 and 7744 not even on the unfiltered one).
  */
 Test(world, server_lists_walk_to_their_totals)
 {
@@ -745,22 +805,95 @@ Test(world, server_lists_walk_to_their_totals)
         walk(call, "} }", "worldData.subregion.servers", 1, "id subregion { id }", "id",
              subregion_id_is, &sub);
     }
+    struct walked guilds[6] = {{0}}, characters[6] = {{0}}, all = {0};
+    double guild_totals = 0, character_totals = 0;
     for (int server = 1; server <= 6; server++) {
         char call[96];
         snprintf(call, sizeof(call), "worldData { server(id: %d) { guilds(", server);
-        walk(call, "} }", "worldData.server.guilds", (int)(next_rand(&seed) % 16) + 5,
-             "id server { id }", "id", server_id_is, &server);
-        /* The same list by the guild search's filter. */
+        walk_into(call, "} }", "worldData.server.guilds", (int)(next_rand(&seed) % 16) + 5,
+                  "id server { id }", "id", server_id_is, &server, &guilds[server - 1]);
+        guild_totals += guilds[server - 1].total;
+        /* The same list by the guild search's filters. */
         snprintf(call, sizeof(call), "guildData { guilds(serverID: %d, ", server);
         walk(call, "}", "guildData.guilds", (int)(next_rand(&seed) % 16) + 5, "id server { id }",
              "id", server_id_is, &server);
-    }
-    for (int round = 0; round < 2; round++) {
-        int server = (int)(next_rand(&seed) % 6) + 1;
-        char call[96];
+        snprintf(call, sizeof(call),
+                 "guildData { guilds(serverSlug: \"%s\", serverRegion: \"%s\", ",
+                 servers[server - 1].slug, servers[server - 1].region);
+        struct walked by_slug = {0};
+        walk_into(call, "}", "guildData.guilds", 100, "id server { id }", "id", server_id_is,
+                  &server, &by_slug);
+        cr_assert_eq(by_slug.total, guilds[server - 1].total, "server %d by slug and by id",
+                     server);
+        walked_free(&by_slug);
         snprintf(call, sizeof(call), "worldData { server(id: %d) { characters(", server);
-        walk(call, "} }", "worldData.server.characters", 100, "id server { id }", "id",
-             server_id_is, &server);
+        walk_into(call, "} }", "worldData.server.characters", 100, "id server { id }", "id",
+                  server_id_is, &server, &characters[server - 1]);
+        character_totals += characters[server - 1].total;
+    }
+    walk_into("guildData { guilds(", "}", "guildData.guilds", 100, "id", "id", NULL, NULL, &all);
+    cr_assert_eq(guild_totals, all.total, "the servers' guild totals add up to the whole list's");
+    size_t n = 0, n_all = 0;
+    long *on_servers = sorted_ids(guilds, 6, &n), *listed = sorted_ids(&all, 1, &n_all);
+    cr_assert_eq(n, n_all, "as many guilds on the servers' lists as on the whole list");
+    for (size_t i = 0; i < n; i++) {
+        cr_assert(i == 0 || on_servers[i] != on_servers[i - 1], "guild %ld on two servers",
+                  on_servers[i]);
+        cr_assert_eq(on_servers[i], listed[i], "guild %ld on a server's list, %ld on the whole",
+                     on_servers[i], listed[i]);
+    }
+    long fixtures_hold[] = {1207, 2290, 3468, 4015, 4721, 5133, 5890, 6044, 7012, 7744};
+    for (size_t i = 0; i < sizeof(fixtures_hold) / sizeof(fixtures_hold[0]); i++)
+        cr_assert_not_null(bsearch(&fixtures_hold[i], listed, n_all, sizeof(*listed), cmp_long),
+                           "guild %ld, which a fixture holds, is listed", fixtures_hold[i]);
+    free(on_servers);
+    free(listed);
+    /* Every character of small.json (5000 but the missing 2500 and 4999), once. */
+    long *chars = sorted_ids(characters, 6, &n);
+    cr_assert_eq(character_totals, 4998, "the servers' character totals");
+    cr_assert_eq(n, 4998, "characters on the servers' lists");
+    for (size_t i = 0, want = 1; i < n; i++, want++) {
+        if (want == 2500 || want == 4999)
+            want++;
+        cr_assert_eq(chars[i], (long)want, "character %zu on the servers' lists", want);
+    }
+    free(chars);
+    for (int i = 0; i < 6; i++) {
+        walked_free(&guilds[i]);
+        walked_free(&characters[i]);
+    }
+    walked_free(&all);
+}
+
+/*
+ * A character's guilds list it among their members, the guilds a fixture names included
+ * (character 1's guild 7744, which fails on the old code: no fixture lists its members).
+ */
+Test(world, fixture_characters_are_members_of_their_guilds)
+{
+    for (int c = 1; c <= 10; c++) {
+        char q[160];
+        snprintf(q, sizeof(q), "{ characterData { character(id: %d) { guilds { id } } } }", c);
+        cJSON *json = ask_json(q);
+        cJSON *g;
+        int count = 0;
+        cJSON_ArrayForEach(g, at(json, "data.characterData.character.guilds"))
+        {
+            char call[96];
+            snprintf(call, sizeof(call), "guildData { guild(id: %d) { members(", (int)num(g, "id"));
+            struct walked members = {0};
+            walk_into(call, "} }", "guildData.guild.members", 100, "id", "id", NULL, NULL,
+                      &members);
+            bool found = false;
+            for (size_t i = 0; i < members.count && !found; i++)
+                found = strtol(members.keys[i], NULL, 10) == c;
+            cr_assert(found, "character %d among the members of its guild %d", c,
+                      (int)num(g, "id"));
+            walked_free(&members);
+            count++;
+        }
+        cr_assert_gt(count, 0, "character %d has its fixture's guilds", c);
+        cJSON_Delete(json);
     }
 }
 
@@ -861,12 +994,6 @@ static int passing(cJSON *rows, row_check check, const void *want)
     }
     return n;
 }
-
-static const struct {
-    int id;
-    const char *slug, *region, *compact;
-} servers[] = {{1, "pc-na", "na", "NA"}, {2, "xb-na", "na", "NA"}, {3, "ps-na", "na", "NA"},
-               {4, "pc-eu", "eu", "EU"}, {5, "xb-eu", "eu", "EU"}, {6, "ps-eu", "eu", "EU"}};
 
 /*
  * Every character of small.json is ranked once (5000 but the missing 2500 and 4999, which
@@ -1014,6 +1141,35 @@ Test(world, heavier_queries_spend_more_points)
     cr_assert_eq(small_page, 1);
     cr_assert_gt(page, 10, "100 report rows of 11 fields: %g points", page);
     cr_assert_gt(table, lookup, "a report table costs more than a lookup: %g", table);
+}
+
+/*
+ * A query the world rejects for a limit out of its bounds costs what a document refused by
+ * validation costs (nothing); in a document with other fields, only those are charged.
+ * Fails on the old code, which charged the limit asked (2000 rows: 21 points).
+ */
+Test(world, a_query_rejected_for_its_limit_costs_what_a_refused_document_costs)
+{
+    double refused = cost_of("{ gameData { abilitie { total } } }");
+    cr_assert_eq(refused, 0, "a document refused by validation is not charged");
+    const char *rejected[] = {
+        "{ gameData { abilities(limit: 2000) { total data { id name icon } } } }",
+        "{ gameData { abilities(limit: 0) { total data { id name } } } }",
+        "{ guildData { guilds(limit: 101, serverID: 1) { data { id name } } } }",
+        "{ rateLimitData { limitPerHour } reportData { reports(limit: 2000) { data { code } } } }",
+    };
+    for (size_t i = 0; i < sizeof(rejected) / sizeof(rejected[0]); i++) {
+        expect_error(rejected[i], "The limit argument must be between");
+        cr_assert_eq(cost_of(rejected[i]), refused, "%s costs what a refused document costs",
+                     rejected[i]);
+    }
+    const char *lookup = "{ gameData { ability(id: 1) { id name } } }";
+    cr_assert_eq(cost_of("{ gameData { abilities(limit: 2000) { data { id name } } ability(id: 1) "
+                         "{ id name } } }"),
+                 cost_of(lookup), "only the fields that answer are charged");
+    /* An absurd limit is still refused for its complexity first. */
+    expect_error("{ gameData { abilities(limit: 1000000) { data { id } } } }",
+                 "Max query complexity should be 50000");
 }
 
 /* The points the budget charges are the query's: a heavy query is refused first. */
