@@ -11,10 +11,17 @@
 #include "scenario_private.h"
 #include "utf8_private.h"
 
+/*
+ * Slots grow as entries arrive (doubling up to the capacity). One calloc of the whole capacity
+ * (35 MB per ring at the default 10000) is lazily paged only while malloc is left alone: under
+ * MALLOC_PERTURB_, which `meson test` sets, glibc writes every byte, 0.2 s per server start.
+ */
+#define RING_FIRST_SLOTS 64u
+
 static bool ring_init(struct esomock_journal_ring *r, size_t capacity)
 {
-    /* calloc'd pages are touched only as entries arrive, so a large cap costs little up front. */
-    r->slots = calloc(capacity, sizeof(*r->slots));
+    r->allocated = capacity < RING_FIRST_SLOTS ? capacity : RING_FIRST_SLOTS;
+    r->slots = calloc(r->allocated > 0 ? r->allocated : 1, sizeof(*r->slots));
     r->capacity = capacity;
     return r->slots != NULL;
 }
@@ -22,12 +29,28 @@ static bool ring_init(struct esomock_journal_ring *r, size_t capacity)
 /* The i-th oldest entry of @p r (i < r->count). */
 static struct esomock_journal_entry *ring_at(struct esomock_journal_ring *r, size_t i)
 {
-    return &r->slots[(r->head + i) % r->capacity];
+    return &r->slots[(r->head + i) % r->allocated];
+}
+
+/* Double the slots (at most to the capacity), oldest first; false when out of memory. */
+static bool ring_grow(struct esomock_journal_ring *r)
+{
+    size_t n = r->allocated <= r->capacity / 2 ? r->allocated * 2 : r->capacity;
+    struct esomock_journal_entry *slots = calloc(n, sizeof(*slots));
+    if (slots == NULL)
+        return false;
+    for (size_t i = 0; i < r->count; i++)
+        slots[i] = *ring_at(r, i);
+    free(r->slots);
+    r->slots = slots;
+    r->allocated = n;
+    r->head = 0;
+    return true;
 }
 
 static void ring_drop_oldest(struct esomock_journal_ring *r)
 {
-    r->head = (r->head + 1) % r->capacity;
+    r->head = (r->head + 1) % r->allocated;
     r->count--;
     r->dropped++;
 }
@@ -38,7 +61,9 @@ static void ring_drop_oldest(struct esomock_journal_ring *r)
  */
 static void ring_insert(struct esomock_journal_ring *r, const struct esomock_journal_entry *e)
 {
-    if (r->count == r->capacity) {
+    if (r->count == r->allocated && r->allocated < r->capacity)
+        (void)ring_grow(r); /* out of memory: the ring stays as it is and drops its oldest */
+    if (r->count == r->allocated) {
         if (e->seq < ring_at(r, 0)->seq) {
             r->dropped++; /* older than everything kept: it would be the one pushed out */
             return;

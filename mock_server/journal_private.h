@@ -19,6 +19,7 @@
 /* Entries sorted by seq, oldest at head; a full ring drops its oldest. */
 struct esomock_journal_ring {
     struct esomock_journal_entry *slots;
+    size_t allocated; /* slots allocated, grown up to capacity as entries arrive */
     size_t capacity;
     size_t head;
     size_t count;

@@ -173,6 +173,30 @@ Test(journal, polling_never_pushes_out_what_it_polls_for)
     http_result_free(&res);
 }
 
+/*
+ * The ring's slots grow as entries arrive (64, 128, then the capacity): past the capacity it
+ * still keeps the newest entries, in seq order, and counts the rest as dropped.
+ */
+Test(journal, a_ring_grown_to_its_capacity_keeps_the_newest_in_order)
+{
+    srv = start_server(&(struct esomock_options){.journal_capacity = 150});
+    for (int i = 0; i < 200; i++)
+        cr_assert_eq(call_status("POST", "/api/v2/client", zones), 200, "request %d", i + 1);
+    struct http_result res;
+    cr_assert_eq(call("GET", "/__admin/requests", NULL, &res), 200);
+    cJSON *json = parse_body(&res);
+    cr_assert_eq(cJSON_GetObjectItem(json, "count")->valueint, 150, "%.200s", res.body);
+    cr_assert_eq(cJSON_GetObjectItem(json, "dropped")->valueint, 50, "%.200s", res.body);
+    cJSON *list = cJSON_GetObjectItem(json, "requests");
+    cr_assert_eq(cJSON_GetArraySize(list), 150);
+    for (int i = 0; i < 150; i++) {
+        cJSON *seq = cJSON_GetObjectItem(cJSON_GetArrayItem(list, i), "seq");
+        cr_assert_eq(seq->valueint, 51 + i, "entry %d: the newest 150 in seq order", i);
+    }
+    cJSON_Delete(json);
+    http_result_free(&res);
+}
+
 /* Send @p request on a new connection and read its answer until the server closes or 10 s. */
 static void raw_exchange(const char *request, size_t len, char *answer, size_t size)
 {
