@@ -14,6 +14,7 @@
 
 #include "coerce_private.h"
 #include "execute_private.h"
+#include "number_private.h"
 #include "print_private.h"
 
 /* ---- CollectFields --------------------------------------------------------- */
