@@ -204,24 +204,6 @@ bool gql_collect_fields(struct gql_arena *arena, const struct gql_schema *schema
 
 /* ---- helpers for resolvers --------------------------------------------------- */
 
-const char *gql_exec_strdup(struct gql_exec *exec, const char *s)
-{
-    const char *p = gql_arena_strdup(&exec->arena, s);
-
-    if (p == NULL)
-        exec->oom = true;
-    return p;
-}
-
-void *gql_exec_alloc(struct gql_exec *exec, size_t size)
-{
-    void *p = gql_arena_alloc(&exec->arena, size);
-
-    if (p == NULL)
-        exec->oom = true;
-    return p;
-}
-
 const char *gql_path_print(const struct gql_path *path, char *out, size_t size)
 {
     const struct gql_path *steps[GQL_MAX_DEPTH * 4];
