@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "gql.h"
-#include "print_private.h"
+#include "number_private.h"
 #include "utf8_private.h"
 
 void gql_buf_init(struct gql_buf *buf, size_t max)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "document_private.h"
+#include "cache_private.h"
 
 struct entry {
     struct gql_document *doc;

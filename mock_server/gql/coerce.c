@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "coerce_private.h"
+#include "number_private.h"
 #include "print_private.h"
 #include "suggest_private.h"
 

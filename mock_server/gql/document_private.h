@@ -1,4 +1,5 @@
-/* A parsed and validated document (shared, reference-counted) and a prepared operation. */
+/* A parsed and validated document (shared, reference-counted) and a prepared operation
+ * (prepare.c). */
 #ifndef GQL_DOCUMENT_PRIVATE_H
 #define GQL_DOCUMENT_PRIVATE_H
 
@@ -45,11 +46,5 @@ const struct gql_ast_definition *gql_document_fragment(const struct gql_document
                                                        const char *name);
 /* FNV-1a 64 of a text. */
 uint64_t gql_text_hash(const char *text, size_t len);
-
-/* The cache (cache.c): a referenced document, or NULL when absent. */
-struct gql_document *gql_cache_get(struct gql_cache *cache, const struct gql_schema *schema,
-                                   const char *text, size_t len, uint64_t hash);
-/* Keep doc (takes a reference of its own). */
-void gql_cache_put(struct gql_cache *cache, struct gql_document *doc);
 
 #endif

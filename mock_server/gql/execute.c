@@ -14,6 +14,7 @@
 
 #include "coerce_private.h"
 #include "execute_private.h"
+#include "number_private.h"
 #include "print_private.h"
 
 /* ---- CollectFields --------------------------------------------------------- */
@@ -202,24 +203,6 @@ bool gql_collect_fields(struct gql_arena *arena, const struct gql_schema *schema
 }
 
 /* ---- helpers for resolvers --------------------------------------------------- */
-
-const char *gql_exec_strdup(struct gql_exec *exec, const char *s)
-{
-    const char *p = gql_arena_strdup(&exec->arena, s);
-
-    if (p == NULL)
-        exec->oom = true;
-    return p;
-}
-
-void *gql_exec_alloc(struct gql_exec *exec, size_t size)
-{
-    void *p = gql_arena_alloc(&exec->arena, size);
-
-    if (p == NULL)
-        exec->oom = true;
-    return p;
-}
 
 const char *gql_path_print(const struct gql_path *path, char *out, size_t size)
 {

@@ -1,4 +1,4 @@
-/* Text the way graphql-js prints it: values (print), JSON values (inspect), numbers. */
+/* Text the way graphql-js prints it: values (print), JSON values (inspect). */
 #ifndef GQL_PRINT_PRIVATE_H
 #define GQL_PRINT_PRIVATE_H
 
@@ -9,8 +9,6 @@
 #include "gql.h"
 #include "parser_private.h"
 
-/* A double as JavaScript's Number#toString writes it (shortest round trip). */
-void gql_js_number(double value, char *out, size_t size);
 /* A string literal as graphql-js's printString writes it. */
 void gql_print_string(struct gql_buf *buf, const char *s, size_t len);
 /* graphql-js's printBlockString. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lexer_private.h"
+#include "number_private.h"
 #include "print_private.h"
 #include "schema_private.h"
 

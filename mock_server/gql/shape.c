@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "execute_private.h"
+#include "number_private.h"
 #include "print_private.h"
 
 struct shape {
