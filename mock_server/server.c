@@ -741,9 +741,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     req->entry.status = c.status;
     req->entry.bytes_sent = c.bytes;
     req->entry.state = c.state;
-    esomock__journal_update(&srv->journal, &req->entry, true);
     if (req->route != ESOMOCK_ROUTE_ADMIN)
         esomock__metrics_count(&srv->metrics, metrics_label(req), req->plan.step, c.status);
+    atomic_fetch_sub(&srv->in_flight, 1);
     if (srv->log != NULL) {
         const char *action = action_label(req, "pass");
         /* A decoded path may hold a newline or ESC: escaped, it cannot forge a log line. */
@@ -761,7 +761,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                 c.state == ESOMOCK_ENTRY_ABORTED ? " (connection ended early)" : "");
         fflush(srv->log);
     }
-    atomic_fetch_sub(&srv->in_flight, 1);
+    /* Last: a waiter for the journal (esomock_server_wait_for_requests) then finds the
+     * request counted in the metrics and its line in the log too. */
+    esomock__journal_update(&srv->journal, &req->entry, true);
     request_free(req);
 }
 
