@@ -1578,7 +1578,7 @@ Test(scenario_files, library_semantics)
 
     snprintf(path, sizeof(path), "%s/outage.json", dir);
     cr_assert_eq(load_found(path, &library, &sc, &errors), ESOMOCK_OK);
-    cr_assert_eq(sc->rules[0].window_until_ms, 3000.0);
+    cr_assert_eq(sc->rules[0].window_until_ms, 6000.0);
     cr_assert_eq(sc->rules[0].steps[0].status, 503);
     cr_assert_null(sc->rules[0].steps[0].headers, "no Retry-After");
     cr_assert(sc->rules[0].steps[0].repeat);
