@@ -497,11 +497,9 @@ const cJSON *const *esomock__windex_objects(const struct esomock_world_index *ix
     return NULL;
 }
 
-const int64_t *esomock__windex_ids(const struct esomock_world_index *ix, int type, size_t *count)
+/* The span of @p type's entities in ix->ents: its first index, *count of them. */
+static size_t type_span(const struct esomock_world_index *ix, int type, size_t *count)
 {
-    *count = 0;
-    if (ix == NULL)
-        return NULL;
     /* The entities are sorted by type first: the type's span, found by two searches. */
     size_t lo = 0, hi = ix->nents;
     while (lo < hi) {
@@ -521,7 +519,24 @@ const int64_t *esomock__windex_ids(const struct esomock_world_index *ix, int typ
             hi = mid;
     }
     *count = lo - first;
-    return &ix->ids[first];
+    return first;
+}
+
+const int64_t *esomock__windex_ids(const struct esomock_world_index *ix, int type, size_t *count)
+{
+    *count = 0;
+    if (ix == NULL)
+        return NULL;
+    return &ix->ids[type_span(ix, type, count)];
+}
+
+const char *esomock__windex_code(const struct esomock_world_index *ix, int type, size_t i)
+{
+    size_t count = 0;
+    if (ix == NULL)
+        return NULL;
+    size_t first = type_span(ix, type, &count);
+    return i < count ? ix->ents[first + i].code : NULL;
 }
 
 int64_t esomock__windex_by_name(const struct esomock_world_index *ix, int type, const char *name,

@@ -61,6 +61,13 @@ const cJSON *const *esomock__windex_objects(const struct esomock_world_index *in
 const int64_t *esomock__windex_ids(const struct esomock_world_index *index, int type,
                                    size_t *count);
 
+/*
+ * The code of the @p i-th entity of @p type the fixtures hold (a report's), in code order;
+ * NULL past the last (esomock__windex_ids counts them) or for a type keyed by id. Owned by
+ * the fixture set.
+ */
+const char *esomock__windex_code(const struct esomock_world_index *index, int type, size_t i);
+
 /* A character or guild the fixtures name on server @p server (0: any), or 0. */
 int64_t esomock__windex_by_name(const struct esomock_world_index *index, int type, const char *name,
                                 int server);

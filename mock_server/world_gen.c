@@ -1282,11 +1282,14 @@ static void reports(const struct esomock_world *w, const struct gql_field_info *
         esomock__out_error(out, info->exec, error);
         return;
     }
+    l.search.on = true;
     if (guild > 0) {
         l.has_owner = true;
         l.owner.guild = true;
         l.owner.id = guild;
         arg_int(info, "guildTagID", &l.tag);
+        l.search.guild = guild;
+        l.search.tag = l.tag;
     } else if (arg_int(info, "userID", &user)) {
         size_t count = 0;
         esomock__windex_objects(w->index, WO_USER, user, NULL, &count);
@@ -1297,6 +1300,7 @@ static void reports(const struct esomock_world *w, const struct gql_field_info *
         l.has_owner = true;
         l.owner.guild = false;
         l.owner.id = user;
+        l.search.user = user;
     }
     /* A guild the world lacks (a fixture's own) has no world reports. */
     if (l.has_owner && l.owner.guild && !esomock__world_exists(w, ESOMOCK_WT_GUILD, l.owner.id))
@@ -1307,8 +1311,10 @@ static void reports(const struct esomock_world *w, const struct gql_field_info *
         l.zone = esomock__zone_index((int)zone);
         if (l.zone < 0)
             l.kind = WL_EMPTY;
+        l.search.zone = zone != 0 ? zone : -1; /* 0 names no zone, not any */
     }
     if (arg_int(info, "gameZoneID", &game_zone)) {
+        l.search.game_zone = game_zone != 0 ? game_zone : -1;
         int z = -1;
         for (int k = 0; k < 6; k++) {
             if (esomock__zones[k].game_zone == game_zone)
@@ -1319,9 +1325,14 @@ static void reports(const struct esomock_world *w, const struct gql_field_info *
         l.zone = z;
     }
     const struct gql_value *t0 = arg(info, "startTime"), *t1 = arg(info, "endTime");
-    if (t1 != NULL)
+    if (t1 != NULL) {
         l.n_lo = esomock__world_report_at(w, gql_value_float(t1));
+        l.search.has_t1 = true;
+        l.search.t1 = gql_value_float(t1);
+    }
     if (t0 != NULL) {
+        l.search.has_t0 = true;
+        l.search.t0 = gql_value_float(t0);
         /* reports starting at or after startTime: those before the first one earlier */
         double t = gql_value_float(t0);
         int64_t hi = esomock__world_report_at(w, t);

@@ -213,7 +213,7 @@ static int64_t code_index(const struct esomock_world *w, const struct esomock_wl
                           const char *code)
 {
     int64_t n = 0;
-    if (esomock__world_report_decode_raw(w, code, &n) != ESOMOCK_CODE_OK)
+    if (code == NULL || esomock__world_report_decode_raw(w, code, &n) != ESOMOCK_CODE_OK)
         return -1;
     return esomock__wlist_index(w, l, n);
 }
@@ -230,6 +230,12 @@ static void own_exclusions(const struct esomock_world *w, const struct esomock_w
     if (type == ESOMOCK_WT_REPORT) {
         for (size_t i = 0; i < w->cfg.missing_code_count; i++)
             excl_add(e, code_index(w, l, w->cfg.missing_codes[i]));
+        /* A report the fixtures hold is where its own fields put it (report_extras). */
+        size_t count = 0;
+        if (l->search.on)
+            esomock__windex_ids(w->index, WO_REPORT, &count);
+        for (size_t i = 0; i < count; i++)
+            excl_add(e, code_index(w, l, esomock__windex_code(w->index, WO_REPORT, i)));
         return;
     }
     const struct esomock_world_keys *k = &w->cfg.keys[type];
@@ -379,6 +385,122 @@ static bool own_extras(struct esomock_wview *v, struct gql_exec *exec)
     return !x.oom;
 }
 
+/* ---- the fixtures' reports on a report search --------------------------------------------- */
+
+/* The number @p outer.@p inner (or @p outer, inner NULL) in any of a report's fixture objects. */
+static bool report_num(const cJSON *const *objs, size_t count, const char *outer, const char *inner,
+                       double *out)
+{
+    for (size_t i = 0; i < count; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(objs[i], outer);
+        if (inner != NULL)
+            v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, inner) : NULL;
+        if (cJSON_IsNumber(v)) {
+            *out = v->valuedouble;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether a report's @p outer.id is @p want (0: any). */
+static bool report_id_is(const cJSON *const *objs, size_t count, const char *outer, int64_t want)
+{
+    double v = 0;
+    return want == 0 || (report_num(objs, count, outer, "id", &v) && (int64_t)v == want);
+}
+
+/* Whether a fixture report passes a search by its own fields; its start in *start. */
+static bool search_matches(const struct esomock_wsearch *s, const cJSON *const *objs, size_t count,
+                           double *start)
+{
+    if (!report_num(objs, count, "startTime", NULL, start))
+        return false; /* a report with no start has no place in a list newest first */
+    if (!report_id_is(objs, count, "guild", s->guild) ||
+        !report_id_is(objs, count, "guildTag", s->tag) ||
+        !report_id_is(objs, count, "owner", s->user) || !report_id_is(objs, count, "zone", s->zone))
+        return false;
+    if (s->game_zone != 0) {
+        double zone = 0;
+        int k = report_num(objs, count, "zone", "id", &zone) ? esomock__zone_index((int)zone) : -1;
+        if (k < 0 || esomock__zones[k].game_zone != s->game_zone)
+            return false;
+    }
+    return (!s->has_t0 || *start >= s->t0) && (!s->has_t1 || *start <= s->t1);
+}
+
+static bool in_rows_code(const cJSON *rows, const char *code)
+{
+    for (const cJSON *r = rows != NULL ? rows->child : NULL; r != NULL; r = r->next) {
+        int64_t id = 0;
+        const char *c = NULL;
+        if (esomock__windex_key(r, &id, &c) && c != NULL && strcmp(c, code) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* How many of the world's shown rows start after @p start (they come first, newest first). */
+static int64_t shown_before(const struct esomock_wview *v, double start)
+{
+    if (v->list.kind != WL_REPORTS)
+        return 0;
+    struct esomock_wlist sub = v->list;
+    int64_t cut = esomock__world_report_at(v->w, start);
+    if (cut < sub.n_hi)
+        sub.n_hi = cut;
+    int64_t raw = esomock__wlist_count(v->w, &sub);
+    int64_t hidden = 0;
+    for (size_t i = 0; i < v->nexcluded && v->excluded[i] < raw; i++)
+        hidden++;
+    return raw - hidden;
+}
+
+/*
+ * The reports the fixtures hold that pass a report search by their own fields (zone,
+ * guild, tag, owner, start) and are not among the fixture page's rows: newest first, each
+ * among the world's rows where its start puts it. false without memory.
+ */
+static bool report_extras(struct esomock_wview *v, struct gql_exec *exec)
+{
+    const struct esomock_world_index *ix = v->w->index;
+    size_t count = 0, n = 0;
+    esomock__windex_ids(ix, WO_REPORT, &count);
+    v->extras = NULL;
+    v->nextras = 0;
+    if (count == 0)
+        return true;
+    const cJSON **json = gql_exec_alloc(exec, count * sizeof(*json));
+    double *start = gql_exec_alloc(exec, count * sizeof(*start));
+    int64_t *before = gql_exec_alloc(exec, count * sizeof(*before));
+    if (json == NULL || start == NULL || before == NULL)
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        const char *code = esomock__windex_code(ix, WO_REPORT, i);
+        size_t nobjs = 0;
+        const cJSON *const *objs =
+            code != NULL ? esomock__windex_objects(ix, WO_REPORT, 0, code, &nobjs) : NULL;
+        double t = 0;
+        if (nobjs == 0 || in_rows_code(v->rows, code) ||
+            !search_matches(&v->list.search, objs, nobjs, &t))
+            continue;
+        /* Newest first; equal starts keep code order. */
+        size_t at = n++;
+        for (; at > 0 && start[at - 1] < t; at--) {
+            start[at] = start[at - 1];
+            json[at] = json[at - 1];
+        }
+        start[at] = t;
+        json[at] = objs[0];
+    }
+    for (size_t i = 0; i < n; i++)
+        before[i] = shown_before(v, start[i]);
+    v->extra_json = json;
+    v->extra_before = before;
+    v->nextras = n;
+    return true;
+}
+
 /* The raw index of a fixture row's key in the view's list, or -1. */
 static int64_t row_index(const struct esomock_world *w, const struct esomock_wlist *l,
                          const cJSON *row)
@@ -422,7 +544,7 @@ bool esomock__wview_init(struct esomock_wview *v, const struct esomock_world *w,
     }
     v->excluded = e.items;
     v->nexcluded = n;
-    if (!own_extras(v, exec))
+    if (!own_extras(v, exec) || (list->search.on && !report_extras(v, exec)))
         return false;
     int64_t supply = v->raw - (int64_t)n + (int64_t)v->nextras;
     if (v->rows == NULL) {
@@ -437,8 +559,11 @@ bool esomock__wview_init(struct esomock_wview *v, const struct esomock_world *w,
     if (fixture_total < v->total)
         v->total = fixture_total;
     /* The fixture's total cuts the world's rows, never the fixtures' own. */
-    if (v->total < v->nrows + (int64_t)v->nextras)
-        v->total = v->nrows + (int64_t)v->nextras;
+    int64_t own = (int64_t)v->nextras;
+    if (v->extra_before != NULL && v->nextras > 0)
+        own += v->extra_before[v->nextras - 1];
+    if (v->total < v->nrows + own)
+        v->total = v->nrows + own;
     if (v->total < v->from + v->nrows)
         v->total = v->from + v->nrows;
     return true;
@@ -462,11 +587,22 @@ void esomock__wview_at(const struct esomock_wview *v, int64_t p, const cJSON **j
         return;
     }
     int64_t j = v->rows != NULL && p >= v->from ? p - v->nrows : p;
-    if (j < (int64_t)v->nextras) {
+    /* Extra i stands at extra_before[i] + i (0 + i: the extras come first). */
+    size_t i = 0;
+    if (v->extra_before != NULL) {
+        while (i < v->nextras && v->extra_before[i] + (int64_t)i < j)
+            i++;
+        if (i < v->nextras && v->extra_before[i] + (int64_t)i == j) {
+            *json = v->extra_json[i];
+            return;
+        }
+    } else if (j < (int64_t)v->nextras) {
         *key = v->extras[j];
         return;
+    } else {
+        i = v->nextras;
     }
-    *key = esomock__wlist_key(v->w, &v->list, skip_select(v, j - (int64_t)v->nextras));
+    *key = esomock__wlist_key(v->w, &v->list, skip_select(v, j - (int64_t)i));
 }
 
 int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key)
@@ -481,7 +617,7 @@ int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key)
         }
     }
     int64_t j = -1;
-    for (size_t i = 0; i < v->nextras && j < 0; i++) {
+    for (size_t i = 0; v->extras != NULL && i < v->nextras && j < 0; i++) {
         if (v->extras[i] == key)
             j = (int64_t)i;
     }
@@ -495,7 +631,10 @@ int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key)
                 return -1;
             before++;
         }
-        j = (int64_t)v->nextras + raw - before;
+        int64_t shown = raw - before, ahead = 0;
+        for (size_t i = 0; i < v->nextras; i++)
+            ahead += v->extra_before == NULL || v->extra_before[i] <= shown;
+        j = shown + ahead;
     }
     int64_t p = v->rows != NULL && j >= v->from ? j + v->nrows : j;
     return p < v->total ? p : -1;

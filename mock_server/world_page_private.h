@@ -9,8 +9,10 @@
  * is the fixture's (or fewer when the world has fewer rows). The entities the fixtures hold
  * and place in the list where the world does not (a guild the fixtures put on this server,
  * a guild outside the world's range) come first among the world's rows, in id order, so a
- * filtered list holds exactly the rows of the whole list that pass its filter. Pages cut a
- * view as Laravel's LengthAwarePaginator does.
+ * filtered list holds exactly the rows of the whole list that pass its filter. On a report
+ * search the fixtures' reports that pass it by their own fields stand among the world's
+ * rows where their start puts them (newest first). Pages cut a view as Laravel's
+ * LengthAwarePaginator does.
  */
 #ifndef ESOMOCK_WORLD_PAGE_PRIVATE_H
 #define ESOMOCK_WORLD_PAGE_PRIVATE_H
@@ -33,6 +35,18 @@ enum esomock_wlist_kind {
     WL_CHARACTER_REPORTS, /* the reports a character took part in */
 };
 
+/*
+ * A report search's arguments as the client gave them (ids, not table indices), checked
+ * against the fixtures' own reports, which the world's permutations do not place.
+ */
+struct esomock_wsearch {
+    bool on;                  /* the list is a report search (reportData.reports) */
+    int64_t guild, tag, user; /* 0: any */
+    int64_t zone, game_zone;  /* 0: any */
+    bool has_t0, has_t1;      /* startTime <= a report's start <= endTime */
+    double t0, t1;
+};
+
 struct esomock_wlist {
     enum esomock_wlist_kind kind;
     enum esomock_wtype type; /* WL_RANGE */
@@ -44,6 +58,7 @@ struct esomock_wlist {
     int64_t tag;        /* a guild tag id; 0: any */
     int64_t n_lo, n_hi; /* WL_REPORTS: report indices [n_lo, n_hi) (the time window) */
     int64_t roster_pos, roster_total; /* WL_CHARACTER_REPORTS: the character in its guild */
+    struct esomock_wsearch search;    /* a report search's own arguments */
 };
 
 /* A list seen as one sequence: a fixture's rows at their positions, the world's elsewhere. */
@@ -55,6 +70,12 @@ struct esomock_wview {
     size_t nexcluded;
     int64_t *extras; /* keys the fixtures put in the list and the world does not, ascending */
     size_t nextras;
+    /*
+     * A report search's extras are the fixtures' reports (extra_json, newest first), each
+     * after extra_before[i] of the world's shown rows; NULL for other lists (keys, first).
+     */
+    const cJSON **extra_json;
+    int64_t *extra_before;
     const cJSON *rows; /* the fixture's rows (an array), or NULL */
     int64_t from;      /* position of the first of them */
     int64_t nrows;

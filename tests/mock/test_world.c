@@ -562,6 +562,91 @@ Test(world, report_searches_apply_every_filter)
     cJSON_Delete(json);
 }
 
+/* A report search's filters and the start of the row before, for in_search. */
+struct search {
+    int zone, guild, user; /* 0: any */
+    double start, end;     /* 0: any */
+    double *last;          /* the previous row's startTime (rows come newest first) */
+};
+
+static bool in_search(cJSON *row, const void *want)
+{
+    const struct search *s = want;
+    double start = num(row, "startTime");
+    bool newest_first = *s->last < 0 || start <= *s->last;
+    *s->last = start;
+    return newest_first && (s->zone == 0 || num(row, "zone.id") == s->zone) &&
+           (s->guild == 0 || guild_is(row, &s->guild)) &&
+           (s->user == 0 || num(row, "owner.id") == s->user) &&
+           (s->start == 0 || start >= s->start) && (s->end == 0 || start <= s->end);
+}
+
+/* How often a walk of the report search @p args lists report @p code, each row checked. */
+static size_t times_listed(const char *args, int limit, struct search *s, const char *code)
+{
+    double last = -1;
+    s->last = &last;
+    char call[256], quoted[64];
+    snprintf(call, sizeof(call), "reportData { reports(%s", args);
+    snprintf(quoted, sizeof(quoted), "\"%s\"", code);
+    struct walked walked = {0};
+    walk_into(call, "}", "reportData.reports", limit,
+              "code startTime zone { id } guild { id } owner { id }", "code", in_search, s,
+              &walked);
+    size_t times = 0;
+    for (size_t i = 0; i < walked.count; i++)
+        times += strcmp(walked.keys[i], quoted) == 0;
+    walked_free(&walked);
+    return times;
+}
+
+/*
+ * A report the fixtures hold (a1B2c3D4e5F6g7H8: zone 18, guild 3468, owner 1, started
+ * 1762477200000) is on every report search its own fields pass, once, where its start puts
+ * it among the world's reports, and on none its fields fail; totals are the rows walked.
+ */
+Test(world, fixture_reports_are_on_the_searches_they_match)
+{
+    const char *code = "a1B2c3D4e5F6g7H8";
+    struct search by_zone = {.zone = 18};
+    cr_assert_eq(times_listed("zoneID: 18, ", 100, &by_zone, code), 1, "on its zone's search");
+    struct search by_guild = {.guild = 3468};
+    cr_assert_eq(times_listed("guildID: 3468, ", 3, &by_guild, code), 1, "on its guild's");
+    struct search by_name = {.guild = 3468};
+    cr_assert_eq(times_listed("guildName: \"The Shadow Court\", guildServerSlug: \"pc-na\", "
+                              "guildServerRegion: \"na\", ",
+                              4, &by_name, code),
+                 1, "on its guild's by name");
+    struct search by_tag = {.guild = 3468};
+    cr_assert_eq(times_listed("guildTagID: 812, ", 2, &by_tag, code), 1, "on its tag's");
+    struct search by_owner = {.user = 1};
+    cr_assert_eq(times_listed("userID: 1, ", 5, &by_owner, code), 1, "on its owner's");
+    struct search by_time = {.start = 1762400000000.0, .end = 1762500000000.0};
+    cr_assert_eq(
+        times_listed("startTime: 1762400000000, endTime: 1762500000000, ", 7, &by_time, code), 1,
+        "on a window around its start");
+    struct search all = {
+        .zone = 18, .guild = 3468, .user = 0, .start = 1762477200000.0, .end = 1762477200000.0};
+    cr_assert_eq(times_listed("zoneID: 18, guildID: 3468, startTime: 1762477200000, endTime: "
+                              "1762477200000, ",
+                              1, &all, code),
+                 1, "on a search by all of them at once");
+    /* Each filter alone keeps it out when its value is another. */
+    struct search other_zone = {.zone = 17};
+    cr_assert_eq(times_listed("zoneID: 17, ", 100, &other_zone, code), 0, "not on zone 17's");
+    struct search other_guild = {.guild = 42};
+    cr_assert_eq(times_listed("guildID: 42, ", 25, &other_guild, code), 0, "not on guild 42's");
+    struct search other_owner = {.user = 2};
+    cr_assert_eq(times_listed("userID: 2, ", 25, &other_owner, code), 0, "not on user 2's");
+    struct search before = {.start = 1762000000000.0, .end = 1762477199999.0};
+    cr_assert_eq(
+        times_listed("startTime: 1762000000000, endTime: 1762477199999, ", 50, &before, code), 0,
+        "not on a window that ends before it");
+    struct search after = {.start = 1762477200001.0};
+    cr_assert_eq(times_listed("startTime: 1762477200001, ", 100, &after, code), 0,
+                 "not on a window that starts after it");
+}
+
 struct filters {
     int zone, guild;
     bool window;
