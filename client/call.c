@@ -11,7 +11,7 @@
 
 #include "call_private.h"
 #include "classify_private.h"
-#include "client_private.h"
+#include "handle_private.h"
 #include "redact_private.h"
 #include "registry_private.h"
 #include "retry_after_private.h"

@@ -21,14 +21,6 @@ static void init_curl(void)
     curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-uint64_t eso__client_random(struct eso_client *c)
-{
-    pthread_mutex_lock(&c->rng_lock);
-    uint64_t bits = c->random.next(c->random.userdata);
-    pthread_mutex_unlock(&c->rng_lock);
-    return bits;
-}
-
 static const char *env_or(const char *value, const char *env)
 {
     if (value != NULL)
@@ -164,31 +156,6 @@ void eso_client_destroy(struct eso_client *c)
     free(c);
 }
 
-void eso_result_finish(struct eso_result *res)
-{
-    if (res == NULL)
-        return;
-    cJSON_Delete(res->data);
-    cJSON_Delete(res->errors);
-    memset(res, 0, sizeof *res);
-}
-
-cJSON *eso_result_take_data(struct eso_result *res)
-{
-    if (res == NULL)
-        return NULL;
-    cJSON *d = res->data;
-    res->data = NULL;
-    return d;
-}
-
-/*
- * Points-aware pacing learns the hourly budget before the first call and every
- * minute. The refresh serves the caller's call, so it lives inside that call's
- * deadline (at most half of what is left, leaving the rest to the call), sends one
- * request (no retries: in an outage it must not double the load), stays away from a
- * breaker that is not closed, and after a failure waits a refresh interval.
- */
 void eso__client_refresh_points(struct eso_client *c, const char *operation,
                                 const struct eso__call *parent, uint64_t deadline_ns)
 {

@@ -7,7 +7,7 @@
 #include <curl/curl.h>
 
 #include "auth_private.h"
-#include "client_private.h"
+#include "handle_private.h"
 #include "driver_private.h"
 #include "hook_private.h"
 #include "pool_private.h"

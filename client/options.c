@@ -7,7 +7,7 @@
 #include <esologs/version.h>
 
 #include "auth_private.h"
-#include "client_private.h"
+#include "handle_private.h"
 #include "text_private.h"
 
 /* The defaults; docs/client.md says why each was chosen. */

@@ -7,6 +7,7 @@
 #include <esologs/export.h>
 #include <esologs/operations.h>
 #include <esologs/options.h>
+#include <esologs/result.h>
 #include <esologs/status.h>
 #include <esologs/version.h>
 
