@@ -15,6 +15,7 @@
 
 #include <esomock/problems.h>
 #include <esomock/scenario.h>
+#include <esomock/journal.h>
 #include <esomock/server.h>
 
 #include "http_helper.h"
@@ -80,6 +81,21 @@ static inline struct esomock_server *start_server(const struct esomock_options *
     cr_assert_eq(rc, ESOMOCK_OK, "server did not start: %s: %s", esomock_strerror(rc),
                  problems_text(problems));
     return srv;
+}
+
+/*
+ * The journal once @p n requests have completed (bounded wait, no sleep): exactly @p n
+ * entries, oldest first. The caller frees it with free().
+ */
+static inline struct esomock_journal_entry *completed_journal(struct esomock_server *srv, size_t n)
+{
+    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, n, true, 30000), n,
+                 "%zu requests completed", n);
+    struct esomock_journal_entry *e = NULL;
+    size_t count = 0;
+    cr_assert_eq(esomock_server_journal(srv, NULL, &e, &count), ESOMOCK_OK);
+    cr_assert_eq(count, n, "the journal holds %zu entries, not %zu", count, n);
+    return e;
 }
 
 /*

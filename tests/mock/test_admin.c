@@ -166,11 +166,7 @@ Test(admin, journal_ring_is_bounded_and_counts_drops)
     srv = start_server(&opts);
     for (int i = 0; i < 10; i++)
         graphql_status("getZones");
-    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 4, true, 5000), 4);
-    size_t n = 0;
-    struct esomock_journal_entry *e = NULL;
-    cr_assert_eq(esomock_server_journal(srv, NULL, &e, &n), ESOMOCK_OK);
-    cr_assert_eq(n, 4);
+    struct esomock_journal_entry *e = completed_journal(srv, 4);
     cr_assert_eq(e[0].seq, 7, "the newest four are kept");
     cr_assert_eq(e[3].seq, 10);
     cr_assert_eq(esomock_server_journal_dropped(srv), 6);
@@ -515,12 +511,7 @@ Test(admin, delay_steps_are_recorded_as_delay_and_token_faults_are_counted)
                  &res);
     cr_assert_eq(res.status, 503, "%ld %s", res.status, res.body);
     http_result_free(&res);
-    cr_assert_eq(esomock_server_wait_for_requests(srv, NULL, 2, true, 5000), 2);
-
-    struct esomock_journal_entry *e = NULL;
-    size_t count = 0;
-    cr_assert_eq(esomock_server_journal(srv, NULL, &e, &count), ESOMOCK_OK);
-    cr_assert_eq(count, 2);
+    struct esomock_journal_entry *e = completed_journal(srv, 2);
     cr_assert_str_eq(e[0].action, "delay", "journal of a delay step");
     cr_assert_float_eq(e[0].delay_ms, 20.0, 1e-9);
     cr_assert_str_eq(e[1].action, "respond");
