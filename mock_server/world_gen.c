@@ -304,6 +304,73 @@ int esomock__wcharacter_server(const struct esomock_world *w, int64_t id)
     return esomock__world_character_home(w, id);
 }
 
+/* Most players a fixture report's attendance row lists. */
+#define FIXTURE_PLAYERS_MAX 64
+
+/*
+ * The players a fixture report's playerDetails lists (tanks, healers, dps; each name once),
+ * from the first of its objects that has one: the report's own word on who was there.
+ */
+static size_t fixture_players(const cJSON *const *objs, size_t count, const cJSON **out)
+{
+    static const char *const roles[] = {"tanks", "healers", "dps"};
+    for (size_t i = 0; i < count; i++) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(objs[i], "playerDetails");
+        d = cJSON_IsObject(d) ? cJSON_GetObjectItemCaseSensitive(d, "data") : NULL;
+        d = cJSON_IsObject(d) ? cJSON_GetObjectItemCaseSensitive(d, "playerDetails") : NULL;
+        if (!cJSON_IsObject(d))
+            continue;
+        size_t n = 0;
+        for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
+            const cJSON *p;
+            cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(d, roles[r]))
+            {
+                const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
+                if (!cJSON_IsString(name) || n == FIXTURE_PLAYERS_MAX)
+                    continue;
+                bool seen = false;
+                for (size_t k = 0; k < n && !seen; k++)
+                    seen = strcmp(cJSON_GetObjectItemCaseSensitive(out[k], "name")->valuestring,
+                                  name->valuestring) == 0;
+                if (!seen)
+                    out[n++] = p;
+            }
+        }
+        return n;
+    }
+    return 0;
+}
+
+bool esomock__wreport_names_character(const struct esomock_world *w, const cJSON *const *objs,
+                                      size_t count, int64_t id)
+{
+    const cJSON *players[FIXTURE_PLAYERS_MAX];
+    size_t n = fixture_players(objs, count, players);
+    if (n == 0)
+        return false;
+    char buf[ESOMOCK_NAME_SIZE];
+    const char *name = NULL;
+    size_t nobjs = 0;
+    const cJSON *const *c = esomock__windex_objects(w->index, WO_CHARACTER, id, NULL, &nobjs);
+    for (size_t i = 0; i < nobjs && name == NULL; i++) {
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(c[i], "name");
+        name = cJSON_IsString(s) ? s->valuestring : NULL;
+    }
+    if (name == NULL) {
+        esomock__wcharacter_name(w, id, buf, sizeof(buf));
+        name = buf;
+    }
+    const char *server = esomock__server(esomock__wcharacter_server(w, id))->name;
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *pn = cJSON_GetObjectItemCaseSensitive(players[i], "name");
+        const cJSON *ps = cJSON_GetObjectItemCaseSensitive(players[i], "server");
+        if (strcmp(pn->valuestring, name) == 0 &&
+            (!cJSON_IsString(ps) || strcmp(ps->valuestring, server) == 0))
+            return true;
+    }
+    return false;
+}
+
 /* A character's guilds: the fixtures' when they say, else the world's (at most one). */
 static size_t character_guilds(const struct esomock_world *w, int64_t id, int64_t *out)
 {
@@ -466,6 +533,19 @@ static void page_row(const struct esomock_world *w, const struct esomock_wnode *
     const cJSON *json = NULL;
     int64_t key = 0;
     esomock__wview_at(page->ptr, p, &json, &key);
+    if (json != NULL && kind == WO_ATTENDANCE && esomock__wview_is_extra(page->ptr, p)) {
+        /* A fixture report: its row is built from what its fixtures say. */
+        int64_t id = 0;
+        const char *code = NULL;
+        struct esomock_wnode *n = esomock__wnode(w, info->exec, WO_ATTENDANCE, -1);
+        if (n != NULL && esomock__windex_key(json, &id, &code)) {
+            n->code = code;
+            n->json = json;
+            n->a = page->a;
+        }
+        out_node(out, n);
+        return;
+    }
     if (json != NULL) {
         out->kind = GQL_SOURCE_JSON;
         out->json = json;
@@ -512,6 +592,8 @@ static void recent_reports(const struct esomock_world *w, int64_t id,
     struct esomock_wlist l;
     report_list(w, &l);
     l.kind = WL_CHARACTER_REPORTS;
+    l.search.on = true; /* with the fixture reports that name the character */
+    l.search.character = id;
     int64_t guilds[ESOMOCK_WINDEX_MAX_REL];
     size_t n = character_guilds(w, id, guilds);
     struct esomock_wview members;
@@ -538,14 +620,19 @@ static void attendance(const struct esomock_world *w, int64_t guild,
     l.has_owner = true;
     l.owner.guild = true;
     l.owner.id = guild;
+    /* with the fixture reports of the guild, as its report search has them */
+    l.search.on = true;
+    l.search.guild = guild;
     int64_t zone = 0, tag = 0;
     if (arg_int(info, "zoneID", &zone)) {
         l.zone = esomock__zone_index((int)zone);
         if (l.zone < 0)
             l.kind = WL_EMPTY;
+        l.search.zone = zone != 0 ? zone : -1;
     }
     if (arg_int(info, "guildTagID", &tag)) {
         l.tag = tag;
+        l.search.tag = tag;
         if (esomock__world_tag_guild(w, tag) != guild)
             l.kind = WL_EMPTY;
     }
@@ -964,10 +1051,69 @@ static void static_field(const struct esomock_world *w, const struct esomock_wno
     }
 }
 
+/*
+ * A fixture report's attendance row: code, start and zone its own, players those its
+ * playerDetails lists (present; the fixtures say nothing of the bench), none without one.
+ */
+static void fixture_attendance_field(const struct esomock_world *w, const struct esomock_wnode *n,
+                                     const struct gql_field_info *info, struct gql_source *out)
+{
+    if (is(info, "code")) {
+        esomock__out_string(out, info->exec, n->code);
+        return;
+    }
+    size_t count = 0;
+    const cJSON *const *objs = esomock__windex_objects(w->index, WO_REPORT, 0, n->code, &count);
+    if (is(info, "startTime") || is(info, "zone")) {
+        for (size_t i = 0; i < count; i++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(objs[i], info->field_name);
+            const cJSON *zid = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "id") : NULL;
+            if (cJSON_IsNumber(zid)) {
+                /* the zone entity, every selected field as a report's zone has it */
+                esomock__wentity(w, info, WO_ZONE, (int64_t)zid->valuedouble, NULL, out);
+                return;
+            }
+            if (v != NULL) {
+                out->kind = GQL_SOURCE_JSON;
+                out->json = v;
+                out->origin = origin_fixtures;
+                return;
+            }
+        }
+        out_null(out);
+    } else if (is(info, "players")) {
+        const cJSON *players[FIXTURE_PLAYERS_MAX];
+        size_t np = fixture_players(objs, count, players);
+        struct esomock_wjson j = {.exec = info->exec};
+        cJSON *a = esomock__wj_array(&j);
+        for (size_t i = 0; i < np; i++) {
+            cJSON *o = esomock__wj_add(&j, a, NULL, esomock__wj_object(&j));
+            esomock__wj_str(&j, o, "name",
+                            cJSON_GetObjectItemCaseSensitive(players[i], "name")->valuestring);
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(players[i], "type");
+            if (cJSON_IsString(t))
+                esomock__wj_str(&j, o, "type", t->valuestring);
+            else
+                esomock__wj_nul(&j, o, "type");
+            esomock__wj_num(&j, o, "presence", 1);
+        }
+        if (j.failed) {
+            esomock__out_error(out, info->exec, "Out of memory.");
+            return;
+        }
+        out->kind = GQL_SOURCE_JSON;
+        out->json = a;
+    }
+}
+
 static void attendance_field(const struct esomock_world *w, const struct esomock_wnode *n,
                              const struct gql_field_info *info, struct gql_source *out)
 {
-    /* n->id a report, n->a its guild */
+    /* n->id a report, n->a its guild; a fixture report: n->id -1, n->code, n->json */
+    if (n->id < 0) {
+        fixture_attendance_field(w, n, info, out);
+        return;
+    }
     if (is(info, "code")) {
         char code[17];
         esomock__world_report_code(w, n->id, code);

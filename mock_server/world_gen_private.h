@@ -110,6 +110,13 @@ int esomock__wcharacter_class(const struct esomock_world *w, int64_t id);
 int esomock__wcharacter_server(const struct esomock_world *w, int64_t id);
 void esomock__wcharacter_name(const struct esomock_world *w, int64_t id, char *out, size_t size);
 
+/*
+ * Whether a fixture report (its fixture objects @p objs) names character @p id among its
+ * players: its playerDetails lists a player of the character's name on its server.
+ */
+bool esomock__wreport_names_character(const struct esomock_world *w, const cJSON *const *objs,
+                                      size_t count, int64_t id);
+
 /* JSON fields of reports (world_report.c): events, graph, table, rankings, player details. */
 void esomock__wreport_field(const struct esomock_world *w, const struct esomock_wnode *r,
                             const struct gql_field_info *info, struct gql_source *out);

@@ -6,6 +6,7 @@
 
 #include "world_data_private.h"
 #include "world_fixtures_private.h"
+#include "world_gen_private.h"
 #include "world_page_private.h"
 
 /* ---- reports of an owner ----------------------------------------------------------------- */
@@ -410,12 +411,27 @@ static bool report_id_is(const cJSON *const *objs, size_t count, const char *out
     return want == 0 || (report_num(objs, count, outer, "id", &v) && (int64_t)v == want);
 }
 
+/* Whether any of a report's fixture objects gives it a guild (not null). */
+static bool report_has_guild(const cJSON *const *objs, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(objs[i], "guild")))
+            return true;
+    }
+    return false;
+}
+
 /* Whether a fixture report passes a search by its own fields; its start in *start. */
-static bool search_matches(const struct esomock_wsearch *s, const cJSON *const *objs, size_t count,
-                           double *start)
+static bool search_matches(const struct esomock_world *w, const struct esomock_wsearch *s,
+                           const cJSON *const *objs, size_t count, double *start)
 {
     if (!report_num(objs, count, "startTime", NULL, start))
         return false; /* a report with no start has no place in a list newest first */
+    /* As the world's: a user's reports are its personal ones, a guild's log is the guild's. */
+    if (s->user != 0 && report_has_guild(objs, count))
+        return false;
+    if (s->character != 0 && !esomock__wreport_names_character(w, objs, count, s->character))
+        return false;
     if (!report_id_is(objs, count, "guild", s->guild) ||
         !report_id_is(objs, count, "guildTag", s->tag) ||
         !report_id_is(objs, count, "owner", s->user) || !report_id_is(objs, count, "zone", s->zone))
@@ -443,7 +459,7 @@ static bool in_rows_code(const cJSON *rows, const char *code)
 /* How many of the world's shown rows start after @p start (they come first, newest first). */
 static int64_t shown_before(const struct esomock_wview *v, double start)
 {
-    if (v->list.kind != WL_REPORTS)
+    if (v->list.kind != WL_REPORTS && v->list.kind != WL_CHARACTER_REPORTS)
         return 0;
     struct esomock_wlist sub = v->list;
     int64_t cut = esomock__world_report_at(v->w, start);
@@ -482,7 +498,7 @@ static bool report_extras(struct esomock_wview *v, struct gql_exec *exec)
             code != NULL ? esomock__windex_objects(ix, WO_REPORT, 0, code, &nobjs) : NULL;
         double t = 0;
         if (nobjs == 0 || in_rows_code(v->rows, code) ||
-            !search_matches(&v->list.search, objs, nobjs, &t))
+            !search_matches(v->w, &v->list.search, objs, nobjs, &t))
             continue;
         /* Newest first; equal starts keep code order. */
         size_t at = n++;
@@ -603,6 +619,20 @@ void esomock__wview_at(const struct esomock_wview *v, int64_t p, const cJSON **j
         i = v->nextras;
     }
     *key = esomock__wlist_key(v->w, &v->list, skip_select(v, j - (int64_t)i));
+}
+
+bool esomock__wview_is_extra(const struct esomock_wview *v, int64_t p)
+{
+    const cJSON *json = NULL;
+    int64_t key = 0;
+    if (v->extra_json == NULL)
+        return false;
+    esomock__wview_at(v, p, &json, &key);
+    for (size_t i = 0; json != NULL && i < v->nextras; i++) {
+        if (v->extra_json[i] == json)
+            return true;
+    }
+    return false;
 }
 
 int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key)

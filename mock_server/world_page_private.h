@@ -40,8 +40,9 @@ enum esomock_wlist_kind {
  * against the fixtures' own reports, which the world's permutations do not place.
  */
 struct esomock_wsearch {
-    bool on;                  /* the list is a report search (reportData.reports) */
-    int64_t guild, tag, user; /* 0: any */
+    bool on;                  /* a report list: reportData.reports, attendance, recentReports */
+    int64_t guild, tag, user; /* 0: any; user: a personal report of that user */
+    int64_t character;        /* 0: any; else its fixture players name this character */
     int64_t zone, game_zone;  /* 0: any */
     bool has_t0, has_t1;      /* startTime <= a report's start <= endTime */
     double t0, t1;
@@ -92,6 +93,9 @@ bool esomock__wview_init(struct esomock_wview *v, const struct esomock_world *w,
 
 /* The row at position @p p (< total): a fixture row in *json, else a world key in *key. */
 void esomock__wview_at(const struct esomock_wview *v, int64_t p, const cJSON **json, int64_t *key);
+
+/* Whether the row at position @p p is a fixture report placed by its own fields (an extra). */
+bool esomock__wview_is_extra(const struct esomock_wview *v, int64_t p);
 
 /* The position of world key @p key (or of a fixture row with that key), or -1. */
 int64_t esomock__wview_position(const struct esomock_wview *v, int64_t key);

@@ -619,8 +619,12 @@ Test(world, fixture_reports_are_on_the_searches_they_match)
                  1, "on its guild's by name");
     struct search by_tag = {.guild = 3468};
     cr_assert_eq(times_listed("guildTagID: 812, ", 2, &by_tag, code), 1, "on its tag's");
+    /* Its owner's search lists personal reports only, as the world's does: not a guild's log. */
     struct search by_owner = {.user = 1};
-    cr_assert_eq(times_listed("userID: 1, ", 5, &by_owner, code), 1, "on its owner's");
+    cr_assert_eq(times_listed("userID: 1, ", 5, &by_owner, code), 0, "not on its owner's");
+    struct search personal = {.user = 41877};
+    cr_assert_eq(times_listed("userID: 41877, ", 5, &personal, "Fd9Gs2Ha5Jk8Lq3W"), 1,
+                 "a personal fixture report on its owner's search");
     struct search by_time = {.start = 1762400000000.0, .end = 1762500000000.0};
     cr_assert_eq(
         times_listed("startTime: 1762400000000, endTime: 1762500000000, ", 7, &by_time, code), 1,
@@ -645,6 +649,81 @@ Test(world, fixture_reports_are_on_the_searches_they_match)
     struct search after = {.start = 1762477200001.0};
     cr_assert_eq(times_listed("startTime: 1762477200001, ", 100, &after, code), 0,
                  "not on a window that starts after it");
+}
+
+/* The sorted keys of a walk, to compare two lists as sets. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static size_t count_key(const struct walked *w, const char *quoted)
+{
+    size_t times = 0;
+    for (size_t i = 0; i < w->count; i++)
+        times += strcmp(w->keys[i], quoted) == 0;
+    return times;
+}
+
+/*
+ * The default world (guild 3468 is in its range): a guild's attendance lists the same
+ * reports as its report search, the fixtures' reports of the guild included once each.
+ */
+Test(world_own, fixture_reports_are_in_their_guilds_attendance)
+{
+    start_with(&(struct esomock_options){.world_file = NULL});
+    struct walked att = {0}, search = {0};
+    walk_into("guildData { guild(id: 3468) { attendance(", "} }", "guildData.guild.attendance", 7,
+              "code startTime zone { id } players { name }", "code", NULL, NULL, &att);
+    walk_into("reportData { reports(guildID: 3468, ", "}", "reportData.reports", 9, "code", "code",
+              NULL, NULL, &search);
+    cr_assert_eq(att.total, search.total, "attendance and the report search have one total");
+    cr_assert_eq(att.count, search.count);
+    qsort(att.keys, att.count, sizeof(*att.keys), cmp_str);
+    qsort(search.keys, search.count, sizeof(*search.keys), cmp_str);
+    for (size_t i = 0; i < att.count; i++)
+        cr_assert_str_eq(att.keys[i], search.keys[i], "the same reports");
+    /* A fixture report of the guild outside the attendance fixture's page, once. */
+    cr_assert_eq(count_key(&att, "\"Nf9Tc3Lq6Bw1Jy7R\""), 1);
+    cr_assert_eq(count_key(&att, "\"a1B2c3D4e5F6g7H8\""), 1);
+    walked_free(&att);
+    walked_free(&search);
+
+    /* Its row: the report's own start and zone, players from its playerDetails. */
+    cJSON *json = ask_json("{ guildData { guild(id: 3468) { attendance(limit: 25, page: 1) { "
+                           "data { code startTime zone { id } players { name type presence } } "
+                           "} } } }");
+    cJSON *row = NULL, *r;
+    cJSON_ArrayForEach(r, at(json, "data.guildData.guild.attendance.data"))
+    {
+        if (strcmp(at(r, "code")->valuestring, "Nf9Tc3Lq6Bw1Jy7R") == 0)
+            row = r;
+    }
+    cr_assert_not_null(row, "on the first page, where its start puts it");
+    cr_assert_eq(num(row, "startTime"), 1760662800000.0);
+    cr_assert_eq(num(row, "zone.id"), 15);
+    cr_assert(cJSON_IsArray(at(row, "players")), "players is a list");
+    cr_assert_eq(cJSON_GetArraySize(at(row, "players")), 0, "its fixtures name no player");
+    cJSON_Delete(json);
+}
+
+/*
+ * A character's recent reports include a fixture report whose playerDetails name it (name
+ * and server): character 8 (Thrag gro-Murz, PC-NA) is in a1B2c3D4e5F6g7H8's.
+ */
+Test(world_own, fixture_reports_are_in_their_players_recent_reports)
+{
+    start_with(&(struct esomock_options){.world_file = NULL});
+    struct walked recent = {0};
+    walk_into("characterData { character(id: 8) { recentReports(", "} }",
+              "characterData.character.recentReports", 3, "code startTime", "code", NULL, NULL,
+              &recent);
+    cr_assert_eq(count_key(&recent, "\"a1B2c3D4e5F6g7H8\""), 1, "its fixture report, once");
+    walked_free(&recent);
+    walk_into("characterData { character(id: 42) { recentReports(", "} }",
+              "characterData.character.recentReports", 5, "code", "code", NULL, NULL, &recent);
+    cr_assert_eq(count_key(&recent, "\"a1B2c3D4e5F6g7H8\""), 0, "not a stranger's");
+    walked_free(&recent);
 }
 
 struct filters {
