@@ -42,6 +42,14 @@ static void out_null(struct gql_source *out)
     out->kind = GQL_SOURCE_NULL;
 }
 
+/* A value a fixture holds, as it stands there. */
+static void out_fixture(struct gql_source *out, const cJSON *json)
+{
+    out->kind = GQL_SOURCE_JSON;
+    out->json = json;
+    out->origin = origin_fixtures;
+}
+
 static void out_static(struct gql_source *out, const char *s)
 {
     out->kind = GQL_SOURCE_STRING;
@@ -104,9 +112,7 @@ void esomock__wentity(const struct esomock_world *w, const struct gql_field_info
     const cJSON *const *objs =
         esomock__windex_objects(w->index, kind, kind == WO_REPORT ? 0 : id, code, &count);
     if (count > 0) {
-        out->kind = GQL_SOURCE_JSON;
-        out->json = objs[0];
-        out->origin = origin_fixtures;
+        out_fixture(out, objs[0]);
         return;
     }
     struct esomock_wnode *n = esomock__wnode(w, info->exec, kind, id);
@@ -547,9 +553,7 @@ static void page_row(const struct esomock_world *w, const struct esomock_wnode *
         return;
     }
     if (json != NULL) {
-        out->kind = GQL_SOURCE_JSON;
-        out->json = json;
-        out->origin = origin_fixtures;
+        out_fixture(out, json);
         return;
     }
     if (kind == WO_ATTENDANCE) {
@@ -1074,9 +1078,7 @@ static void fixture_attendance_field(const struct esomock_world *w, const struct
                 return;
             }
             if (v != NULL) {
-                out->kind = GQL_SOURCE_JSON;
-                out->json = v;
-                out->origin = origin_fixtures;
+                out_fixture(out, v);
                 return;
             }
         }
@@ -1292,9 +1294,7 @@ static void list_item(void *user, const struct gql_source *list, size_t index,
         return;
     }
     if (l->json != NULL) {
-        out->kind = GQL_SOURCE_JSON;
-        out->json = l->json[index];
-        out->origin = origin_fixtures;
+        out_fixture(out, l->json[index]);
         return;
     }
     int64_t id = l->ids[index];
@@ -1794,9 +1794,7 @@ static bool fixture_value(const struct esomock_world *w, const cJSON *member,
         }
     }
     if (!any || !paginated(info->field) || kind == WO_NONE || kind == WO_PAGE) {
-        out->kind = GQL_SOURCE_JSON;
-        out->json = member;
-        out->origin = origin_fixtures;
+        out_fixture(out, member);
         return true;
     }
     /* A page asked with arguments: the world's list of this entity, the fixture's rows in
