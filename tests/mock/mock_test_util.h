@@ -137,6 +137,19 @@ static inline cJSON *parse_body(const struct http_result *res)
     return json;
 }
 
+/* GET /__admin/requests of @p srv (200, or fail the test) as JSON; free with cJSON_Delete. */
+static inline cJSON *admin_journal_json(struct esomock_server *srv)
+{
+    char url[256];
+    snprintf(url, sizeof(url), "%s/__admin/requests", esomock_server_url(srv));
+    struct http_result res;
+    http_perform(&(struct http_request){.url = url}, &res);
+    cr_assert_eq(res.status, 200, "GET /__admin/requests: %ld %.300s", res.status, res.body);
+    cJSON *json = parse_body(&res);
+    http_result_free(&res);
+    return json;
+}
+
 /* The message of errors[0] in a GraphQL-style error body, or fail the test. */
 static inline const char *first_error_message(cJSON *json)
 {

@@ -393,13 +393,9 @@ Test(abuse, non_utf8_bytes_are_answered_and_journaled_as_valid_json)
     size_t n = assert_journal_whole(&c, "non-UTF-8 bytes");
     cr_assert_eq(n, c.sent + 1, "the odd request is journaled once, beside the checker's calls");
     /* The admin API shows the whole journal as JSON that parses. */
-    snprintf(url, sizeof(url), "%s/__admin/requests", esomock_server_url(srv));
-    http_perform(&(struct http_request){.url = url}, &res);
-    cr_assert_eq(res.status, 200);
-    cJSON *json = parse_body(&res);
+    cJSON *json = admin_journal_json(srv);
     cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(json, "requests")), (int)n);
     cJSON_Delete(json);
-    http_result_free(&res);
 }
 
 Test(abuse, scenario_with_100000_rules_is_refused_with_bounded_work)

@@ -343,11 +343,7 @@ Test(graphql, the_journal_records_the_fields_fetched_with_their_arguments)
     cr_assert_str_eq(entries[1].action, "error");
     free(entries);
 
-    char url[256];
-    snprintf(url, sizeof(url), "%s/__admin/requests", esomock_server_url(srv));
-    struct http_result res;
-    http_perform(&(struct http_request){.url = url}, &res);
-    cJSON *json = parse_body(&res);
+    cJSON *json = admin_journal_json(srv);
     cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(json, "requests"), 0);
     cJSON *fields = cJSON_GetObjectItem(first, "fields");
     cr_assert_eq(cJSON_GetArraySize(fields), 3);
@@ -356,7 +352,6 @@ Test(graphql, the_journal_records_the_fields_fetched_with_their_arguments)
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(
         cJSON_GetArrayItem(cJSON_GetObjectItem(json, "requests"), 1), "fields")));
     cJSON_Delete(json);
-    http_result_free(&res);
 }
 
 /*

@@ -80,11 +80,22 @@ static const char zones[] =
     "frozen expansion { id name } difficulties { id name sizes } encounters { id name } "
     "partitions { id name compactName default } } } }\"}";
 
-static void post_zones(struct http_result *res)
+/* POST getZones; a drop, reset or timeout (within @p timeout_ms, 0 = 10 s) is in @p res. */
+static void post_any(struct http_result *res, long timeout_ms)
 {
     char url[256];
     snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
-    http_post_graphql(url, zones, res);
+    static const char *const headers[] = {"Content-Type: application/json",
+                                          "Authorization: Bearer test-token", NULL};
+    http_perform(
+        &(struct http_request){
+            .url = url, .body = zones, .headers = headers, .timeout_ms = timeout_ms},
+        res);
+}
+
+static void post_zones(struct http_result *res)
+{
+    post_any(res, 0);
     cr_assert_eq(res->curl_code, CURLE_OK, "%s", res->curl_error);
 }
 
@@ -154,10 +165,7 @@ Test(wire_journal, notes_retry_after_and_graphql_errors)
     http_result_free(&res);
 
     /* The admin API's journal shows the same. */
-    char url[256];
-    snprintf(url, sizeof(url), "%s/__admin/requests", esomock_server_url(srv));
-    http_perform(&(struct http_request){.url = url}, &res);
-    cJSON *json = parse_body(&res);
+    cJSON *json = admin_journal_json(srv);
     const cJSON *requests = cJSON_GetObjectItemCaseSensitive(json, "requests");
     const cJSON *first = cJSON_GetArrayItem(requests, 0);
     const cJSON *fourth = cJSON_GetArrayItem(requests, 3);
@@ -169,7 +177,6 @@ Test(wire_journal, notes_retry_after_and_graphql_errors)
     cr_expect(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(fourth, "retry_after_s")));
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(fourth, "graphql_errors")));
     cJSON_Delete(json);
-    http_result_free(&res);
 }
 
 Test(wire_journal, a_retry_after_nobody_understands_is_kept_as_sent)
@@ -314,18 +321,6 @@ Test(wire_check, calls_are_named_by_number_or_name)
     esomock_wire_destroy(wire);
 }
 
-static void post_any(struct http_result *res, long timeout_ms)
-{
-    char url[256];
-    snprintf(url, sizeof(url), "%s/api/v2/client", esomock_server_url(srv));
-    static const char *const headers[] = {"Content-Type: application/json",
-                                          "Authorization: Bearer test-token", NULL};
-    http_perform(
-        &(struct http_request){
-            .url = url, .body = zones, .headers = headers, .timeout_ms = timeout_ms},
-        res);
-}
-
 /* sent_ms: when each kind of answer left, from which a judge measures a client's wait. */
 Test(wire_journal, notes_when_each_answer_left)
 {
@@ -364,18 +359,13 @@ Test(wire_journal, notes_when_each_answer_left)
     cr_expect_eq(e[4].sent_ms, -1);
     free(e);
 
-    char url[256];
-    snprintf(url, sizeof(url), "%s/__admin/requests", esomock_server_url(srv));
-    struct http_result res;
-    http_perform(&(struct http_request){.url = url}, &res);
-    cJSON *json = parse_body(&res);
+    cJSON *json = admin_journal_json(srv);
     const cJSON *requests = cJSON_GetObjectItemCaseSensitive(json, "requests");
     cr_expect(cJSON_IsNumber(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(requests, 0), "sent_ms")));
     cr_expect(
         cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(requests, 4), "sent_ms")));
     cJSON_Delete(json);
-    http_result_free(&res);
 }
 
 /* ---- attribution and answers -------------------------------------------------------------- */
