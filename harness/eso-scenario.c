@@ -216,7 +216,6 @@ static int scenario_paths(const char *const *args, size_t count, char ***out, si
                           size_t err_size)
 {
     struct paths p = {0};
-    int rc = -1;
     for (size_t i = 0; i < count; i++) {
         struct stat st;
         if (stat(args[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -269,7 +268,7 @@ out:
     free(p.items);
     *out = NULL;
     *n = 0;
-    return rc;
+    return -1;
 }
 
 static void free_paths(char **paths, size_t n)
